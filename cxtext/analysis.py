@@ -1,0 +1,421 @@
+"""``analyze``: the one entry point the CLI, the pipelines and the app call.
+
+It composes the stages (load -> validate -> normalize -> embed -> themes ->
+drivers) as configured by a :class:`~cxtext.pipeline.PipelineConfig` and
+returns an :class:`Analysis`. No stage logic lives here, only the wiring,
+the timings and the bookkeeping that keeps every input row accounted for.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cxtext import __version__
+from cxtext.errors import ThemeEditError
+from cxtext.load import LoadedTable, detect_mapping, read_table
+from cxtext.normalize import normalize
+from cxtext.pipeline import PipelineConfig, load_pipeline
+from cxtext.schema import (
+    NO_COMMENT,
+    NO_COMMENT_LABEL,
+    NOT_THEMED,
+    STATUS_ANALYZED,
+    UNTHEMED,
+    UNTHEMED_LABEL,
+    ColumnMapping,
+    ScoreScale,
+)
+from cxtext.validate import validate
+
+# progress(stage, done, total): stage is one of "load", "validate",
+# "normalize", "embed", "themes", "drivers"; done/total count items in it.
+ProgressCallback = Callable[[str, int, int], None]
+
+ASSIGNMENT_COLUMNS = ["row", "id", "status", "reason", "theme_id", "theme_ids", "theme_label"]
+
+
+@dataclass
+class Analysis:
+    """The result of one analysis.
+
+    ``records``: every input row with the columns of :mod:`cxtext.schema`.
+    ``themes``: one row per theme (``theme_id``, ``label``, ``keywords``,
+    ``size``, ``share``, ``languages``, ``quotes``). ``drivers``: the
+    theme-driver table (see :mod:`cxtext.drivers`). ``summary``: the
+    JSON-ready overview written to ``summary.json``. ``embeddings`` holds one
+    vector per row of ``records`` (NaN for rows not embedded), so themes can
+    be edited and drivers recomputed without embedding again.
+    """
+
+    summary: dict[str, Any]
+    records: pd.DataFrame
+    themes: pd.DataFrame
+    drivers: pd.DataFrame
+    config: PipelineConfig
+    theme_model: Any = None
+    embeddings: np.ndarray | None = None
+    ces_scale: ScoreScale | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def assignments(self) -> pd.DataFrame:
+        """One row per input row: ``row`` (1-based), ``id``, ``status``,
+        ``reason``, ``theme_id`` (-1 unthemed, -2 no comment, -3 not themed),
+        ``theme_ids`` (all themes, primary first) and ``theme_label``."""
+        return self.records[ASSIGNMENT_COLUMNS].copy()
+
+    @property
+    def rejected(self) -> pd.DataFrame:
+        """The rejected rows with their reasons and original text."""
+        mask = self.records["status"] != STATUS_ANALYZED
+        return self.records.loc[mask, ["row", "id", "text", "nps", "ces", "csat", "reason"]]
+
+    # Edits -------------------------------------------------------------
+    def rename_theme(self, theme_id: int, label: str) -> "Analysis":
+        """Rename a theme; returns a new Analysis (drivers recomputed, nothing re-embedded)."""
+        model = self._edited_model()
+        model.rename(theme_id, label)
+        return self._with_model_edits(model, {})
+
+    def merge_themes(self, theme_ids: list[int], label: str | None = None) -> "Analysis":
+        """Merge themes into the smallest id among them; returns a new Analysis."""
+        ids = sorted({int(t) for t in theme_ids})
+        model = self._edited_model()
+        model.merge(ids, label)
+        return self._with_model_edits(model, {old: ids[0] for old in ids[1:]})
+
+    def delete_theme(self, theme_id: int) -> "Analysis":
+        """Delete a theme: its comments become unthemed; returns a new Analysis."""
+        model = self._edited_model()
+        model.delete(theme_id)
+        return self._with_model_edits(model, {int(theme_id): UNTHEMED})
+
+    def _edited_model(self):
+        if self.theme_model is None:
+            raise ThemeEditError("this analysis has no themes to edit; run it with the theme stages.")
+        return copy.deepcopy(self.theme_model)
+
+    def _with_model_edits(self, model, id_map: dict[int, int]) -> "Analysis":
+        records = self.records.copy()
+        records["theme_id"] = [id_map.get(int(t), int(t)) for t in records["theme_id"]]
+        records["theme_ids"] = [_remap_ids(ids, id_map) for ids in records["theme_ids"]]
+        themes = theme_table(records, model)
+        records["theme_label"] = theme_labels(records["theme_id"], themes)
+        drivers = _drivers(records, themes, self.config, self.ces_scale)
+        summary = dict(self.summary)
+        summary.update(_theme_summary(records, themes, model))
+        summary["edits"] = list(model.edits_)
+        return Analysis(summary, records, themes, drivers, self.config, model, self.embeddings,
+                        self.ces_scale, dict(self.timings))
+
+    # Output ------------------------------------------------------------
+    def write(self, out_dir: str | Path, formats: list[str] | None = None) -> list[Path]:
+        """Write summary.json, assignments, themes and drivers into ``out_dir``."""
+        from cxtext.outputs import write_analysis
+
+        return write_analysis(self, Path(out_dir), formats or self.config.params["export"]["formats"])
+
+
+def _remap_ids(ids: str, id_map: dict[int, int]) -> str:
+    if not ids:
+        return ids
+    out: list[int] = []
+    for part in str(ids).split(";"):
+        new = id_map.get(int(part), int(part))
+        if new >= 0 and new not in out:
+            out.append(new)
+    return ";".join(map(str, out))
+
+
+def analyze(
+    data: str | Path | pd.DataFrame | LoadedTable,
+    *,
+    text: str | None = None,
+    nps: str | None = None,
+    ces: str | None = None,
+    csat: str | None = None,
+    date: str | None = None,
+    source: str | None = None,
+    segment: str | None = None,
+    id: str | None = None,
+    ces_scale: str | None = None,
+    ces_easy_end: str | None = None,
+    model: str | None = None,
+    min_theme_size: int | None = None,
+    seed: int | None = None,
+    themes: str | Path | None = None,
+    pipeline: str | Path | PipelineConfig = "survey_comments",
+    sheet: str | int | None = None,
+    embedder: Any = None,
+    cache_path: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> Analysis:
+    """Analyse a comment dump end to end.
+
+    ``data``: a file path (CSV, TSV, XLSX, JSON, JSONL, Parquet) or a
+    DataFrame. Column roles (``text``, ``nps`` 0-10, ``ces`` on
+    ``ces_scale`` "1-5"/"1-7" whose easy end is ``ces_easy_end``
+    "high"/"low", ``csat`` 1-5, ``date``, ``source``, ``segment``, ``id``)
+    are auto-detected unless named. ``model``: "default"
+    (multilingual-e5-small), "minilm", a local folder or a model name.
+    ``themes``: a saved ThemeModel folder to reuse instead of discovering
+    themes. ``embedder``: any object with ``model_id`` and
+    ``encode(texts, progress)`` (bypasses ``model``). Arguments left as
+    ``None`` take the pipeline's values.
+    """
+    config = pipeline if isinstance(pipeline, PipelineConfig) else load_pipeline(pipeline)
+    config = config.with_overrides({
+        "seed": seed,
+        "columns": {"text": text, "nps": nps, "ces": ces, "csat": csat, "date": date,
+                    "source": source, "segment": segment, "id": id},
+        "ces_scale": ces_scale,
+        "ces_easy_end": ces_easy_end,
+        "embed": {"model": model},
+        "themes": {"min_theme_size": min_theme_size} if min_theme_size is not None else {},
+    })
+    return run_pipeline(config, data, themes=themes, sheet=sheet, embedder=embedder,
+                        cache_path=cache_path, progress=progress)
+
+
+def run_pipeline(
+    config: PipelineConfig,
+    data: str | Path | pd.DataFrame | LoadedTable,
+    *,
+    themes: str | Path | None = None,
+    sheet: str | int | None = None,
+    embedder: Any = None,
+    cache_path: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> Analysis:
+    """Run a configured pipeline on ``data``; see :func:`analyze`."""
+    report = progress or (lambda stage, done, total: None)
+    params = config.params
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = round(now - clock, 4)
+        clock = now
+
+    report("load", 0, 1)
+    table = data if isinstance(data, LoadedTable) else read_table(data, sheet=sheet)
+    mapping = detect_mapping(table.frame.columns, frame=table.frame, **params["columns"])
+    lap("load")
+
+    scale = ScoreScale.parse(params["ces_scale"], params["ces_easy_end"])
+    report("validate", 0, len(table.frame))
+    records = validate(table.frame, mapping, scale, source_name=table.name)
+    lap("validate")
+
+    report("normalize", 0, len(records))
+    records = normalize(records, **params["normalize"])
+    lap("normalize")
+
+    theme_model = None
+    embeddings = None
+    cache_stats: dict[str, int] = {}
+    model_id = None
+    if config.runs("embed") and config.runs("cluster") or themes is not None:
+        from cxtext.embed import CachedEmbedder, SentenceTransformerEmbedder
+        from cxtext.store import EmbeddingCache
+        from cxtext.themes import ThemeModel
+
+        saved = ThemeModel.load(themes) if themes is not None else None
+        model_name = saved.embedding_model if saved is not None else params["embed"]["model"]
+        base = embedder or SentenceTransformerEmbedder(model=model_name,
+                                                       batch_size=params["embed"]["batch_size"])
+        cached = CachedEmbedder(base, EmbeddingCache(Path(cache_path) if cache_path else None))
+        embed_rows = _rows_to_embed(records)
+        texts = records.loc[embed_rows, "clean_text"].tolist()
+        vectors = cached.encode(texts, progress=lambda done, total: report("embed", done, total))
+        model_id = cached.model_id
+        cache_stats = {"hits": int(cached.last_hits_), "misses": int(cached.last_misses_)}
+        embeddings = np.full((len(records), vectors.shape[1] if len(vectors) else 0), np.nan, dtype=np.float32)
+        embeddings[np.flatnonzero(embed_rows)] = vectors
+        lap("embed")
+
+        report("themes", 0, 1)
+        if saved is not None:
+            theme_model = saved
+            assigned = saved.transform(texts, vectors)
+            primary = assigned["theme_id"].to_numpy()
+            all_ids = assigned["theme_ids"].tolist()
+        else:
+            theme_model = ThemeModel(
+                min_theme_size=params["themes"]["min_theme_size"],
+                reduction=params["themes"]["reduction"],
+                n_components=params["themes"]["n_components"],
+                embedding_model=model_name,
+                random_state=params["seed"],
+            ).fit(texts, vectors, languages=records.loc[embed_rows, "language"].tolist())
+            primary = theme_model.labels_
+            all_ids = [";".join(map(str, [p, *extra])) if p >= 0 else ""
+                       for p, extra in zip(primary, theme_model.secondary_labels_)]
+        records = _attach_themes(records, embed_rows, primary, all_ids)
+        lap("themes")
+    else:
+        records = _attach_themes(records, np.zeros(len(records), dtype=bool), np.array([], dtype=int), [])
+
+    theme_frame = theme_table(records, theme_model)
+    records["theme_label"] = theme_labels(records["theme_id"], theme_frame)
+    report("drivers", 0, 1)
+    drivers = _drivers(records, theme_frame, config, scale) if config.runs("drivers") else _empty_drivers()
+    lap("drivers")
+
+    summary = _summary(table, mapping, records, theme_frame, theme_model, config, scale,
+                       model_id, cache_stats, timings)
+    return Analysis(summary, records, theme_frame, drivers, config, theme_model, embeddings, scale, timings)
+
+
+def _rows_to_embed(records: pd.DataFrame) -> np.ndarray:
+    """Analysed, real answers, first copies only: what the themes are learnt from."""
+    return ((records["status"] == STATUS_ANALYZED) & ~records["non_answer"]
+            & records["duplicate_of"].isna()).to_numpy()
+
+
+def _attach_themes(records: pd.DataFrame, embedded: np.ndarray, primary: np.ndarray,
+                   all_ids: list[str]) -> pd.DataFrame:
+    """Give every row a theme code; folded duplicates inherit their first copy's."""
+    out = records.copy()
+    theme_id = np.full(len(out), NOT_THEMED, dtype=np.int64)
+    theme_ids = np.array([""] * len(out), dtype=object)
+    analysed = (out["status"] == STATUS_ANALYZED).to_numpy()
+    theme_id[analysed] = UNTHEMED
+    theme_id[analysed & out["non_answer"].to_numpy()] = NO_COMMENT
+    theme_id[embedded] = primary
+    theme_ids[embedded] = all_ids
+    by_row = dict(zip(out["row"], zip(theme_id, theme_ids)))
+    for index, first in enumerate(out["duplicate_of"]):
+        if not pd.isna(first) and analysed[index]:
+            theme_id[index], theme_ids[index] = by_row[int(first)]
+    out["theme_id"] = theme_id
+    out["theme_ids"] = [ids if ids else (str(t) if t >= 0 else "") for t, ids in zip(theme_id, theme_ids)]
+    return out
+
+
+def theme_table(records: pd.DataFrame, theme_model: Any) -> pd.DataFrame:
+    """themes.csv: labels and keywords from the model, sizes counted on the rows.
+
+    ``size`` counts every row whose primary theme it is (folded duplicates
+    included); ``share`` is size over all themed rows (0-1).
+    """
+    columns = ["theme_id", "label", "keywords", "size", "share", "languages", "quotes"]
+    if theme_model is None or not len(getattr(theme_model, "themes_", [])):
+        return pd.DataFrame(columns=columns)
+    themes = theme_model.themes_[["theme_id", "label", "keywords", "languages", "quotes"]].copy()
+    counts = records.loc[records["theme_id"] >= 0, "theme_id"].value_counts()
+    themed_total = int(counts.sum())
+    themes["size"] = [int(counts.get(t, 0)) for t in themes["theme_id"]]
+    themes["share"] = [round(s / themed_total, 4) if themed_total else 0.0 for s in themes["size"]]
+    themes = themes[themes["size"] > 0] if themed_total else themes
+    return themes[columns].sort_values(["size", "theme_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def theme_labels(theme_ids: pd.Series, themes: pd.DataFrame) -> list[str]:
+    labels = dict(zip(themes["theme_id"], themes["label"]))
+    special = {UNTHEMED: UNTHEMED_LABEL, NO_COMMENT: NO_COMMENT_LABEL, NOT_THEMED: ""}
+    return [labels.get(int(t), special.get(int(t), UNTHEMED_LABEL)) for t in theme_ids]
+
+
+def _drivers(records: pd.DataFrame, themes: pd.DataFrame, config: PipelineConfig,
+             scale: ScoreScale | None) -> pd.DataFrame:
+    from cxtext.drivers import driver_table
+
+    if themes.empty:
+        return _empty_drivers()
+    return driver_table(records, themes[["theme_id", "label"]], ces_scale=scale,
+                        min_test_size=config.params["drivers"]["min_test_size"])
+
+
+def _empty_drivers() -> pd.DataFrame:
+    return pd.DataFrame(columns=["theme_id", "label", "n_comments", "share", "nps", "nps_impact", "priority",
+                                 "rank"])
+
+
+def _theme_summary(records: pd.DataFrame, themes: pd.DataFrame, theme_model: Any) -> dict[str, Any]:
+    analysed = records["status"] == STATUS_ANALYZED
+    themable = analysed & (records["theme_id"] != NO_COMMENT)
+    unthemed = int((records["theme_id"] == UNTHEMED).sum())
+    return {
+        "theme_count": int(len(themes)),
+        "rows_themed": int((records["theme_id"] >= 0).sum()),
+        "rows_unthemed": unthemed,
+        "rows_no_comment": int((records["theme_id"] == NO_COMMENT).sum()),
+        "unthemed_share": round(unthemed / int(themable.sum()), 4) if themable.any() else 0.0,
+        "raw_unthemed_share": (round(float(theme_model.raw_unthemed_share_), 4)
+                               if theme_model is not None and hasattr(theme_model, "raw_unthemed_share_")
+                               else None),
+    }
+
+
+def _summary(table: LoadedTable, mapping: ColumnMapping, records: pd.DataFrame, themes: pd.DataFrame,
+             theme_model: Any, config: PipelineConfig, scale: ScoreScale, model_id: str | None,
+             cache_stats: dict[str, int], timings: dict[str, float]) -> dict[str, Any]:
+    analysed = int((records["status"] == STATUS_ANALYZED).sum())
+    summary: dict[str, Any] = {
+        "cxtext_version": __version__,
+        "pipeline": config.name,
+        "input": {"name": table.name, "format": table.format, "encoding": table.encoding,
+                  "delimiter": table.delimiter, "sheet": table.sheet},
+        "mapping": mapping.as_dict(),
+        "rows_in": int(len(records)),
+        "rows_analyzed": analysed,
+        "rows_rejected": int(len(records) - analysed),
+        "rejection_reasons": records.loc[records["status"] != STATUS_ANALYZED, "reason"]
+        .value_counts().to_dict(),
+        "duplicates_folded": int(records["duplicate_of"].notna().sum()),
+        "rows_with_warnings": int((records["warning"] != "").sum()),
+        "languages": records.loc[records["status"] == STATUS_ANALYZED, "language"].value_counts().to_dict(),
+    }
+    summary.update(score_summary(records, scale))
+    summary.update(_theme_summary(records, themes, theme_model))
+    summary.update({
+        "model": config.params["embed"]["model"] if theme_model is None else theme_model.embedding_model,
+        "model_id": model_id,
+        "seed": config.params["seed"],
+        "parameters": config.params,
+        "embedding_cache": cache_stats,
+        "timings_seconds": timings,
+    })
+    return summary
+
+
+def score_summary(records: pd.DataFrame, ces_scale: ScoreScale) -> dict[str, Any]:
+    """Overall NPS (with 95% CI), CES and CSAT over rows whose scores are valid."""
+    from cxtext import metrics
+
+    valid = records["scores_valid"].to_numpy()
+    out: dict[str, Any] = {}
+    for column, compute in (("nps", metrics.nps), ("csat", metrics.csat)):
+        values = records.loc[valid, column].dropna().astype(int)
+        out[column] = _json_ready(asdict(compute(values))) if len(values) else None
+    ces_values = records.loc[valid, "ces"].dropna().astype(int)
+    out["ces"] = None
+    if len(ces_values):
+        out["ces"] = {**_json_ready(asdict(metrics.ces(ces_values, ces_scale))),
+                      "scale": ces_scale.label, "easy_end": ces_scale.good_end}
+    return out
+
+
+def _json_ready(values: dict[str, Any]) -> dict[str, Any]:
+    """Round floats for reading and turn NaN into None so the JSON is valid."""
+    ready: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, (float, np.floating)):
+            ready[key] = None if np.isnan(value) else round(float(value), 4)
+        elif isinstance(value, (np.integer,)):
+            ready[key] = int(value)
+        else:
+            ready[key] = value
+    return ready

@@ -1,0 +1,191 @@
+"""Clean comment text before embedding, per source kind.
+
+Stage 3 of the flow. ``normalize(records, ...)`` adds to the ``records``
+frame (see :mod:`cxtext.schema`): ``clean_text``, ``language``,
+``text_hash``, ``non_answer``, ``duplicate_of`` and ``is_social``.
+
+Why each step:
+
+* HTML entities and tags, zero-width characters and runs of whitespace are
+  noise the embedding model would otherwise treat as content.
+* In social mentions, URLs and @handles say who and where, not what, and a
+  retweet prefix ("RT @x:") would make retweets look different from the
+  post; hashtags keep their words (``#NuvioFail`` -> ``Nuvio Fail``).
+* Exact duplicate social posts (after cleaning) are *folded*: they point to
+  the first copy through ``duplicate_of`` so one viral post cannot form a
+  theme by itself, yet each copy still counts in volumes.
+* Non-answers ("n/a", "nothing", "لا يوجد", "nimic") go to their own
+  "no comment" group so they cannot swamp a small survey's themes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from cxtext.schema import STATUS_ANALYZED
+
+# Channels whose rows are treated as social mentions when the pipeline does
+# not say that every row is one. Compared case-insensitively.
+SOCIAL_SOURCES = frozenset({
+    "twitter", "x", "facebook", "instagram", "tiktok", "linkedin", "reddit", "youtube",
+    "threads", "social", "social media", "mastodon", "bluesky",
+})
+
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_RETWEET = re.compile(r"^\s*RT\s+@\w+\s*:?\s*", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<![\w.])@\w+")
+_HASHTAG = re.compile(r"#(\w+)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_TAG = re.compile(r"<[^>]{1,200}>")
+_SPACE = re.compile(r"\s+")
+# Zero-width and bidi control characters: invisible, but they split words
+# for the tokenizer. ZWNJ/ZWJ (200C/200D) are kept: Persian and emoji need them.
+_INVISIBLE = dict.fromkeys([0x00AD, 0x200B, 0x200E, 0x200F, *range(0x202A, 0x202F),
+                            *range(0x2060, 0x2065), *range(0x2066, 0x206A), 0xFEFF])
+
+# Non-answers, compared after case-folding, stripping punctuation and
+# diacritics. Per language: en, ar, ro (and a few universal marks).
+NON_ANSWERS: frozenset[str] = frozenset({
+    # universal
+    "", "na", "n a", "nil", "none", "null", "x", "xx", "xxx", "ok", "okay", "no", "nope",
+    # English
+    "no comment", "no comments", "nothing", "nothing to add", "nothing else", "nothing really",
+    "nothing to say", "not applicable", "none really", "no idea", "dont know", "i dont know",
+    "idk", "no reason", "nothing special", "no feedback", "not sure", "none thanks", "nothing thanks",
+    # Arabic
+    "لا يوجد", "لا شيء", "لاشيء", "لا شي", "لا تعليق", "لا يوجد تعليق", "بدون تعليق", "لا أعرف",
+    "لا اعرف", "ماشي", "ما في", "مافي", "لا", "لا شكرا", "لا يوجد شيء", "ليس لدي تعليق",
+    # Romanian (diacritics are stripped before comparing)
+    "nimic", "nu", "fara comentarii", "fara comentariu", "niciun comentariu", "nu am", "nu stiu",
+    "nimic de adaugat", "nimic special", "nu am nimic de adaugat", "nu e cazul", "nu este cazul",
+})
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove combining marks (ș -> s, ă -> a; Arabic harakat too)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def answer_key(text: str) -> str:
+    """The form used to compare a comment with the non-answer list."""
+    folded = strip_diacritics(text).casefold().replace("ـ", "")
+    folded = re.sub(r"[^\w\s]", " ", folded)
+    return _SPACE.sub(" ", folded).strip()
+
+
+def is_non_answer(text: str) -> bool:
+    """True for "n/a", "nothing", "-", "لا يوجد", "nimic" and the like."""
+    key = answer_key(text)
+    return key in NON_ANSWERS or not any(ch.isalnum() for ch in key)
+
+
+def clean_text(text: str, social: bool = False) -> str:
+    """Text as sent to the embedding model. ``social`` also strips URLs/handles."""
+    cleaned = html.unescape(text)
+    cleaned = _TAG.sub(" ", cleaned)
+    cleaned = unicodedata.normalize("NFC", cleaned).translate(_INVISIBLE)
+    if social:
+        cleaned = _RETWEET.sub("", cleaned)
+        cleaned = _URL.sub(" ", cleaned)
+        cleaned = _HANDLE.sub(" ", cleaned)
+        cleaned = _HASHTAG.sub(lambda m: " " + _CAMEL.sub(" ", m.group(1)) + " ", cleaned)
+    return _SPACE.sub(" ", cleaned).strip()
+
+
+def text_hash(text: str) -> str:
+    """sha256 hex digest of the UTF-8 text: the embedding cache key."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def detect_language(text: str, candidates: Iterable[str] | None = None) -> str:
+    """ISO 639-1 code of the comment's language, or "und" when too short to tell.
+
+    Arabic script decides at once (py3langid often confuses Arabic with
+    Persian/Urdu on short texts); other scripts use py3langid, restricted to
+    ``candidates`` when given. Fewer than 3 words is "und": statistical
+    identifiers are guesses at that length.
+    """
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return "und"
+    arabic = sum(1 for ch in letters if "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f")
+    if arabic > 0.5 * len(letters):
+        return "ar"
+    if len(text.split()) < 3:
+        return "und"
+    return _langid(candidates).classify(text)[0]
+
+
+_IDENTIFIERS: dict[tuple[str, ...] | None, object] = {}
+
+
+def _langid(candidates: Iterable[str] | None):
+    key = tuple(sorted(candidates)) if candidates else None
+    if key not in _IDENTIFIERS:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+        if key:
+            identifier.set_languages(list(key))
+        _IDENTIFIERS[key] = identifier
+    return _IDENTIFIERS[key]
+
+
+def normalize(
+    records: pd.DataFrame,
+    *,
+    all_social: bool = False,
+    social_sources: Iterable[str] = SOCIAL_SOURCES,
+    fold_duplicates: bool = True,
+    languages: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Add ``clean_text``, ``language``, ``text_hash``, ``non_answer``,
+    ``is_social`` and ``duplicate_of`` to a copy of ``records``.
+
+    ``all_social`` treats every row as a social mention (the social-mentions
+    pipeline); otherwise rows whose ``source`` is in ``social_sources`` are.
+    ``languages`` restricts language identification to these codes.
+    """
+    out = records.copy()
+    social_names = {s.casefold() for s in social_sources}
+    sources = out["source"].astype("string").fillna("").str.casefold()
+    out["is_social"] = np.full(len(out), True) if all_social else sources.isin(social_names).to_numpy()
+    out["clean_text"] = [clean_text(t, s) for t, s in zip(out["text"], out["is_social"])]
+    out["non_answer"] = [
+        status == STATUS_ANALYZED and is_non_answer(text)
+        for status, text in zip(out["status"], out["clean_text"])
+    ]
+    candidates = tuple(languages) if languages else None
+    out["language"] = [
+        detect_language(text, candidates) if status == STATUS_ANALYZED else "und"
+        for status, text in zip(out["status"], out["clean_text"])
+    ]
+    out["text_hash"] = [text_hash(t) for t in out["clean_text"]]
+    out["duplicate_of"] = _duplicate_of(out) if fold_duplicates else pd.array([pd.NA] * len(out), dtype="Int64")
+    return out
+
+
+def _duplicate_of(records: pd.DataFrame) -> pd.arrays.IntegerArray:
+    """For each social post, the ``row`` of the first identical one (else NA)."""
+    first_row: dict[str, int] = {}
+    result: list[int | None] = []
+    for row, social, status, text in zip(records["row"], records["is_social"], records["status"],
+                                         records["clean_text"]):
+        if not social or status != STATUS_ANALYZED:
+            result.append(None)
+            continue
+        key = answer_key(text)
+        if key in first_row:
+            result.append(first_row[key])
+        else:
+            first_row[key] = int(row)
+            result.append(None)
+    return pd.array(result, dtype="Int64")

@@ -1,0 +1,137 @@
+"""Write an analysis to a folder: summary.json, assignments, themes, drivers.
+
+This composes the writers of :mod:`cxtext.export`; it decides file names and
+which table goes in which format. Nothing written here contains an absolute
+path of the user's machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from cxtext.errors import InputError
+
+if TYPE_CHECKING:
+    from cxtext.analysis import Analysis
+
+QUOTE_SEPARATOR = " | "
+
+ASSIGNMENT_DESCRIPTIONS = {
+    "row": "1-based position of the row in the input file (header excluded).",
+    "id": "The input's id column, when mapped.",
+    "status": "analyzed, or rejected (see reason).",
+    "reason": "Why the row was rejected; empty when analyzed.",
+    "theme_id": "Primary theme. -1 unthemed, -2 'no comment' (a non-answer), -3 not themed (rejected).",
+    "theme_ids": "Every theme the comment belongs to, ';'-separated, primary first.",
+    "theme_label": "Label of the primary theme.",
+}
+THEME_DESCRIPTIONS = {
+    "theme_id": "Theme id, the same in assignments and drivers.",
+    "label": "Short readable name made from the theme's top keyphrases (editable).",
+    "keywords": "Top keyphrases by class-based TF-IDF, '; '-separated.",
+    "size": "Rows whose primary theme this is (duplicated social posts included).",
+    "share": "size / all themed rows (0-1).",
+    "languages": "Languages of the theme's comments, by share.",
+    "quotes": "Most representative comments (nearest the theme centre), ' | '-separated.",
+}
+
+
+def tables_for_export(analysis: "Analysis") -> dict[str, pd.DataFrame]:
+    """The three tables as written: quotes flattened to text for CSV/XLSX."""
+    themes = analysis.themes.copy()
+    if "quotes" in themes:
+        themes["quotes"] = [QUOTE_SEPARATOR.join(q) if isinstance(q, (list, tuple)) else str(q)
+                            for q in themes["quotes"]]
+    return {"drivers": analysis.drivers, "themes": themes, "assignments": analysis.assignments}
+
+
+def column_descriptions(analysis: "Analysis") -> dict[str, dict[str, str]]:
+    return {
+        "drivers": dict(analysis.drivers.attrs.get("column_descriptions", {})),
+        "themes": THEME_DESCRIPTIONS,
+        "assignments": ASSIGNMENT_DESCRIPTIONS,
+    }
+
+
+def write_analysis(analysis: "Analysis", out_dir: Path, formats: list[str]) -> list[Path]:
+    """Write the analysis into ``out_dir`` (created if needed); returns the files written.
+
+    Always: summary.json, assignments.csv, themes.csv, drivers.csv.
+    ``xlsx`` adds analysis.xlsx (every table, the summary and a sheet
+    describing every column); ``parquet`` and ``json`` add one file per table.
+    """
+    from cxtext import export
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create output folder {out_dir}: {exc.strerror}. "
+                         "Choose another --out folder.") from exc
+    tables = tables_for_export(analysis)
+    written = [write_summary(analysis.summary, out_dir / "summary.json")]
+    for name, frame in tables.items():
+        path = out_dir / f"{name}.csv"
+        export.write_csv(frame, path)
+        written.append(path)
+    if "xlsx" in formats:
+        path = out_dir / "analysis.xlsx"
+        sheets = {**tables, "summary": summary_frame(analysis.summary)}
+        descriptions = {f"{table}.{col}": text for table, cols in column_descriptions(analysis).items()
+                        for col, text in cols.items()}
+        export.write_xlsx(sheets, path, column_descriptions=descriptions)
+        written.append(path)
+    for fmt, writer in (("parquet", export.write_parquet), ("json", export.write_json)):
+        if fmt in formats:
+            for name, frame in tables.items():
+                path = out_dir / f"{name}.{fmt}"
+                writer(frame if fmt == "json" else _parquet_safe(frame), path)
+                written.append(path)
+    return written
+
+
+def _parquet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].astype("string")
+    return out
+
+
+def summary_frame(summary: dict[str, Any]) -> pd.DataFrame:
+    """The summary flattened to (metric, value) rows for a spreadsheet."""
+    rows = []
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), inner)
+        else:
+            rows.append({"metric": prefix, "value": json.dumps(value, ensure_ascii=False, default=str)
+                         if isinstance(value, (list, tuple)) else value})
+
+    walk("", summary)
+    return pd.DataFrame(rows, columns=["metric", "value"])
+
+
+def write_summary(summary: dict[str, Any], path: Path) -> Path:
+    """Write summary.json atomically (temp file, then rename)."""
+    text = json.dumps(summary, ensure_ascii=False, indent=2, default=_json_default)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".summary-", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    os.replace(temp, path)
+    return path
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, (pd.Timestamp,)):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,134 @@
+"""Named, declarative pipelines: which stages run, with which parameters.
+
+A pipeline is a YAML file in ``pipelines/`` (see ``survey_comments.yaml``).
+This module only reads and checks it; :mod:`cxtext.analysis` runs it. The
+CLI's ``analyze`` command loads ``survey_comments`` and overrides its
+parameters with the flags given, so both paths share one definition.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cxtext.errors import ConfigError
+
+STAGES: tuple[str, ...] = (
+    "load", "validate", "normalize", "embed", "reduce", "cluster", "label", "drivers", "export",
+)
+# Stages every analysis needs; the others may be left out of a pipeline.
+REQUIRED_STAGES = ("load", "validate", "normalize")
+
+DEFAULT_PARAMS: dict[str, Any] = {
+    "seed": 0,
+    "columns": {},
+    "ces_scale": "1-7",
+    "ces_easy_end": "high",
+    "normalize": {"all_social": False, "fold_duplicates": True, "languages": None},
+    "embed": {"model": "default", "batch_size": 32},
+    "themes": {"min_theme_size": None, "reduction": "umap", "n_components": 5},
+    "drivers": {"min_test_size": 10},
+    "export": {"formats": ["csv"]},
+}
+EXPORT_FORMATS = ("csv", "xlsx", "parquet", "json")
+
+
+def pipelines_dir() -> Path:
+    """The project's ``pipelines/`` folder (beside the ``cxtext`` package)."""
+    return Path(__file__).resolve().parents[1] / "pipelines"
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """A checked pipeline: its name, the stages to run and their parameters."""
+
+    name: str
+    stages: tuple[str, ...]
+    params: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+    def runs(self, stage: str) -> bool:
+        return stage in self.stages
+
+    def with_overrides(self, overrides: dict[str, Any]) -> "PipelineConfig":
+        """A copy whose params are updated by ``overrides`` (nested dicts merge; None values are skipped)."""
+        params = _merge(copy.deepcopy(self.params), overrides)
+        return PipelineConfig(self.name, self.stages, _checked_params(params, self.name), self.description)
+
+
+def load_pipeline(name_or_path: str | Path) -> PipelineConfig:
+    """Load ``pipelines/NAME.yaml`` by name, or any YAML file by path."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = pipelines_dir() / f"{name_or_path}.yaml"
+    if not path.is_file():
+        known = sorted(p.stem for p in pipelines_dir().glob("*.yaml"))
+        raise ConfigError(f"pipeline '{name_or_path}' not found. Known pipelines: {', '.join(known)}; "
+                          "or pass the path of a YAML file.")
+    try:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path.name}: is not valid YAML ({exc}).") from exc
+    if not isinstance(spec, dict):
+        raise ConfigError(f"{path.name}: must be a mapping with name, stages and params.")
+    unknown_keys = set(spec) - {"name", "description", "stages", "params"}
+    if unknown_keys:
+        raise ConfigError(f"{path.name}: unknown key(s) {sorted(unknown_keys)}; "
+                          "allowed: name, description, stages, params.")
+    stages = tuple(spec.get("stages") or STAGES)
+    unknown = [s for s in stages if s not in STAGES]
+    if unknown:
+        raise ConfigError(f"{path.name}: unknown stage(s) {unknown}; stages are {', '.join(STAGES)}.")
+    missing = [s for s in REQUIRED_STAGES if s not in stages]
+    if missing:
+        raise ConfigError(f"{path.name}: stage(s) {missing} are required in every pipeline.")
+    params = _merge(copy.deepcopy(DEFAULT_PARAMS), spec.get("params") or {}, where=path.name)
+    name = str(spec.get("name") or path.stem)
+    return PipelineConfig(name, stages, _checked_params(params, path.name), str(spec.get("description", "")))
+
+
+def _merge(base: dict[str, Any], update: dict[str, Any], where: str = "overrides") -> dict[str, Any]:
+    for key, value in update.items():
+        if key not in base and key not in DEFAULT_PARAMS:
+            raise ConfigError(f"{where}: unknown parameter '{key}'; known: {', '.join(DEFAULT_PARAMS)}.")
+        if value is None:
+            continue
+        if isinstance(base.get(key), dict) and key != "columns":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: parameter '{key}' must be a mapping, got {value!r}.")
+            for sub_key, sub_value in value.items():
+                if sub_key not in DEFAULT_PARAMS[key]:
+                    raise ConfigError(f"{where}: unknown parameter '{key}.{sub_key}'; "
+                                      f"known: {', '.join(DEFAULT_PARAMS[key])}.")
+                if sub_value is not None or sub_key in ("min_theme_size", "languages"):
+                    base[key][sub_key] = sub_value
+        elif key == "columns":
+            base[key] = {**(base.get(key) or {}), **{k: v for k, v in (value or {}).items() if v}}
+        else:
+            base[key] = value
+    return base
+
+
+def _checked_params(params: dict[str, Any], where: str) -> dict[str, Any]:
+    if params["ces_scale"] not in ("1-5", "1-7"):
+        raise ConfigError(f"{where}: ces_scale must be '1-5' or '1-7'. Got {params['ces_scale']!r} instead.")
+    if params["ces_easy_end"] not in ("low", "high"):
+        raise ConfigError(f"{where}: ces_easy_end must be 'low' or 'high'. "
+                          f"Got {params['ces_easy_end']!r} instead.")
+    size = params["themes"]["min_theme_size"]
+    if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 2):
+        raise ConfigError(f"{where}: themes.min_theme_size must be an int >= 2 or null. Got {size!r} instead.")
+    if not isinstance(params["seed"], int) or isinstance(params["seed"], bool):
+        raise ConfigError(f"{where}: seed must be an int. Got {params['seed']!r} instead.")
+    formats = params["export"]["formats"]
+    bad = [f for f in formats if f not in EXPORT_FORMATS]
+    if bad:
+        raise ConfigError(f"{where}: unknown export format(s) {bad}; choose from {', '.join(EXPORT_FORMATS)}.")
+    if params["themes"]["reduction"] not in ("umap", "pca", "none"):
+        raise ConfigError(f"{where}: themes.reduction must be umap, pca or none. "
+                          f"Got {params['themes']['reduction']!r} instead.")
+    return params

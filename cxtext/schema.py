@@ -1,0 +1,122 @@
+"""Column names, scales and the small frozen dataclasses passed between stages.
+
+The *records* frame is the one table that flows through the pipeline. Each
+stage adds columns; none removes rows, so ``len(records) == rows in`` always.
+
+Columns of ``records`` (added by the stage named):
+
+validate
+    ``row``        int, 1-based position of the row in the input (header excluded)
+    ``id``         str | <NA>, the mapped id column as text
+    ``text``       str, the comment as given ('' when missing)
+    ``nps``        Int64 | <NA>, 0-10 likelihood to recommend
+    ``ces``        Int64 | <NA>, customer effort on the declared :class:`ScoreScale`
+    ``csat``       Int64 | <NA>, satisfaction on 1-5
+    ``date``       datetime64[ns] | NaT
+    ``source``     str | <NA>, channel ("survey", "twitter", ...)
+    ``segment``    str | <NA>
+    ``status``     "analyzed" | "rejected"
+    ``reason``     str, '' when analyzed, else a sentence a person can read
+    ``scores_valid`` bool, True when the row's scores may count in metrics
+                  (a row rejected only for empty text keeps its score)
+normalize
+    ``clean_text`` str, text as embedded
+    ``language``   str, ISO 639-1 code ("en", "ar", "ro", ...) or "und"
+    ``text_hash``  str, sha256 hex of ``clean_text``
+    ``non_answer`` bool, "n/a", "nothing", "لا يوجد", "nimic", ...
+    ``duplicate_of`` Int64 | <NA>, ``row`` of the first identical social post
+themes
+    ``theme_id``   int, >= 0 a theme; -1 unthemed; -2 the "no comment" group;
+                  -3 rows that were not themed because they were rejected
+    ``theme_ids``  str, every theme the comment belongs to, ";"-separated,
+                  primary first
+    ``theme_label`` str
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Literal
+
+from cxtext.errors import ValidationError
+
+ROLES: tuple[str, ...] = ("text", "nps", "ces", "csat", "date", "source", "segment", "id")
+
+UNTHEMED = -1
+NO_COMMENT = -2
+NOT_THEMED = -3
+NO_COMMENT_LABEL = "no comment"
+UNTHEMED_LABEL = "unthemed"
+
+STATUS_ANALYZED = "analyzed"
+STATUS_REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which input column plays which role. ``None`` means "not present".
+
+    Only ``text`` is required; every other role is optional.
+    """
+
+    text: str | None = None
+    nps: str | None = None
+    ces: str | None = None
+    csat: str | None = None
+    date: str | None = None
+    source: str | None = None
+    segment: str | None = None
+    id: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def mapped(self) -> dict[str, str]:
+        """Roles that are mapped, as ``{role: column}``."""
+        return {role: col for role, col in self.as_dict().items() if col is not None}
+
+
+@dataclass(frozen=True)
+class ScoreScale:
+    """An integer rating scale and which end of it is the good one.
+
+    ``low`` and ``high`` are inclusive bounds. ``good_end`` says which end a
+    customer would prefer: for CES it is the "easy" end, which surveys put at
+    either end, so it must always be stated.
+    """
+
+    low: int
+    high: int
+    good_end: Literal["low", "high"] = "high"
+
+    def __post_init__(self) -> None:
+        if self.high <= self.low:
+            raise ValidationError(
+                f"A score scale needs high > low. Got {self.low}-{self.high}; use e.g. 1-5 or 1-7."
+            )
+        if self.good_end not in ("low", "high"):
+            raise ValidationError(
+                f"good_end must be 'low' or 'high'. Got {self.good_end!r} instead."
+            )
+
+    @property
+    def label(self) -> str:
+        return f"{self.low}-{self.high}"
+
+    @classmethod
+    def parse(cls, text: str, good_end: Literal["low", "high"] = "high") -> "ScoreScale":
+        """Parse ``"1-5"`` or ``"1-7"`` into a scale."""
+        try:
+            low_text, high_text = str(text).split("-")
+            return cls(int(low_text), int(high_text), good_end)
+        except ValueError:
+            raise ValidationError(
+                f"A scale is written LOW-HIGH, e.g. '1-5' or '1-7'. Got {text!r} instead."
+            ) from None
+
+
+NPS_SCALE = ScoreScale(0, 10, "high")
+CSAT_SCALE = ScoreScale(1, 5, "high")
+# Most CES surveys ask "how easy was it" on 1-7 with 7 = very easy; we never
+# assume it silently: the CLI and app always show the chosen direction.
+DEFAULT_CES_SCALE = ScoreScale(1, 7, "high")

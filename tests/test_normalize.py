@@ -1,0 +1,60 @@
+"""normalize: clean-up per source, non-answers, languages, duplicates."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from cxtext.normalize import clean_text, detect_language, is_non_answer, normalize, text_hash
+from cxtext.schema import ColumnMapping
+from cxtext.validate import validate
+
+
+def test_social_clean_up_keeps_hashtag_words():
+    text = "RT @nuvio_fan: My bill doubled AGAIN &amp; nobody answers https://t.co/xyz @NuvioCare #NuvioFail"
+    assert clean_text(text, social=True) == "My bill doubled AGAIN & nobody answers Nuvio Fail"
+
+
+def test_survey_text_keeps_handles_but_drops_markup_and_zero_width():
+    assert clean_text("<b>Slow</b>\u200b refund,\n  still   waiting", social=False) == "Slow refund, still waiting"
+
+
+@pytest.mark.parametrize("text", ["n/a", "N/A", "-", "...", "Nothing", "no comment!", "لا يوجد", "لا شيء",
+                                  "nimic", "Fără comentarii", "none", "  NA "])
+def test_non_answers(text):
+    assert is_non_answer(text)
+
+
+@pytest.mark.parametrize("text", ["nothing works in the app", "nimic nu merge", "لا يوجد دعم فني"])
+def test_real_answers_that_start_like_non_answers(text):
+    assert not is_non_answer(text)
+
+
+@pytest.mark.parametrize("text,language", [
+    ("The app keeps crashing after the update", "en"),
+    ("Aplicația se blochează după ultima actualizare", "ro"),
+    ("التطبيق يتوقف بعد التحديث", "ar"),
+    ("ok", "und"),
+])
+def test_language(text, language):
+    assert detect_language(text) == language
+
+
+def test_duplicates_folded_for_social_only():
+    frame = pd.DataFrame({
+        "text": ["Bill doubled #fail", "RT @a: Bill doubled #fail", "Bill doubled #fail", "Bill doubled #fail"],
+        "channel": ["twitter", "twitter", "twitter", "nps_survey"],
+    })
+    records = normalize(validate(frame, ColumnMapping(text="text", source="channel")))
+    assert records["duplicate_of"].tolist()[:3] == [pd.NA, 1, 1] or records["duplicate_of"].isna().tolist() == [
+        True, False, False, True]
+    assert records["duplicate_of"].isna().tolist() == [True, False, False, True]
+    assert records["is_social"].tolist() == [True, True, True, False]
+    assert records["text_hash"][0] == text_hash("Bill doubled fail")
+
+
+def test_all_social_pipeline_option():
+    frame = pd.DataFrame({"text": ["a b c @x", "a b c"]})
+    records = normalize(validate(frame, ColumnMapping(text="text")), all_social=True)
+    assert records["clean_text"].tolist() == ["a b c", "a b c"]
+    assert records["duplicate_of"].isna().tolist() == [True, False]
