@@ -1,0 +1,64 @@
+"""What machine a benchmark ran on: CPU, SIMD flags, cores, memory, a GEMM figure.
+
+Machines of the same kind differ a lot (AVX2 vs AVX-512), so every result
+file prints this beside its numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import resource
+import time
+
+import numpy as np
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as stream:
+            for line in stream:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def simd_flags() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as stream:
+            flags = next(line for line in stream if line.startswith("flags")).split(":", 1)[1].split()
+    except (OSError, StopIteration):
+        return "unknown"
+    wanted = ("avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile")
+    return " ".join(f for f in wanted if f in flags) or "none of avx2/avx512"
+
+
+def gemm_gflops(size: int = 1024, repeats: int = 5) -> float:
+    """fp32 matrix multiply throughput on this process's threads (GFLOP/s)."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((size, size), dtype=np.float32)
+    b = rng.standard_normal((size, size), dtype=np.float32)
+    a @ b
+    start = time.perf_counter()
+    for _ in range(repeats):
+        a @ b
+    seconds = (time.perf_counter() - start) / repeats
+    return 2 * size**3 / seconds / 1e9
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (MB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def machine_line() -> str:
+    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{dt.date.today().isoformat()} · {cpu_model()} · {os.cpu_count()} cores · "
+            f"{memory_gb:.0f} GiB · SIMD: {simd_flags()} · fp32 GEMM {gemm_gflops():.0f} GFLOP/s")
+
+
+if __name__ == "__main__":
+    print(machine_line())
