@@ -1,0 +1,364 @@
+"""Driver table on planted data: the themes we made harmful must come out on top.
+
+Every number checked here is recomputed by hand in the test (plain numpy and
+scipy), not by calling cxtext helpers, and compared to 1e-9.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from cxtext.drivers import (
+    ALL_COMMENTS_ID,
+    DRIVER_COLUMNS,
+    driver_table,
+    driver_table_by,
+    overall_row,
+    theme_trend,
+)
+from cxtext.errors import ValidationError
+from cxtext.schema import NO_COMMENT, UNTHEMED, ScoreScale
+
+SEED = 20240601
+CES_SCALE = ScoreScale(1, 7, "high")  # 7 = very easy
+BILLING, RUDE, HOLD, DELIVERY, APP, PARKING = range(6)
+LABELS = {BILLING: "billing errors", RUDE: "rude staff", HOLD: "long hold times",
+          DELIVERY: "delivery", APP: "app login", PARKING: "parking"}
+# Rows whose primary theme is each id; UNTHEMED and NO_COMMENT make the baseline.
+PRIMARY_COUNTS = {BILLING: 300, RUDE: 240, HOLD: 300, DELIVERY: 1050, APP: 30, PARKING: 6,
+                  UNTHEMED: 474, NO_COMMENT: 600}
+BASE_CLASS_P = (0.20, 0.30, 0.50)  # detractor, passive, promoter
+DRIVER_CLASS_P = (0.65, 0.20, 0.15)
+
+
+def _scores_for(classes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    detractor = rng.integers(0, 7, classes.size)
+    passive = rng.integers(7, 9, classes.size)
+    promoter = rng.integers(9, 11, classes.size)
+    return np.choose(classes, [detractor, passive, promoter])
+
+
+def planted_records(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """~3000 rows, 6 themes: BILLING and RUDE raise detractors, HOLD raises effort,
+    DELIVERY is large and neutral, APP and PARKING are small (PARKING < 10)."""
+    rng = np.random.default_rng(seed)
+    primary = rng.permutation(np.repeat(list(PRIMARY_COUNTS), list(PRIMARY_COUNTS.values())))
+    n = primary.size
+    is_driver = np.isin(primary, [BILLING, RUDE])
+    classes = np.where(
+        is_driver,
+        rng.choice(3, n, p=DRIVER_CLASS_P),
+        rng.choice(3, n, p=BASE_CLASS_P),
+    )
+    nps = _scores_for(classes, rng).astype(float)
+    ces = np.clip(rng.integers(4, 8, n) - np.where(primary == HOLD, 2, 0), 1, 7).astype(float)
+    csat = rng.integers(1, 6, n).astype(float)
+
+    # 10 % of billing comments also mention delivery: overlapping themes.
+    theme_ids = np.array([str(t) if t >= 0 else "" for t in primary], dtype=object)
+    billing_rows = np.flatnonzero(primary == BILLING)
+    also_delivery = rng.choice(billing_rows, size=30, replace=False)
+    theme_ids[also_delivery] = f"{BILLING};{DELIVERY}"
+
+    # Social mentions: themed but without scores.
+    social = rng.random(n) < 0.08
+    nps[social], ces[social], csat[social] = np.nan, np.nan, np.nan
+    # Some scores are missing; some rows had a bad score, so their scores must not count.
+    ces[rng.random(n) < 0.3] = np.nan
+    csat[rng.random(n) < 0.5] = np.nan
+    scores_valid = rng.random(n) > 0.01
+
+    records = pd.DataFrame({
+        "row": np.arange(1, n + 1),
+        "status": np.where(primary == NO_COMMENT, "rejected", "analyzed"),
+        "scores_valid": scores_valid,
+        "nps": pd.array(nps, dtype="Float64").astype("Int64"),
+        "ces": pd.array(ces, dtype="Float64").astype("Int64"),
+        "csat": pd.array(csat, dtype="Float64").astype("Int64"),
+        "theme_id": primary,
+        "theme_ids": theme_ids,
+        "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 90, n), unit="D"),
+        "source": np.where(social, "twitter", "survey"),
+        "segment": rng.choice(["retail", "business"], n),
+    })
+    themes = pd.DataFrame({"theme_id": list(LABELS), "label": list(LABELS.values())})
+    return records, themes
+
+
+@pytest.fixture(scope="module")
+def planted() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    records, themes = planted_records()
+    return records, themes, driver_table(records, themes, ces_scale=CES_SCALE)
+
+
+# --------------------------------------------------------------------------- by hand
+
+
+def _members(records: pd.DataFrame, theme_id: int) -> np.ndarray:
+    listed = [theme_id in {int(t) for t in str(ids).split(";") if t} for ids in records["theme_ids"]]
+    return np.array(listed) | (records["theme_id"].to_numpy() == theme_id)
+
+
+def _valid(records: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    values = records[column].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    usable = records["scores_valid"].to_numpy() & ~np.isnan(values)
+    return values, usable
+
+
+def _nps_by_hand(values: np.ndarray) -> float:
+    return 100.0 * (np.mean(values >= 9) - np.mean(values <= 6))
+
+
+def _row(table: pd.DataFrame, theme_id: int) -> pd.Series:
+    return table.set_index("theme_id").loc[theme_id]
+
+
+# --------------------------------------------------------------------------- planted drivers
+
+
+def test_planted_detractor_drivers_rank_first(planted) -> None:
+    _, _, table = planted
+    assert table["theme_id"].tolist()[:2] in ([BILLING, RUDE], [RUDE, BILLING])
+    assert table["rank"].tolist() == list(range(1, 7))
+    for theme_id in (BILLING, RUDE):
+        row = _row(table, theme_id)
+        assert row["nps_impact_ci_high"] < 0  # a clear drag
+        assert row["detractor_lift"] > 2
+        assert row["lift_q_value"] < 1e-6
+        assert row["odds_ratio_ci_low"] > 1
+
+
+def test_large_neutral_theme_is_not_a_driver(planted) -> None:
+    _, _, table = planted
+    delivery = _row(table, DELIVERY)
+    # Its raw impact is even positive (the rest contains the drivers), so no
+    # confident drag: priority below 0, ranked after both drivers...
+    assert delivery["priority"] < 0
+    assert delivery["rank"] > 2
+    # ...and the model, which separates the overlap with billing, finds no effect.
+    assert delivery["odds_ratio_ci_low"] < 1 < delivery["odds_ratio_ci_high"]
+    assert 0.7 < delivery["odds_ratio"] < 1.4
+
+
+def test_effort_theme_has_positive_significant_ces_gap(planted) -> None:
+    _, _, table = planted
+    hold = _row(table, HOLD)
+    assert hold["ces_gap"] > 1.5  # planted: 2 points harder on a 7-point scale
+    assert hold["ces_gap_p_value"] < 1e-10
+    others = table[table["theme_id"].isin([BILLING, RUDE, DELIVERY])]
+    assert (others["ces_gap"].abs() < 0.5).all()
+
+
+def test_numbers_match_a_hand_computation(planted) -> None:
+    records, _, table = planted
+    nps_values, nps_usable = _valid(records, "nps")
+    ces_values, ces_usable = _valid(records, "ces")
+    csat_values, csat_usable = _valid(records, "csat")
+    overall = _nps_by_hand(nps_values[nps_usable])
+    themed_rows = sum(_members(records, t) for t in LABELS).astype(bool).sum()
+    tested = {}
+    for theme_id in (BILLING, RUDE, HOLD, DELIVERY, APP):
+        member = _members(records, theme_id)
+        row = _row(table, theme_id)
+        theme_scores = nps_values[member & nps_usable]
+        rest_scores = nps_values[~member & nps_usable]
+        assert row["n_comments"] == member.sum()
+        assert row["share"] == pytest.approx(member.sum() / themed_rows, abs=1e-12)
+        assert row["n_nps"] == theme_scores.size
+        assert row["nps"] == pytest.approx(_nps_by_hand(theme_scores), abs=1e-9)
+        impact = overall - _nps_by_hand(rest_scores)
+        assert row["nps_impact"] == pytest.approx(impact, abs=1e-9)
+        weight = theme_scores.size / (theme_scores.size + rest_scores.size)
+        assert impact == pytest.approx(weight * (_nps_by_hand(theme_scores) - _nps_by_hand(rest_scores)), abs=1e-9)
+        se = weight * math.hypot(*(100 * np.std(np.where(s >= 9, 1.0, np.where(s <= 6, -1.0, 0.0))) / math.sqrt(s.size)
+                                    for s in (theme_scores, rest_scores)))
+        assert row["nps_impact_se"] == pytest.approx(se, abs=1e-9)
+
+        det_theme, det_rest = int((theme_scores <= 6).sum()), int((rest_scores <= 6).sum())
+        lift = (det_theme / theme_scores.size) / (det_rest / rest_scores.size)
+        assert row["detractor_lift"] == pytest.approx(lift, abs=1e-9)
+        table_2x2 = np.array([[det_theme, theme_scores.size - det_theme], [det_rest, rest_scores.size - det_rest]])
+        expected = table_2x2.sum(1, keepdims=True) * table_2x2.sum(0, keepdims=True) / table_2x2.sum()
+        if (expected < 5).any():
+            p_value, test = stats.fisher_exact(table_2x2).pvalue, "fisher"
+        else:
+            pooled = (det_theme + det_rest) / (theme_scores.size + rest_scores.size)
+            z = (det_theme / theme_scores.size - det_rest / rest_scores.size) / math.sqrt(
+                pooled * (1 - pooled) * (1 / theme_scores.size + 1 / rest_scores.size))
+            p_value, test = math.erfc(abs(z) / math.sqrt(2)), "two-proportion"
+        assert row["lift_test"] == test
+        assert row["lift_p_value"] == pytest.approx(p_value, rel=1e-9, abs=1e-300)
+        tested[theme_id] = p_value
+
+        theme_ces, rest_ces = ces_values[member & ces_usable], ces_values[~member & ces_usable]
+        assert row["ces_mean"] == pytest.approx(theme_ces.mean(), abs=1e-12)
+        assert row["ces_gap"] == pytest.approx(rest_ces.mean() - theme_ces.mean(), abs=1e-9)  # 7 = easy
+        assert row["ces_gap_p_value"] == pytest.approx(
+            stats.ttest_ind(theme_ces, rest_ces, equal_var=False).pvalue, rel=1e-9, abs=1e-300)
+        theme_csat, rest_csat = csat_values[member & csat_usable], csat_values[~member & csat_usable]
+        assert row["csat_gap"] == pytest.approx(theme_csat.mean() - rest_csat.mean(), abs=1e-9)
+
+    # Benjamini-Hochberg by hand: q_(i) = min over j >= i of p_(j)·m/j.
+    ordered = sorted(tested.items(), key=lambda item: item[1])
+    m = len(ordered)
+    running = 1.0
+    for position in range(m - 1, -1, -1):
+        theme_id, p_value = ordered[position]
+        running = min(running, p_value * m / (position + 1))
+        assert _row(table, theme_id)["lift_q_value"] == pytest.approx(running, rel=1e-9, abs=1e-300)
+
+
+def test_too_small_theme_says_so_and_ranks_last(planted) -> None:
+    _, _, table = planted
+    parking = _row(table, PARKING)
+    assert parking["n_nps"] < 10
+    assert parking["lift_test"] == "too small (n<10)"
+    for column in ("detractor_lift", "lift_p_value", "lift_q_value", "odds_ratio", "nps_impact_ci_high", "priority"):
+        assert math.isnan(parking[column]), column
+    assert not math.isnan(parking["nps"])  # descriptive numbers are still shown
+    assert parking["rank"] == len(table)
+
+
+def test_table_shape_and_documentation(planted) -> None:
+    _, _, table = planted
+    assert list(table.columns) == list(DRIVER_COLUMNS)
+    assert table["theme_id"].dtype == np.int64
+    assert set(table.attrs["column_descriptions"]) == set(DRIVER_COLUMNS)
+    assert "maximum likelihood" in table.attrs["model_note"]
+    assert table.attrs["ces_scale"].startswith("CES 1-7, 7 = least effort")
+
+
+# --------------------------------------------------------------------------- worked example
+
+
+def _example_records(theme_counts: tuple[int, int, int], rest_counts: tuple[int, int, int]) -> pd.DataFrame:
+    """Theme 0 then rest (unthemed) respondents, counts as (promoters, passives, detractors)."""
+    scores, themes_of = [], []
+    for theme_id, (promoters, passives, detractors) in ((0, theme_counts), (UNTHEMED, rest_counts)):
+        scores += [10] * promoters + [8] * passives + [3] * detractors
+        themes_of += [theme_id] * (promoters + passives + detractors)
+    return pd.DataFrame({
+        "row": np.arange(1, len(scores) + 1), "status": "analyzed", "scores_valid": True,
+        "nps": pd.array(scores, dtype="Int64"), "ces": pd.array([None] * len(scores), dtype="Int64"),
+        "csat": pd.array([None] * len(scores), dtype="Int64"), "theme_id": themes_of,
+    })
+
+
+def test_nps_impact_worked_example_is_minus_5_56() -> None:
+    # N = 1000 with overall NPS 30; the theme's 100 respondents have NPS -20.
+    records = _example_records((20, 40, 40), (450, 320, 130))
+    themes = pd.DataFrame({"theme_id": [0], "label": ["slow refunds"]})
+    row = driver_table(records, themes).iloc[0]
+    assert overall_row(records).loc[0, "nps"] == pytest.approx(30.0)
+    assert row["nps"] == pytest.approx(-20.0)
+    assert round(row["nps_impact"], 2) == -5.56
+    assert row["nps_impact"] == pytest.approx(-50 / 9, abs=1e-9)
+
+
+def test_overall_row_is_separate_and_documented() -> None:
+    records, _ = planted_records()
+    overall = overall_row(records)
+    assert len(overall) == 1 and overall.loc[0, "theme_id"] == ALL_COMMENTS_ID
+    assert overall.loc[0, "n_rows"] == len(records)
+    assert overall.loc[0, "n_comments"] == (records["theme_id"] >= UNTHEMED).sum()
+    assert set(overall.attrs["column_descriptions"]) == set(overall.columns)
+
+
+# --------------------------------------------------------------------------- robustness
+
+
+def test_separated_theme_falls_back_without_crashing() -> None:
+    # Theme 0: 15 respondents, all detractors -> infinite maximum-likelihood odds ratio.
+    records = _example_records((0, 0, 15), (300, 200, 100))
+    themes = pd.DataFrame({"theme_id": [0], "label": ["outage"]})
+    table = driver_table(records, themes)
+    assert "regularised" in table.attrs["model_note"]
+    assert table.loc[0, "odds_ratio"] > 1 and math.isfinite(table.loc[0, "odds_ratio"])
+    assert math.isnan(table.loc[0, "odds_ratio_p_value"])
+    assert table.loc[0, "lift_test"] == "fisher"  # 0 non-detractors expected < 5
+    by_hand = stats.fisher_exact([[15, 0], [100, 500]]).pvalue
+    assert table.loc[0, "lift_p_value"] == pytest.approx(by_hand, rel=1e-9, abs=1e-300)
+
+
+def test_social_only_data_ranks_by_volume() -> None:
+    records, themes = planted_records()
+    social = records.assign(nps=pd.array([None] * len(records), dtype="Int64"))
+    table = driver_table(social, themes, ces_scale=CES_SCALE)
+    assert table["n_comments"].is_monotonic_decreasing
+    assert (table["priority"] == table["n_comments"]).all()
+    assert "No NPS" in table.attrs["model_note"]
+
+
+def test_default_ces_scale_is_recorded_not_silent() -> None:
+    records, themes = planted_records()
+    table = driver_table(records, themes)
+    assert table.attrs["ces_scale"] == "CES 1-7, 7 = least effort (default, not stated by the caller)"
+
+
+def test_ces_gap_orientation_on_low_is_easy_scale() -> None:
+    records = pd.DataFrame({
+        "row": range(1, 41), "status": "analyzed", "scores_valid": True,
+        "nps": pd.array([None] * 40, dtype="Int64"),
+        "ces": pd.array([4, 5] * 10 + [1, 2] * 10, dtype="Int64"),  # 1 = very easy
+        "theme_id": [0] * 20 + [UNTHEMED] * 20,
+    })
+    themes = pd.DataFrame({"theme_id": [0], "label": ["returns"]})
+    table = driver_table(records, themes, ces_scale=ScoreScale(1, 5, "low"))
+    assert table.loc[0, "ces_gap"] == pytest.approx(3.0)  # more effort -> positive
+
+
+def test_invalid_arguments_raise_validation_error() -> None:
+    records, themes = planted_records()
+    with pytest.raises(ValidationError, match="min_test_size"):
+        driver_table(records, themes, min_test_size=0)
+    with pytest.raises(ValidationError, match="label"):
+        driver_table(records, themes.drop(columns="label"))
+    with pytest.raises(ValidationError, match="source, segment, month"):
+        driver_table_by(records, themes, by="country")
+
+
+# --------------------------------------------------------------------------- by group and trend
+
+
+def test_driver_table_by_source_has_leading_group_column() -> None:
+    records, themes = planted_records()
+    by_source = driver_table_by(records, themes, by="source", ces_scale=CES_SCALE)
+    assert by_source.columns[0] == "source"
+    assert set(by_source["source"]) == {"survey", "twitter"}
+    survey = by_source[by_source["source"] == "survey"]
+    assert survey["theme_id"].tolist()[:2] in ([BILLING, RUDE], [RUDE, BILLING])
+    assert set(by_source.attrs["model_notes"]) == {"survey", "twitter"}
+    by_month = driver_table_by(records, themes, by="month", ces_scale=CES_SCALE)
+    assert set(by_month["month"]) == {"2024-01", "2024-02", "2024-03"}
+
+
+def test_theme_trend_flags_emerging_themes() -> None:
+    # theme 0: 2 -> 8 comments (+300 %, >= 5): emerging. theme 1: 10 -> 12 (+20 %): not.
+    # theme 2: 1 -> 3 (+200 % but < 5 comments): not.
+    months = ["2024-01"] * 2 + ["2024-02"] * 8 + ["2024-01"] * 10 + ["2024-02"] * 12 + ["2024-01"] + ["2024-02"] * 3
+    theme_of = [0] * 10 + [1] * 22 + [2] * 4
+    records = pd.DataFrame({
+        "row": range(1, 37), "status": "analyzed", "scores_valid": True,
+        "nps": pd.array([10] * 36, dtype="Int64"), "theme_id": theme_of,
+        "date": pd.to_datetime([m + "-15" for m in months]),
+    })
+    themes = pd.DataFrame({"theme_id": [0, 1, 2], "label": ["a", "b", "c"]})
+    trend = theme_trend(records, themes).set_index(["period", "theme_id"])
+    assert trend.loc[("2024-02", 0), "n_comments"] == 8
+    assert trend.loc[("2024-02", 0), "emerging"]
+    assert not trend.loc[("2024-02", 1), "emerging"]
+    assert not trend.loc[("2024-02", 2), "emerging"]
+    assert not trend.xs("2024-01", level="period")["emerging"].any()
+    assert trend.loc[("2024-01", 1), "nps"] == 100.0
+
+
+def test_theme_trend_fills_quiet_periods_with_zero() -> None:
+    records, themes = planted_records()
+    trend = theme_trend(records, themes)
+    assert len(trend) == 3 * len(LABELS)  # 3 months x 6 themes
+    assert trend["n_comments"].sum() == sum(_members(records, t).sum() for t in LABELS)
