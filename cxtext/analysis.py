@@ -79,6 +79,19 @@ class Analysis:
         mask = self.records["status"] != STATUS_ANALYZED
         return self.records.loc[mask, ["row", "id", "text", "nps", "ces", "csat", "reason"]]
 
+    def drivers_by(self, by: str) -> pd.DataFrame:
+        """The driver table per group: ``by`` is "source", "segment" or "month"."""
+        from cxtext.drivers import driver_table_by
+
+        return driver_table_by(self.records, self.themes[["theme_id", "label"]], by=by, ces_scale=self.ces_scale,
+                               min_test_size=self.config.params["drivers"]["min_test_size"])
+
+    def trend(self, freq: str = "M") -> pd.DataFrame:
+        """Theme volume and NPS per period ("W" week, "M" month), emerging themes flagged."""
+        from cxtext.drivers import theme_trend
+
+        return theme_trend(self.records, self.themes[["theme_id", "label"]], freq=freq)
+
     # Edits -------------------------------------------------------------
     def rename_theme(self, theme_id: int, label: str) -> "Analysis":
         """Rename a theme; returns a new Analysis (drivers recomputed, nothing re-embedded)."""

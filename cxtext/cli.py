@@ -79,6 +79,8 @@ def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
                         help="reuse a saved theme model instead of discovering themes")
     parser.add_argument("--format", action="append", choices=["csv", "xlsx", "parquet", "json"],
                         help="extra output formats (repeatable); CSV is always written")
+    parser.add_argument("--by", action="append", choices=["source", "segment", "month"],
+                        help="also write the driver table per source, segment or month (repeatable)")
     parser.add_argument("--save-themes", metavar="MODEL_DIR", help="save the fitted theme model here")
     parser.add_argument("--cache", metavar="FILE", help="embedding cache file (default: user cache dir)")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
@@ -180,6 +182,8 @@ def _run(args: argparse.Namespace) -> int:
         "embed": {"model": args.model},
         "themes": {"min_theme_size": args.min_theme_size} if args.min_theme_size is not None else {},
     }
+    if args.by:
+        overrides["drivers"] = {"by": sorted(set(args.by))}
     if args.format:
         overrides["export"] = {"formats": sorted({"csv", *args.format})}
     config = config.with_overrides(overrides)

@@ -79,6 +79,15 @@ def write_analysis(analysis: "Analysis", out_dir: Path, formats: list[str]) -> l
         path = out_dir / f"{name}.csv"
         export.write_csv(frame, path)
         written.append(path)
+    for by in analysis.config.params["drivers"]["by"] or []:
+        path = out_dir / f"drivers_by_{by}.csv"
+        export.write_csv(analysis.drivers_by(by), path)
+        written.append(path)
+    freq = analysis.config.params["drivers"]["trend"]
+    if freq and analysis.records["date"].notna().any() and not analysis.themes.empty:
+        path = out_dir / "trends.csv"
+        export.write_csv(analysis.trend(freq), path)
+        written.append(path)
     if "xlsx" in formats:
         path = out_dir / "analysis.xlsx"
         sheets = {**tables, "summary": summary_frame(analysis.summary)}

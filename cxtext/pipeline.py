@@ -31,7 +31,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "normalize": {"all_social": False, "fold_duplicates": True, "languages": None},
     "embed": {"model": "default", "batch_size": 32},
     "themes": {"min_theme_size": None, "reduction": "umap", "n_components": 5},
-    "drivers": {"min_test_size": 10},
+    "drivers": {"min_test_size": 10, "by": [], "trend": "M"},
     "export": {"formats": ["csv"]},
 }
 EXPORT_FORMATS = ("csv", "xlsx", "parquet", "json")
@@ -124,6 +124,12 @@ def _checked_params(params: dict[str, Any], where: str) -> dict[str, Any]:
         raise ConfigError(f"{where}: themes.min_theme_size must be an int >= 2 or null. Got {size!r} instead.")
     if not isinstance(params["seed"], int) or isinstance(params["seed"], bool):
         raise ConfigError(f"{where}: seed must be an int. Got {params['seed']!r} instead.")
+    bad_by = [b for b in params["drivers"]["by"] or [] if b not in ("source", "segment", "month")]
+    if bad_by:
+        raise ConfigError(f"{where}: drivers.by accepts source, segment, month. Got {bad_by} instead.")
+    if params["drivers"]["trend"] not in ("W", "M", None):
+        raise ConfigError(f"{where}: drivers.trend must be W (weekly), M (monthly) or null. "
+                          f"Got {params['drivers']['trend']!r} instead.")
     formats = params["export"]["formats"]
     bad = [f for f in formats if f not in EXPORT_FORMATS]
     if bad:
