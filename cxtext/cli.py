@@ -82,6 +82,8 @@ def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--by", action="append", choices=["source", "segment", "month"],
                         help="also write the driver table per source, segment or month (repeatable)")
     parser.add_argument("--save-themes", metavar="MODEL_DIR", help="save the fitted theme model here")
+    parser.add_argument("--no-redact", action="store_true",
+                        help="keep e-mails, phone numbers, card numbers, IBANs and @handles (masked by default)")
     parser.add_argument("--cache", metavar="FILE", help="embedding cache file (default: user cache dir)")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
 
@@ -182,6 +184,8 @@ def _run(args: argparse.Namespace) -> int:
         "embed": {"model": args.model},
         "themes": {"min_theme_size": args.min_theme_size} if args.min_theme_size is not None else {},
     }
+    if args.no_redact:
+        overrides["normalize"] = {"redact_pii": False}
     if args.by:
         overrides["drivers"] = {"by": sorted(set(args.by))}
     if args.format:

@@ -14,6 +14,9 @@ Why each step:
 * Exact duplicate social posts (after cleaning) are *folded*: they point to
   the first copy through ``duplicate_of`` so one viral post cannot form a
   theme by itself, yet each copy still counts in volumes.
+* Personal data (e-mail, phone, card, IBAN, @handle, token links) is masked
+  before anything else sees the text: on by default, ``redact_pii=False``
+  to switch off.
 * Non-answers ("n/a", "nothing", "لا يوجد", "nimic") go to their own
   "no comment" group so they cannot swamp a small survey's themes.
 """
@@ -29,6 +32,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from cxtext.redact import PLACEHOLDERS, Redactor
 from cxtext.schema import STATUS_ANALYZED
 
 # Channels whose rows are treated as social mentions when the pipeline does
@@ -43,6 +47,8 @@ _RETWEET = re.compile(r"^\s*RT\s+@\w+\s*:?\s*", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w.])@\w+")
 _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# In a social post a masked handle or link carries no meaning: drop it.
+_PLACEHOLDER = re.compile("|".join(re.escape(PLACEHOLDERS[k]) for k in ("handle", "url")))
 _TAG = re.compile(r"<[^>]{1,200}>")
 _SPACE = re.compile(r"\s+")
 # Zero-width and bidi control characters: invisible, but they split words
@@ -87,12 +93,16 @@ def is_non_answer(text: str) -> bool:
     return key in NON_ANSWERS or not any(ch.isalnum() for ch in key)
 
 
-def clean_text(text: str, social: bool = False) -> str:
-    """Text as sent to the embedding model. ``social`` also strips URLs/handles."""
+def clean_text(text: str, social: bool = False, redactor: Redactor | None = None) -> str:
+    """Text as sent to the embedding model. ``social`` also strips URLs/handles;
+    ``redactor`` masks personal data first (so it never reaches the cache)."""
     cleaned = html.unescape(text)
     cleaned = _TAG.sub(" ", cleaned)
     cleaned = unicodedata.normalize("NFC", cleaned).translate(_INVISIBLE)
+    if redactor is not None:
+        cleaned = redactor.redact(cleaned)
     if social:
+        cleaned = _PLACEHOLDER.sub(" ", cleaned)
         cleaned = _RETWEET.sub("", cleaned)
         cleaned = _URL.sub(" ", cleaned)
         cleaned = _HANDLE.sub(" ", cleaned)
@@ -146,6 +156,7 @@ def normalize(
     social_sources: Iterable[str] = SOCIAL_SOURCES,
     fold_duplicates: bool = True,
     languages: Iterable[str] | None = None,
+    redact_pii: bool = True,
 ) -> pd.DataFrame:
     """Add ``clean_text``, ``language``, ``text_hash``, ``non_answer``,
     ``is_social`` and ``duplicate_of`` to a copy of ``records``.
@@ -153,12 +164,18 @@ def normalize(
     ``all_social`` treats every row as a social mention (the social-mentions
     pipeline); otherwise rows whose ``source`` is in ``social_sources`` are.
     ``languages`` restricts language identification to these codes.
+    ``redact_pii`` masks e-mails, phones, cards, IBANs, @handles and token
+    links in ``text`` and ``clean_text`` (see :mod:`cxtext.redact`), so no
+    later stage, cache, model file or export ever holds them.
     """
     out = records.copy()
+    redactor = Redactor() if redact_pii else None
+    if redactor is not None:
+        out["text"] = [redactor.redact(t) for t in out["text"]]
     social_names = {s.casefold() for s in social_sources}
     sources = out["source"].astype("string").fillna("").str.casefold()
     out["is_social"] = np.full(len(out), True) if all_social else sources.isin(social_names).to_numpy()
-    out["clean_text"] = [clean_text(t, s) for t, s in zip(out["text"], out["is_social"])]
+    out["clean_text"] = [clean_text(t, s, redactor) for t, s in zip(out["text"], out["is_social"])]
     out["non_answer"] = [
         status == STATUS_ANALYZED and is_non_answer(text)
         for status, text in zip(out["status"], out["clean_text"])

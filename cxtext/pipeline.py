@@ -28,7 +28,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "columns": {},
     "ces_scale": "1-7",
     "ces_easy_end": "high",
-    "normalize": {"all_social": False, "fold_duplicates": True, "languages": None},
+    "normalize": {"all_social": False, "fold_duplicates": True, "languages": None, "redact_pii": True},
     "embed": {"model": "default", "batch_size": 32},
     "themes": {"min_theme_size": None, "reduction": "umap", "n_components": 5},
     "drivers": {"min_test_size": 10, "by": [], "trend": "M"},
