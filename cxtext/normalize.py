@@ -99,11 +99,12 @@ def clean_text(text: str, social: bool = False, redactor: Redactor | None = None
     cleaned = html.unescape(text)
     cleaned = _TAG.sub(" ", cleaned)
     cleaned = unicodedata.normalize("NFC", cleaned).translate(_INVISIBLE)
+    if social:
+        cleaned = _RETWEET.sub("", cleaned)
     if redactor is not None:
         cleaned = redactor.redact(cleaned)
     if social:
         cleaned = _PLACEHOLDER.sub(" ", cleaned)
-        cleaned = _RETWEET.sub("", cleaned)
         cleaned = _URL.sub(" ", cleaned)
         cleaned = _HANDLE.sub(" ", cleaned)
         cleaned = _HASHTAG.sub(lambda m: " " + _CAMEL.sub(" ", m.group(1)) + " ", cleaned)
