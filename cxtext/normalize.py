@@ -171,12 +171,12 @@ def normalize(
     """
     out = records.copy()
     redactor = Redactor() if redact_pii else None
-    if redactor is not None:
-        out["text"] = [redactor.redact(t) for t in out["text"]]
     social_names = {s.casefold() for s in social_sources}
     sources = out["source"].astype("string").fillna("").str.casefold()
     out["is_social"] = np.full(len(out), True) if all_social else sources.isin(social_names).to_numpy()
     out["clean_text"] = [clean_text(t, s, redactor) for t, s in zip(out["text"], out["is_social"])]
+    if redactor is not None:
+        out["text"] = [redactor.redact(t) for t in out["text"]]
     out["non_answer"] = [
         status == STATUS_ANALYZED and is_non_answer(text)
         for status, text in zip(out["status"], out["clean_text"])
