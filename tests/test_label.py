@@ -1,0 +1,207 @@
+"""cxtext.label and cxtext.stopwords: keywords, labels, quotes, languages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cxtext.errors import NotFittedError, ValidationError
+from cxtext.label import THEME_COLUMNS, ThemeLabeler, extract_terms, format_languages
+from cxtext.stopwords import (
+    ARABIC,
+    ENGLISH,
+    ROMANIAN,
+    guess_language,
+    normalize_arabic,
+    normalize_token,
+    stop_words_for,
+    tokenize,
+)
+
+REFUND = [
+    "I am still waiting for my refund after three weeks",
+    "Refund delay is unacceptable, I want my money back",
+    "Where is my refund? It has been 20 days",
+    "The refund delay made me cancel my subscription",
+    "They promised a refund but I never got my money back",
+    "Still no refund, customer service keeps saying wait",
+]
+APP = [
+    "The app crashes every time I open it",
+    "App keeps crashing after the latest update",
+    "Since the update the app crashes on login",
+    "Mobile app crashes when I try to pay",
+    "The app freezes and crashes constantly",
+]
+ARABIC_TEXTS = [
+    "التطبيق يتوقف عن العمل بعد التحديث الأخير",
+    "التطبيق يتوقف كل مرة أفتحه 3 مرات",
+    "بعد التحديث التطبيق يتوقف في صفحة الدفع ١٢٣",
+    "هذا التطبيق يتوقف عن العمل دائما",
+]
+ROMANIAN_TEXTS = [
+    "Am fost taxat de două ori pentru aceeași comandă",
+    "Am fost taxat de doua ori luna asta",
+    "Sunt taxat de două ori la fiecare plată",
+    "Iar am fost taxat de doua ori, vreau banii înapoi",
+]
+
+
+def fit_three():
+    texts = REFUND + APP + ARABIC_TEXTS + ROMANIAN_TEXTS
+    labels = [0] * len(REFUND) + [1] * len(APP) + [2] * len(ARABIC_TEXTS) + [3] * len(ROMANIAN_TEXTS)
+    langs = ["en"] * (len(REFUND) + len(APP)) + ["ar"] * len(ARABIC_TEXTS) + ["ro"] * len(ROMANIAN_TEXTS)
+    return texts, np.array(labels), langs, ThemeLabeler().fit(texts, labels, languages=langs)
+
+
+# ---------------------------------------------------------------- stopwords
+def test_arabic_normalisation():
+    assert normalize_arabic("أَحْمَد") == "احمد"
+    assert normalize_arabic("إلى") == "الي"
+    assert normalize_arabic("مدرسة") == "مدرسه"
+    assert normalize_arabic("كتـــاب") == "كتاب"
+    for word in ["و", "في", "من", "على", "إلى", "عن", "أن", "هذا", "التي", "لكن"]:
+        assert normalize_token(word) in ARABIC, word
+
+
+def test_romanian_with_and_without_diacritics():
+    for with_d, without in [("și", "si"), ("că", "ca"), ("până", "pana"), ("această", "aceasta"), ("şi", "si")]:
+        assert normalize_token(with_d) == normalize_token(without)
+        assert normalize_token(with_d) in ROMANIAN
+    assert normalize_token("plată") == normalize_token("plata") == normalize_token("plată")
+
+
+def test_romanian_list_not_applied_to_english():
+    assert "care" in ROMANIAN and "care" not in ENGLISH
+    assert "care" not in stop_words_for("en")
+    assert "care" in stop_words_for("ro") and "care" in stop_words_for("und")
+    assert "the" in stop_words_for("ro") and normalize_token("في") in stop_words_for("en")
+
+
+def test_tokenize():
+    assert tokenize("The CARD's PIN doesn't work!") == ["the", "card", "pin", "doesn't", "work"]
+    assert tokenize("Ştiu că") == ["știu", "că"]
+
+
+def test_extract_terms_rules():
+    keys = [k for k, _ in extract_terms("I want my money back in 3 days, thanks", "en")]
+    assert "money back" in keys and "money" in keys and "back" in keys
+    assert "want" not in keys and "my money" not in keys  # stop word at an end
+    assert all(not k.isdigit() for k in keys) and all(len(k) > 1 for k in keys)
+    assert "days" in keys and "3 days" not in keys
+    inner = [k for k, _ in extract_terms("waiting for refund", "en")]
+    assert "waiting for refund" in inner
+
+
+def test_guess_language():
+    assert guess_language("التطبيق يتوقف عن العمل") == "ar"
+    assert guess_language("Am fost taxat de două ori") == "ro"
+    assert guess_language("The app is slow and the support is bad") == "en"
+    assert guess_language("12345") == "und"
+
+
+def test_format_languages():
+    assert format_languages({"en": 0.6, "ar": 0.25, "ro": 0.15}) == "en 60%, ar 25%, ro 15%"
+    assert format_languages({"en": 0.996, "ro": 0.004}) == "en 100%, ro <1%"
+    assert format_languages({"a": 0.3, "b": 0.3, "c": 0.2, "d": 0.1, "e": 0.1}) == "a 30%, b 30%, c 20%, other 20%"
+
+
+# ------------------------------------------------------------------ labeler
+def test_keywords_have_no_stop_words_or_digits():
+    _, _, _, lab = fit_three()
+    all_stop = ENGLISH | ARABIC | ROMANIAN
+    for k, words in lab.keywords_.items():
+        assert words, k
+        for term in words:
+            toks = [normalize_token(t) for t in term.split()]
+            assert toks[0] not in all_stop and toks[-1] not in all_stop, term
+            assert all(len(t) > 1 and any(ch.isalpha() for ch in t) for t in toks), term
+
+
+def test_english_labels_are_readable():
+    _, _, _, lab = fit_three()
+    assert "refund" in lab.theme_labels_[0]
+    assert "app" in lab.theme_labels_[1] and "crash" in lab.theme_labels_[1]
+    assert " · " in lab.theme_labels_[0] or len(lab.theme_labels_[0].split()) > 1
+    assert "_" not in lab.theme_labels_[0]
+
+
+def test_arabic_keywords_are_arabic_words():
+    _, _, _, lab = fit_three()
+    words = lab.keywords_[2]
+    assert any("التطبيق" in w or "يتوقف" in w for w in words)
+    for w in words:
+        assert not any(ch.isdigit() for ch in w), w
+        assert all("\u0600" <= ch <= "\u06ff" or ch == " " for ch in w), w
+    assert lab.label_language_[2] == "ar"
+    assert lab.keywords_by_language_[2]["ar"]
+
+
+def test_romanian_keywords_merge_diacritics():
+    _, _, _, lab = fit_three()
+    words = lab.keywords_[3]
+    assert any("taxat" in w for w in words)
+    assert not any(w in ("de", "am", "fost", "ori") for w in words)
+    # "două ori" and "doua ori" count as one term; the more frequent surface form is shown
+    assert len([w for w in words if w.replace("ă", "a") == "doua"]) <= 1
+
+
+def test_prefers_english_label_in_mixed_theme():
+    texts = APP + ARABIC_TEXTS
+    labels = [0] * len(texts)
+    langs = ["en"] * len(APP) + ["ar"] * len(ARABIC_TEXTS)
+    lab = ThemeLabeler().fit(texts, labels, languages=langs)
+    assert lab.label_language_[0] == "en"
+    assert "app" in lab.theme_labels_[0]
+    assert set(lab.keywords_by_language_[0]) == {"en", "ar"}
+    assert lab.languages_[0] == pytest.approx({"en": 5 / 9, "ar": 4 / 9})
+    assert lab.to_frame().loc[0, "languages"] == "en 56%, ar 44%"
+
+
+def test_quotes_nearest_centroid_without_near_duplicates():
+    texts = ["the app crashes", "the app crashes", "The app crashes!", "app crashing a lot today",
+             "crashes when paying in the app", "I like turtles"]
+    E = np.array([[1, 0, 0], [1, 0, 0], [0.999, 0.01, 0], [0.8, 0.5, 0], [0.8, 0, 0.6], [0, 0, 1]], dtype=float)
+    E /= np.linalg.norm(E, axis=1, keepdims=True)
+    labels = [0, 0, 0, 0, 0, -1]
+    lab = ThemeLabeler(n_quotes=5).fit(texts, labels, E, ["en"] * 6)
+    quotes = lab.quotes_[0]
+    # the three near-identical comments (cosine > 0.95) give one quote, the nearest
+    assert quotes[0] in texts[:3]
+    assert sum(q in texts[:3] for q in quotes) == 1
+    assert quotes[1:] == ["app crashing a lot today", "crashes when paying in the app"]
+    assert "I like turtles" not in quotes
+
+
+def test_frame_and_sizes():
+    texts, labels, langs, lab = fit_three()
+    df = lab.to_frame()
+    assert list(df.columns) == THEME_COLUMNS
+    assert df["size"].tolist() == [6, 5, 4, 4]
+    assert df["share"].sum() == pytest.approx(1.0)
+    assert all(isinstance(q, list) and 1 <= len(q) <= 5 for q in df["quotes"])
+
+
+def test_unthemed_rows_are_not_described():
+    texts, labels, langs, _ = fit_three()
+    labels = labels.copy()
+    labels[:6] = -1
+    lab = ThemeLabeler().fit(texts, labels, languages=langs)
+    assert lab.theme_ids_ == [1, 2, 3]
+
+
+def test_errors():
+    with pytest.raises(ValidationError, match="one entry per text"):
+        ThemeLabeler().fit(["a b", "c d"], [0])
+    with pytest.raises(ValidationError, match="The 'n_quotes' parameter must be an int >= 1. Got 0 instead."):
+        ThemeLabeler(n_quotes=0).fit(["a b"], [0])
+    with pytest.raises(ValidationError, match="ngram_range"):
+        ThemeLabeler(ngram_range=(2, 1)).fit(["a b"], [0])
+    with pytest.raises(NotFittedError):
+        ThemeLabeler().to_frame()
+
+
+def test_theme_with_only_stop_words_gets_a_fallback_label():
+    lab = ThemeLabeler().fit(["it is what it is", "it was what it was", "the app crashes"], [0, 0, -1],
+                             languages=["en"] * 3)
+    assert lab.theme_labels_[0] == "theme 0"

