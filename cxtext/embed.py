@@ -211,48 +211,73 @@ class SentenceTransformerEmbedder:
     Parameters are only stored here (scikit-learn style); the model loads on
     the first :meth:`encode` (importing sentence-transformers takes ~9 s).
     ``batch_size`` is in texts.
+
+    ``backend`` picks how the same model is run (see :mod:`cxtext.backends`
+    and bench/results/embedding.md): ``"torch"`` (default, float32, the
+    reference), ``"torch-int8"`` (Linear layers quantized to int8 on load),
+    ``"onnx"`` / ``"onnx-int8"`` (onnxruntime, float32 / int8) or
+    ``"model2vec"`` (static distillation: far faster, clearly less accurate,
+    weak across languages). The ONNX and Model2Vec backends need a file built
+    once from the model folder; it is built on first use with a message on
+    stderr, or ahead with ``python -m cxtext.backends build BACKEND``. The
+    backend is part of :attr:`model_id`, so cached vectors never mix.
     """
 
-    def __init__(self, model: str = "default", batch_size: int = 32, device: str = "cpu") -> None:
+    def __init__(self, model: str = "default", batch_size: int = 32, device: str = "cpu",
+                 backend: str = "torch") -> None:
+        from cxtext.backends import check_backend
+
         self.model = model
         self.batch_size = batch_size
         self.device = device
+        self.backend = check_backend(backend)
         self._loaded: Any = None
         self._resolved: ResolvedModel | None = None
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
+        backend = "" if self.backend == "torch" else f", backend={self.backend!r}"
         return (f"SentenceTransformerEmbedder(model={self.model!r}, "
-                f"batch_size={self.batch_size}, device={self.device!r})")
+                f"batch_size={self.batch_size}, device={self.device!r}{backend})")
 
     @property
     def model_id(self) -> str:
-        """Cache key of the model; never triggers a build or a load."""
-        if self._resolved is not None:
-            return self._resolved.model_id
-        return resolve_model(self.model, build_missing=False).model_id
+        """Cache key of the model and backend; never triggers a build or a load.
+
+        The model's own id for ``backend="torch"``; ``<id>+<backend>-<recipe>`` otherwise.
+        """
+        from cxtext.backends import backend_model_id
+
+        base = self._resolved or resolve_model(self.model, build_missing=False)
+        return backend_model_id(base.model_id, self.backend)
 
     @property
     def prefix(self) -> str:
-        """Text prepended before embedding ("query: " for e5 models)."""
-        return (self._resolved or resolve_model(self.model, build_missing=False)).prefix
+        """Text prepended before embedding ("query: " for e5 models; none for "model2vec")."""
+        from cxtext.backends import backend_prefix
+
+        return backend_prefix((self._resolved or resolve_model(self.model, build_missing=False)).prefix,
+                              self.backend)
 
     def _load(self) -> tuple[Any, ResolvedModel]:
-        """Load the model once (thread-safe); wrap any failure in ModelError."""
+        """Load the model once (thread-safe); wrap any failure in ModelError.
+
+        Returns the backend's :class:`~cxtext.backends.Runner` and the resolved model.
+        """
         with self._lock:
             if self._loaded is None:
                 resolved = resolve_model(self.model)
-                from sentence_transformers import SentenceTransformer
+                from cxtext.backends import load_runner
 
                 try:
-                    self._loaded = SentenceTransformer(
-                        resolved.path_or_name, device=self.device, local_files_only=True
-                    )
+                    self._loaded = load_runner(resolved, self.backend, self.device)
+                except ModelError:
+                    raise
                 except Exception as exc:  # many libraries, many exception types
                     raise ModelError(
-                        f"Cannot load embedding model {self.model!r} from {resolved.path_or_name} "
-                        f"({type(exc).__name__}: {exc}). Nothing is downloaded at run time: "
-                        f"pass {_CHOICES}."
+                        f"Cannot load embedding model {self.model!r} (backend {self.backend!r}) from "
+                        f"{resolved.path_or_name} ({type(exc).__name__}: {exc}). Nothing is downloaded "
+                        f"at run time: pass {_CHOICES}."
                     ) from exc
                 self._resolved = resolved
         assert self._resolved is not None
@@ -260,11 +285,9 @@ class SentenceTransformerEmbedder:
 
     @property
     def dim(self) -> int:
-        """Vector length; loads the model."""
-        model, _ = self._load()
-        # sentence-transformers 6 renamed the method; keep older releases working
-        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-        return int(getter())
+        """Vector length; loads the model (384 for the default, 256 with "model2vec")."""
+        runner, _ = self._load()
+        return runner.dim
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Float32 (len(texts), dim), unit rows, input order; progress after each batch.
@@ -273,19 +296,15 @@ class SentenceTransformerEmbedder:
         (2-3x faster on mixed-length comments), then put back in order.
         """
         items = _check_texts(texts)
-        model, resolved = self._load()
+        runner, _ = self._load()
         total = len(items)
-        out = np.empty((total, self.dim), dtype=np.float32)
+        out = np.empty((total, runner.dim), dtype=np.float32)
         order = np.argsort([-len(t) for t in items], kind="stable")
-        prefix = resolved.prefix
+        prefix = self.prefix
         step = max(1, int(self.batch_size))
         for start in range(0, total, step):
             idx = order[start : start + step]
-            vectors = model.encode(
-                [prefix + items[i] for i in idx], batch_size=step, show_progress_bar=False,
-                convert_to_numpy=True, normalize_embeddings=True,
-            )
-            out[idx] = vectors
+            out[idx] = runner.encode_batch([prefix + items[i] for i in idx], step)
             if progress is not None:
                 progress(min(start + step, total), total)
         return out

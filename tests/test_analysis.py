@@ -1,0 +1,157 @@
+"""analyze end to end on a small real three-language dump, with the real default model."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import cxtext
+
+pytestmark = pytest.mark.model
+
+COMPLAINTS = {
+    "crash": [
+        "The app crashes every time I open it", "App keeps crashing after the update",
+        "The application freezes and closes by itself", "Since the update the app crashes on login",
+        "Crashed again while paying my bill", "The app just closes when I open the card screen",
+        "التطبيق يتوقف ويغلق بعد التحديث", "التطبيق ينهار كل مرة أفتحه",
+        "Aplicația se închide singură după actualizare", "Aplicația se blochează de fiecare dată",
+    ],
+    "billing": [
+        "I was charged twice this month", "Double charge on my card again",
+        "You billed me two times for the same plan", "Why is there an extra fee on my bill",
+        "Unexpected charges on my invoice", "My bill is higher than the agreed price",
+        "تم خصم المبلغ مرتين من حسابي", "فاتورتي فيها رسوم إضافية غير متوقعة",
+        "Am fost taxat de două ori luna aceasta", "Factura are taxe în plus pe care nu le înțeleg",
+    ],
+    "wait": [
+        "Waited 40 minutes on the phone for support", "Nobody answers the call centre, I waited an hour",
+        "Support hold times are ridiculous", "I was on hold forever before talking to someone",
+        "Customer service takes ages to pick up", "Long queue every time I call support",
+        "انتظرت ساعة على الهاتف ولم يرد أحد", "خدمة العملاء لا ترد والانتظار طويل جدا",
+        "Am așteptat o oră la telefon să răspundă cineva", "Timpul de așteptare la call center e enorm",
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def dump() -> pd.DataFrame:
+    rows = []
+    for theme, texts in COMPLAINTS.items():
+        for index, text in enumerate(texts):
+            score = {"crash": 6, "billing": 1, "wait": 3}[theme] + (index % 3)
+            rows.append({"id": f"{theme}-{index}", "comment": text, "nps": score, "channel": "nps_survey"})
+    rows += [
+        {"id": "empty", "comment": "  ", "nps": 10, "channel": "nps_survey"},
+        {"id": "bad", "comment": "fine", "nps": "11", "channel": "nps_survey"},
+        {"id": "na", "comment": "n/a", "nps": 9, "channel": "nps_survey"},
+        {"id": "rt1", "comment": "Charged twice AGAIN #fail", "nps": None, "channel": "twitter"},
+        {"id": "rt2", "comment": "RT @bob: Charged twice AGAIN #fail", "nps": None, "channel": "twitter"},
+    ]
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def cache_path(tmp_path_factory):
+    return tmp_path_factory.mktemp("cache") / "embeddings.sqlite"
+
+
+@pytest.fixture(scope="module")
+def analysis(dump, cache_path):
+    return cxtext.analyze(dump, min_theme_size=4, seed=0, cache_path=cache_path)
+
+
+def test_every_row_is_accounted_for(analysis, dump):
+    assignments = analysis.assignments
+    assert len(assignments) == len(dump)
+    assert assignments["row"].tolist() == list(range(1, len(dump) + 1))
+    summary = analysis.summary
+    assert summary["rows_in"] == summary["rows_analyzed"] + summary["rows_rejected"] == len(dump)
+    by_id = assignments.set_index("id")
+    assert by_id.loc["bad", "reason"] == "NPS '11' is outside 0-10"
+    assert by_id.loc["empty", "status"] == "rejected" and by_id.loc["empty", "theme_id"] == -3
+    assert by_id.loc["na", "theme_id"] == -2 and by_id.loc["na", "theme_label"] == "no comment"
+    # a retweet lands with the post it copies
+    assert by_id.loc["rt2", "theme_id"] == by_id.loc["rt1", "theme_id"]
+
+
+def test_themes_follow_the_planted_complaints_across_languages(analysis):
+    records = analysis.records.set_index("id")
+    for theme, texts in COMPLAINTS.items():
+        ids = records.loc[[f"{theme}-{i}" for i in range(len(texts))], "theme_id"]
+        majority = ids.mode()[0]
+        assert majority >= 0
+        assert (ids == majority).mean() >= 0.8, (theme, ids.tolist())
+    assert analysis.summary["theme_count"] >= 3
+
+
+def test_summary_counts_scores_of_empty_comments_but_not_invalid_ones(analysis, dump):
+    nps = analysis.summary["nps"]
+    # 30 themed survey rows + the empty comment (10) + the non-answer (9); the invalid 11 is out
+    assert nps["n"] == 32
+    json.dumps(analysis.summary)  # JSON-ready
+
+
+def test_rerun_hits_the_cache_and_is_identical(analysis, dump, cache_path):
+    again = cxtext.analyze(dump, min_theme_size=4, seed=0, cache_path=cache_path)
+    assert again.summary["embedding_cache"]["misses"] == 0
+    assert again.summary["embedding_cache"]["hits"] > 0
+    pd.testing.assert_frame_equal(again.assignments, analysis.assignments)
+    assert again.themes["label"].tolist() == analysis.themes["label"].tolist()
+
+
+def test_drivers_put_the_all_detractor_themes_above_the_mixed_one(analysis):
+    drivers = analysis.drivers.set_index("theme_id")
+    assert set(drivers.index) <= set(analysis.themes["theme_id"])
+    records = analysis.records.set_index("id")
+    billing, crash = records.loc["billing-0", "theme_id"], records.loc["crash-0", "theme_id"]
+    # billing comments all score 1-3; a stray passive may join the theme
+    assert drivers.loc[billing, "nps"] <= -80
+    assert drivers.loc[billing, "nps"] < drivers.loc[crash, "nps"]
+    assert drivers.loc[billing, "rank"] < drivers.loc[crash, "rank"]
+
+
+def test_edits_recompute_without_embedding(analysis):
+    first = int(analysis.themes["theme_id"].iloc[0])
+    renamed = analysis.rename_theme(first, "Renamed theme")
+    assert "Renamed theme" in renamed.themes["label"].tolist()
+    assert "Renamed theme" in renamed.drivers["label"].tolist()
+    ids = analysis.themes["theme_id"].tolist()[:2]
+    merged = analysis.merge_themes(ids, "Merged")
+    assert merged.summary["theme_count"] == analysis.summary["theme_count"] - 1
+    assert (merged.records["theme_id"] == ids[1]).sum() == 0
+    deleted = analysis.delete_theme(first)
+    assert (deleted.records["theme_id"] == first).sum() == 0
+
+
+def test_cli_writes_the_contract(dump, tmp_path):
+    source = tmp_path / "dump.csv"
+    dump.to_csv(source, index=False)
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "cxtext.cli", "analyze", str(source), "--out", str(out), "--min-theme-size", "4",
+         "--format", "xlsx", "--quiet", "--save-themes", str(tmp_path / "themes")],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    for name in ("summary.json", "assignments.csv", "themes.csv", "drivers.csv", "analysis.xlsx"):
+        assert (out / name).is_file(), name
+    assignments = pd.read_csv(out / "assignments.csv", encoding="utf-8-sig")
+    assert list(assignments.columns) == ["row", "id", "status", "reason", "theme_id", "theme_ids", "theme_label"]
+    assert len(assignments) == len(dump)
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["parameters"]["themes"]["min_theme_size"] == 4
+    assert str(tmp_path) not in (out / "summary.json").read_text(encoding="utf-8")
+    # reuse the saved theme model on the same dump: same ids and labels
+    reused = tmp_path / "reused"
+    result = subprocess.run(
+        [sys.executable, "-m", "cxtext.cli", "analyze", str(source), "--out", str(reused), "--quiet",
+         "--themes", str(tmp_path / "themes")], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    before = pd.read_csv(out / "themes.csv", encoding="utf-8-sig")
+    after = pd.read_csv(reused / "themes.csv", encoding="utf-8-sig")
+    assert set(after["label"]) <= set(before["label"])
