@@ -1,0 +1,415 @@
+"""The Gradio app: ``build_app()`` wires the views to the library, ``launch()`` serves it.
+
+Per-user data (the uploaded table, the current Analysis, the session's temp
+folder, the cached 2-D map) lives in one ``gr.State`` dict per browser
+session, never in module globals. The only object shared between sessions is
+the analysed bundled sample, which is read-only (theme edits return a new
+Analysis).
+
+Environment:
+  CXTEXT_CONCURRENCY     analyses run at once (default 2); further runs wait in the queue
+  CXTEXT_MAX_UPLOAD_MB   largest upload in MB (default 50)
+  CXTEXT_AUTH            optional login, "user:password" (several: "u1:p1,u2:p2")
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+log = logging.getLogger("cxtext.app")
+
+DEFAULT_CONCURRENCY = 2
+DEFAULT_MAX_UPLOAD_MB = 50
+HEAVY = "cxtext-analysis"  # concurrency group of the events that embed or project comments
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def concurrency() -> int:
+    value = os.environ.get("CXTEXT_CONCURRENCY", str(DEFAULT_CONCURRENCY))
+    try:
+        return max(1, int(value))
+    except ValueError:
+        raise SystemExit(f"CXTEXT_CONCURRENCY must be a whole number such as 2; got {value!r}.") from None
+
+
+def max_upload_bytes() -> int:
+    value = os.environ.get("CXTEXT_MAX_UPLOAD_MB", str(DEFAULT_MAX_UPLOAD_MB))
+    try:
+        megabytes = float(value)
+    except ValueError:
+        raise SystemExit(f"CXTEXT_MAX_UPLOAD_MB must be a number of megabytes such as 50; got {value!r}.") from None
+    return int(megabytes * 1024 * 1024)
+
+
+def auth_from_env() -> list[tuple[str, str]] | None:
+    value = os.environ.get("CXTEXT_AUTH", "").strip()
+    if not value:
+        return None
+    pairs = []
+    for item in value.split(","):
+        user, sep, password = item.strip().partition(":")
+        if not sep or not user or not password:
+            raise SystemExit("CXTEXT_AUTH must look like user:password (several: u1:p1,u2:p2).")
+        pairs.append((user, password))
+    return pairs
+
+
+# --------------------------------------------------------------------------- session
+
+
+def _new_session() -> dict[str, Any]:
+    from app import adapters
+
+    return {"table": None, "analysis": None, "dir": adapters.new_session_dir(), "map": {},
+            "uploaded_models": [], "exports": 0}
+
+
+def _session(value: dict | None) -> dict[str, Any]:
+    return value if value else _new_session()
+
+
+def _drop_session(value: dict | None) -> None:
+    from app import adapters
+
+    if value:
+        adapters.remove_session_dir(value.get("dir"))
+
+
+class _SampleCache:
+    """The bundled sample, analysed once per app and shared read-only by every session.
+
+    :meth:`start` analyses it in a background thread (``launch`` calls it before
+    serving, so the first visitor waits less); :meth:`get` waits for it while
+    relaying the library's progress to that visitor's ``gr.Progress``.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._status: tuple[str, int, int] = ("load", 0, 1)
+        self.table = None
+        self.analysis = None
+        self.error: BaseException | None = None
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="cxtext-sample", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        from app import adapters
+
+        started = time.perf_counter()
+        try:
+            table = adapters.read_upload(adapters.SAMPLE_PATH)
+            roles, _ = adapters.detected_roles(table)
+            self.analysis = adapters.run_analysis(table, adapters.roles_from_values(list(roles.values())),
+                                                  progress=self._report)
+            self.table = table
+            log.info("sample analysed in %.1f s", time.perf_counter() - started)
+        except Exception as exc:  # noqa: BLE001 - handed to every visitor by get()
+            self.error = exc
+        finally:
+            self._done.set()
+
+    def _report(self, stage: str, done: int, total: int) -> None:
+        self._status = (stage, done, total)
+
+    def get(self, progress) -> tuple[Any, Any]:
+        from app import adapters
+
+        self.start()
+        relay = adapters.progress_reporter(progress)
+        while not self._done.wait(0.5):
+            relay(*self._status)
+        if self.error is not None:
+            raise self.error
+        if self.analysis is None:
+            raise RuntimeError("the sample analysis stopped before it finished")
+        return self.table, self.analysis
+
+
+# --------------------------------------------------------------------------- app
+
+
+def build_app(with_sample: bool = True):
+    """Build the Blocks. With ``with_sample`` the bundled sample is analysed when a page opens."""
+    import gradio as gr
+
+    from app import adapters, views
+    from cxtext.schema import ROLES
+
+    sample = _SampleCache() if with_sample and adapters.SAMPLE_PATH.is_file() else None
+
+    with gr.Blocks(title="cxtext: themes that drive detractors", analytics_enabled=False, fill_width=True) as demo:
+        state = gr.State(None, delete_callback=_drop_session)
+        with gr.Row():
+            gr.Markdown("## cxtext · which feedback themes drive detractors")
+        headline = gr.HTML(adapters.message_html("Upload a file to start." if sample is None
+                                                 else "Analysing the bundled sample…"), elem_id="headline")
+        with gr.Tabs(selected="upload" if sample is None else "drivers") as tabs:
+            up = views.upload_tab()
+            ov = views.overview_tab()
+            dr = views.drivers_tab()
+            th = views.themes_tab()
+            mp = views.map_tab()
+            tr = views.trends_tab()
+            ed = views.edit_tab()
+            ex = views.export_tab()
+
+        role_boxes = [up.roles[r] for r in ROLES]
+
+        def render(analysis, keep_theme=None, compare=None) -> dict:
+            """Every tab filled from one Analysis (the map is drawn when its tab opens)."""
+            return {headline: adapters.headline(analysis),
+                    **views.fill_overview(ov, analysis), **views.fill_drivers(dr, analysis),
+                    **views.fill_themes(th, analysis, keep_theme), **views.fill_trends(tr, analysis, compare),
+                    **views.fill_edit(ed, analysis), **views.fill_export(ex, None),
+                    mp.note: adapters.message_html("The map is drawn when you open this tab (a few seconds)."),
+                    mp.plot: None}
+
+        analysis_outputs = [state, headline, tabs, up.run_message, ov.cards, ov.rejected, dr.table, dr.notes,
+                            dr.impact, dr.scatter, dr.ces, th.picker, th.detail, th.histogram, th.comments,
+                            th.page_label, th.page, tr.trend_note, tr.volume, tr.nps, tr.compare, tr.source_note, tr.sources,
+                            tr.source_plot, ed.table, ed.rename_id, ed.rename_label, ed.merge_ids, ed.merge_label,
+                            ed.delete_id, ex.drivers_csv, ex.drivers_xlsx, ex.workbook, ex.model, mp.note, mp.plot]
+        upload_outputs = [state, up.file, up.message, up.preview, *role_boxes, up.run_message]
+
+        def model_choices(session) -> list:
+            return ([(adapters.DISCOVER, "")] + adapters.saved_models()
+                    + [(f"uploaded: {name}", path) for name, path in session["uploaded_models"]])
+
+        def mapping_updates(table) -> dict:
+            roles, note = adapters.detected_roles(table)
+            choices = [adapters.NONE, *map(str, table.frame.columns)]
+            return ({up.roles[r]: gr.update(choices=choices, value=roles[r]) for r in ROLES},
+                    note)
+
+        # ---- page load: a session, the saved models, and the sample when asked for
+        def on_load(value, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
+            session = _session(value)
+            out = {state: session, up.model: gr.update(choices=model_choices(session), value="")}
+            if sample is None:
+                return out
+            try:
+                table, analysis = sample.get(progress)
+            except Exception as exc:  # noqa: BLE001 - shown in the page, logged by error_text
+                return {**out, headline: adapters.message_html(
+                    "The sample could not be analysed: " + adapters.error_text(exc), "error"),
+                        tabs: gr.Tabs(selected="upload")}
+            session.update(table=table, analysis=analysis)
+            updates, _ = mapping_updates(table)
+            return {**out, **render(analysis), **updates, up.preview: adapters.preview_frame(table),
+                    up.message: adapters.message_html(adapters.table_summary(table).replace(
+                        "Check the column mapping, then press Run.", "This is the bundled sample."), "info")}
+
+        demo.load(on_load, [state], [*analysis_outputs, *role_boxes, up.preview, up.message, up.model],
+                  concurrency_id=HEAVY, show_progress="full", show_progress_on=[headline])
+
+        # ---- upload and mapping
+        def on_upload(path, value):
+            session = _session(value)
+            if not path:
+                return {state: session}
+            try:
+                table = adapters.read_upload(path)
+            except Exception as exc:  # noqa: BLE001
+                session["table"] = None
+                return {state: session, up.message: adapters.message_html(adapters.error_text(exc), "error"),
+                        up.preview: views.empty_grid("no file yet"), up.run_message: "",
+                        up.file: None}
+            session["table"] = table
+            updates, note = mapping_updates(table)
+            message = adapters.message_html(adapters.table_summary(table), "ok")
+            if note:
+                message += adapters.message_html(note + " Choose the comment column below.", "warn")
+            # the drop zone is emptied again: the table lives in the session, the message names the file
+            return {state: session, up.message: message, up.preview: adapters.preview_frame(table),
+                    up.run_message: "", up.file: None, **updates}
+
+        up.file.upload(on_upload, [up.file, state], upload_outputs, concurrency_limit=None)
+
+        def on_model_zip(path, value):
+            session = _session(value)
+            if not path:
+                return {state: session}
+            try:
+                folder = adapters.unpack_theme_model(path, session["dir"])
+            except Exception as exc:  # noqa: BLE001
+                return {state: session, up.run_message: adapters.message_html(adapters.error_text(exc), "error")}
+            session["uploaded_models"].append((Path(path).stem, str(folder)))
+            return {state: session, up.model: gr.update(choices=model_choices(session), value=str(folder)),
+                    up.run_message: adapters.message_html(
+                        f"Theme model {Path(path).name} ready: the next run assigns comments to its themes.", "ok")}
+
+        up.model_zip.upload(on_model_zip, [up.model_zip, state], [state, up.model, up.run_message],
+                            concurrency_limit=None)
+
+        # ---- run
+        def on_run(value, *args, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
+            session = _session(value)
+            *role_values, ces_scale, ces_easy, pipeline, model = args
+            started = time.perf_counter()
+            try:
+                analysis = adapters.run_analysis(
+                    session["table"], adapters.roles_from_values(role_values), ces_scale=ces_scale,
+                    ces_easy_end=ces_easy, themes=model or None, pipeline=pipeline,
+                    progress=adapters.progress_reporter(progress))
+            except Exception as exc:  # noqa: BLE001
+                return {state: session, up.run_message: adapters.message_html(adapters.error_text(exc), "error")}
+            session.update(analysis=analysis, map={})
+            seconds = time.perf_counter() - started
+            cache = analysis.summary.get("embedding_cache") or {}
+            done = (f"Analysed {analysis.summary['rows_analyzed']:,} of {analysis.summary['rows_in']:,} rows in "
+                    f"{seconds:.1f} s ({cache.get('hits', 0):,} embeddings from the cache): "
+                    f"{analysis.summary.get('theme_count', 0)} themes.")
+            return {state: session, **render(analysis), tabs: gr.Tabs(selected="drivers"),
+                    up.run_message: adapters.message_html(done, "ok")}
+
+        up.run.click(on_run, [state, *role_boxes, up.ces_scale, up.ces_easy, up.pipeline, up.model],
+                     analysis_outputs, concurrency_id=HEAVY, show_progress="full",
+                     show_progress_on=[up.run_message, headline])
+
+        # ---- themes tab
+        def on_pick(value, theme_id):
+            session = _session(value)
+            if session["analysis"] is None:
+                return {}
+            return views.fill_theme(th, session["analysis"], theme_id, 0)
+
+        theme_outputs = [th.detail, th.histogram, th.comments, th.page_label, th.page]
+        th.picker.input(on_pick, [state, th.picker], theme_outputs, concurrency_limit=None)
+
+        def pager(step: int):
+            def on_page(value, theme_id, page):
+                session = _session(value)
+                if session["analysis"] is None:
+                    return {}
+                table, label, page = adapters.theme_comments(session["analysis"], theme_id, page + step)
+                return {th.comments: table, th.page_label: label, th.page: page}
+            return on_page
+
+        th.previous.click(pager(-1), [state, th.picker, th.page], [th.comments, th.page_label, th.page],
+                          concurrency_limit=None)
+        th.following.click(pager(+1), [state, th.picker, th.page], [th.comments, th.page_label, th.page],
+                           concurrency_limit=None)
+
+        def on_compare(value, compare):
+            session = _session(value)
+            if session["analysis"] is None:
+                return {}
+            return views.fill_compare(tr, session["analysis"], compare)
+
+        tr.compare.input(on_compare, [state, tr.compare], [tr.sources, tr.source_plot, tr.source_note])
+
+        # ---- map: projected on first opening, then cached per session
+        def on_map(value, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
+            session = _session(value)
+            if session["analysis"] is None:
+                return {mp.note: adapters.message_html("Run an analysis first.")}
+            progress(0.1, desc="Placing comments on the map")
+            try:
+                coordinates = adapters.map_coordinates(session["analysis"], session["map"])
+            except Exception as exc:  # noqa: BLE001
+                return {mp.note: adapters.message_html(adapters.error_text(exc), "error")}
+            return {mp.plot: adapters.map_figure(coordinates),
+                    mp.note: adapters.message_html(f"{len(coordinates):,} comments; hover a dot to read it. "
+                                                   "Grey: unthemed.")}
+
+        mp.tab.select(on_map, [state], [mp.plot, mp.note], concurrency_id=HEAVY, show_progress="full",
+                      show_progress_on=[mp.plot])
+
+        # ---- edits: each returns a new Analysis, the page is re-rendered from it
+        def edit(action: str):
+            def on_edit(value, theme, label, merge_ids, merge_label, current, compare):
+                session = _session(value)
+                analysis = session["analysis"]
+                try:
+                    if analysis is None:
+                        raise adapters.InputError("Run an analysis first.")
+                    if action == "rename":
+                        if theme is None or not (label or "").strip():
+                            raise adapters.InputError("Pick a theme and type its new label.")
+                        edited, done = analysis.rename_theme(int(theme), label.strip()), f"Renamed to '{label.strip()}'."
+                    elif action == "merge":
+                        if not merge_ids or len(merge_ids) < 2:
+                            raise adapters.InputError("Pick at least two themes to merge.")
+                        edited = analysis.merge_themes([int(t) for t in merge_ids], (merge_label or "").strip() or None)
+                        done = f"Merged {len(merge_ids)} themes."
+                    else:
+                        if theme is None:
+                            raise adapters.InputError("Pick the theme to delete.")
+                        edited, done = analysis.delete_theme(int(theme)), "Theme deleted; its comments are unthemed."
+                except Exception as exc:  # noqa: BLE001
+                    return {state: session, ed.message: adapters.message_html(adapters.error_text(exc), "error")}
+                session["analysis"] = edited
+                return {state: session, **render(edited, keep_theme=current, compare=compare), ed.message: adapters.message_html(
+                    done + " Drivers and charts are updated.", "ok")}
+            return on_edit
+
+        edit_outputs = [*analysis_outputs, ed.message]
+        ed.rename.click(edit("rename"), [state, ed.rename_id, ed.rename_label, ed.merge_ids, ed.merge_label,
+                                         th.picker, tr.compare], edit_outputs)
+        ed.merge.click(edit("merge"), [state, ed.rename_id, ed.rename_label, ed.merge_ids, ed.merge_label,
+                                       th.picker, tr.compare], edit_outputs)
+        ed.delete.click(edit("delete"), [state, ed.delete_id, ed.rename_label, ed.merge_ids, ed.merge_label,
+                                         th.picker, tr.compare], edit_outputs)
+
+        def on_save(value, name):
+            session = _session(value)
+            try:
+                folder = adapters.save_theme_model(session["analysis"], name)
+            except Exception as exc:  # noqa: BLE001
+                return {state: session, ed.save_message: adapters.message_html(adapters.error_text(exc), "error")}
+            return {state: session, up.model: gr.update(choices=model_choices(session)),
+                    ed.save_message: adapters.message_html(
+                        f"Saved to models/{folder.name}. Pick it under Upload → Themes for the next run.", "ok")}
+
+        ed.save.click(on_save, [state, ed.save_name], [state, up.model, ed.save_message])
+
+        # ---- export: written to the session's temp folder when the tab opens
+        def on_export(value):
+            session = _session(value)
+            if session["analysis"] is None:
+                return {ex.message: adapters.message_html("Run an analysis first."), **views.fill_export(ex, None)}
+            session["exports"] += 1
+            try:
+                files = adapters.export_files(session["analysis"], Path(session["dir"]) / f"export-{session['exports']}")
+            except Exception as exc:  # noqa: BLE001
+                return {ex.message: adapters.message_html(adapters.error_text(exc), "error")}
+            return {state: session, **views.fill_export(ex, files),
+                    ex.message: adapters.message_html("Ready: click a button to download.", "ok")}
+
+        ex.tab.select(on_export, [state], [state, ex.message, ex.drivers_csv, ex.drivers_xlsx, ex.workbook,
+                                           ex.model])
+    demo.cxtext_sample = sample  # launch() starts analysing it before the first visitor arrives
+    return demo
+
+
+def launch(host: str = "127.0.0.1", port: int = 7860, with_sample: bool = True, **kwargs: Any):
+    """Serve the app (blocking unless ``prevent_thread_lock=True`` is passed)."""
+    from app import views
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    auth = auth_from_env()
+    if host not in ("127.0.0.1", "localhost", "::1") and auth is None:
+        log.warning("serving on %s without a login: set CXTEXT_AUTH=user:password to require one", host)
+    demo = build_app(with_sample=with_sample)
+    if demo.cxtext_sample is not None:
+        demo.cxtext_sample.start()
+    demo.queue(default_concurrency_limit=concurrency())
+    return demo.launch(server_name=host, server_port=port, max_file_size=max_upload_bytes(), auth=auth,
+                       css=views.CSS, show_error=False, ssr_mode=False, footer_links=[], **kwargs)

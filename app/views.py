@@ -1,0 +1,258 @@
+"""One function per tab: each builds its components and returns them in a namespace.
+
+``fill_*`` functions turn an :class:`cxtext.analysis.Analysis` into
+``{component: value}`` updates for one tab, using :mod:`app.adapters`.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from app import adapters
+from cxtext.schema import ROLES
+
+CSS = """
+.cx-headline {font-size: 1.05rem; padding: 6px 2px;}
+.cx-msg {padding: 8px 12px; border-radius: 6px; margin: 4px 0; border: 1px solid; white-space: pre-wrap;}
+.cx-msg-info {background: #eef5fc; border-color: #b3d4f5; color: #123;}
+.cx-msg-ok {background: #edf7ee; border-color: #a8d5ab; color: #1b4d1f;}
+.cx-msg-warn {background: #fff8e1; border-color: #f0d58a; color: #5c4400;}
+.cx-msg-error {background: #fdecea; border-color: #f4b4ae; color: #7a1a12;}
+.cx-cards {display: flex; flex-wrap: wrap; gap: 12px;}
+.cx-card {flex: 1 1 220px; border: 1px solid #ddd; border-radius: 8px; padding: 10px 14px; background: #fff;}
+.cx-card-title {font-size: .85rem; color: #555; text-transform: uppercase; letter-spacing: .04em;}
+.cx-card-value {font-size: 1.9rem; font-weight: 600; margin: 2px 0; color: #111;}
+.cx-card-detail {font-size: .85rem; color: #444; line-height: 1.4;}
+.cx-theme h3 {margin: 0 0 6px 0;}
+.cx-theme-stats {color: #333; margin-bottom: 8px;}
+.cx-row {margin: 6px 0;}
+.cx-chip {display: inline-block; background: #eef1f6; border-radius: 10px; padding: 1px 8px; margin: 2px;
+  font-size: .85rem; color: #223;}
+.cx-quotes {margin: 4px 0 0 0; padding-inline-start: 20px;}
+.cx-quote {margin: 4px 0; unicode-bidi: plaintext; text-align: start;}
+.cx-comments {border-collapse: collapse; width: 100%; font-size: .9rem;}
+.cx-comments th, .cx-comments td {border-bottom: 1px solid #e4e4e4; padding: 4px 6px; vertical-align: top;
+  text-align: start;}
+.cx-comments td.cx-text {unicode-bidi: plaintext; width: 60%;}
+.cx-comments th {background: #f5f5f5;}
+"""
+
+
+def empty_grid(*columns: str) -> pd.DataFrame:
+    """An empty grid with meaningful headers (Gradio shows "1 2 3" for no value)."""
+    return pd.DataFrame(columns=list(columns))
+
+
+def _msg() -> gr.HTML:
+    return gr.HTML("", padding=False)
+
+
+def upload_tab() -> SimpleNamespace:
+    with gr.Tab("Upload", id="upload"):
+        gr.Markdown("**1. Upload** a comment export (CSV, TSV, XLSX, JSON, JSONL or Parquet). "
+                    "**2. Check** which column plays which role. **3. Run.**")
+        file = gr.File(label="Drop a feedback file here, or click to choose one", file_types=adapters.UPLOAD_TYPES,
+                       type="filepath", elem_id="upload-file", height=120)
+        message = _msg()
+        preview = gr.Dataframe(empty_grid("no file yet"), label="First rows of the file", interactive=False,
+                               max_height=260, wrap=False, elem_id="preview")
+        gr.Markdown("**Column mapping** (pre-filled from the headers; set a role to (none) if the file lacks it)")
+        roles: dict[str, gr.Dropdown] = {}
+        for chunk in (ROLES[:4], ROLES[4:]):
+            with gr.Row():
+                for role in chunk:
+                    roles[role] = gr.Dropdown(choices=[adapters.NONE], value=adapters.NONE,
+                                              label=adapters.ROLE_LABELS[role], elem_id=f"role-{role}",
+                                              interactive=True)
+        with gr.Row():
+            ces_scale = gr.Radio(["1-5", "1-7"], value="1-7", label="CES scale", elem_id="ces-scale")
+            ces_easy = gr.Radio([("the highest number means very easy", "high"),
+                                 ("the lowest number (1) means very easy", "low")], value="high",
+                                label="Which end of the CES scale is easy?", elem_id="ces-easy")
+            pipeline = gr.Dropdown([("Survey comments", "survey_comments"), ("Social mentions", "social_mentions")],
+                                   value="survey_comments", label="Pipeline", elem_id="pipeline")
+        with gr.Row():
+            model = gr.Dropdown(choices=[(adapters.DISCOVER, "")], value="", label="Themes",
+                                info="discover new themes, or reuse a saved theme model from models/",
+                                elem_id="theme-model", scale=3)
+            model_zip = gr.File(label="…or upload a saved theme model (.zip)", file_types=[".zip"],
+                                type="filepath", height=90, scale=2, elem_id="model-zip")
+        run = gr.Button("Run analysis", variant="primary", elem_id="run")
+        run_message = gr.HTML("", padding=False, elem_id="run-message")
+    return SimpleNamespace(file=file, message=message, preview=preview, roles=roles, ces_scale=ces_scale,
+                           ces_easy=ces_easy, pipeline=pipeline, model=model, model_zip=model_zip, run=run,
+                           run_message=run_message)
+
+
+def overview_tab() -> SimpleNamespace:
+    with gr.Tab("Overview", id="overview"):
+        cards = gr.HTML(adapters.message_html("Run an analysis to see the overview."), elem_id="overview")
+        rejected = gr.Dataframe(empty_grid("row", "reason"), label="Rejected rows and why", interactive=False,
+                                max_height=320, wrap=True, elem_id="rejected")
+    return SimpleNamespace(cards=cards, rejected=rejected)
+
+
+def fill_overview(ui: SimpleNamespace, analysis) -> dict[Any, Any]:
+    rejected = adapters.rejected_frame(analysis)
+    label = f"Rejected rows and why ({len(rejected)})" if len(rejected) else "Rejected rows: none, every row was analysed"
+    return {ui.cards: adapters.overview_html(analysis), ui.rejected: gr.update(value=rejected, label=label)}
+
+
+def drivers_tab() -> SimpleNamespace:
+    with gr.Tab("Drivers", id="drivers"):
+        gr.Markdown("Themes ranked by **priority**: the NPS drag that holds with 95% confidence. "
+                    "Click a column header to sort.")
+        table = gr.Dataframe(empty_grid("rank", "label", "n_comments", "nps", "nps_impact"), label="Theme drivers",
+                             interactive=False, max_height=420,
+                             elem_id="drivers-table", pinned_columns=2)
+        with gr.Accordion("What the columns mean", open=False):
+            notes = gr.Markdown()
+        impact = gr.Plot(label="NPS impact", elem_id="impact-plot")
+        scatter = gr.Plot(label="Volume vs NPS", elem_id="scatter-plot")
+        ces = gr.Plot(label="CES gap", elem_id="ces-plot")
+    return SimpleNamespace(table=table, notes=notes, impact=impact, scatter=scatter, ces=ces)
+
+
+def fill_drivers(ui: SimpleNamespace, analysis) -> dict[Any, Any]:
+    frame = adapters.drivers_frame(analysis)
+    return {ui.table: gr.update(value=frame, column_widths=adapters.drivers_widths(frame)), ui.notes: adapters.drivers_note(analysis),
+            ui.impact: adapters.impact_figure(analysis), ui.scatter: adapters.volume_nps_figure(analysis),
+            ui.ces: adapters.ces_figure(analysis)}
+
+
+def themes_tab() -> SimpleNamespace:
+    with gr.Tab("Themes", id="themes"):
+        picker = gr.Dropdown(choices=[], label="Theme (ordered by driver rank; size in brackets)",
+                             elem_id="theme-picker", interactive=True)
+        with gr.Row():
+            with gr.Column(scale=3):
+                detail = gr.HTML(elem_id="theme-detail")
+            with gr.Column(scale=2):
+                histogram = gr.Plot(label="Score distribution", elem_id="theme-histogram")
+        with gr.Row():
+            previous = gr.Button("◀ Previous", size="sm", elem_id="page-prev", scale=0, min_width=110)
+            page_label = gr.Markdown(elem_id="page-label")
+            following = gr.Button("Next ▶", size="sm", elem_id="page-next", scale=0, min_width=110)
+        comments = gr.HTML(elem_id="theme-comments")
+        page = gr.State(0)
+    return SimpleNamespace(picker=picker, detail=detail, histogram=histogram, previous=previous,
+                           page_label=page_label, following=following, comments=comments, page=page)
+
+
+def fill_theme(ui: SimpleNamespace, analysis, theme_id, page: int = 0) -> dict[Any, Any]:
+    table, label, page = adapters.theme_comments(analysis, theme_id, page)
+    return {ui.detail: adapters.theme_detail_html(analysis, theme_id),
+            ui.histogram: adapters.theme_score_figure(analysis, theme_id),
+            ui.comments: table, ui.page_label: label, ui.page: page}
+
+
+def fill_themes(ui: SimpleNamespace, analysis, keep: Any = None) -> dict[Any, Any]:
+    choices = adapters.theme_choices(analysis)
+    ids = [value for _, value in choices]
+    selected = keep if keep in ids else (ids[0] if ids else None)
+    return {ui.picker: gr.update(choices=choices, value=selected), **fill_theme(ui, analysis, selected, 0)}
+
+
+def map_tab() -> SimpleNamespace:
+    with gr.Tab("Map", id="map") as tab:
+        note = gr.HTML(adapters.message_html("The map is drawn when you open this tab (a few seconds)."))
+        plot = gr.Plot(label="Comment map", elem_id="map-plot")
+    return SimpleNamespace(tab=tab, note=note, plot=plot)
+
+
+def trends_tab() -> SimpleNamespace:
+    with gr.Tab("Trends & sources", id="trends"):
+        trend_note = gr.HTML()
+        volume = gr.Plot(label="Theme volume by month", elem_id="trend-volume")
+        nps = gr.Plot(label="Theme NPS by month", elem_id="trend-nps")
+        compare = gr.Radio(adapters.COMPARE_CHOICES, value=adapters.COMPARE_KIND, label="Compare",
+                           elem_id="compare")
+        source_note = gr.HTML()
+        sources = gr.Dataframe(empty_grid("theme"), label="Themes side by side", interactive=False, max_height=420,
+                               elem_id="source-table", pinned_columns=1)
+        source_plot = gr.Plot(label="Theme share by source", elem_id="source-plot")
+    return SimpleNamespace(trend_note=trend_note, volume=volume, nps=nps, compare=compare,
+                           source_note=source_note, sources=sources, source_plot=source_plot)
+
+
+def fill_compare(ui: SimpleNamespace, analysis, compare: str) -> dict[Any, Any]:
+    table, figure, note = adapters.source_view(analysis, compare)
+    widths = ["250px" if i == 0 else f"{max(90, 9 * len(str(c)) + 24)}px" for i, c in enumerate(table.columns)]
+    return {ui.sources: gr.update(value=table, column_widths=widths or None), ui.source_plot: figure,
+            ui.source_note: adapters.message_html(note)}
+
+
+def fill_trends(ui: SimpleNamespace, analysis, compare: str | None = None) -> dict[Any, Any]:
+    volume, nps, trend_note = adapters.trend_figures(analysis)
+    choices = adapters.compare_choices(analysis)
+    values = [value for _, value in choices]
+    compare = compare if compare in values else (values[0] if values else adapters.COMPARE_KIND)
+    return {ui.volume: volume, ui.nps: nps, ui.trend_note: adapters.message_html(trend_note),
+            ui.compare: gr.update(choices=choices or adapters.COMPARE_CHOICES[:1], value=compare),
+            **fill_compare(ui, analysis, compare)}
+
+
+def edit_tab() -> SimpleNamespace:
+    with gr.Tab("Edit themes", id="edit"):
+        gr.Markdown("Edits recompute the drivers and charts at once; nothing is embedded again.")
+        table = gr.Dataframe(empty_grid("theme_id", "label", "size", "share", "keywords"), label="Themes",
+                             interactive=False, max_height=300, wrap=True, elem_id="themes-table")
+        with gr.Row():
+            rename_id = gr.Dropdown(choices=[], label="Rename theme", elem_id="rename-theme", scale=2)
+            rename_label = gr.Textbox(label="New label", elem_id="rename-label", scale=2)
+            rename = gr.Button("Rename", elem_id="rename-button", scale=1)
+        with gr.Row():
+            merge_ids = gr.Dropdown(choices=[], multiselect=True, label="Merge themes (two or more)",
+                                    elem_id="merge-themes", scale=2)
+            merge_label = gr.Textbox(label="Label of the merged theme (optional)", elem_id="merge-label", scale=2)
+            merge = gr.Button("Merge", elem_id="merge-button", scale=1)
+        with gr.Row():
+            delete_id = gr.Dropdown(choices=[], label="Delete theme (its comments become unthemed)",
+                                    elem_id="delete-theme", scale=4)
+            delete = gr.Button("Delete", variant="stop", elem_id="delete-button", scale=1)
+        message = _msg()
+        gr.Markdown("**Save the theme model** to reuse these themes (with your edits) on the next file you analyse.")
+        with gr.Row():
+            save_name = gr.Textbox(label="Folder name under models/", placeholder="e.g. q3-themes",
+                                   elem_id="save-name", scale=4)
+            save = gr.Button("Save theme model", elem_id="save-button", scale=1)
+        save_message = _msg()
+    return SimpleNamespace(table=table, rename_id=rename_id, rename_label=rename_label, rename=rename,
+                           merge_ids=merge_ids, merge_label=merge_label, merge=merge, delete_id=delete_id,
+                           delete=delete, message=message, save_name=save_name, save=save,
+                           save_message=save_message)
+
+
+def fill_edit(ui: SimpleNamespace, analysis) -> dict[Any, Any]:
+    choices = adapters.theme_choices(analysis)
+    return {ui.table: gr.update(value=adapters.themes_frame(analysis),
+                                column_widths=["100px", "300px", "80px", "80px", "600px"]),
+            ui.rename_id: gr.update(choices=choices, value=None), ui.rename_label: "",
+            ui.merge_ids: gr.update(choices=choices, value=[]), ui.merge_label: "",
+            ui.delete_id: gr.update(choices=choices, value=None)}
+
+
+def export_tab() -> SimpleNamespace:
+    with gr.Tab("Export", id="export") as tab:
+        gr.Markdown("Files for the current analysis (with your theme edits). They are written to a temporary "
+                    "folder of your session when you open this tab.")
+        message = _msg()
+        with gr.Row():
+            drivers_csv = gr.DownloadButton("Drivers (CSV)", visible=False, elem_id="dl-drivers-csv")
+            drivers_xlsx = gr.DownloadButton("Drivers (XLSX)", visible=False, elem_id="dl-drivers-xlsx")
+            workbook = gr.DownloadButton("Full workbook (analysis.xlsx)", visible=False, elem_id="dl-workbook")
+            model = gr.DownloadButton("Theme model (zip)", visible=False, elem_id="dl-model")
+    return SimpleNamespace(tab=tab, message=message, drivers_csv=drivers_csv, drivers_xlsx=drivers_xlsx,
+                           workbook=workbook, model=model)
+
+
+def fill_export(ui: SimpleNamespace, files: dict | None) -> dict[Any, Any]:
+    files = files or {}
+    buttons = {"drivers_csv": ui.drivers_csv, "drivers_xlsx": ui.drivers_xlsx, "workbook": ui.workbook,
+               "theme_model": ui.model}
+    return {button: gr.update(value=str(files[key]) if key in files else None, visible=key in files)
+            for key, button in buttons.items()}

@@ -1,0 +1,281 @@
+"""The app's adapters on one small real Analysis (the real default model; a few seconds)."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import openpyxl
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from app import adapters
+from cxtext.errors import ColumnMappingError, CxtextError, InputError, ValidationError
+
+pytestmark = pytest.mark.model
+
+ROLES = {"text": "comment", "nps": "nps", "ces": "ces", "csat": None, "date": "submitted_at",
+         "source": "channel", "segment": None, "id": "response_id"}
+
+
+@pytest.fixture(scope="module")
+def table(small_frame, tmp_path_factory):
+    path = tmp_path_factory.mktemp("upload") / "small.csv"
+    small_frame.to_csv(path, index=False)
+    return adapters.read_upload(path)
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def analysis(table, cache_dir):
+    with pytest.MonkeyPatch.context() as patch:  # module scope: keep the cache out of the user's folder
+        patch.setenv("CXTEXT_CACHE_DIR", str(cache_dir))
+        stages = []
+        result = adapters.run_analysis(table, ROLES, ces_scale="1-5", ces_easy_end="high",
+                                       progress=lambda stage, done, total: stages.append(stage))
+    result.stages_seen = stages
+    return result
+
+
+def _billing_theme(analysis) -> int:
+    return int(analysis.records.set_index("id").loc["billing-0", "theme_id"])
+
+
+# ---------------------------------------------------------------- upload and mapping
+
+
+def test_detected_roles_and_preview(table, small_frame):
+    roles, note = adapters.detected_roles(table)
+    assert note == ""
+    assert roles["text"] == "comment" and roles["nps"] == "nps" and roles["date"] == "submitted_at"
+    assert roles["csat"] == adapters.NONE
+    preview = adapters.preview_frame(table)
+    assert list(preview.columns) == list(small_frame.columns) and len(preview) == adapters.PREVIEW_ROWS
+    assert "56 rows" in adapters.table_summary(table)
+
+
+def test_unreadable_uploads_give_a_message_not_a_traceback(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(InputError, match="empty"):
+        adapters.read_upload(empty)
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("comment,nps\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no data rows"):
+        adapters.read_upload(header_only)
+    with pytest.raises(InputError):
+        adapters.read_upload(tmp_path / "report.docx")
+    assert "Traceback" not in adapters.error_text(InputError("x.csv: the file is empty."))
+    generic = adapters.error_text(RuntimeError("boom"))
+    assert "RuntimeError" in generic and "server log" in generic
+    html_box = adapters.message_html("<b>bad</b> file", "error")
+    assert "&lt;b&gt;" in html_box and 'role="alert"' in html_box
+
+
+def test_bad_mappings_are_refused(table):
+    with pytest.raises(ColumnMappingError, match="comments"):
+        adapters.check_roles(table, {**ROLES, "text": None})
+    with pytest.raises(ColumnMappingError, match="mapped twice"):
+        adapters.check_roles(table, {**ROLES, "ces": "nps"})
+    with pytest.raises(InputError, match="Upload a file first"):
+        adapters.check_roles(None, ROLES)
+    assert adapters.roles_from_values(["comment", adapters.NONE, None, "", "d", "s", "g", "i"]) == {
+        "text": "comment", "nps": None, "ces": None, "csat": None, "date": "d", "source": "s", "segment": "g",
+        "id": "i"}
+
+
+# ---------------------------------------------------------------- run and overview
+
+
+def test_run_honours_the_page_mapping(analysis):
+    summary = analysis.summary
+    assert summary["rows_in"] == 56 == summary["rows_analyzed"] + summary["rows_rejected"]
+    assert summary["mapping"]["segment"] is None  # "(none)" stays unmapped
+    assert summary["ces"]["scale"] == "1-5"
+    assert {"load", "embed", "themes", "drivers"} <= set(analysis.stages_seen)
+    assert summary["theme_count"] >= 3
+
+
+def test_overview_and_rejected_rows(analysis):
+    page = adapters.overview_html(analysis)
+    for key in ("nps", "ces", "csat", "rows", "themes"):
+        assert f'data-testid="card-{key}"' in page
+    assert "95% CI" in page and "no CSAT column mapped" in page
+    rejected = adapters.rejected_frame(analysis)
+    assert set(rejected["reason"]) >= {"NPS '11' is outside 0-10"}
+    assert adapters.headline(analysis).count("56 rows") == 1
+
+
+# ---------------------------------------------------------------- drivers
+
+
+def test_driver_table_and_charts(analysis):
+    frame = adapters.drivers_frame(analysis)
+    assert frame["rank"].tolist() == sorted(frame["rank"])
+    assert {"label", "nps", "nps_95ci", "nps_impact", "nps_impact_95ci", "ces_gap"} <= set(frame.columns)
+    assert "csat_mean" not in frame.columns  # all empty: left out of the grid
+    assert int(frame.iloc[0]["theme_id"]) == _billing_theme(analysis)
+    assert len(adapters.drivers_widths(frame)) == len(frame.columns)
+    impact = adapters.impact_figure(analysis)
+    bar = impact.data[0]
+    assert isinstance(bar, go.Bar) and len(bar.x) == len(analysis.drivers)
+    assert bar.error_x.array is not None and bar.error_x.arrayminus is not None
+    assert len(adapters.volume_nps_figure(analysis).data) == 1
+    assert len(adapters.ces_figure(analysis).data) == 1
+    notes = adapters.drivers_note(analysis)
+    assert "**nps_impact**" in notes and "**nps_95ci**" in notes
+
+
+def test_charts_say_what_is_missing_without_scores(analysis):
+    no_scores = analysis.drivers.assign(nps=float("nan"), nps_impact=float("nan"), ces_gap=float("nan"))
+    stub = type("A", (), {"drivers": no_scores, "summary": analysis.summary})()
+    for figure in (adapters.impact_figure(stub), adapters.volume_nps_figure(stub), adapters.ces_figure(stub)):
+        assert not figure.data and "map" in figure.layout.annotations[0].text.lower()
+
+
+# ---------------------------------------------------------------- themes
+
+
+def test_theme_detail_escapes_text_and_reads_right_to_left(analysis):
+    billing = _billing_theme(analysis)
+    assert billing in [value for _, value in adapters.theme_choices(analysis)]
+    detail = adapters.theme_detail_html(analysis, billing)
+    assert "data-testid='quotes'" in detail and "<li class='cx-quote' dir='auto'>" in detail
+    html_row = analysis.records.set_index("id").loc["html"]
+    page_html = "".join(adapters.theme_comments(analysis, html_row["theme_id"], p, per_page=5)[0]
+                        for p in range(20)) if html_row["theme_id"] >= 0 else ""
+    if page_html:
+        assert "<script>" not in page_html and "&lt;script&gt;" in page_html
+    assert "<script>" not in detail
+    assert "theme no longer exists" in adapters.theme_detail_html(analysis, 999)
+
+
+def test_theme_comments_are_paged(analysis):
+    billing = _billing_theme(analysis)
+    members = adapters.theme_members(analysis, billing)
+    table, label, page = adapters.theme_comments(analysis, billing, 0, per_page=5)
+    assert page == 0 and table.count("<tr>") == 1 + min(5, len(members))
+    assert "dir='auto'" in table and f"of {len(members)}" in label
+    _, label_last, last = adapters.theme_comments(analysis, billing, 99, per_page=5)
+    assert last == (len(members) - 1) // 5 and label_last.endswith(f"page {last + 1} of {last + 1}")
+    assert adapters.theme_comments(analysis, billing, -3, per_page=5)[2] == 0
+    histogram = adapters.theme_score_figure(analysis, billing)
+    assert list(histogram.data[0].x) == list(range(11))
+
+
+# ---------------------------------------------------------------- map, trends, sources
+
+
+def test_map_coordinates_are_cached_across_edits(analysis, monkeypatch):
+    cache: dict = {}
+    coordinates = adapters.map_coordinates(analysis, cache)
+    assert list(coordinates.columns) == ["row", "x", "y", "theme_id", "theme_label", "text"]
+    assert len(coordinates) == int((~pd.isna(analysis.embeddings).any(axis=1)).sum())
+    billing = _billing_theme(analysis)
+    renamed = analysis.rename_theme(billing, "Billing errors")
+
+    def no_refit(*args, **kwargs):
+        raise AssertionError("the map was projected again")
+
+    monkeypatch.setattr("cxtext.reduce.Reducer.fit_transform", no_refit)
+    again = adapters.map_coordinates(renamed, cache)
+    assert (again[["x", "y"]].to_numpy() == coordinates[["x", "y"]].to_numpy()).all()
+    assert "Billing errors" in set(again["theme_label"])
+    figure = adapters.map_figure(again)
+    assert len(figure.data) >= analysis.summary["theme_count"]
+    assert all(len(text) <= adapters.MAP_HOVER_CHARS + 10 for trace in figure.data for text in
+               [row[0] for row in trace.customdata])
+
+
+def test_trends_and_sources(analysis):
+    volume, _nps, note = adapters.trend_figures(analysis)
+    assert volume.data and note
+    choices = [value for _, value in adapters.compare_choices(analysis)]
+    assert choices[:2] == [adapters.COMPARE_KIND, adapters.COMPARE_SOURCE]
+    wide, figure, _ = adapters.source_view(analysis, adapters.COMPARE_KIND)
+    assert {"survey n", "social n", "survey NPS"} <= set(wide.columns)
+    assert "social NPS" not in wide.columns  # social posts carry no score
+    assert {trace.name for trace in figure.data} == {"survey", "social"}
+    by_source, _, _ = adapters.source_view(analysis, adapters.COMPARE_SOURCE)
+    assert "twitter n" in by_source.columns
+    _, _, missing = adapters.source_view(analysis, adapters.COMPARE_SEGMENT)
+    assert "segment" in missing
+
+
+# ---------------------------------------------------------------- edits, models, export
+
+
+def test_edits_flow_into_every_view(analysis):
+    billing = _billing_theme(analysis)
+    renamed = analysis.rename_theme(billing, "Billing <errors>")
+    assert "Billing <errors>" in adapters.drivers_frame(renamed)["label"].tolist()
+    assert "Billing &lt;errors&gt;" in adapters.theme_detail_html(renamed, billing)
+    ids = [value for _, value in adapters.theme_choices(analysis)][:2]
+    merged = analysis.merge_themes(ids, "Merged")
+    assert len(adapters.theme_choices(merged)) == len(adapters.theme_choices(analysis)) - 1
+    assert len(adapters.themes_frame(merged)) == merged.summary["theme_count"]
+
+
+def test_save_list_and_reuse_theme_models(analysis, tmp_path):
+    with pytest.raises(ValidationError, match="folder name"):
+        adapters.save_theme_model(analysis, "../escape", root=tmp_path)
+    with pytest.raises(ValidationError, match="no theme model"):
+        adapters.save_theme_model(None, "x", root=tmp_path)
+    folder = adapters.save_theme_model(analysis, "q3-themes", root=tmp_path)
+    assert (folder / "model.json").is_file()
+    (tmp_path / "not-a-model").mkdir()
+    assert adapters.saved_models(tmp_path) == [("q3-themes", str(folder))]
+    with pytest.raises(ValidationError, match="already exists"):
+        adapters.save_theme_model(analysis, "q3-themes", root=tmp_path)
+
+
+def test_a_saved_model_is_reused_for_the_next_run(analysis, table, cache_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("CXTEXT_CACHE_DIR", str(cache_dir))
+    billing = _billing_theme(analysis)
+    folder = adapters.save_theme_model(analysis.rename_theme(billing, "Billing errors"), "reuse", root=tmp_path)
+    again = adapters.run_analysis(table, ROLES, ces_scale="1-5", themes=str(folder))
+    assert again.summary["embedding_cache"]["misses"] == 0
+    assert set(again.themes["label"]) <= set(analysis.rename_theme(billing, "Billing errors").themes["label"])
+    assert again.records.set_index("id").loc["billing-0", "theme_label"] == "Billing errors"
+
+
+def test_export_files_and_model_zip_round_trip(analysis, tmp_path):
+    edited = analysis.rename_theme(_billing_theme(analysis), "Billing errors")
+    files = adapters.export_files(edited, tmp_path / "export")
+    assert set(files) == {"drivers_csv", "drivers_xlsx", "workbook", "theme_model"}
+    workbook = openpyxl.load_workbook(files["workbook"], read_only=True)
+    assert {"drivers", "themes", "assignments", "summary"} <= set(workbook.sheetnames)
+    labels = [row[1] for row in workbook["drivers"].iter_rows(min_row=2, values_only=True)]
+    assert "Billing errors" in labels
+    assert openpyxl.load_workbook(files["drivers_xlsx"], read_only=True).sheetnames[0] == "drivers"
+    assert "Billing errors" in pd.read_csv(files["drivers_csv"], encoding="utf-8-sig")["label"].tolist()
+    folder = adapters.unpack_theme_model(files["theme_model"], tmp_path)
+    assert (folder / "model.json").is_file()
+    json.loads((folder / "model.json").read_text(encoding="utf-8"))
+
+
+def test_unsafe_or_wrong_model_zips_are_refused(tmp_path):
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as archive:
+        archive.writestr("../../outside.txt", "x")
+    with pytest.raises(InputError, match="outside"):
+        adapters.unpack_theme_model(evil, tmp_path)
+    empty = tmp_path / "empty.zip"
+    with zipfile.ZipFile(empty, "w") as archive:
+        archive.writestr("readme.txt", "x")
+    with pytest.raises(InputError, match="model.json"):
+        adapters.unpack_theme_model(empty, tmp_path)
+    not_zip = tmp_path / "model.zip"
+    not_zip.write_text("hello")
+    with pytest.raises(InputError, match="not a zip"):
+        adapters.unpack_theme_model(not_zip, tmp_path)
+
+
+def test_library_errors_are_cxtext_errors(table):
+    with pytest.raises(CxtextError):
+        adapters.run_analysis(table, {**ROLES, "nps": "no such column"})
