@@ -261,7 +261,7 @@ def run_pipeline(
         report("themes", 0, 1)
         if saved is not None:
             theme_model = saved
-            assigned = saved.transform(texts, vectors)
+            assigned = saved.transform(texts, vectors, languages=records.loc[embed_rows, "language"].tolist())
             primary = assigned["theme_id"].to_numpy()
             all_ids = assigned["theme_ids"].tolist()
         else:
@@ -269,6 +269,7 @@ def run_pipeline(
                 min_theme_size=params["themes"]["min_theme_size"],
                 reduction=params["themes"]["reduction"],
                 n_components=params["themes"]["n_components"],
+                center_languages=params["themes"]["center_languages"],
                 embedding_model=model_name,
                 random_state=params["seed"],
             ).fit(texts, vectors, languages=records.loc[embed_rows, "language"].tolist())

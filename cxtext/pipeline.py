@@ -30,7 +30,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "ces_easy_end": "high",
     "normalize": {"all_social": False, "fold_duplicates": True, "languages": None, "redact_pii": True},
     "embed": {"model": "default", "batch_size": 32},
-    "themes": {"min_theme_size": None, "reduction": "umap", "n_components": 5},
+    "themes": {"min_theme_size": None, "reduction": "umap", "n_components": 5, "center_languages": True},
     "drivers": {"min_test_size": 10, "by": [], "trend": "M"},
     "export": {"formats": ["csv"]},
 }
@@ -134,6 +134,9 @@ def _checked_params(params: dict[str, Any], where: str) -> dict[str, Any]:
     bad = [f for f in formats if f not in EXPORT_FORMATS]
     if bad:
         raise ConfigError(f"{where}: unknown export format(s) {bad}; choose from {', '.join(EXPORT_FORMATS)}.")
+    if not isinstance(params["themes"]["center_languages"], bool):
+        raise ConfigError(f"{where}: themes.center_languages must be true or false. "
+                          f"Got {params['themes']['center_languages']!r} instead.")
     if params["themes"]["reduction"] not in ("umap", "pca", "none"):
         raise ConfigError(f"{where}: themes.reduction must be umap, pca or none. "
                           f"Got {params['themes']['reduction']!r} instead.")

@@ -2,6 +2,12 @@
 
 Pipeline of :meth:`ThemeModel.fit` (every step deterministic for a seed):
 
+0. **Centre by language** (``center_languages=True`` and ``languages``
+   given): subtract each language's mean vector
+   (:class:`cxtext.center.LanguageCenterer`), so a mixed en/ar/ro dump is
+   grouped by pain point rather than by language. The means are saved with
+   the model and applied again in :meth:`transform`. All later steps,
+   calibration included, work on the centred unit vectors.
 1. **Calibrate.** Embedding models differ in how similar *unrelated* comments
    look: all-MiniLM-L6-v2 gives random pairs cosine ~0.1 ± 0.1, while
    multilingual-e5-small gives ~0.8 ± 0.03 (translations ~0.9). So no
@@ -32,7 +38,9 @@ Pipeline of :meth:`ThemeModel.fit` (every step deterministic for a seed):
    cosine to the theme centroid is at least ``threshold_k``, the
    ``reassign_threshold`` quantile (default 0.05) of the cosines of the
    theme's own core comments to that centroid, and never less than
-   ``sim_mean_ + 2 * sim_std_``. In words: a new comment joins a theme if it
+   ``sim_mean_ + 2 * sim_std_`` unless that floor is above the theme's
+   median core cosine (then the median: the floor must not shut out a
+   theme's own typical comment). In words: a new comment joins a theme if it
    is at least as typical as the 5% least typical comments the theme was
    built from. This is relative per theme and per model. Measured on the
    benchmark sets it reassigned about half of the HDBSCAN noise and raised
@@ -94,6 +102,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cxtext.center import LanguageCenterer
 from cxtext.cluster import Clusterer
 from cxtext.errors import ModelError, NotFittedError, ThemeEditError, ValidationError
 from cxtext.label import THEME_COLUMNS, ThemeLabeler, format_languages
@@ -117,6 +126,8 @@ _PARAMS = (
     "reassign_threshold",
     "merge_threshold",
     "secondary_margin",
+    "center_languages",
+    "min_language_size",
     "embedding_model",
     "random_state",
 )
@@ -172,6 +183,14 @@ class ThemeModel:
     secondary_margin : float >= 0
         Secondary-theme margin in corpus similarity standard deviations
         (default 0.25; 0 disables secondary themes except exact ties).
+    center_languages : bool
+        Subtract each language's mean vector before clustering (default
+        True; :class:`cxtext.center.LanguageCenterer`). Needs ``languages`` in
+        :meth:`fit`; without them nothing is centred. Without it, e5 groups a
+        mixed dump by language before pain point (bench/RESULTS.md).
+    min_language_size : int >= 1
+        Fewest comments for a language to get its own mean (default 20);
+        smaller languages and "und" are shifted by the overall mean.
     embedding_model : str
         Name of the embedding model the embeddings come from ("default",
         "minilm" or a path); stored so a saved model is used with the same
@@ -188,7 +207,8 @@ class ThemeModel:
     thresholds_ : (n_themes,) float64 cosine assignment threshold per theme.
     n_themes_, raw_unthemed_share_, unthemed_share_, sim_mean_, sim_std_,
     keywords_by_language_ ({theme_id: {lang: [terms]}}), edits_ (list of dicts),
-    n_texts_, dim_.
+    n_texts_, dim_, language_means_ ({lang: (dim,) float32}, "*" = overall;
+    empty when nothing was centred).
     """
 
     def __init__(
@@ -200,6 +220,8 @@ class ThemeModel:
         reassign_threshold: float = 0.05,
         merge_threshold: float = 7.0,
         secondary_margin: float = 0.25,
+        center_languages: bool = True,
+        min_language_size: int = 20,
         embedding_model: str = "default",
         random_state=0,
     ):
@@ -210,6 +232,8 @@ class ThemeModel:
         self.reassign_threshold = reassign_threshold
         self.merge_threshold = merge_threshold
         self.secondary_margin = secondary_margin
+        self.center_languages = center_languages
+        self.min_language_size = min_language_size
         self.embedding_model = embedding_model
         self.random_state = random_state
 
@@ -238,6 +262,15 @@ class ThemeModel:
                 f"Got {self.merge_threshold!r} instead."
             )
         _real("secondary_margin", self.secondary_margin, 0.0)
+        if not isinstance(self.center_languages, bool):
+            raise ValidationError(
+                f"The 'center_languages' parameter must be True or False. Got {self.center_languages!r} instead."
+            )
+        if isinstance(self.min_language_size, bool) or not isinstance(self.min_language_size, numbers.Integral) \
+                or self.min_language_size < 1:
+            raise ValidationError(
+                f"The 'min_language_size' parameter must be an int >= 1. Got {self.min_language_size!r} instead."
+            )
         if not isinstance(self.embedding_model, str) or not self.embedding_model:
             raise ValidationError(
                 f"The 'embedding_model' parameter must be a non-empty string. Got {self.embedding_model!r} instead."
@@ -273,7 +306,11 @@ class ThemeModel:
                 raise ValidationError(f"'languages' must have one code per text ({n}). Got {len(languages)} instead.")
         seed = resolve_seed(self.random_state)
         self.seed_ = seed
-        E = _normalize_rows(X)
+        self.language_means_ = {}
+        if self.center_languages and languages is not None:
+            codes = [lang or "und" for lang in languages]
+            self.language_means_ = LanguageCenterer(int(self.min_language_size)).fit(X, codes).means_
+        E = self._prepare(X, languages)
 
         mu, sd = self._calibrate(E, seed)
         self.sim_mean_, self.sim_std_ = mu, sd
@@ -343,12 +380,32 @@ class ThemeModel:
     def fit_transform(self, texts, embeddings, languages=None) -> pd.DataFrame:
         """Fit, then describe the training comments like :meth:`transform` (from ``labels_``)."""
         self.fit(texts, embeddings, languages)
-        E = _normalize_rows(np.asarray(embeddings))
+        E = self._prepare(np.asarray(embeddings), languages)
         sims = self._prototype_sims(E)
         sim = self._similarity(sims, self.labels_)
         return self._frame(self.labels_, self.secondary_labels_, sim)
 
     # --------------------------------------------------------------- steps
+    def _prepare(self, X: np.ndarray, languages: Sequence[str] | None) -> np.ndarray:
+        """Unit rows, centred by language when the model learned language means.
+
+        Comments without a language code (``languages=None``, None, "und") and
+        languages unseen at fit time are shifted by the overall mean, so new
+        comments are treated like the training ones as far as they can be.
+        """
+        means = getattr(self, "language_means_", {})
+        if not means:
+            return _normalize_rows(X)
+        codes = ["und"] * X.shape[0] if languages is None else [
+            "und" if lang is None or (isinstance(lang, float) and math.isnan(lang)) else str(lang)
+            for lang in languages
+        ]
+        if len(codes) != X.shape[0]:
+            raise ValidationError(f"'languages' must have one code per text ({X.shape[0]}). Got {len(codes)} instead.")
+        centerer = LanguageCenterer(int(self.min_language_size))
+        centerer.means_ = means
+        return _normalize_rows(centerer.transform(X, codes))
+
     @staticmethod
     def _calibrate(E: np.ndarray, seed: int) -> tuple[float, float]:
         n = E.shape[0]
@@ -406,7 +463,11 @@ class ThemeModel:
         thr = np.zeros(C.shape[0])
         for c in range(C.shape[0]):
             sims = E[core == c] @ C[c]
-            thr[c] = max(float(np.quantile(sims, float(self.reassign_threshold))), floor)
+            # the corpus floor keeps loose themes from absorbing everything, but it
+            # must not shut out the theme's own typical member (e.g. when the corpus
+            # holds a few far-apart themes, so its similarity spread is wide)
+            capped_floor = min(floor, float(np.median(sims)))
+            thr[c] = max(float(np.quantile(sims, float(self.reassign_threshold))), capped_floor)
         return thr
 
     def _prototype_sims(self, E: np.ndarray) -> np.ndarray:
@@ -452,8 +513,13 @@ class ThemeModel:
         return out
 
     # ------------------------------------------------------------- transform
-    def transform(self, texts: Sequence[str] | None, embeddings: np.ndarray) -> pd.DataFrame:
+    def transform(self, texts: Sequence[str] | None, embeddings: np.ndarray,
+                  languages: Sequence[str] | None = None) -> pd.DataFrame:
         """Assign comments to the fitted themes.
+
+        ``languages`` (one code per comment, as given to :meth:`fit`) lets a
+        model fitted with language centring shift each comment by its own
+        language's mean; without it every comment gets the overall mean.
 
         Returns a DataFrame with one row per comment: ``theme_id`` (-1 when no
         theme passes its threshold, or when the best match is a deleted
@@ -471,7 +537,7 @@ class ThemeModel:
                 f"The embeddings have {X.shape[1]} dimensions but this ThemeModel was fitted on "
                 f"{self.dim_}-dimensional embeddings from model {self.embedding_model!r}; embed with that model."
             )
-        E = _normalize_rows(X)
+        E = self._prepare(X, languages)
         n = E.shape[0]
         sims = self._prototype_sims(E)
         labels = np.full(n, -1, dtype=np.int64)
@@ -667,7 +733,7 @@ class ThemeModel:
             "calibration": {"sim_mean": float(self.sim_mean_), "sim_std": float(self.sim_std_)},
             "thresholds": {
                 "rule": "cosine to a prototype >= its threshold; threshold = quantile(reassign_threshold) "
-                "of the theme's core-comment cosines, floored at sim_mean + 2 * sim_std",
+                "of the theme's core-comment cosines, floored at min(sim_mean + 2 * sim_std, median core cosine)",
                 "secondary_margin_cosine": float(self.secondary_margin) * float(self.sim_std_),
                 "min_assign_z": _MIN_ASSIGN_Z,
             },
@@ -694,6 +760,7 @@ class ThemeModel:
                 for i in range(self._proto.shape[0])
             ],
             "edits": list(self.edits_),
+            "language_means": {code: [float(v) for v in mean] for code, mean in self.language_means_.items()},
         }
 
     def save(self, path) -> Path:
@@ -765,6 +832,11 @@ class ThemeModel:
                 for t in data["themes"]
             }
             model.edits_ = list(data.get("edits", []))
+            model.language_means_ = {
+                str(code): np.asarray(mean, dtype=np.float32) for code, mean in data.get("language_means", {}).items()
+            }
+            if any(mean.shape != (model.dim_,) for mean in model.language_means_.values()):
+                raise ModelError(f"The language means in {str(meta_path)!r} do not have {model.dim_} dimensions.")
         except ModelError:
             raise
         except (KeyError, TypeError, ValueError) as exc:

@@ -11,7 +11,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.metrics import adjusted_rand_score
+from sklearn.metrics import adjusted_rand_score, homogeneity_score
 
 from cxtext.errors import ModelError, NotFittedError, ThemeEditError, ValidationError
 from cxtext.label import THEME_COLUMNS
@@ -321,3 +321,59 @@ def test_tiny_corpus_has_no_themes_but_works(tmp_path):
     assert ThemeModel.load(tmp_path / "tiny").n_themes_ == 0
     with pytest.raises(ThemeEditError, match="none"):
         m.rename(0, "x")
+
+
+# ------------------------------------------------------- language centring
+def _two_languages(seed: int = 0) -> tuple[np.ndarray, list[str], np.ndarray, list[str]]:
+    """Two pain points said in two languages, where each language shifts its
+    comments further than the pain points differ (what e5 does to a mixed dump)."""
+    rng = np.random.default_rng(seed)
+    dim, per_cell = 32, 30
+    topic = np.eye(dim)[:2] * 1.0
+    language = {"en": np.eye(dim)[2] * 3.0, "ar": np.eye(dim)[3] * 3.0}
+    rows, codes, gold = [], [], []
+    for t in range(2):
+        for code, shift in language.items():
+            rows.append(topic[t] + shift + rng.normal(0, 0.08, (per_cell, dim)))
+            codes += [code] * per_cell
+            gold += [t] * per_cell
+    X = np.vstack(rows).astype(np.float32)
+    texts = [f"comment {i}" for i in range(len(X))]
+    return X, codes, np.asarray(gold), texts
+
+
+def test_language_centring_groups_by_pain_point_not_language(tmp_path):
+    X, codes, gold, texts = _two_languages()
+    lang = np.asarray([c == "ar" for c in codes], dtype=int)
+    plain = ThemeModel(min_theme_size=10, reduction="none", center_languages=False, random_state=0).fit(texts, X, codes)
+    centred = ThemeModel(min_theme_size=10, reduction="none", random_state=0).fit(texts, X, codes)
+    # without centring every pain point splits into one theme per language
+    assert plain.n_themes_ == 4 and homogeneity_score(lang, plain.labels_) == pytest.approx(1.0)
+    assert centred.n_themes_ == 2 and adjusted_rand_score(gold, centred.labels_) > 0.9
+    assert set(centred.language_means_) == {"*", "en", "ar"}
+    np.testing.assert_allclose(centred.language_means_["ar"], X[lang == 1].mean(axis=0), atol=1e-6)
+
+    # saved means are used again on new comments of each language
+    folder = centred.save(tmp_path / "centred")
+    loaded = ThemeModel.load(folder)
+    assert loaded.get_params()["center_languages"] is True
+    np.testing.assert_array_equal(loaded.transform(texts, X, codes)["theme_id"].to_numpy(),
+                                  centred.transform(texts, X, codes)["theme_id"].to_numpy())
+    new_x, new_codes, new_gold, new_texts = _two_languages(seed=1)
+    assigned = loaded.transform(new_texts, new_x, new_codes)["theme_id"].to_numpy()
+    themed = assigned >= 0
+    # two far-apart themes give a wide similarity spread, so only the typical half passes
+    assert themed.mean() > 0.3
+    assert adjusted_rand_score(new_gold[themed], assigned[themed]) == pytest.approx(1.0)
+    assert {code for code, ok in zip(new_codes, themed) if ok} == {"en", "ar"}
+
+
+def test_language_centring_needs_languages_and_valid_params():
+    X, codes, _, texts = _two_languages()
+    assert ThemeModel(min_theme_size=10, reduction="none").fit(texts, X).language_means_ == {}
+    with pytest.raises(ValidationError, match="'center_languages' parameter must be True or False"):
+        ThemeModel(center_languages="yes").fit(texts, X, codes)
+    with pytest.raises(ValidationError, match="'min_language_size' parameter must be an int >= 1"):
+        ThemeModel(min_language_size=0).fit(texts, X, codes)
+    with pytest.raises(ValidationError, match="one code per text"):
+        ThemeModel(min_theme_size=10, reduction="none").fit(texts, X, codes).transform(texts, X, codes[:3])
