@@ -1,0 +1,195 @@
+"""Do Arabic, Romanian and English comments about one pain point land in one theme?
+
+Run:  .venv/bin/python bench/multilingual.py        (writes bench/results/multilingual.md)
+
+Data:
+* ``bench/data/parallel_painpoints.csv``: 120 comments written for this
+  project, 8 pain points x 5 phrasings x 3 languages (en, ar, ro); each
+  Arabic and Romanian comment is a translation of one English comment
+  (``group_id``).
+* ``examples/sample_feedback.csv``: the bundled 600-row sample, analysed
+  end to end with ``cxtext.analyze`` (themes scored against the comments'
+  detected language: a theme that holds one language only is a symptom).
+
+For each embedding model (``default`` = multilingual-e5-small, ``minilm`` =
+all-MiniLM-L6-v2, English only) and with language centring on and off
+(``ThemeModel(center_languages=...)``):
+
+* *twins*: share of the 40 Arabic (Romanian) comments whose nearest of the
+  40 English comments (cosine, after centring when on) is their translation.
+* *KMeans NMI*: KMeans(k=8, n_init=10, random_state=0) against the pain point
+  (an upper-bound-ish view with the true number of themes given).
+* *ThemeModel NMI / ARI*: ``ThemeModel(min_theme_size=5, random_state=0)``,
+  the product's clustering, against the pain point; unthemed counted as one
+  more label; theme count; unthemed share.
+* *with English twin*: share of Arabic (Romanian) comments given the same
+  theme as their English twin (an unthemed pair does not count).
+* *BERTopic* with its defaults on the same embeddings (min_topic_size=10),
+  for reference (no language centring: BERTopic has none).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.machine import machine_line  # noqa: E402
+
+PARALLEL = ROOT / "bench" / "data" / "parallel_painpoints.csv"
+SAMPLE = ROOT / "examples" / "sample_feedback.csv"
+RESULTS = ROOT / "bench" / "results" / "multilingual.md"
+CACHE = ROOT / "bench" / "cache" / "embeddings.sqlite"
+MODELS = ("default", "minilm")
+
+
+def embed(texts: list[str], model: str) -> np.ndarray:
+    from cxtext.embed import CachedEmbedder, SentenceTransformerEmbedder
+    from cxtext.store import EmbeddingCache
+
+    CACHE.parent.mkdir(parents=True, exist_ok=True)
+    return CachedEmbedder(SentenceTransformerEmbedder(model=model), EmbeddingCache(CACHE)).encode(texts)
+
+
+def twins(vectors: np.ndarray, frame: pd.DataFrame, language: str) -> float:
+    english = frame.index[frame["lang"] == "en"].to_numpy()
+    other = frame.index[frame["lang"] == language].to_numpy()
+    nearest = english[(vectors[other] @ vectors[english].T).argmax(axis=1)]
+    return float(np.mean(frame.loc[nearest, "group_id"].to_numpy() == frame.loc[other, "group_id"].to_numpy()))
+
+
+def with_english_twin(labels: np.ndarray, frame: pd.DataFrame, language: str) -> float:
+    label_of = dict(zip(frame.index, labels))
+    english = {g: i for i, g in frame.loc[frame["lang"] == "en", "group_id"].items()}
+    other = frame.index[frame["lang"] == language]
+    same = [label_of[i] >= 0 and label_of[i] == label_of[english[frame.at[i, "group_id"]]] for i in other]
+    return float(np.mean(same))
+
+
+def parallel_rows() -> list[dict]:
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    from cxtext.themes import ThemeModel
+
+    frame = pd.read_csv(PARALLEL)
+    gold = frame["pain_point"].to_numpy()
+    languages = frame["lang"].tolist()
+    rows = []
+    for model in MODELS:
+        vectors = embed(frame["text"].tolist(), model)
+        for centre in (False, True):
+            themes = ThemeModel(min_theme_size=5, center_languages=centre, embedding_model=model,
+                                min_language_size=20, random_state=0)
+            start = time.perf_counter()
+            labels = themes.fit(frame["text"].tolist(), vectors, languages).labels_
+            seconds = time.perf_counter() - start
+            space = themes._prepare(vectors, languages)  # the vectors the model clusters
+            kmeans = KMeans(n_clusters=8, n_init=10, random_state=0).fit_predict(space)
+            rows.append({
+                "model": model, "system": "cxtext", "centring": "on" if centre else "off",
+                "ar twins": twins(space, frame, "ar"), "ro twins": twins(space, frame, "ro"),
+                "KMeans NMI": normalized_mutual_info_score(gold, kmeans),
+                "NMI": normalized_mutual_info_score(gold, labels), "ARI": adjusted_rand_score(gold, labels),
+                "language NMI": normalized_mutual_info_score(languages, labels),
+                "themes": themes.n_themes_, "unthemed": themes.unthemed_share_,
+                "ar with en twin": with_english_twin(labels, frame, "ar"),
+                "ro with en twin": with_english_twin(labels, frame, "ro"), "fit s": seconds,
+            })
+            print(rows[-1], flush=True)
+        rows.append(bertopic_row(frame, vectors, model))
+    return rows
+
+
+def bertopic_row(frame: pd.DataFrame, vectors: np.ndarray, model: str) -> dict:
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    try:
+        from bertopic import BERTopic
+    except ImportError:
+        return {"model": model, "system": "BERTopic (not installed: pip install -e .[bench])"}
+    gold = frame["pain_point"].to_numpy()
+    start = time.perf_counter()
+    topics, _ = BERTopic().fit_transform(frame["text"].tolist(), vectors)
+    labels = np.asarray(topics)
+    return {
+        "model": model, "system": "BERTopic", "centring": "-",
+        "NMI": normalized_mutual_info_score(gold, labels), "ARI": adjusted_rand_score(gold, labels),
+        "language NMI": normalized_mutual_info_score(frame["lang"], labels),
+        "themes": int(len(set(labels) - {-1})), "unthemed": float(np.mean(labels < 0)),
+        "ar with en twin": with_english_twin(labels, frame, "ar"),
+        "ro with en twin": with_english_twin(labels, frame, "ro"), "fit s": time.perf_counter() - start,
+    }
+
+
+def sample_rows() -> list[dict]:
+    """The bundled sample end to end, centring off and on: do themes mix languages?"""
+    from sklearn.metrics import normalized_mutual_info_score
+
+    import cxtext
+    from cxtext.pipeline import load_pipeline
+
+    rows = []
+    for centre in (False, True):
+        config = load_pipeline("survey_comments").with_overrides({"themes": {"center_languages": centre}})
+        analysis = cxtext.analyze(SAMPLE, pipeline=config, cache_path=CACHE)
+        records = analysis.records[analysis.records["theme_id"] >= 0]
+        by_theme = records.groupby("theme_id")["language"].agg(lambda s: s.value_counts(normalize=True).iloc[0])
+        sizes = records["theme_id"].value_counts()
+        rows.append({
+            "centring": "on" if centre else "off", "themes": analysis.summary["theme_count"],
+            "unthemed": analysis.summary["unthemed_share"],
+            "language NMI": normalized_mutual_info_score(records["language"], records["theme_id"]),
+            "one-language themes": int((by_theme >= 0.95).sum()),
+            "comments in one-language themes": float(sizes[by_theme[by_theme >= 0.95].index].sum() / sizes.sum()),
+            "largest theme": f"{analysis.themes.iloc[0]['label']} ({int(analysis.themes.iloc[0]['size'])})",
+        })
+        print(rows[-1], flush=True)
+    return rows
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return "–" if np.isnan(value) else f"{value:.2f}" if abs(value) <= 1 else f"{value:.1f}"
+    return "–" if value is None else str(value)
+
+
+def markdown(frame: pd.DataFrame) -> str:
+    frame = frame.astype(object).where(frame.notna(), None)
+    head = "| " + " | ".join(frame.columns) + " |\n|" + " --- |" * len(frame.columns) + "\n"
+    return head + "".join("| " + " | ".join(_fmt(v) for v in row) + " |\n" for row in frame.itertuples(index=False))
+
+
+def main() -> int:
+    machine = machine_line()
+    parallel = pd.DataFrame(parallel_rows())
+    sample = pd.DataFrame(sample_rows())
+    text = (
+        "# Multilingual themes: Arabic, Romanian and English together\n\n"
+        f"Date: {dt.date.today().isoformat()}\n\nMachine: {machine}\n\n"
+        "Command: `.venv/bin/python bench/multilingual.py` (definitions in its docstring).\n\n"
+        "## Parallel pain-point set (120 comments, 8 pain points, en/ar/ro translations)\n\n"
+        + markdown(parallel)
+        + "\n## Bundled sample (600 rows, en/ar/ro), `cxtext.analyze` end to end\n\n"
+        + markdown(sample)
+    )
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
