@@ -44,7 +44,7 @@ test: $(INSTALLED) $(DEFAULT_MODEL) browser
 	$(PY) -m pytest
 
 bench: $(INSTALLED) $(DEFAULT_MODEL)
-	$(PY) -m pip install --quiet -e ".[dev,bench]"
+	$(PY) -m pip install --quiet -e ".[dev,bench,fast]"
 	$(PY) bench/run_all.py
 
 sample: $(INSTALLED)

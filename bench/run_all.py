@@ -1,0 +1,115 @@
+"""Run every benchmark and assemble bench/RESULTS.md (what ``make bench`` runs).
+
+Run:  .venv/bin/python bench/run_all.py [--only themes,drivers] [--assemble-only]
+
+Each benchmark is its own script writing ``bench/results/<name>.md`` with its
+date, machine and command; this runner calls them one after another (never
+in parallel: they would slow each other down) and concatenates their result
+files, in the order below, under a header naming the machine. A benchmark
+that fails is reported in RESULTS.md with its error instead of stopping the
+others. ``--assemble-only`` rebuilds RESULTS.md from the existing result
+files without running anything.
+
+The full run takes about 1.5-2 hours on 2 cores, most of it embedding the
+100k-comment scale set once with the default model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.machine import machine_line  # noqa: E402
+
+RESULTS_DIR = ROOT / "bench" / "results"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+
+#: name -> (script and arguments, what it answers)
+BENCHMARKS: dict[str, tuple[list[str], str]] = {
+    "themes": (["bench/themes.py"], "theme quality vs BERTopic on CLINC150 and HWU64, same embeddings"),
+    "multilingual": (["bench/multilingual.py"], "Arabic, Romanian and English comments in one theme"),
+    "drivers": (["bench/drivers.py"], "do the worst-rated hotel aspects come out as top drivers?"),
+    "embedding": (["bench/embedding.py"], "embedding backends: speed against quality"),
+    "scale": (["bench/scale.py"], "1k / 10k / 100k comments end to end, cold and warm"),
+    "scale_fit": (["bench/scale_fit.py"], "themes fitted on a sample vs on everything"),
+}
+
+
+def run(name: str) -> tuple[bool, float, str]:
+    command, _ = BENCHMARKS[name]
+    script = ROOT / command[0]
+    if not script.is_file():
+        return False, 0.0, f"{command[0]} does not exist yet"
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, *command], cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        return False, seconds, (proc.stderr or proc.stdout)[-2000:]
+    return True, seconds, ""
+
+
+def assemble(statuses: dict[str, tuple[bool, float, str]]) -> str:
+    parts = [
+        "# cxtext benchmark results\n",
+        f"Assembled {dt.date.today().isoformat()} by `make bench` (`bench/run_all.py`). "
+        "Each section below is one benchmark's own result file (`bench/results/<name>.md`), with "
+        "the date and machine it ran on; re-run one with its command to refresh it.\n",
+        f"This machine now: {machine_line()}\n",
+        "| benchmark | question | this run |\n| --- | --- | --- |",
+    ]
+    for name, (_, question) in BENCHMARKS.items():
+        if name in statuses:
+            ok, seconds, _ = statuses[name]
+            state = f"ran in {seconds / 60:.1f} min" if ok else "FAILED (see below)"
+        else:
+            state = "not re-run; result file from its own date"
+        parts.append(f"| [{name}](#{name}) | {question} | {state} |")
+    parts.append("")
+    for name in BENCHMARKS:
+        parts.append(f'<a id="{name}"></a>\n')
+        status = statuses.get(name)
+        if status and not status[0]:
+            parts.append(f"## {name}: failed\n\n```\n{status[2].strip()}\n```\n")
+        path = RESULTS_DIR / f"{name}.md"
+        if path.is_file():
+            body = path.read_text(encoding="utf-8").strip()
+            # demote the file's headings one level under this document's title
+            body = "\n".join("#" + line if line.startswith("#") else line for line in body.splitlines())
+            parts.append(body + "\n")
+        elif not status:
+            parts.append(f"## {name}\n\nNo result yet: run `.venv/bin/python {BENCHMARKS[name][0][0]}`.\n")
+    return "\n".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default="", help="comma-separated benchmark names (default: all)")
+    parser.add_argument("--assemble-only", action="store_true")
+    args = parser.parse_args(argv)
+    names = [n for n in args.only.split(",") if n] or list(BENCHMARKS)
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}")
+    statuses: dict[str, tuple[bool, float, str]] = {}
+    if not args.assemble_only:
+        for name in names:
+            print(f"running {name} ...", flush=True)
+            statuses[name] = run(name)
+            ok, seconds, error = statuses[name]
+            print(f"  {'ok' if ok else 'FAILED'} in {seconds / 60:.1f} min" + ("" if ok else f"\n{error}"), flush=True)
+            if ok and (RESULTS_DIR / f"{name}.md").is_file():
+                print((RESULTS_DIR / f"{name}.md").read_text(encoding="utf-8"), flush=True)
+    RESULTS.write_text(assemble(statuses), encoding="utf-8")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    return 0 if all(ok for ok, _, _ in statuses.values()) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
