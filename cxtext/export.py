@@ -150,9 +150,10 @@ def write_xlsx(
 
     ``sheets`` maps sheet name (<= 31 characters, none of ``[]:*?/\\``) to
     frame, in order. A last sheet named ``"columns"`` lists every column of
-    every sheet with its description: from ``column_descriptions``
-    (``{column: sentence}``) when given, else from each frame's
-    ``attrs["column_descriptions"]``. Headers are bold, the first row is
+    every sheet with its description, the first found of:
+    ``column_descriptions["<sheet>.<column>"]`` (one sheet's column),
+    ``column_descriptions["<column>"]`` (that column in any sheet), then the
+    frame's ``attrs["column_descriptions"][column]``. Headers are bold, the first row is
     frozen, widths fit the content (8-60 characters). Formulas are
     neutralised; characters Excel cannot store (control characters other
     than tab and newlines) are removed.
@@ -190,11 +191,13 @@ def _check_sheet_names(sheets: Mapping[str, pd.DataFrame]) -> None:
 def _columns_sheet(
     sheets: Mapping[str, pd.DataFrame], column_descriptions: Mapping[str, str] | None
 ) -> pd.DataFrame:
+    explicit = column_descriptions or {}
     rows = []
     for name, frame in sheets.items():
-        descriptions = column_descriptions if column_descriptions is not None else frame.attrs.get("column_descriptions", {})
+        own = frame.attrs.get("column_descriptions", {})
         for column in frame.columns:
-            rows.append({"sheet": name, "column": str(column), "description": descriptions.get(column, "")})
+            description = explicit.get(f"{name}.{column}", explicit.get(column, own.get(column, "")))
+            rows.append({"sheet": name, "column": str(column), "description": description})
     return neutralise_formulas(pd.DataFrame(rows, columns=["sheet", "column", "description"]))
 
 

@@ -362,3 +362,127 @@ def test_theme_trend_fills_quiet_periods_with_zero() -> None:
     trend = theme_trend(records, themes)
     assert len(trend) == 3 * len(LABELS)  # 3 months x 6 themes
     assert trend["n_comments"].sum() == sum(_members(records, t).sum() for t in LABELS)
+
+
+# --------------------------------------------------------------------------- more hand computations
+
+
+Z_95 = 1.959963984540054  # scipy.stats.norm.ppf(0.975)
+MODELLED = (BILLING, RUDE, HOLD, DELIVERY, APP)  # PARKING has < 10 respondents: not in the model
+
+
+def _logit_by_hand(outcome: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Maximum-likelihood logistic regression by plain Newton-Raphson: (coefficients, standard errors)."""
+    x = np.column_stack([np.ones(len(outcome)), design])
+    beta = np.zeros(x.shape[1])
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-x @ beta))
+        information = x.T @ (x * (p * (1 - p))[:, None])
+        step = np.linalg.solve(information, x.T @ (outcome - p))
+        beta += step
+        if np.abs(step).max() < 1e-13:
+            break
+    p = 1 / (1 + np.exp(-x @ beta))
+    covariance = np.linalg.inv(x.T @ (x * (p * (1 - p))[:, None]))
+    return beta[1:], np.sqrt(np.diag(covariance))[1:]
+
+
+def test_key_driver_odds_ratios_match_a_hand_fit(planted) -> None:
+    records, _, table = planted
+    nps_values, nps_usable = _valid(records, "nps")
+    outcome = (nps_values[nps_usable] <= 6).astype(float)
+    design = np.column_stack([_members(records, t)[nps_usable] for t in MODELLED]).astype(float)
+    beta, se = _logit_by_hand(outcome, design)
+    for position, theme_id in enumerate(MODELLED):
+        row = _row(table, theme_id)
+        assert row["odds_ratio"] == pytest.approx(math.exp(beta[position]), rel=1e-9)
+        assert row["odds_ratio_ci_low"] == pytest.approx(math.exp(beta[position] - Z_95 * se[position]), rel=1e-9)
+        assert row["odds_ratio_ci_high"] == pytest.approx(math.exp(beta[position] + Z_95 * se[position]), rel=1e-9)
+        p_value = math.erfc(abs(beta[position] / se[position]) / math.sqrt(2))
+        assert row["odds_ratio_p_value"] == pytest.approx(p_value, rel=1e-9, abs=1e-300)
+    # The planted drivers, and only they, have clearly raised odds once the overlap is separated.
+    assert {t for t in MODELLED if _row(table, t)["odds_ratio_ci_low"] > 1} == {BILLING, RUDE}
+
+
+def test_intervals_and_priority_match_a_hand_computation(planted) -> None:
+    records, _, table = planted
+    nps_values, nps_usable = _valid(records, "nps")
+    csat_values, csat_usable = _valid(records, "csat")
+    overall = _nps_by_hand(nps_values[nps_usable])
+    for theme_id in MODELLED:
+        member = _members(records, theme_id)
+        row = _row(table, theme_id)
+        theme_scores, rest_scores = nps_values[member & nps_usable], nps_values[~member & nps_usable]
+        p, d = np.mean(theme_scores >= 9), np.mean(theme_scores <= 6)
+        se_theme = 100 * math.sqrt((p + d - (p - d) ** 2) / theme_scores.size)
+        nps_theme = 100 * (p - d)
+        assert row["nps_ci_low"] == pytest.approx(max(-100.0, nps_theme - Z_95 * se_theme), abs=1e-9)
+        assert row["nps_ci_high"] == pytest.approx(min(100.0, nps_theme + Z_95 * se_theme), abs=1e-9)
+        assert row["detractor_share"] == pytest.approx(d, abs=1e-12)
+        assert row["promoter_share"] == pytest.approx(p, abs=1e-12)
+        assert row["passive_share"] == pytest.approx(1 - p - d, abs=1e-12)
+
+        pr, dr = np.mean(rest_scores >= 9), np.mean(rest_scores <= 6)
+        se_rest = 100 * math.sqrt((pr + dr - (pr - dr) ** 2) / rest_scores.size)
+        weight = theme_scores.size / (theme_scores.size + rest_scores.size)
+        impact = overall - 100 * (pr - dr)
+        impact_se = weight * math.sqrt(se_theme**2 + se_rest**2)
+        assert row["nps_impact_ci_low"] == pytest.approx(impact - Z_95 * impact_se, abs=1e-9)
+        assert row["nps_impact_ci_high"] == pytest.approx(impact + Z_95 * impact_se, abs=1e-9)
+        assert row["priority"] == pytest.approx(-(impact + Z_95 * impact_se), abs=1e-9)
+
+        theme_csat, rest_csat = csat_values[member & csat_usable], csat_values[~member & csat_usable]
+        assert row["csat_mean"] == pytest.approx(theme_csat.mean(), abs=1e-12)
+        assert row["csat_gap_p_value"] == pytest.approx(
+            stats.ttest_ind(theme_csat, rest_csat, equal_var=False).pvalue, rel=1e-9, abs=1e-300)
+    # Ranks follow priority, biggest first.
+    assert table["priority"].dropna().is_monotonic_decreasing
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_planted_ranking_holds_for_other_seeds(seed: int) -> None:
+    records, themes = planted_records(seed)
+    table = driver_table(records, themes, ces_scale=CES_SCALE)
+    assert set(table["theme_id"].head(2)) == {BILLING, RUDE}
+    delivery, hold = _row(table, DELIVERY), _row(table, HOLD)
+    assert delivery["priority"] < 0 and delivery["odds_ratio_ci_low"] < 1 < delivery["odds_ratio_ci_high"]
+    # The effort theme is an effort driver, not an NPS driver.
+    assert hold["ces_gap"] > 1.5 and hold["ces_gap_p_value"] < 1e-10 and hold["priority"] < 0
+    assert (table[table["theme_id"] != HOLD]["ces_gap"].abs() < 0.5).all()
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def test_analysis_export_writes_complete_drivers_csv_and_described_workbook(planted, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    from cxtext.analysis import Analysis
+    from cxtext.outputs import write_analysis
+    from cxtext.pipeline import load_pipeline
+
+    records, themes, table = planted
+    records = records.assign(
+        id=[f"r{i}" for i in records["row"]], reason="",
+        theme_label=[LABELS.get(t, "") for t in records["theme_id"]])
+    themes = themes.assign(keywords="", size=0, share=0.0, languages="en", quotes=[["=SUM(A1)", "ok"]] * len(themes))
+    config = load_pipeline("survey_comments")
+    analysis = Analysis({"nps": {"nps": 1.0}}, records, themes, table, config, ces_scale=CES_SCALE)
+    write_analysis(analysis, tmp_path, ["csv", "xlsx"])
+
+    drivers_csv = pd.read_csv(tmp_path / "drivers.csv", encoding="utf-8-sig")
+    assert list(drivers_csv.columns) == list(DRIVER_COLUMNS)
+    assert sorted(drivers_csv["theme_id"]) == sorted(LABELS)
+    assert drivers_csv["rank"].tolist() == list(range(1, len(LABELS) + 1))
+    pd.testing.assert_series_equal(drivers_csv["nps_impact"], table["nps_impact"], check_exact=False, rtol=1e-12)
+
+    workbook = load_workbook(tmp_path / "analysis.xlsx")
+    assert workbook.sheetnames == ["drivers", "themes", "assignments", "summary", "columns"]
+    described = {(sheet, column): text for sheet, column, text in
+                 workbook["columns"].iter_rows(min_row=2, values_only=True)}
+    for sheet in ("drivers", "themes", "assignments"):
+        header = [cell.value for cell in workbook[sheet][1]]
+        missing = [column for column in header if not described.get((sheet, column))]
+        assert not missing, f"{sheet} columns without a description: {missing}"
+    assert "negative means" in described[("drivers", "nps_impact")]  # the sign convention is in the workbook
+    assert workbook["themes"]["G2"].value.startswith("'=")  # quotes are formula-safe
