@@ -317,12 +317,15 @@ class CachedEmbedder:
     distinct texts not found, stores them, and returns the full matrix.
     After each :meth:`encode`: ``last_hits_`` = rows served from the cache,
     ``last_misses_`` = rows that were not (``hits + misses == len(texts)``),
-    ``last_embedded_`` = distinct texts actually embedded.
+    ``last_embedded_`` = distinct texts actually embedded. New vectors are
+    written every ``flush_every`` distinct texts, so an interrupted run
+    resumes from the cache.
     """
 
-    def __init__(self, embedder: Embedder, cache: "EmbeddingCache") -> None:
+    def __init__(self, embedder: Embedder, cache: "EmbeddingCache", flush_every: int = 512) -> None:
         self.embedder = embedder
         self.cache = cache
+        self.flush_every = max(1, int(flush_every))
         self.last_hits_ = 0
         self.last_misses_ = 0
         self.last_embedded_ = 0
@@ -352,20 +355,32 @@ class CachedEmbedder:
         if progress is not None:
             progress(hit_rows, total)
         if missing:
-            new = self._embed_missing(list(missing.values()), hit_rows, total, progress)
-            self.cache.put_many(model_id, list(missing), new)
-            found.update(zip(missing, new))
+            keys, texts_to_embed = list(missing), list(missing.values())
+            done_rows = hit_rows
+            # stored chunk by chunk, so a run killed mid-way keeps what it embedded
+            for start in range(0, len(keys), self.flush_every):
+                chunk_keys = keys[start : start + self.flush_every]
+                new = self._embed_missing(texts_to_embed[start : start + self.flush_every], done_rows, total,
+                                          progress, len(texts_to_embed) - start)
+                self.cache.put_many(model_id, chunk_keys, new)
+                found.update(zip(chunk_keys, new))
+                done_rows += len(chunk_keys)
         out = np.stack([found[key] for key in hashes]).astype(np.float32, copy=False)
         self.last_hits_, self.last_misses_, self.last_embedded_ = hit_rows, total - hit_rows, len(missing)
         return out
 
-    def _embed_missing(self, texts: list[str], hit_rows: int, total: int,
-                       progress: Progress | None) -> np.ndarray:
-        """Embed the distinct misses, mapping their progress onto all rows."""
-        miss_rows = total - hit_rows
+    def _embed_missing(self, texts: list[str], done_rows: int, total: int,
+                       progress: Progress | None, distinct_left: int) -> np.ndarray:
+        """Embed one chunk of the distinct misses, mapping its progress onto all rows.
+
+        Rows still to do are shared out over the distinct texts left, so the
+        bar reaches ``total`` when the last chunk finishes.
+        """
+        rows_left = total - done_rows
+        share = len(texts) / max(distinct_left, 1)
 
         def inner(done: int, n: int) -> None:
             if progress is not None:
-                progress(hit_rows + (miss_rows * done) // max(n, 1), total)
+                progress(done_rows + int(rows_left * share * done / max(n, 1)), total)
 
         return np.asarray(self.embedder.encode(texts, inner), dtype=np.float32)

@@ -259,3 +259,32 @@ def test_bad_texts_give_input_error(e5):
         e5.encode(["fine", float("nan")])  # type: ignore[list-item]
     with pytest.raises(InputError, match="single string"):
         e5.encode("just one string")  # type: ignore[arg-type]
+
+
+@pytest.mark.model
+def test_interrupted_encode_keeps_finished_chunks(e5, tmp_path):
+    """A run that dies mid-way (here: the 3rd chunk fails) resumes from the cache."""
+
+    class DiesOnThirdCall:
+        model_id = e5.model_id
+
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def encode(self, texts, progress=None):
+            self.calls += 1
+            if self.calls == 3:
+                raise KeyboardInterrupt("killed")
+            return e5.encode(texts, progress)
+
+    texts = [f"Comment number {i} about late delivery" for i in range(10)]
+    with EmbeddingCache(tmp_path / "cache.sqlite") as cache:
+        with pytest.raises(KeyboardInterrupt):
+            CachedEmbedder(DiesOnThirdCall(), cache, flush_every=4).encode(texts)
+        assert cache.stats()["models"] == {e5.model_id: 8}
+        resumed = CachedEmbedder(e5, cache, flush_every=4)
+        progress: list[tuple[int, int]] = []
+        vectors = resumed.encode(texts, progress=lambda d, t: progress.append((d, t)))
+        assert (resumed.last_hits_, resumed.last_embedded_) == (8, 2)
+        assert progress[0] == (8, 10) and progress[-1] == (10, 10)
+        assert np.allclose(vectors, e5.encode(texts), atol=1e-6)
