@@ -36,9 +36,12 @@ Key-driver model
 ----------------
 A logistic regression of "is a detractor" (0/1) on membership indicators of
 every theme with enough respondents (in and out of the theme) separates the
-effect of overlapping themes. If maximum likelihood fails (separation, a
-singular matrix, no convergence) the odds ratios come from an L2-regularised
-fit without intervals; ``df.attrs["model_note"]`` always says what happened.
+effect of overlapping themes. A theme whose members are all (or no)
+detractors has an unbounded odds ratio: it is reported as NaN and left out
+with its respondents, which leaves the other themes' maximum-likelihood
+estimates unchanged. If maximum likelihood still fails (a singular matrix,
+no convergence) the odds ratios come from an L2-regularised fit without
+intervals; ``df.attrs["model_note"]`` always says what happened.
 """
 
 from __future__ import annotations
@@ -518,10 +521,44 @@ def _design_matrix(membership: pd.DataFrame, min_test_size: int) -> tuple[pd.Dat
 
 
 def _fit_logit(outcome: np.ndarray, design: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    outcome, design, separated = _without_separated(outcome, design)
+    separated_note = (
+        f"Themes {separated} have all or no detractors, so their odds ratio is unbounded: they and their "
+        "respondents are left out of the model (the other themes' maximum-likelihood estimates are the same "
+        "as with them in); their lift and impact columns still describe them." if separated else ""
+    )
+    if design.shape[1] == 0 or outcome.size == 0 or outcome.min() == outcome.max():
+        empty = pd.DataFrame(np.nan, index=pd.Index([], name="theme_id"), columns=list(_MODEL_COLUMNS))
+        return empty, f"{separated_note} No theme is left to model."
+    estimates, note = _fit_mle(outcome, design)
+    return estimates, " ".join(part for part in (note, separated_note) if part)
+
+
+def _without_separated(outcome: np.ndarray, design: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame, list[int]]:
+    """Drop separated themes and their respondents, until none is left.
+
+    A theme whose members are all (or no) detractors has an infinite MLE
+    coefficient; in that limit its members' likelihood is 1 whatever the
+    other coefficients are, so fitting without those rows and that column
+    gives the other themes' MLE exactly. Dropping rows can separate another
+    theme, hence the loop.
+    """
+    dropped: list[int] = []
+    while design.shape[1]:
+        separated = _separated_themes(outcome, design)
+        if not separated:
+            break
+        dropped += separated
+        keep_rows = ~(design[separated].to_numpy() > 0).any(axis=1)
+        outcome, design = outcome[keep_rows], design.loc[keep_rows, [c for c in design.columns if c not in separated]]
+        # a theme may now have too few respondents in or out of it to be estimable
+        counts = design.sum(axis=0)
+        design = design.loc[:, (counts > 0) & (len(design) - counts > 0)]
+    return outcome, design, dropped
+
+
+def _fit_mle(outcome: np.ndarray, design: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     exog = sm.add_constant(design.to_numpy(), has_constant="add")
-    separated = _separated_themes(outcome, design)
-    if separated:
-        return _fit_ridge(outcome, exog, design.columns, f"themes {separated} have all or no detractors (separation)")
     if np.linalg.matrix_rank(exog) < exog.shape[1]:
         # Typical cause: every respondent is in exactly one modelled theme, so no
         # baseline group is left and the indicators add up to the intercept.
@@ -560,6 +597,8 @@ def _separated_themes(outcome: np.ndarray, design: pd.DataFrame) -> list[int]:
     separated = []
     for theme_id in design.columns:
         member = design[theme_id].to_numpy() > 0
+        if not member.any():
+            continue
         rate = outcome[member].mean()
         if rate in (0.0, 1.0):
             separated.append(int(theme_id))

@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
 from scipy import stats
 
 from cxtext.drivers import (
@@ -272,17 +273,36 @@ def test_overall_row_is_separate_and_documented() -> None:
 # --------------------------------------------------------------------------- robustness
 
 
-def test_separated_theme_falls_back_without_crashing() -> None:
+def test_separated_theme_is_left_out_and_the_others_keep_their_mle() -> None:
     # Theme 0: 15 respondents, all detractors -> infinite maximum-likelihood odds ratio.
-    records = _example_records((0, 0, 15), (300, 200, 100))
-    themes = pd.DataFrame({"theme_id": [0], "label": ["outage"]})
-    table = driver_table(records, themes)
-    assert "regularised" in table.attrs["model_note"]
-    assert table.loc[0, "odds_ratio"] > 1 and math.isfinite(table.loc[0, "odds_ratio"])
-    assert math.isnan(table.loc[0, "odds_ratio_p_value"])
+    # Theme 1: an ordinary theme; the rest are unthemed.
+    groups = {0: (0, 0, 15), 1: (10, 10, 20), UNTHEMED: (290, 190, 80)}
+    scores, themes_of = [], []
+    for theme_id, (promoters, passives, detractors) in groups.items():
+        scores += [10] * promoters + [8] * passives + [3] * detractors
+        themes_of += [theme_id] * (promoters + passives + detractors)
+    records = pd.DataFrame({
+        "row": np.arange(1, len(scores) + 1), "status": "analyzed", "scores_valid": True,
+        "nps": pd.array(scores, dtype="Int64"), "ces": pd.array([None] * len(scores), dtype="Int64"),
+        "csat": pd.array([None] * len(scores), dtype="Int64"), "theme_id": themes_of,
+    })
+    themes = pd.DataFrame({"theme_id": [0, 1], "label": ["outage", "billing"]})
+    table = driver_table(records, themes).set_index("theme_id")
+    assert "Themes [0] have all or no detractors" in table.attrs["model_note"]
+    assert "maximum likelihood" in table.attrs["model_note"]
+    assert math.isnan(table.loc[0, "odds_ratio"]) and math.isnan(table.loc[0, "odds_ratio_p_value"])
+    # theme 1 by hand: a logit without theme 0's respondents
+    kept = np.asarray(themes_of) != 0
+    detractor = (np.asarray(scores) <= 6)[kept].astype(float)
+    member = (np.asarray(themes_of)[kept] == 1).astype(float)
+    by_hand = sm.Logit(detractor, sm.add_constant(member)).fit(disp=0)
+    assert table.loc[1, "odds_ratio"] == pytest.approx(math.exp(by_hand.params[1]), rel=1e-9)
+    assert table.loc[1, "odds_ratio_ci_low"] == pytest.approx(math.exp(by_hand.conf_int()[1, 0]), rel=1e-9)
+    assert table.loc[1, "odds_ratio_p_value"] == pytest.approx(by_hand.pvalues[1], rel=1e-9)
+    # the separated theme is still described by its lift test
     assert table.loc[0, "lift_test"] == "fisher"  # 0 non-detractors expected < 5
-    by_hand = stats.fisher_exact([[15, 0], [100, 500]]).pvalue
-    assert table.loc[0, "lift_p_value"] == pytest.approx(by_hand, rel=1e-9, abs=1e-300)
+    by_hand_p = stats.fisher_exact([[15, 0], [100, 500]]).pvalue
+    assert table.loc[0, "lift_p_value"] == pytest.approx(by_hand_p, rel=1e-9, abs=1e-300)
 
 
 def test_social_only_data_ranks_by_volume() -> None:
