@@ -254,7 +254,7 @@ def run_pipeline(
         vectors = cached.encode(texts, progress=lambda done, total: report("embed", done, total))
         model_id = cached.model_id
         cache_stats = {"hits": int(cached.last_hits_), "misses": int(cached.last_misses_)}
-        embeddings = np.full((len(records), vectors.shape[1] if len(vectors) else 0), np.nan, dtype=np.float32)
+        embeddings = np.full((len(records), vectors.shape[1] if vectors.ndim == 2 else 0), np.nan, dtype=np.float32)
         embeddings[np.flatnonzero(embed_rows)] = vectors
         lap("embed")
 
@@ -264,6 +264,9 @@ def run_pipeline(
             assigned = saved.transform(texts, vectors, languages=records.loc[embed_rows, "language"].tolist())
             primary = assigned["theme_id"].to_numpy()
             all_ids = assigned["theme_ids"].tolist()
+        elif not texts:
+            # every row rejected, empty or a non-answer: nothing to learn themes from
+            theme_model, primary, all_ids = None, np.array([], dtype=int), []
         else:
             theme_model = ThemeModel(
                 min_theme_size=params["themes"]["min_theme_size"],

@@ -169,6 +169,10 @@ def sniff_delimiter(text: str) -> str:
         return best if counts[best] else ","
 
 
+#: Largest CSV/TSV cell read, in characters (64 Mi); the csv module's default is 128 Ki.
+MAX_CELL_CHARS = 64 * 1024 * 1024
+
+
 def _read_delimited(data: bytes, name: str, fmt: str, encoding: str | None,
                     delimiter: str | None) -> LoadedTable:
     text, used_encoding = decode_bytes(data, encoding)
@@ -178,8 +182,14 @@ def _read_delimited(data: bytes, name: str, fmt: str, encoding: str | None,
     sep = delimiter or ("\t" if fmt == "tsv" else sniff_delimiter(text))
     # header=None: pandas would rename a duplicate "comment" to "comment.1";
     # we want our own, documented renaming (comment_2) in _clean_headers.
-    cells = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, header=None,
-                        na_filter=False, engine="python", skip_blank_lines=True)
+    # the csv module refuses cells over 128 KiB by default; survey exports can
+    # hold a pasted e-mail thread in one cell, so allow up to MAX_CELL_CHARS
+    previous_limit = csv.field_size_limit(MAX_CELL_CHARS)
+    try:
+        cells = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, header=None,
+                            na_filter=False, engine="python", skip_blank_lines=True)
+    finally:
+        csv.field_size_limit(previous_limit)
     frame = cells.iloc[1:].reset_index(drop=True)
     frame.columns = list(cells.iloc[0]) if len(cells) else []
     return LoadedTable(_clean_headers(frame, name), name, fmt, used_encoding, sep)
