@@ -67,6 +67,31 @@ saved model use, so ``transform`` on the training comments reproduces
 90-93% of benchmark comments (the rest are core comments less typical than
 the 5% threshold, or nearer another theme's centroid).
 
+**Fitting at scale** (``max_fit_size``, default 20,000): UMAP, HDBSCAN
+and the c-TF-IDF labels cost more than linear time and memory in the number
+of comments, so when ``fit`` gets more than ``max_fit_size`` comments it runs
+steps 0-8 on a *sample* of exactly ``max_fit_size`` of them and assigns every
+other comment with the :meth:`transform` rule (cosine to the theme
+prototypes, per-theme thresholds, secondary themes likewise), in blocks of
+50,000 rows; that part is linear in time and memory. The sample is
+stratified by language (the ``languages`` given to ``fit``; ``None`` is one
+stratum): each language gets its proportional share, rounded by largest
+remainder, drawn without replacement from a generator seeded by
+``random_state``, so the same data and seed give the same sample and the
+same themes. Afterwards ``labels_``, ``secondary_labels_``, sizes and shares
+cover all comments, theme ids are ordered by their size over all comments,
+``n_texts_`` is the full count and ``fit_sample_size_`` the sample size
+(equal to ``n_texts_`` when nothing was sampled). Language means,
+calibration, ``min_theme_size=None`` scaling, keywords, quotes and language
+shares come from the sample; ``raw_unthemed_share_`` is the HDBSCAN noise
+share of the sample. Comments outside the sample are held to the assignment
+threshold (core comments of the sample are not), so the unthemed share is
+somewhat higher than a full fit's. Measured on CLINC150 (8,600 queries, e5):
+see ``bench/results/scale_fit.md``. ``max_fit_size=None`` never samples.
+:meth:`sample_indices` and :meth:`finish_sampled_fit` expose the two halves
+so :mod:`cxtext.distributed` fits on its client and assigns on its workers
+with the same result.
+
 **Edits** (``rename``, ``merge``, ``delete``) change the model in place, are
 appended to ``edits_`` and saved with it. Theme ids never change: a merge
 keeps the smallest id and the others disappear; a delete removes the id.
@@ -118,6 +143,13 @@ _MIN_ASSIGN_Z = 2.0
 _MAX_SECONDARY = 2
 _N_KEYWORDS = 10
 _N_QUOTES = 5
+#: Default ``max_fit_size``: above it ``fit`` learns the themes from a
+#: stratified sample (measured in bench/results/scale_fit.md).
+MAX_FIT_SIZE = 20_000
+_MIN_FIT_SIZE = 10
+#: Rows assigned per block when the rest of a sampled fit is assigned (bounds
+#: the n x themes similarity matrix).
+_ASSIGN_BLOCK = 50_000
 _PARAMS = (
     "min_theme_size",
     "reduction",
@@ -130,6 +162,7 @@ _PARAMS = (
     "min_language_size",
     "embedding_model",
     "random_state",
+    "max_fit_size",
 )
 
 
@@ -197,6 +230,12 @@ class ThemeModel:
         model.
     random_state : None, int or numpy generator
         Stored as given; resolved in :meth:`fit` (``seed_``).
+    max_fit_size : int >= 10 or None
+        Most comments the themes are learnt from (default 20,000). With more,
+        :meth:`fit` learns them from a language-stratified seeded sample of
+        this size and assigns the rest with the :meth:`transform` rule, so
+        time and memory grow linearly (module docstring, "Fitting at scale").
+        ``None``: always fit on every comment.
 
     Fitted attributes
     -----------------
@@ -207,7 +246,7 @@ class ThemeModel:
     thresholds_ : (n_themes,) float64 cosine assignment threshold per theme.
     n_themes_, raw_unthemed_share_, unthemed_share_, sim_mean_, sim_std_,
     keywords_by_language_ ({theme_id: {lang: [terms]}}), edits_ (list of dicts),
-    n_texts_, dim_, language_means_ ({lang: (dim,) float32}, "*" = overall;
+    n_texts_, fit_sample_size_ (comments the themes were learnt from), dim_, language_means_ ({lang: (dim,) float32}, "*" = overall;
     empty when nothing was centred).
     """
 
@@ -224,6 +263,7 @@ class ThemeModel:
         min_language_size: int = 20,
         embedding_model: str = "default",
         random_state=0,
+        max_fit_size: int | None = MAX_FIT_SIZE,
     ):
         self.min_theme_size = min_theme_size
         self.reduction = reduction
@@ -236,6 +276,7 @@ class ThemeModel:
         self.min_language_size = min_language_size
         self.embedding_model = embedding_model
         self.random_state = random_state
+        self.max_fit_size = max_fit_size
 
     def get_params(self) -> dict:
         return {name: getattr(self, name) for name in _PARAMS}
@@ -275,6 +316,15 @@ class ThemeModel:
             raise ValidationError(
                 f"The 'embedding_model' parameter must be a non-empty string. Got {self.embedding_model!r} instead."
             )
+        if self.max_fit_size is not None and (
+            isinstance(self.max_fit_size, bool)
+            or not isinstance(self.max_fit_size, numbers.Integral)
+            or self.max_fit_size < _MIN_FIT_SIZE
+        ):
+            raise ValidationError(
+                f"The 'max_fit_size' parameter must be an int >= {_MIN_FIT_SIZE} or None (never sample). "
+                f"Got {self.max_fit_size!r} instead."
+            )
         # reducer parameters are checked by the Reducer itself, with the same messages
         Reducer(self.reduction, self.n_components, self.n_neighbors)._validate_params()
 
@@ -305,6 +355,118 @@ class ThemeModel:
             if len(languages) != n:
                 raise ValidationError(f"'languages' must have one code per text ({n}). Got {len(languages)} instead.")
         seed = resolve_seed(self.random_state)
+        sample = self._sample_indices(n, languages, seed)
+        if sample is None:
+            self._fit_all(texts, X, languages, seed)
+            self.fit_sample_size_ = n
+            return self
+        in_sample = np.zeros(n, dtype=bool)
+        in_sample[sample] = True
+        rest = np.flatnonzero(~in_sample)
+        self._fit_all([texts[i] for i in sample], X[sample],
+                      None if languages is None else [languages[i] for i in sample], seed)
+        rest_labels, rest_secondary = [], []
+        for start in range(0, rest.size, _ASSIGN_BLOCK):
+            block = rest[start:start + _ASSIGN_BLOCK]
+            E = self._prepare(X[block], None if languages is None else [languages[i] for i in block])
+            labels, secondary = self._assign(E)
+            rest_labels.append(labels)
+            rest_secondary.extend(secondary)
+        rest_labels = np.concatenate(rest_labels) if rest_labels else np.zeros(0, dtype=np.int64)
+        return self.finish_sampled_fit(n, sample, rest_labels, rest_secondary)
+
+    def sample_indices(self, languages: Sequence[str] | None, n: int | None = None) -> np.ndarray | None:
+        """Rows :meth:`fit` learns the themes from, or ``None`` when it uses all of them.
+
+        ``None`` when ``n <= max_fit_size`` (or ``max_fit_size`` is None);
+        else ``max_fit_size`` sorted row indices, stratified by language (see
+        the class docstring). ``languages``: one code per comment, as given to
+        :meth:`fit` (``None``: one stratum; then ``n`` is required). Used by
+        the distributed engine to fit on the client exactly what :meth:`fit`
+        would fit on, with the same ``random_state``.
+        """
+        self._validate_params()
+        if languages is not None:
+            languages = ["und" if lang is None or (isinstance(lang, float) and math.isnan(lang)) else str(lang)
+                         for lang in languages]
+            n = len(languages) if n is None else n
+        if n is None:
+            raise ValidationError("sample_indices needs 'languages' or 'n'.")
+        return self._sample_indices(int(n), languages, resolve_seed(self.random_state))
+
+    def _sample_indices(self, n: int, languages: Sequence[str] | None, seed: int) -> np.ndarray | None:
+        size = self.max_fit_size
+        if size is None or n <= int(size):
+            return None
+        size = int(size)
+        codes = np.array(["und" if lang is None else str(lang) for lang in languages], dtype=object) \
+            if languages is not None else np.full(n, "und", dtype=object)
+        strata = sorted(set(codes.tolist()))
+        members = {code: np.flatnonzero(codes == code) for code in strata}
+        # proportional allocation, largest remainder (Hamilton) so the total is exactly size
+        quota = {code: members[code].size * size / n for code in strata}
+        take = {code: int(math.floor(q)) for code, q in quota.items()}
+        short = size - sum(take.values())
+        for code in sorted(strata, key=lambda c: (-(quota[c] - take[c]), c))[:short]:
+            take[code] += 1
+        # a stream of its own, so the sample does not shift the fit's random numbers
+        rng = np.random.default_rng([seed, 0x5A3])
+        chosen = [rng.choice(members[code], size=take[code], replace=False) for code in strata if take[code]]
+        return np.sort(np.concatenate(chosen)).astype(np.int64)
+
+    def finish_sampled_fit(self, n: int, sample: np.ndarray, rest_labels: np.ndarray,
+                           rest_secondary: list[list[int]]) -> "ThemeModel":
+        """Extend a model fitted on rows ``sample`` of ``n`` to all of them.
+
+        ``rest_labels`` / ``rest_secondary``: the assignment (the
+        :meth:`transform` rule) of the other rows, in row order. Afterwards
+        ``labels_`` and ``secondary_labels_`` cover all ``n`` rows, sizes and
+        shares count all of them, and theme ids are renumbered by their size
+        over all rows. :meth:`fit` calls this itself; the distributed engine
+        calls it after assigning the rest on its workers.
+        """
+        self._check_fitted()
+        sample = np.asarray(sample, dtype=np.int64)
+        k = self._proto.shape[0]
+        if self.edits_ or self.n_texts_ != sample.size or len(rest_labels) != n - sample.size \
+                or len(rest_secondary) != n - sample.size:
+            raise ValidationError("finish_sampled_fit needs the unedited model fitted on 'sample' and one "
+                                  "assignment per row outside it.")
+        in_sample = np.zeros(n, dtype=bool)
+        in_sample[sample] = True
+        labels = np.full(n, -1, dtype=np.int64)
+        labels[sample] = self.labels_
+        labels[~in_sample] = np.asarray(rest_labels, dtype=np.int64)
+        secondary: list[list[int]] = [[] for _ in range(n)]
+        for i, sec in zip(sample.tolist(), self.secondary_labels_):
+            secondary[i] = sec
+        for i, sec in zip(np.flatnonzero(~in_sample).tolist(), rest_secondary):
+            secondary[i] = [int(t) for t in sec]
+        sizes = np.bincount(labels[labels >= 0], minlength=k) if k else np.zeros(0, dtype=np.int64)
+        order = sorted(range(k), key=lambda c: (-int(sizes[c]), c))
+        remap = np.full(k + 1, -1, dtype=np.int64)
+        for new, old in enumerate(order):
+            remap[old] = new
+        self.labels_ = np.where(labels >= 0, remap[np.maximum(labels, 0)], -1).astype(np.int64)
+        self.secondary_labels_ = [[int(remap[t]) for t in sec] for sec in secondary]
+        self._proto = self._proto[order] if k else self._proto
+        self._proto_threshold = self._proto_threshold[order] if k else self._proto_threshold
+        self._proto_size = np.asarray(sizes[order] if k else sizes, dtype=np.int64)
+        themes = {}
+        for new, old in enumerate(order):
+            rec = self._themes[old]
+            rec["size"] = int(sizes[old])
+            themes[new] = rec
+        self._themes = themes
+        self.fit_sample_size_ = int(sample.size)
+        self.n_texts_ = int(n)
+        self.unthemed_share_ = float(np.mean(self.labels_ < 0)) if n else 0.0
+        self._refresh()
+        return self
+
+    def _fit_all(self, texts: list[str], X: np.ndarray, languages: list[str | None] | None, seed: int) -> None:
+        """Steps 0-8 of the module docstring on every given row."""
+        n, dim = X.shape
         self.seed_ = seed
         self.language_means_ = {}
         if self.center_languages and languages is not None:
@@ -375,7 +537,6 @@ class ThemeModel:
             }
         self.edits_ = []
         self._refresh()
-        return self
 
     def fit_transform(self, texts, embeddings, languages=None) -> pd.DataFrame:
         """Fit, then describe the training comments like :meth:`transform` (from ``labels_``)."""
@@ -538,6 +699,11 @@ class ThemeModel:
                 f"{self.dim_}-dimensional embeddings from model {self.embedding_model!r}; embed with that model."
             )
         E = self._prepare(X, languages)
+        labels, secondary, sim_out = self._assign(E, with_similarity=True)
+        return self._frame(labels, secondary, sim_out)
+
+    def _assign(self, E: np.ndarray, with_similarity: bool = False):
+        """The assignment rule on prepared rows: (labels, secondary[, similarity]); row by row."""
         n = E.shape[0]
         sims = self._prototype_sims(E)
         labels = np.full(n, -1, dtype=np.int64)
@@ -549,9 +715,10 @@ class ThemeModel:
             has = ok.any(axis=1)
             target = self._proto_theme[best]
             labels = np.where(has, target, -1).astype(np.int64)
-            sim_out = self._similarity(sims, labels)
+            if with_similarity:
+                sim_out = self._similarity(sims, labels)
         secondary = self._secondary_from(sims, labels)
-        return self._frame(labels, secondary, sim_out)
+        return (labels, secondary, sim_out) if with_similarity else (labels, secondary)
 
     def _similarity(self, sims: np.ndarray, labels: np.ndarray) -> np.ndarray:
         """Cosine to the assigned theme (best prototype); for -1 the best cosine to any theme."""

@@ -377,3 +377,114 @@ def test_language_centring_needs_languages_and_valid_params():
         ThemeModel(min_language_size=0).fit(texts, X, codes)
     with pytest.raises(ValidationError, match="one code per text"):
         ThemeModel(min_theme_size=10, reduction="none").fit(texts, X, codes).transform(texts, X, codes[:3])
+
+
+# ------------------------------------------------------- fitting on a sample
+def _separated(k: int = 6, per: int = 120, dim: int = 32, seed: int = 1):
+    """k well-separated Gaussian blobs (centres ~24 apart, spread ~6), two languages."""
+    rng = np.random.default_rng(seed)
+    centers = rng.standard_normal((k, dim)) * 3
+    X = np.concatenate([c + rng.standard_normal((per, dim)) for c in centers]).astype(np.float32)
+    gold = np.repeat(np.arange(k), per)
+    words = ["refund", "crash", "hold", "parcel", "price", "login"]
+    texts = [f"{words[g]} problem {words[g]} again case {i}" for i, g in enumerate(gold)]
+    langs = ["ro" if i % 4 == 0 else "en" for i in range(len(gold))]
+    return texts, X, gold, langs
+
+
+@pytest.fixture(scope="module")
+def separated():
+    return _separated()
+
+
+@pytest.fixture(scope="module")
+def sampled(separated):
+    texts, X, _, langs = separated
+    return ThemeModel(max_fit_size=240, random_state=0).fit(texts, X, langs)
+
+
+def test_sampled_fit_labels_every_row(separated, sampled):
+    texts, X, _, _ = separated
+    n = len(texts)
+    assert sampled.fit_sample_size_ == 240 and sampled.n_texts_ == n
+    assert sampled.labels_.shape == (n,) and sampled.labels_.dtype == np.int64
+    assert len(sampled.secondary_labels_) == n
+    assert set(np.unique(sampled.labels_)) <= set(range(sampled.n_themes_)) | {-1}
+    # sizes count all rows and theme ids are ordered by them
+    sizes = sampled.themes_["size"].tolist()
+    assert sizes == [int(np.sum(sampled.labels_ == t)) for t in sampled.themes_["theme_id"]]
+    assert sizes == sorted(sizes, reverse=True)
+    assert sum(sizes) == int(np.sum(sampled.labels_ >= 0))
+    assert sampled.unthemed_share_ == pytest.approx(float(np.mean(sampled.labels_ < 0)))
+    assert sampled.unthemed_share_ <= 0.1
+    # rows outside the sample get what transform gives them
+    sample = sampled.sample_indices(separated[3])
+    rest = np.setdiff1d(np.arange(n), sample)
+    out = sampled.transform([texts[i] for i in rest], X[rest], [separated[3][i] for i in rest])
+    np.testing.assert_array_equal(out["theme_id"].to_numpy(), sampled.labels_[rest])
+
+
+def test_sample_is_stratified_seeded_and_only_used_above_the_limit(separated):
+    texts, X, _, langs = separated
+    model = ThemeModel(max_fit_size=240, random_state=0)
+    sample = model.sample_indices(langs)
+    assert len(sample) == 240 and len(set(sample.tolist())) == 240
+    assert np.all(np.diff(sample) > 0)
+    share_ro = np.mean([langs[i] == "ro" for i in sample])
+    assert share_ro == pytest.approx(np.mean(np.array(langs) == "ro"), abs=1 / 240)
+    np.testing.assert_array_equal(sample, ThemeModel(max_fit_size=240, random_state=0).sample_indices(langs))
+    assert not np.array_equal(sample, ThemeModel(max_fit_size=240, random_state=1).sample_indices(langs))
+    assert ThemeModel(max_fit_size=len(texts)).sample_indices(langs) is None
+    assert ThemeModel(max_fit_size=None).sample_indices(None, n=10**7) is None
+    small = ThemeModel(max_fit_size=len(texts), random_state=0).fit(texts, X, langs)
+    assert small.fit_sample_size_ == len(texts)
+
+
+def test_sampled_fit_is_deterministic(separated, sampled):
+    texts, X, _, langs = separated
+    again = ThemeModel(max_fit_size=240, random_state=0).fit(texts, X, langs)
+    np.testing.assert_array_equal(again.labels_, sampled.labels_)
+    assert again.secondary_labels_ == sampled.secondary_labels_
+    pd.testing.assert_frame_equal(again.themes_, sampled.themes_)
+    np.testing.assert_array_equal(again.centroids_, sampled.centroids_)
+
+
+def test_sampled_fit_agrees_with_the_full_fit(separated, sampled):
+    from sklearn.metrics import normalized_mutual_info_score
+
+    texts, X, gold, langs = separated
+    full = ThemeModel(max_fit_size=None, random_state=0).fit(texts, X, langs)
+    assert full.fit_sample_size_ == len(texts) and full.n_themes_ == sampled.n_themes_ == 6
+    themed = (full.labels_ >= 0) & (sampled.labels_ >= 0)
+    assert themed.mean() >= 0.9
+    assert normalized_mutual_info_score(full.labels_[themed], sampled.labels_[themed]) > 0.99
+    assert normalized_mutual_info_score(full.labels_, sampled.labels_) > 0.85
+    assert adjusted_rand_score(gold[themed], sampled.labels_[themed]) > 0.99
+
+
+def test_sampled_fit_in_two_halves_matches_fit(separated, sampled, tmp_path):
+    """What the distributed engine does: fit the sample, assign the rest in blocks, finish."""
+    texts, X, _, langs = separated
+    model = ThemeModel(max_fit_size=240, random_state=0)
+    sample = model.sample_indices(langs)
+    model.fit([texts[i] for i in sample], X[sample], [langs[i] for i in sample])
+    rest = np.setdiff1d(np.arange(len(texts)), sample)
+    labels, secondary = [], []
+    for block in np.array_split(rest, 3):
+        out = model.transform(None, X[block], [langs[i] for i in block])
+        labels.append(out["theme_id"].to_numpy())
+        secondary += [[int(t) for t in ids.split(";")[1:]] if ids else [] for ids in out["theme_ids"]]
+    model.finish_sampled_fit(len(texts), sample, np.concatenate(labels), secondary)
+    np.testing.assert_array_equal(model.labels_, sampled.labels_)
+    assert model.secondary_labels_ == sampled.secondary_labels_
+    pd.testing.assert_frame_equal(model.themes_, sampled.themes_)
+    # the saved model keeps the parameter and reassigns like the fitted one
+    model.save(tmp_path / "m")
+    loaded = ThemeModel.load(tmp_path / "m")
+    assert loaded.max_fit_size == 240
+    np.testing.assert_array_equal(loaded.transform(None, X, langs)["theme_id"].to_numpy(),
+                                  model.transform(None, X, langs)["theme_id"].to_numpy())
+    with pytest.raises(ValidationError, match="max_fit_size"):
+        ThemeModel(max_fit_size=5).fit(texts, X, langs)
+    with pytest.raises(ValidationError, match="finish_sampled_fit"):
+        model.finish_sampled_fit(len(texts), sample, np.concatenate(labels), secondary)
