@@ -51,7 +51,12 @@ STAGES = {  # library progress stage -> (text shown, overall fraction when it st
     "validate": ("Checking every row", 0.03),
     "normalize": ("Cleaning text, detecting languages", 0.06),
     "embed": ("Embedding comments", 0.1),
-    "themes": ("Finding themes", 0.8),
+    # cxtext.analyze reports theme finding as one "themes" stage; the finer
+    # stages below are shown as soon as the library reports them.
+    "themes": ("Finding themes (reducing, clustering, labelling)", 0.8),
+    "reduce": ("Reducing dimensions", 0.8),
+    "cluster": ("Clustering comments into themes", 0.85),
+    "label": ("Labelling themes", 0.9),
     "drivers": ("Ranking the drivers", 0.95),
 }
 # Plotly's qualitative palettes joined: enough distinct colours for ~30 themes.
@@ -82,6 +87,20 @@ def message_html(text: str, kind: str = "info") -> str:
     icon = {"ok": "✔", "warn": "⚠", "error": "✖"}.get(kind, "ℹ")
     return (f'<div class="cx-msg cx-msg-{kind}" role="{"alert" if kind == "error" else "status"}" '
             f'dir="auto">{icon} {html.escape(text)}</div>')
+
+
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "yi", "dv", "ku", "sd", "ug"})
+_RTL_LETTER = re.compile(r"[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def text_direction(text: Any, language: Any = None) -> str:
+    """``dir`` of a comment: "rtl" when its language or most of its letters are
+    right-to-left (so "[handle] خدمة العملاء…" reads right to left), else "auto"."""
+    if isinstance(language, str) and language in RTL_LANGUAGES:
+        return "rtl"
+    letters = len(_LETTER.findall(str(text)))
+    return "rtl" if letters and 2 * len(_RTL_LETTER.findall(str(text))) > letters else "auto"
 
 
 def _clip(text: str, limit: int) -> str:
@@ -152,6 +171,29 @@ def roles_from_values(values: list[str | None]) -> dict[str, str | None]:
     return {role: (v if v and v != NONE else None) for role, v in zip(ROLES, values)}
 
 
+def check_rows(table: LoadedTable, roles: dict[str, str | None], ces_scale: str = "1-7",
+               ces_easy_end: str = "high") -> None:
+    """Refuse a mapping under which the library would reject every row.
+
+    Runs the library's own row validation (fast: no text processing), so a
+    score column mapped to the wrong column, or a wrong CES scale, gets a
+    message naming the reasons instead of an empty analysis.
+    """
+    from cxtext.errors import ValidationError
+    from cxtext.schema import STATUS_ANALYZED, ColumnMapping, ScoreScale
+    from cxtext.validate import validate
+
+    mapping = ColumnMapping(**{role: column for role, column in roles.items() if column})
+    records = validate(table.frame, mapping, ScoreScale.parse(ces_scale, ces_easy_end), source_name=table.name)
+    if (records["status"] == STATUS_ANALYZED).any():
+        return
+    examples = "; ".join(f"row {row}: {_clip(reason, 90)}" for row, reason in
+                         zip(records["row"].head(3), records["reason"].head(3)))
+    raise ValidationError(
+        f"No row of {table.name} can be analysed with this mapping: all {len(records):,} rows are rejected "
+        f"({examples}). Check the columns chosen for the comment and the scores, and the CES scale.")
+
+
 def check_roles(table: LoadedTable | None, roles: dict[str, str | None]) -> None:
     if table is None:
         raise InputError("Upload a file first (or reload the page to get the sample back).")
@@ -187,6 +229,7 @@ def run_analysis(
     import cxtext
 
     check_roles(table, roles)
+    check_rows(table, roles, ces_scale, ces_easy_end)
     mapped = {role: column for role, column in roles.items() if column}
     columns = list(dict.fromkeys(mapped.values()))
     data = LoadedTable(table.frame[columns], table.name, table.format, table.encoding, table.delimiter,
@@ -376,9 +419,10 @@ def impact_figure(analysis) -> go.Figure:
         x=impact, y=[_short_label(v) for v in table["label"]], orientation="h", marker_color=colours,
         error_x={"type": "data", "symmetric": False, "array": (high - impact).fillna(0),
                  "arrayminus": (impact - low).fillna(0), "color": "#444", "thickness": 1.2},
-        customdata=np.stack([table["n_comments"], low.round(1), high.round(1), table["label"]], axis=1),
-        hovertemplate="<b>%{customdata[3]}</b><br>NPS impact %{x:.1f} points<br>95% CI %{customdata[1]} to "
-                      "%{customdata[2]}<br>%{customdata[0]} comments<extra></extra>",
+        customdata=np.stack([table["n_comments"], [_ci_text(a, b) for a, b in zip(low, high)],
+                             table["label"]], axis=1),
+        hovertemplate="<b>%{customdata[2]}</b><br>NPS impact %{x:.1f} points<br>95% CI %{customdata[1]}"
+                      "<br>%{customdata[0]} comments<extra></extra>",
     ))
     figure.add_vline(x=0, line_color="#333", line_width=1)
     figure.update_layout(
@@ -386,6 +430,12 @@ def impact_figure(analysis) -> go.Figure:
         xaxis_title="overall NPS minus NPS without the theme", height=_bar_height(len(table)),
         margin={"l": 10, "r": 20, "t": 50, "b": 40}, template="plotly_white")
     return figure
+
+
+def _ci_text(low: Any, high: Any) -> str:
+    if _missing(low) or _missing(high):
+        return "not computed (too few scored comments in the theme)"
+    return f"{low:+.1f} to {high:+.1f}"
 
 
 def volume_nps_figure(analysis) -> go.Figure:
@@ -494,14 +544,14 @@ def theme_detail_html(analysis, theme_id: int | None) -> str:
     keywords = "".join(f"<span class='cx-chip' dir='auto'>{html.escape(k)}</span>"
                        for k in _as_list(theme.get("keywords")))
     languages = ", ".join(html.escape(x) for x in _as_list(theme.get("languages"))) or "–"
-    quotes = "".join(f"<li class='cx-quote' dir='auto'>{html.escape(q)}</li>" for q in _as_list_quotes(
-        theme.get("quotes")))
+    quotes = "".join(f"<blockquote class='cx-quote' dir='{text_direction(q)}'>{html.escape(q)}</blockquote>"
+                     for q in _as_list_quotes(theme.get("quotes")))
     return (f"<div class='cx-theme' data-testid='theme-detail'>"
             f"<h3 dir='auto' data-testid='theme-label'>{html.escape(str(theme['label']))}</h3>{stats}"
             f"<div class='cx-row'><b>Keywords</b> {keywords or '–'}</div>"
             f"<div class='cx-row'><b>Languages</b> {languages}</div>"
-            f"<div class='cx-row'><b>Representative quotes</b><ul class='cx-quotes' data-testid='quotes'>"
-            f"{quotes or '<li>–</li>'}</ul></div></div>")
+            f"<div class='cx-row'><b>Representative quotes</b><div class='cx-quotes' data-testid='quotes'>"
+            f"{quotes or '–'}</div></div></div>")
 
 
 def _as_list_quotes(value: Any) -> list[str]:
@@ -544,7 +594,9 @@ def theme_comments(analysis, theme_id: int | None, page: int, per_page: int = PA
     header = "".join(f"<th>{c}</th>" for c in ["row", "comment", *score_columns, "language", *extra_columns])
     rows = []
     for record in chunk.itertuples(index=False):
-        cells = [f"<td>{int(record.row)}</td>", f"<td dir='auto' class='cx-text'>{html.escape(str(record.text))}</td>"]
+        direction = text_direction(record.text, record.language)
+        cells = [f"<td>{int(record.row)}</td>",
+                 f"<td dir='{direction}' class='cx-text'>{html.escape(str(record.text))}</td>"]
         cells += [f"<td>{'' if _missing(getattr(record, c)) else int(getattr(record, c))}</td>" for c in score_columns]
         cells.append(f"<td>{html.escape(str(record.language))}</td>")
         for column in extra_columns:

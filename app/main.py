@@ -161,7 +161,7 @@ def build_app(with_sample: bool = True):
         headline = gr.HTML(adapters.message_html("Upload a file to start." if sample is None
                                                  else "Analysing the bundled sample…"), elem_id="headline")
         with gr.Tabs(selected="upload" if sample is None else "drivers") as tabs:
-            up = views.upload_tab()
+            up = views.upload_tab(max_upload_bytes() / (1024 * 1024))
             ov = views.overview_tab()
             dr = views.drivers_tab()
             th = views.themes_tab()
@@ -276,12 +276,17 @@ def build_app(with_sample: bool = True):
             done = (f"Analysed {analysis.summary['rows_analyzed']:,} of {analysis.summary['rows_in']:,} rows in "
                     f"{seconds:.1f} s ({cache.get('hits', 0):,} embeddings from the cache): "
                     f"{analysis.summary.get('theme_count', 0)} themes.")
+            if analysis.summary.get("rows_rejected"):
+                done += (f" {analysis.summary['rows_rejected']:,} rows were rejected: the Overview tab lists them "
+                         "and why.")
             return {state: session, **render(analysis), tabs: gr.Tabs(selected="drivers"),
                     up.run_message: adapters.message_html(done, "ok")}
 
-        up.run.click(on_run, [state, *role_boxes, up.ces_scale, up.ces_easy, up.pipeline, up.model],
-                     analysis_outputs, concurrency_id=HEAVY, show_progress="full",
-                     show_progress_on=[up.run_message, headline])
+        # the previous run's message goes at once, so what shows after this run is its own
+        up.run.click(lambda: "", None, up.run_message, queue=False, show_progress="hidden").then(
+            on_run, [state, *role_boxes, up.ces_scale, up.ces_easy, up.pipeline, up.model],
+            analysis_outputs, concurrency_id=HEAVY, show_progress="full",
+            show_progress_on=[up.run_message, headline])
 
         # ---- themes tab
         def on_pick(value, theme_id):

@@ -32,8 +32,9 @@ CSS = """
 .cx-row {margin: 6px 0;}
 .cx-chip {display: inline-block; background: #eef1f6; border-radius: 10px; padding: 1px 8px; margin: 2px;
   font-size: .85rem; color: #223;}
-.cx-quotes {margin: 4px 0 0 0; padding-inline-start: 20px;}
-.cx-quote {margin: 4px 0; unicode-bidi: plaintext; text-align: start;}
+.cx-quotes {margin: 4px 0 0 0;}
+.cx-theme .cx-quote {margin: 4px 0 !important; padding: 1px 0 !important; padding-inline-start: 10px !important;
+  border-inline-start: 3px solid #c9d3e3; text-align: start; color: #222; font-style: normal;}
 .cx-comments {border-collapse: collapse; width: 100%; font-size: .9rem;}
 .cx-comments th, .cx-comments td {border-bottom: 1px solid #e4e4e4; padding: 4px 6px; vertical-align: top;
   text-align: start;}
@@ -51,11 +52,13 @@ def _msg() -> gr.HTML:
     return gr.HTML("", padding=False)
 
 
-def upload_tab() -> SimpleNamespace:
+def upload_tab(max_upload_mb: float | None = None) -> SimpleNamespace:
+    limit = f" (up to {round(max_upload_mb, 2):g} MB)" if max_upload_mb else ""
     with gr.Tab("Upload", id="upload"):
         gr.Markdown("**1. Upload** a comment export (CSV, TSV, XLSX, JSON, JSONL or Parquet). "
                     "**2. Check** which column plays which role. **3. Run.**")
-        file = gr.File(label="Drop a feedback file here, or click to choose one", file_types=adapters.UPLOAD_TYPES,
+        file = gr.File(label=f"Drop a feedback file here, or click to choose one{limit}",
+                       file_types=adapters.UPLOAD_TYPES,
                        type="filepath", elem_id="upload-file", height=120)
         message = _msg()
         preview = gr.Dataframe(empty_grid("no file yet"), label="First rows of the file", interactive=False,
@@ -105,7 +108,7 @@ def fill_overview(ui: SimpleNamespace, analysis) -> dict[Any, Any]:
 def drivers_tab() -> SimpleNamespace:
     with gr.Tab("Drivers", id="drivers"):
         gr.Markdown("Themes ranked by **priority**: the NPS drag that holds with 95% confidence. "
-                    "Click a column header to sort.")
+                    "Sort by any column with the ⋮ button in its header.")
         table = gr.Dataframe(empty_grid("rank", "label", "n_comments", "nps", "nps_impact"), label="Theme drivers",
                              interactive=False, max_height=420,
                              elem_id="drivers-table", pinned_columns=2)

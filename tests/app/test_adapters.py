@@ -46,6 +46,10 @@ def _billing_theme(analysis) -> int:
     return int(analysis.records.set_index("id").loc["billing-0", "theme_id"])
 
 
+def _theme_row_quotes(analysis, theme_id: int):
+    return analysis.themes.set_index("theme_id").loc[theme_id, "quotes"]
+
+
 # ---------------------------------------------------------------- upload and mapping
 
 
@@ -57,6 +61,24 @@ def test_detected_roles_and_preview(table, small_frame):
     preview = adapters.preview_frame(table)
     assert list(preview.columns) == list(small_frame.columns) and len(preview) == adapters.PREVIEW_ROWS
     assert "56 rows" in adapters.table_summary(table)
+
+
+@pytest.mark.parametrize("suffix", ["csv", "tsv", "xlsx", "json", "jsonl", "parquet"])
+def test_every_library_format_uploads_and_maps(small_frame, tmp_path, suffix):
+    path = tmp_path / f"dump.{suffix}"
+    writers = {"csv": lambda: small_frame.to_csv(path, index=False),
+               "tsv": lambda: small_frame.to_csv(path, index=False, sep="\t"),
+               "xlsx": lambda: small_frame.to_excel(path, index=False),
+               "json": lambda: small_frame.to_json(path, orient="records", force_ascii=False),
+               "jsonl": lambda: small_frame.to_json(path, orient="records", lines=True, force_ascii=False),
+               "parquet": lambda: small_frame.to_parquet(path, index=False)}
+    writers[suffix]()
+    assert f".{suffix}" in adapters.UPLOAD_TYPES
+    table = adapters.read_upload(path)
+    assert len(table.frame) == 56 and f"{suffix.upper()}" in adapters.table_summary(table)
+    roles, note = adapters.detected_roles(table)
+    assert note == "" and roles["text"] == "comment" and roles["nps"] == "nps"
+    assert len(adapters.preview_frame(table)) == adapters.PREVIEW_ROWS
 
 
 def test_unreadable_uploads_give_a_message_not_a_traceback(tmp_path):
@@ -84,6 +106,13 @@ def test_bad_mappings_are_refused(table):
         adapters.check_roles(table, {**ROLES, "ces": "nps"})
     with pytest.raises(InputError, match="Upload a file first"):
         adapters.check_roles(None, ROLES)
+    # every row rejected (NPS mapped to the ids): refused before any embedding, with the reasons
+    with pytest.raises(ValidationError, match=r"all 56 rows are rejected \(row 1: NPS 'billing-0' is not a number"):
+        adapters.check_rows(table, {**ROLES, "nps": "response_id", "id": None})
+    with pytest.raises(ValidationError, match="CES 'billing-0' is not a number on 1-5"):
+        adapters.run_analysis(table, {**ROLES, "ces": "response_id", "id": None}, ces_scale="1-5",
+                              progress=lambda *a: pytest.fail("the analysis started"))
+    adapters.check_rows(table, ROLES)  # a sound mapping passes
     assert adapters.roles_from_values(["comment", adapters.NONE, None, "", "d", "s", "g", "i"]) == {
         "text": "comment", "nps": None, "ces": None, "csat": None, "date": "d", "source": "s", "segment": "g",
         "id": "i"}
@@ -125,6 +154,8 @@ def test_driver_table_and_charts(analysis):
     bar = impact.data[0]
     assert isinstance(bar, go.Bar) and len(bar.x) == len(analysis.drivers)
     assert bar.error_x.array is not None and bar.error_x.arrayminus is not None
+    assert all(" to " in ci or "not computed" in ci for ci in bar.customdata[:, 1])
+    assert adapters._ci_text(float("nan"), 1.0).startswith("not computed")
     assert len(adapters.volume_nps_figure(analysis).data) == 1
     assert len(adapters.ces_figure(analysis).data) == 1
     notes = adapters.drivers_note(analysis)
@@ -145,7 +176,10 @@ def test_theme_detail_escapes_text_and_reads_right_to_left(analysis):
     billing = _billing_theme(analysis)
     assert billing in [value for _, value in adapters.theme_choices(analysis)]
     detail = adapters.theme_detail_html(analysis, billing)
-    assert "data-testid='quotes'" in detail and "<li class='cx-quote' dir='auto'>" in detail
+    assert "data-testid='quotes'" in detail and "<blockquote class='cx-quote' dir=" in detail
+    arabic = [q for q in adapters._as_list_quotes(_theme_row_quotes(analysis, billing)) if "مرتين" in q]
+    if arabic:
+        assert f"<blockquote class='cx-quote' dir='rtl'>{arabic[0]}</blockquote>" in detail
     html_row = analysis.records.set_index("id").loc["html"]
     page_html = "".join(adapters.theme_comments(analysis, html_row["theme_id"], p, per_page=5)[0]
                         for p in range(20)) if html_row["theme_id"] >= 0 else ""
@@ -153,6 +187,27 @@ def test_theme_detail_escapes_text_and_reads_right_to_left(analysis):
         assert "<script>" not in page_html and "&lt;script&gt;" in page_html
     assert "<script>" not in detail
     assert "theme no longer exists" in adapters.theme_detail_html(analysis, 999)
+
+
+def test_text_direction():
+    assert adapters.text_direction("تم خصم المبلغ مرتين من حسابي") == "rtl"
+    assert adapters.text_direction("[handle] خدمة العملاء حلّوا مشكلتي بخمس دقايق") == "rtl"
+    assert adapters.text_direction("[handle] thanks", "ar") == "rtl"
+    assert adapters.text_direction("The app keeps crashing بعد التحديث, please fix it") == "auto"
+    assert adapters.text_direction("Am fost taxat de două ori", "ro") == "auto"
+    assert adapters.text_direction("123 !!") == "auto"
+
+
+def test_progress_reaches_gradio_with_stage_names():
+    calls = []
+    report = adapters.progress_reporter(lambda value, desc=None, unit=None: calls.append((value, desc)))
+    for stage, done, total in [("load", 0, 1), ("embed", 64, 200), ("themes", 0, 1), ("cluster", 0, 1),
+                               ("label", 0, 1), ("drivers", 0, 1)]:
+        report(stage, done, total)
+    assert calls[1] == ((64, 200), "Embedding comments 64/200")
+    assert [desc for _, desc in calls] == [
+        "Loading the file", "Embedding comments 64/200", "Finding themes (reducing, clustering, labelling)",
+        "Clustering comments into themes", "Labelling themes", "Ranking the drivers"]
 
 
 def test_theme_comments_are_paged(analysis):

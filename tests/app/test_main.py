@@ -70,3 +70,24 @@ def test_launch_binds_locally_with_the_limits(monkeypatch):
     assert launch["max_file_size"] == 50 * 1024 * 1024
     assert launch["auth"] == [("ana", "secret")]
     assert launch["show_error"] is False and ".cx-card" in launch["css"]
+
+
+def test_cli_app_passes_host_and_port(monkeypatch):
+    """`cxtext app [--host --port] [--no-sample]` starts app.main.launch, on 127.0.0.1:7860 by default."""
+    from cxtext import cli
+
+    calls = []
+    monkeypatch.setattr(main, "launch", lambda **kw: calls.append(kw))
+    monkeypatch.delenv("CXTEXT_HOST", raising=False)
+    monkeypatch.delenv("CXTEXT_PORT", raising=False)
+    assert cli.main(["app"]) == 0
+    assert cli.main(["app", "--host", "0.0.0.0", "--port", "9001", "--no-sample"]) == 0
+    assert calls == [{"host": "127.0.0.1", "port": 7860, "with_sample": True},
+                     {"host": "0.0.0.0", "port": 9001, "with_sample": False}]
+
+
+def test_upload_label_states_the_size_limit(monkeypatch):
+    monkeypatch.setenv("CXTEXT_MAX_UPLOAD_MB", "0.02")
+    config = main.build_app(with_sample=False).get_config_file()
+    upload = next(c for c in config["components"] if c["props"].get("elem_id") == "upload-file")
+    assert upload["props"]["label"].endswith("(up to 0.02 MB)")
