@@ -136,12 +136,7 @@ class ReportData:
                 continue
             groups[by] = analysis.drivers_by(by)
             totals[by] = _group_totals(records, by)
-        counts: dict[str, dict[str, int]] = {}
-        for column, title in (("sentiment", "Sentiment"), ("comment_kind", "Comment kinds"), ("kind", "Comment kinds")):
-            if column in records.columns and title not in counts:
-                analysed = records.loc[records["status"] == "analyzed", column].dropna().astype(str)
-                if len(analysed):
-                    counts[title] = {str(k): int(v) for k, v in analysed.value_counts().items()}
+        counts = _optional_counts(records[records["status"] == "analyzed"])
         return cls(
             summary=summary, themes=themes, drivers=drivers, trend=trend, trend_freq=freq,
             groups=groups, group_totals=totals, counts=counts,
@@ -198,6 +193,12 @@ class ReportData:
             elif by == "source" and mapping.get(by):
                 notes.append("Sources are mapped but this folder has no drivers_by_source.csv; "
                              "re-run 'cxtext analyze' with --by source to compare them side by side.")
+        counts: dict[str, dict[str, int]] = {}
+        if (folder / "assignments.csv").is_file():
+            assignments = _read_csv(folder / "assignments.csv")
+            if "status" in assignments:
+                assignments = assignments[assignments["status"] == "analyzed"]
+            counts = _optional_counts(assignments)
         scale = summary.get("ces") or {}
         ces_text = ""
         if scale.get("scale"):
@@ -205,7 +206,7 @@ class ReportData:
             easy = high if scale.get("easy_end", "high") == "high" else low
             ces_text = f"CES {scale['scale']}, {easy} = least effort"
         return cls(summary=summary, themes=themes, drivers=drivers, trend=trend, trend_freq=freq, groups=groups,
-                   ces_scale_text=ces_text, min_test_size=int(driver_params.get("min_test_size", 10)),
+                   counts=counts, ces_scale_text=ces_text, min_test_size=int(driver_params.get("min_test_size", 10)),
                    missing_notes=notes)
 
     # --------------------------------------------------------------- views
@@ -246,6 +247,21 @@ def _themes_frame(themes: pd.DataFrame) -> pd.DataFrame:
     if "theme_id" in out:
         out["theme_id"] = out["theme_id"].astype(int)
     return out
+
+
+# Per-comment labels other stages may add (sentiment, comment kind): counted when present.
+_OPTIONAL_COUNTS = (("sentiment", "Sentiment"), ("comment_kind", "Comment kinds"), ("kind", "Comment kinds"))
+
+
+def _optional_counts(rows: pd.DataFrame) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for column, title in _OPTIONAL_COUNTS:
+        if column in rows.columns and title not in counts:
+            values = rows[column].dropna().astype(str)
+            values = values[values != ""]
+            if len(values):
+                counts[title] = {str(k): int(v) for k, v in values.value_counts().items()}
+    return counts
 
 
 def _group_totals(records: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -860,8 +876,9 @@ def _theme_card_html(data: ReportData, row: Any) -> str:
         ici = fmt_ci(row.get("nps_impact_ci_low"), row.get("nps_impact_ci_high"), 1)
         nums.append(f'<span>NPS impact <b class="{_impact_class(row)}">{esc(fmt_num(row.get("nps_impact"), 1, True))}'
                     f"</b> points{esc(f' (95% CI {ici})' if ici else '')}</span>")
-        nums.append(f"<span>Detractors <b>{esc(fmt_pct(row.get('detractor_share')))}</b>"
-                    f"{esc(', lift ' + fmt_num(row.get('detractor_lift'), 2) + '×' if not math.isnan(_f(row.get('detractor_lift'))) else '')}</span>")
+        lift = _f(row.get("detractor_lift"))
+        lift_text = "" if math.isnan(lift) else f", lift {fmt_num(lift, 2)}×"
+        nums.append(f"<span>Detractors <b>{esc(fmt_pct(row.get('detractor_share')))}</b>{esc(lift_text)}</span>")
     if data.has("ces_gap") and not math.isnan(_f(row.get("ces_gap"))):
         p_value = _f(row.get("ces_gap_p_value"))
         p_text = "" if math.isnan(p_value) else f"p {fmt_p(p_value)}; "
@@ -1002,6 +1019,8 @@ def write_pptx(source: "Analysis | ReportData", path: str | Path, drivers: int =
     title_layout, title_only = deck.slide_layouts[0], deck.slide_layouts[5]
 
     slide = deck.slides.add_slide(title_layout)
+    for shape in slide.placeholders:  # the default template is 4:3; centre its boxes on the 16:9 slide
+        _place(shape, Inches(1.0), Inches(11.333))
     slide.shapes.title.text = "What drives detractors"
     slide.placeholders[1].text = (f"{name} · {_int(s.get('rows_in')):,} rows · "
                                   f"{dt.date.today().isoformat()} · cxtext {s.get('cxtext_version', __version__)}")
@@ -1026,20 +1045,22 @@ def write_pptx(source: "Analysis | ReportData", path: str | Path, drivers: int =
     chart = driver_chart(data, "png")
     if chart:
         slide = _titled(deck, title_only, "Drivers: NPS impact per theme" if data.has_nps else "Themes by volume")
-        _picture(slide, chart, Inches(0.5), Inches(1.3), Inches(12.3), Inches(5.9))
+        _picture(slide, chart, Inches(0.5), Inches(1.6), Inches(12.3), Inches(5.7))
 
     for _, row in ranked.head(drivers).iterrows():
         slide = _titled(deck, title_only, f"#{_int(row.get('rank'))} {_short(row['label'], 70)}")
         _rtl_title(slide, str(row["label"]))
-        box = slide.shapes.add_textbox(Inches(0.5), Inches(1.4), Inches(4.3), Inches(5.6))
+        box = slide.shapes.add_textbox(Inches(0.5), Inches(1.6), Inches(4.3), Inches(5.6))
         frame = box.text_frame
         frame.word_wrap = True
         lines = [("Comments", f"{_int(row['n_comments']):,} ({fmt_pct(row.get('share'))} of themed)")]
         if data.has_nps:
-            lines += [("Theme NPS", f"{fmt_num(row.get('nps'), 0, True)}  (95% CI {fmt_ci(row.get('nps_ci_low'), row.get('nps_ci_high'), 0) or DASH})"),
-                      ("NPS impact", f"{fmt_num(row.get('nps_impact'), 1, True)} points  "
-                                     f"(95% CI {fmt_ci(row.get('nps_impact_ci_low'), row.get('nps_impact_ci_high')) or DASH})"),
-                      ("Detractors", f"{fmt_pct(row.get('detractor_share'))}, lift {fmt_num(row.get('detractor_lift'), 2)}×")]
+            nps_ci = fmt_ci(row.get("nps_ci_low"), row.get("nps_ci_high"), 0) or DASH
+            impact_ci = fmt_ci(row.get("nps_impact_ci_low"), row.get("nps_impact_ci_high")) or DASH
+            lines += [("Theme NPS", f"{fmt_num(row.get('nps'), 0, True)}  (95% CI {nps_ci})"),
+                      ("NPS impact", f"{fmt_num(row.get('nps_impact'), 1, True)} points  (95% CI {impact_ci})"),
+                      ("Detractors",
+                       f"{fmt_pct(row.get('detractor_share'))}, lift {fmt_num(row.get('detractor_lift'), 2)}×")]
         if data.has("ces_gap"):
             lines.append(("CES gap", f"{fmt_num(row.get('ces_gap'), 2, True)} (p {fmt_p(row.get('ces_gap_p_value'))})"))
         if data.has("csat_gap"):
@@ -1050,7 +1071,7 @@ def write_pptx(source: "Analysis | ReportData", path: str | Path, drivers: int =
             _para(frame, key, Pt(12), first=i == 0, color=(0x5F, 0x63, 0x68))
             _para(frame, value, Pt(18), bold=True)
         quotes = row.get("quotes") if isinstance(row.get("quotes"), list) else []
-        box = slide.shapes.add_textbox(Inches(5.1), Inches(1.4), Inches(7.7), Inches(5.6))
+        box = slide.shapes.add_textbox(Inches(5.1), Inches(1.6), Inches(7.7), Inches(5.6))
         frame = box.text_frame
         frame.word_wrap = True
         if not quotes:
@@ -1062,10 +1083,10 @@ def write_pptx(source: "Analysis | ReportData", path: str | Path, drivers: int =
     trend = trend_chart(data, "png")
     if trend:
         slide = _titled(deck, title_only, "Trends: comments per period, most urgent themes")
-        _picture(slide, trend, Inches(0.5), Inches(1.4), Inches(12.3), Inches(5.6))
+        _picture(slide, trend, Inches(0.5), Inches(1.6), Inches(12.3), Inches(5.6))
 
     slide = _titled(deck, title_only, "How to read this and methods")
-    box = slide.shapes.add_textbox(Inches(0.5), Inches(1.3), Inches(12.3), Inches(6.0))
+    box = slide.shapes.add_textbox(Inches(0.5), Inches(1.6), Inches(12.3), Inches(5.7))
     frame = box.text_frame
     frame.word_wrap = True
     keep = {"NPS", "NPS impact", "Detractor lift", "CES gap", "Priority and rank", "Quotes"}
@@ -1085,12 +1106,19 @@ def write_pptx(source: "Analysis | ReportData", path: str | Path, drivers: int =
 
 
 def _titled(deck, layout, title: str):
-    from pptx.util import Pt
+    from pptx.util import Inches, Pt
 
     slide = deck.slides.add_slide(layout)
+    _place(slide.shapes.title, Inches(0.5), Inches(12.333))
     slide.shapes.title.text = title
     slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(30)
     return slide
+
+
+def _place(shape, left, width) -> None:
+    """Move a layout placeholder sideways, keeping the top and height it inherits."""
+    top, height = shape.top, shape.height
+    shape.left, shape.top, shape.width, shape.height = left, top, width, height
 
 
 def _rtl_title(slide, label: str) -> None:

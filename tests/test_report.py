@@ -103,7 +103,8 @@ def handmade() -> report.ReportData:
                "input": {"name": "<i>export</i>.csv"}, "mapping": {"text": "comment", "nps": "nps"},
                "nps": {"n": 60, "nps": nps_metric(pd.Series(scores)).nps, "ci_low": -20.0, "ci_high": 10.0},
                "unthemed_share": 10 / 60, "rows_themed": 50, "rows_unthemed": 10, "rows_no_comment": 0}
-    return report.ReportData(summary=summary, themes=report._themes_frame(themes), drivers=drivers)
+    return report.ReportData(summary=summary, themes=report._themes_frame(themes), drivers=drivers,
+                             counts={"Sentiment": {"negative": 35, "positive": 15}})
 
 
 def test_markup_in_comments_and_labels_is_escaped(handmade, tmp_path):
@@ -139,6 +140,7 @@ def test_handmade_report_renders_offline_and_shows_markup_as_text(handmade, brow
         # markup became text, not elements
         assert page.locator("main b:text-is('bold'), main img[src^='http']").count() == 0
         assert page.locator("main style").count() == 0
+        assert "Sentiment: negative 35 (70%), positive 15 (30%)" in page.locator("#overview").inner_text()
         # the Arabic quote reads right to left, the English ones left to right
         arabic = page.locator("blockquote", has_text=ARABIC)
         assert arabic.evaluate("e => getComputedStyle(e).direction") == "rtl"
@@ -167,6 +169,20 @@ def test_handmade_deck_has_a_picture_on_every_chart_slide(handmade, tmp_path):
     rtl = [p for shape in arabic_slide.shapes if shape.has_text_frame for p in shape.text_frame.paragraphs
            if ARABIC in p.text]
     assert rtl and rtl[0]._p.pPr.get("rtl") == "1"
+
+
+def test_score_less_feedback_ranks_by_volume(handmade):
+    records = pd.DataFrame({"theme_id": [0] * 12 + [1] * 5, "theme_ids": ["0"] * 12 + ["1"] * 5,
+                            "status": "analyzed", "scores_valid": False})
+    themes = handmade.themes.iloc[[2, 1]].assign(theme_id=[0, 1])
+    data = report.ReportData(summary={"rows_in": 17, "rows_analyzed": 17, "rows_rejected": 0, "nps": None},
+                             themes=themes, drivers=driver_table(records, themes[["theme_id", "label"]]))
+    assert not data.has_nps
+    assert data.ranked()["theme_id"].tolist() == [0, 1]
+    text = report.render_html(data)
+    assert "ordered by volume" in text and "Themes by volume" in report.driver_chart(data).decode()
+    assert "NPS impact" not in "".join(term for term, _ in report.how_to_read(data))
+    assert "NPS impact (95% CI)" not in text
 
 
 def test_formats_and_folders_are_checked(tmp_path):
