@@ -1,0 +1,364 @@
+"""Score-less feedback (social mentions): per-comment annotations, sentiment drivers, activity.
+
+* :func:`annotate_records` / :func:`annotate_comments`: ``sentiment``,
+  ``sentiment_score``, ``kind`` and ``competitors`` for every comment.
+* :func:`social_driver_columns`: per theme ``negative_share``,
+  ``net_sentiment`` and ``sentiment_impact`` (with its CI), computed exactly
+  like ``nps_impact`` in :mod:`cxtext.drivers` with positive / neutral /
+  negative in the roles of promoter / passive / detractor, plus
+  ``competitor_share``. :func:`add_social_columns` joins them to a driver
+  table and, when no row has an NPS, ranks themes by sentiment drag.
+* :func:`sentiment_nps_agreement`: how well sentiment agrees with the NPS
+  category on rows that have both.
+* :func:`activity_table`: mentions by weekday and hour of day, in a chosen
+  timezone, per source.
+
+Net sentiment is in points (-100..100): % positive - % negative among the
+theme's comments that have a sentiment. ``sentiment_impact`` = overall net
+sentiment - net sentiment of every sentiment-bearing comment not in the
+theme; negative means the theme pulls overall sentiment down.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cxtext.errors import ValidationError
+
+ANNOTATION_COLUMNS: tuple[str, ...] = ("sentiment", "sentiment_score", "kind", "competitors")
+SOCIAL_COLUMNS: tuple[str, ...] = (
+    "n_sentiment", "negative_share", "neutral_share", "positive_share", "net_sentiment",
+    "net_sentiment_ci_low", "net_sentiment_ci_high", "sentiment_impact", "sentiment_impact_se",
+    "sentiment_impact_ci_low", "sentiment_impact_ci_high", "sentiment_priority", "competitor_share",
+)
+SOCIAL_DESCRIPTIONS: dict[str, str] = {
+    "n_sentiment": "Comments in the theme with a sentiment (every analysed comment, scored or not).",
+    "negative_share": "Fraction (0-1) of the theme's comments whose sentiment is negative.",
+    "neutral_share": "Fraction (0-1) of the theme's comments whose sentiment is neutral.",
+    "positive_share": "Fraction (0-1) of the theme's comments whose sentiment is positive.",
+    "net_sentiment": "% positive minus % negative comments in the theme, in points (-100 to 100).",
+    "net_sentiment_ci_low": "Lower end of the 95% confidence interval of net_sentiment, in points.",
+    "net_sentiment_ci_high": "Upper end of the 95% confidence interval of net_sentiment, in points.",
+    "sentiment_impact": "Overall net sentiment minus the net sentiment of comments not in the theme, in points; negative means the theme pulls overall sentiment down.",
+    "sentiment_impact_se": "Standard error of sentiment_impact in points.",
+    "sentiment_impact_ci_low": "Lower end of the 95% confidence interval of sentiment_impact, in points.",
+    "sentiment_impact_ci_high": "Upper end of the 95% confidence interval of sentiment_impact, in points; below 0 means the drag is statistically clear.",
+    "sentiment_priority": "Sentiment drag that holds with 95% confidence (minus sentiment_impact_ci_high), in points; higher is more urgent. Used as priority when no row has an NPS.",
+    "competitor_share": "Fraction (0-1) of the theme's comments that name a competitor (empty when no competitor list was given).",
+}
+WEEKDAYS: tuple[str, ...] = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+# --------------------------------------------------------------------------- annotations
+
+
+def annotate_comments(
+    texts: Sequence[str],
+    embeddings: np.ndarray,
+    languages: Sequence[str] | None = None,
+    competitors: Mapping[str, Sequence[str]] | Sequence[str] | None = None,
+    *,
+    embedder: Any = None,
+    sentiment_model: Any = None,
+    kind_model: Any = None,
+) -> pd.DataFrame:
+    """``sentiment``, ``sentiment_score``, ``kind``, ``competitors`` per text, in input order.
+
+    ``embeddings``: one row per text from the **same** embedder as
+    ``embedder`` (rows with NaN, i.e. not embedded, get ``<NA>`` sentiment and
+    kind). The sentiment and kind models are fitted on the bundled seed sets
+    with ``embedder`` unless fitted ones are given; ``embedder=None`` means
+    the default model (multilingual-e5-small) with the default embedding
+    cache. ``competitors``: names or ``{name: [aliases]}``; the column holds
+    the names found joined by ``"; "`` ('' when none or no list).
+    """
+    from cxtext.competitors import CompetitorMatcher, join_names
+
+    vectors = np.asarray(embeddings, dtype=np.float32)
+    if vectors.ndim != 2 or len(vectors) != len(texts):
+        raise ValidationError(f"embeddings must have one row per text: got shape {vectors.shape} for "
+                              f"{len(texts)} texts.")
+    langs = ["und"] * len(texts) if languages is None else [str(x) for x in languages]
+    ok = np.isfinite(vectors).all(axis=1) if vectors.shape[1] else np.zeros(len(texts), dtype=bool)
+    out = pd.DataFrame({
+        "sentiment": pd.Series([pd.NA] * len(texts), dtype="string"),
+        "sentiment_score": np.full(len(texts), np.nan),
+        "kind": pd.Series([pd.NA] * len(texts), dtype="string"),
+    })
+    if ok.any():
+        if sentiment_model is None or kind_model is None:
+            embedder = embedder if embedder is not None else _default_embedder()
+        if sentiment_model is None:
+            from cxtext.sentiment import SentimentModel
+
+            sentiment_model = SentimentModel().fit_seed(embedder)
+        if kind_model is None:
+            from cxtext.kinds import KindModel
+
+            kind_model = KindModel().fit_seed(embedder)
+        kept_langs = [lang for lang, keep in zip(langs, ok) if keep]
+        frame = sentiment_model.predict_frame(vectors[ok], kept_langs)
+        positions = np.flatnonzero(ok)
+        out.loc[positions, "sentiment"] = frame["sentiment"].to_numpy()
+        out.loc[positions, "sentiment_score"] = frame["sentiment_score"].to_numpy()
+        out.loc[positions, "kind"] = kind_model.predict(vectors[ok], kept_langs)
+    if competitors:
+        matcher = CompetitorMatcher(competitors).fit()
+        out["competitors"] = [join_names(names) for names in matcher.transform(texts)]
+    else:
+        out["competitors"] = ""
+    return out
+
+
+def annotate_records(records: pd.DataFrame, embeddings: np.ndarray,
+                     competitors: Mapping[str, Sequence[str]] | Sequence[str] | None = None,
+                     **kwargs: Any) -> pd.DataFrame:
+    """:func:`annotate_comments` on an analysis' ``records`` and ``embeddings`` (one row each).
+
+    Uses ``language``; competitors are matched on the raw ``text`` (before
+    redaction, which would remove ``@handles``). Folded duplicates
+    (``duplicate_of``) copy the annotations of their first copy, so every
+    analysed comment is annotated. Returns the four
+    :data:`ANNOTATION_COLUMNS`, indexed like ``records``.
+    """
+    texts = records["text"].fillna("").astype(str).tolist() if "text" in records else [""] * len(records)
+    languages = records["language"].fillna("und").astype(str).tolist() if "language" in records else None
+    out = annotate_comments(texts, embeddings, languages, competitors, **kwargs)
+    out.index = records.index
+    if "duplicate_of" in records.columns and "row" in records.columns:
+        position_of_row = {int(r): i for i, r in enumerate(records["row"])}
+        for i, first in enumerate(records["duplicate_of"]):
+            if not pd.isna(first) and int(first) in position_of_row:
+                source = position_of_row[int(first)]
+                for column in ("sentiment", "sentiment_score", "kind"):
+                    out.iat[i, out.columns.get_loc(column)] = out.iat[source, out.columns.get_loc(column)]
+    return out[list(ANNOTATION_COLUMNS)]
+
+
+def _default_embedder() -> Any:
+    from cxtext.embed import CachedEmbedder, SentenceTransformerEmbedder
+    from cxtext.store import EmbeddingCache
+
+    return CachedEmbedder(SentenceTransformerEmbedder("default"), EmbeddingCache())
+
+
+# --------------------------------------------------------------------------- driver columns
+
+
+def _sentiment_counts(mask: np.ndarray, sentiment: np.ndarray):
+    from cxtext.metrics import nps_from_counts
+
+    positive = int((mask & (sentiment == "positive")).sum())
+    neutral = int((mask & (sentiment == "neutral")).sum())
+    negative = int((mask & (sentiment == "negative")).sum())
+    # positive/neutral/negative play promoter/passive/detractor: net sentiment is an NPS of sentiments
+    return nps_from_counts(positive, neutral, negative)
+
+
+def social_driver_columns(records: pd.DataFrame, themes: pd.DataFrame, min_test_size: int = 10) -> pd.DataFrame:
+    """Per theme (``theme_id`` plus :data:`SOCIAL_COLUMNS`), from ``records["sentiment"]``.
+
+    Membership follows :func:`cxtext.drivers.theme_membership` (primary
+    ``theme_id`` and every id in ``theme_ids``). The rest of a theme is every
+    row with a sentiment that is not in it, themed or not. Intervals need
+    ``min_test_size`` comments in the theme, else NaN (as in the driver
+    table). ``competitor_share`` needs a ``competitors`` column.
+    """
+    from cxtext.drivers import _check_min_test_size, nps_impact, theme_labels, theme_membership
+    from cxtext.metrics import Z_95
+
+    _check_min_test_size(min_test_size)
+    if "sentiment" not in records.columns:
+        raise ValidationError("records have no 'sentiment' column; run annotate_records first.")
+    labels = theme_labels(records, themes)
+    membership = theme_membership(records, labels.index)
+    sentiment = records["sentiment"].astype("string").fillna("").to_numpy(dtype=object)
+    has_sentiment = np.isin(sentiment, ("negative", "neutral", "positive"))
+    overall = _sentiment_counts(has_sentiment, sentiment)
+    mentions = None
+    if "competitors" in records.columns:
+        mentions = records["competitors"].astype("string").fillna("").str.strip().ne("").to_numpy(dtype=bool)
+    rows = []
+    for theme_id in labels.index:
+        member = membership[theme_id].to_numpy()
+        theme = _sentiment_counts(member & has_sentiment, sentiment)
+        rest = _sentiment_counts(~member & has_sentiment, sentiment)
+        impact, impact_se = nps_impact(theme, rest, overall)
+        testable = theme.n >= min_test_size
+        ci_high = impact + Z_95 * impact_se if testable else math.nan
+        n_member = int(member.sum())
+        rows.append({
+            "theme_id": int(theme_id),
+            "n_sentiment": theme.n,
+            "negative_share": theme.detractor_share,
+            "neutral_share": theme.passive_share,
+            "positive_share": theme.promoter_share,
+            "net_sentiment": theme.nps,
+            "net_sentiment_ci_low": theme.ci_low if testable else math.nan,
+            "net_sentiment_ci_high": theme.ci_high if testable else math.nan,
+            "sentiment_impact": impact,
+            "sentiment_impact_se": impact_se if testable else math.nan,
+            "sentiment_impact_ci_low": impact - Z_95 * impact_se if testable else math.nan,
+            "sentiment_impact_ci_high": ci_high,
+            "sentiment_priority": -ci_high,
+            "competitor_share": (float(mentions[member].mean()) if mentions is not None and n_member
+                                 else math.nan),
+        })
+    table = pd.DataFrame(rows, columns=["theme_id", *SOCIAL_COLUMNS])
+    table["theme_id"] = table["theme_id"].astype("int64")
+    table["n_sentiment"] = table["n_sentiment"].astype("int64")
+    table.attrs["column_descriptions"] = dict(SOCIAL_DESCRIPTIONS)
+    return table
+
+
+def add_social_columns(drivers: pd.DataFrame, records: pd.DataFrame, themes: pd.DataFrame,
+                       min_test_size: int = 10) -> pd.DataFrame:
+    """The driver table with :data:`SOCIAL_COLUMNS` appended (joined on ``theme_id``).
+
+    When no theme has an NPS respondent (a social-only dump), ``priority``
+    becomes ``sentiment_priority`` and the table is re-sorted and re-ranked the
+    way :func:`cxtext.drivers.driver_table` ranks by NPS drag; otherwise the
+    NPS ranking is kept. ``attrs`` are kept, with the new descriptions added
+    and ``attrs["priority_basis"]`` = ``"nps"`` or ``"sentiment"``.
+    """
+    from cxtext.drivers import _sort_and_rank
+
+    social = social_driver_columns(records, themes, min_test_size)
+    attrs = dict(drivers.attrs)
+    table = drivers.drop(columns=[c for c in SOCIAL_COLUMNS if c in drivers.columns])
+    table = table.merge(social, on="theme_id", how="left")
+    has_nps = "n_nps" in table.columns and bool((table["n_nps"].fillna(0) > 0).any())
+    if not has_nps and len(table) and {"priority", "rank"} <= set(table.columns):
+        table["priority"] = table["sentiment_priority"]
+        table = _sort_and_rank(table)
+    descriptions = dict(attrs.get("column_descriptions", {}))
+    descriptions.update(SOCIAL_DESCRIPTIONS)
+    if not has_nps:
+        descriptions["priority"] = ("How urgent the theme is: no row has an NPS, so this is the sentiment drag in "
+                                    "points that holds with 95% confidence (sentiment_priority); higher is more urgent.")
+    attrs.update(column_descriptions=descriptions, priority_basis="nps" if has_nps else "sentiment")
+    table.attrs = attrs
+    return table
+
+
+# --------------------------------------------------------------------------- agreement with NPS
+
+_CATEGORY_OF_SENTIMENT = {"negative": "detractor", "neutral": "passive", "positive": "promoter"}
+
+
+def sentiment_nps_agreement(records: pd.DataFrame) -> dict[str, Any]:
+    """How well ``sentiment`` agrees with the NPS category on rows that have both.
+
+    negative <-> detractor (0-6), neutral <-> passive (7-8), positive <->
+    promoter (9-10). Returns ``n``, ``accuracy`` (0-1), Cohen's ``kappa``
+    (chance-corrected, -1..1), ``detractor_recall`` (share of detractors
+    whose comment reads negative), ``spearman`` between ``sentiment_score`` and
+    the 0-10 score, and ``confusion`` (nested dict NPS category -> sentiment ->
+    count). Values are None when fewer than 2 rows have both.
+    """
+    from scipy import stats
+    from sklearn.metrics import cohen_kappa_score
+
+    from cxtext.drivers import usable_scores
+    from cxtext.metrics import nps_class
+
+    empty = {"n": 0, "accuracy": None, "kappa": None, "detractor_recall": None, "spearman": None, "confusion": {}}
+    if "sentiment" not in records.columns:
+        return empty
+    scores = usable_scores(records).nps
+    sentiment = records["sentiment"].astype("string")
+    both = ~np.isnan(scores) & sentiment.isin(list(_CATEGORY_OF_SENTIMENT)).fillna(False).to_numpy(dtype=bool)
+    n = int(both.sum())
+    if n < 2:
+        return {**empty, "n": n}
+    category = nps_class(pd.Series(scores[both])).astype(str).to_numpy()
+    predicted = sentiment.to_numpy(dtype=object)[both].astype(str)
+    mapped = np.array([_CATEGORY_OF_SENTIMENT[s] for s in predicted])
+    order = ["detractor", "passive", "promoter"]
+    kappa = cohen_kappa_score(category, mapped, labels=order)
+    detractors = category == "detractor"
+    spearman = math.nan
+    if "sentiment_score" in records.columns:
+        score = pd.to_numeric(records["sentiment_score"], errors="coerce").to_numpy(dtype=float)[both]
+        if np.nanstd(score) > 0 and np.std(scores[both]) > 0:
+            spearman = float(stats.spearmanr(score, scores[both], nan_policy="omit").statistic)
+    confusion = {c: {s: int(((category == c) & (predicted == s)).sum()) for s in _CATEGORY_OF_SENTIMENT}
+                 for c in order}
+    return {
+        "n": n,
+        "accuracy": round(float(np.mean(mapped == category)), 4),
+        "kappa": None if math.isnan(kappa) else round(float(kappa), 4),
+        "detractor_recall": round(float(np.mean(predicted[detractors] == "negative")), 4) if detractors.any() else None,
+        "spearman": None if math.isnan(spearman) else round(spearman, 4),
+        "confusion": confusion,
+    }
+
+
+# --------------------------------------------------------------------------- activity
+
+
+def activity_table(records: pd.DataFrame, timezone: str = "UTC", source_timezone: str = "UTC",
+                   by: str | None = "source") -> pd.DataFrame:
+    """Mentions by weekday and hour of day in ``timezone``, per ``by`` group.
+
+    ``records["date"]``: timestamps; naive ones are read as ``source_timezone``
+    (cxtext's validate stage stores times that carried an offset as naive
+    UTC), then converted to ``timezone`` (an IANA name such as
+    "Europe/Bucharest" or "Asia/Riyadh"). Rows without a date, and rejected
+    rows, are left out. When every date has time 00:00:00 the input held
+    dates only: ``hour`` is then ``<NA>`` and only weekdays are counted.
+
+    Long format, one row per (group, weekday, hour) that has mentions:
+    ``<by>`` (when given; missing groups read "(missing)"), ``weekday``
+    (0 = Monday), ``weekday_name``, ``hour`` (0-23, Int64), ``mentions``.
+    ``attrs["timezone"]`` and ``attrs["has_time"]`` record the choices.
+    """
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from cxtext.drivers import MISSING_GROUP
+
+    for name in (timezone, source_timezone):
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            raise ValidationError(f"Unknown timezone {name!r}: use an IANA name such as 'UTC', "
+                                  "'Europe/Bucharest' or 'Asia/Riyadh'.") from None
+    if "date" not in records.columns:
+        raise ValidationError("records have no 'date' column; map a date column to see activity times.")
+    if by is not None and by not in records.columns:
+        raise ValidationError(f"records have no {by!r} column to group activity by; use by=None.")
+    keep = records["date"].notna()
+    if "status" in records.columns:
+        keep &= records["status"] == "analyzed"
+    dates = pd.to_datetime(records.loc[keep, "date"], errors="coerce")
+    has_time = bool(len(dates)) and bool((dates.dt.hour.ne(0) | dates.dt.minute.ne(0) | dates.dt.second.ne(0)).any())
+    if dates.dt.tz is None:
+        dates = dates.dt.tz_localize(source_timezone, ambiguous="NaT", nonexistent="shift_forward")
+    local = dates.dt.tz_convert(timezone) if has_time else dates
+    frame = pd.DataFrame({
+        "weekday": local.dt.day_of_week.astype("Int64"),
+        "hour": local.dt.hour.astype("Int64") if has_time else pd.Series(pd.NA, index=local.index, dtype="Int64"),
+    })
+    group_columns = ["weekday", "hour"]
+    if by is not None:
+        frame.insert(0, by, records.loc[keep, by].astype("string").fillna(MISSING_GROUP).to_numpy())
+        group_columns = [by, *group_columns]
+    frame = frame[frame["weekday"].notna()]
+    table = frame.groupby(group_columns, dropna=False).size().rename("mentions").reset_index()
+    table.insert(group_columns.index("weekday") + 1, "weekday_name",
+                 [WEEKDAYS[int(d)] for d in table["weekday"]])
+    table["mentions"] = table["mentions"].astype("int64")
+    table.attrs.update(timezone=timezone if has_time else "dates only", has_time=has_time)
+    return table.sort_values(group_columns, kind="stable").reset_index(drop=True)
+
+
+def activity_pivot(activity: pd.DataFrame, by_value: str | None = None, by: str = "source") -> pd.DataFrame:
+    """A weekday x hour grid of mentions (0 where none) from :func:`activity_table`."""
+    frame = activity if by_value is None else activity[activity[by] == by_value]
+    grid = frame.groupby(["weekday_name", "hour"])["mentions"].sum().unstack(fill_value=0)
+    return grid.reindex(index=list(WEEKDAYS), columns=range(24), fill_value=0).astype("int64")
