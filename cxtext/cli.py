@@ -23,6 +23,7 @@ examples:
   cxtext analyze survey.xlsx --text "Why?" --nps "Score" --ces Effort --ces-scale 1-5 --ces-low-is-easy --out out/q3
   cxtext analyze april.csv --themes models/march-themes --out out/april
   cxtext run pipelines/social_mentions.yaml mentions.jsonl --out out/social
+  cxtext analyze "exports/*.csv" --engine dask --scheduler tcp://10.0.0.5:8786 --out out/all
   cxtext themes rename models/march-themes 3 "Refund delays"
   cxtext app --port 7860
 
@@ -67,7 +68,8 @@ def _add_mapping_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("input", help="CSV, TSV, XLSX, JSON, JSONL or Parquet file")
+    parser.add_argument("input", help="CSV, TSV, XLSX, JSON, JSONL or Parquet file "
+                                      "(with --engine dask: a file or a glob such as 'exports/*.csv')")
     parser.add_argument("--out", required=True, metavar="DIR", help="folder to write results into")
     parser.add_argument("--model", metavar="NAME_OR_PATH",
                         help='embedding model: "default" (multilingual-e5-small), "minilm", a local '
@@ -86,6 +88,16 @@ def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
                         help="keep e-mails, phone numbers, card numbers, IBANs and @handles (masked by default)")
     parser.add_argument("--cache", metavar="FILE", help="embedding cache file (default: user cache dir)")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
+    engine = parser.add_argument_group("engine (docs/dask.md)")
+    engine.add_argument("--engine", choices=["local", "dask"], default="local",
+                        help="local: this process (default); dask: partitions on Dask workers")
+    engine.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                        help="Dask scheduler to use (default: a local cluster of --workers processes)")
+    engine.add_argument("--workers", type=int, metavar="N",
+                        help="worker processes of the local Dask cluster (default 2)")
+    engine.add_argument("--partition-size", metavar="SIZE",
+                        help='split CSV/TSV/Parquet files into blocks of SIZE (e.g. "64MB"; default one '
+                             "partition per file; only when no quoted cell holds a line break)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -192,8 +204,22 @@ def _run(args: argparse.Namespace) -> int:
         overrides["export"] = {"formats": sorted({"csv", *args.format})}
     config = config.with_overrides(overrides)
     progress = None if args.quiet else _ProgressPrinter()
-    analysis = run_pipeline(config, args.input, themes=args.themes, sheet=args.sheet,
-                            cache_path=args.cache, progress=progress)
+    if args.engine == "dask":
+        from cxtext.distributed import DEFAULT_WORKERS, run_pipeline_dask
+
+        if args.sheet:
+            raise CxtextError("--sheet is for XLSX files; the dask engine reads CSV, TSV, JSON(L) and Parquet.")
+        if args.workers is not None and args.workers < 1:
+            raise CxtextError(f"--workers must be 1 or more. Got {args.workers}.")
+        analysis = run_pipeline_dask(config, args.input, themes=args.themes, scheduler=args.scheduler,
+                                     workers=args.workers or DEFAULT_WORKERS, blocksize=args.partition_size,
+                                     cache_path=args.cache, progress=progress)
+    else:
+        for flag in ("scheduler", "workers", "partition_size"):
+            if getattr(args, flag) is not None:
+                raise CxtextError(f"--{flag.replace('_', '-')} needs --engine dask.")
+        analysis = run_pipeline(config, args.input, themes=args.themes, sheet=args.sheet,
+                                cache_path=args.cache, progress=progress)
     if progress:
         progress.finish()
     written = analysis.write(args.out)
