@@ -41,6 +41,8 @@ from cxtext.validate import validate
 ProgressCallback = Callable[[str, int, int], None]
 
 ASSIGNMENT_COLUMNS = ["row", "id", "status", "reason", "theme_id", "theme_ids", "theme_label"]
+# per-comment annotations (cxtext.social), present when the pipeline's social.annotate is on
+ANNOTATION_COLUMNS = ["sentiment", "sentiment_score", "kind", "competitors"]
 
 
 @dataclass
@@ -70,8 +72,11 @@ class Analysis:
     def assignments(self) -> pd.DataFrame:
         """One row per input row: ``row`` (1-based), ``id``, ``status``,
         ``reason``, ``theme_id`` (-1 unthemed, -2 no comment, -3 not themed),
-        ``theme_ids`` (all themes, primary first) and ``theme_label``."""
-        return self.records[ASSIGNMENT_COLUMNS].copy()
+        ``theme_ids`` (all themes, primary first) and ``theme_label``; then,
+        when annotated, ``sentiment`` (negative|neutral|positive),
+        ``sentiment_score`` (-1..1), ``kind`` and ``competitors``."""
+        extra = [c for c in ANNOTATION_COLUMNS if c in self.records.columns]
+        return self.records[ASSIGNMENT_COLUMNS + extra].copy()
 
     @property
     def rejected(self) -> pd.DataFrame:
@@ -257,6 +262,9 @@ def run_pipeline(
         embeddings = np.full((len(records), vectors.shape[1] if vectors.ndim == 2 else 0), np.nan, dtype=np.float32)
         embeddings[np.flatnonzero(embed_rows)] = vectors
         lap("embed")
+        if params["social"]["annotate"]:
+            records = _annotate(records, embeddings, base, params["social"]["competitors"])
+            lap("annotate")
 
         report("themes", 0, 1)
         if saved is not None:
@@ -351,8 +359,26 @@ def _drivers(records: pd.DataFrame, themes: pd.DataFrame, config: PipelineConfig
 
     if themes.empty:
         return _empty_drivers()
-    return driver_table(records, themes[["theme_id", "label"]], ces_scale=scale,
-                        min_test_size=config.params["drivers"]["min_test_size"])
+    min_test_size = config.params["drivers"]["min_test_size"]
+    table = driver_table(records, themes[["theme_id", "label"]], ces_scale=scale, min_test_size=min_test_size)
+    if "sentiment" in records.columns:
+        from cxtext.social import add_social_columns
+
+        table = add_social_columns(table, records, themes[["theme_id", "label"]], min_test_size)
+    return table
+
+
+def _annotate(records: pd.DataFrame, embeddings: np.ndarray, embedder: Any, competitors: Any) -> pd.DataFrame:
+    """Sentiment, kind and competitor columns for every analysed comment (cxtext.social)."""
+    from cxtext.social import annotate_records, seed_models
+
+    sentiment_model, kind_model = seed_models(embedder)
+    annotations = annotate_records(records, embeddings, competitors or None,
+                                   sentiment_model=sentiment_model, kind_model=kind_model)
+    analysed = (records["status"] == STATUS_ANALYZED).to_numpy()
+    annotations.loc[~analysed, ["sentiment", "kind"]] = pd.NA
+    annotations.loc[~analysed, "sentiment_score"] = np.nan
+    return records.join(annotations)
 
 
 def _empty_drivers() -> pd.DataFrame:
@@ -397,6 +423,12 @@ def _summary(table: LoadedTable, mapping: ColumnMapping, records: pd.DataFrame, 
     }
     summary.update(score_summary(records, scale))
     summary.update(_theme_summary(records, themes, theme_model))
+    if "sentiment" in records.columns:
+        from cxtext.social import sentiment_nps_agreement
+
+        summary["sentiment"] = records["sentiment"].value_counts().to_dict()
+        summary["kinds"] = records["kind"].value_counts().to_dict()
+        summary["sentiment_vs_nps"] = _json_ready(sentiment_nps_agreement(records))
     summary.update({
         "model": config.params["embed"]["model"] if theme_model is None else theme_model.embedding_model,
         "model_id": model_id,

@@ -30,6 +30,10 @@ ASSIGNMENT_DESCRIPTIONS = {
     "theme_id": "Primary theme. -1 unthemed, -2 'no comment' (a non-answer), -3 not themed (rejected).",
     "theme_ids": "Every theme the comment belongs to, ';'-separated, primary first.",
     "theme_label": "Label of the primary theme.",
+    "sentiment": "negative, neutral or positive, from the comment's text (every analysed comment, scored or not).",
+    "sentiment_score": "P(positive) - P(negative) from the sentiment model, -1 to 1; |score| < 0.2 is neutral.",
+    "kind": "complaint, question, suggestion (feature request), praise or other.",
+    "competitors": "Competitors named in the comment (from the pipeline's social.competitors list), '; '-separated.",
 }
 THEME_DESCRIPTIONS = {
     "theme_id": "Theme id, the same in assignments and drivers.",

@@ -32,6 +32,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "embed": {"model": "default", "batch_size": 32},
     "themes": {"min_theme_size": None, "reduction": "umap", "n_components": 5, "center_languages": True},
     "drivers": {"min_test_size": 10, "by": [], "trend": "M"},
+    "social": {"annotate": True, "competitors": []},
     "export": {"formats": ["csv"]},
 }
 EXPORT_FORMATS = ("csv", "xlsx", "parquet", "json")
@@ -134,6 +135,12 @@ def _checked_params(params: dict[str, Any], where: str) -> dict[str, Any]:
     bad = [f for f in formats if f not in EXPORT_FORMATS]
     if bad:
         raise ConfigError(f"{where}: unknown export format(s) {bad}; choose from {', '.join(EXPORT_FORMATS)}.")
+    if not isinstance(params["social"]["annotate"], bool):
+        raise ConfigError(f"{where}: social.annotate must be true or false. Got {params['social']['annotate']!r} instead.")
+    competitors = params["social"]["competitors"]
+    if not isinstance(competitors, (list, dict)):
+        raise ConfigError(f"{where}: social.competitors must be a list of names or a mapping name -> [aliases]. "
+                          f"Got {competitors!r} instead.")
     if not isinstance(params["themes"]["center_languages"], bool):
         raise ConfigError(f"{where}: themes.center_languages must be true or false. "
                           f"Got {params['themes']['center_languages']!r} instead.")

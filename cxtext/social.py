@@ -140,6 +140,30 @@ def annotate_records(records: pd.DataFrame, embeddings: np.ndarray,
     return out[list(ANNOTATION_COLUMNS)]
 
 
+_SEED_MODELS: dict[str, tuple[Any, Any]] = {}
+
+
+def seed_models(embedder: Any) -> tuple[Any, Any]:
+    """The sentiment and kind models fitted on the bundled seed sets with ``embedder``.
+
+    Fitted once per embedding model (``embedder.model_id``) and process. The
+    ~480 seed texts are embedded through the default embedding cache
+    (``cxtext.store.default_cache_path``), whatever cache the analysis uses,
+    so they are embedded once per machine and model, not once per analysis.
+    """
+    from cxtext.embed import CachedEmbedder
+    from cxtext.kinds import KindModel
+    from cxtext.sentiment import SentimentModel
+    from cxtext.store import EmbeddingCache
+
+    base = getattr(embedder, "embedder", embedder)  # unwrap a CachedEmbedder
+    key = str(base.model_id)
+    if key not in _SEED_MODELS:
+        seed_embedder = CachedEmbedder(base, EmbeddingCache())
+        _SEED_MODELS[key] = (SentimentModel().fit_seed(seed_embedder), KindModel().fit_seed(seed_embedder))
+    return _SEED_MODELS[key]
+
+
 def _default_embedder() -> Any:
     from cxtext.embed import CachedEmbedder, SentenceTransformerEmbedder
     from cxtext.store import EmbeddingCache

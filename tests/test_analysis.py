@@ -141,7 +141,8 @@ def test_cli_writes_the_contract(dump, tmp_path):
     for name in ("summary.json", "assignments.csv", "themes.csv", "drivers.csv", "analysis.xlsx"):
         assert (out / name).is_file(), name
     assignments = pd.read_csv(out / "assignments.csv", encoding="utf-8-sig")
-    assert list(assignments.columns) == ["row", "id", "status", "reason", "theme_id", "theme_ids", "theme_label"]
+    assert list(assignments.columns) == ["row", "id", "status", "reason", "theme_id", "theme_ids", "theme_label",
+                                         "sentiment", "sentiment_score", "kind", "competitors"]
     assert len(assignments) == len(dump)
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["parameters"]["themes"]["min_theme_size"] == 4
@@ -155,3 +156,34 @@ def test_cli_writes_the_contract(dump, tmp_path):
     before = pd.read_csv(out / "themes.csv", encoding="utf-8-sig")
     after = pd.read_csv(reused / "themes.csv", encoding="utf-8-sig")
     assert set(after["label"]) <= set(before["label"])
+
+
+def test_every_analysed_comment_gets_sentiment_and_kind(analysis):
+    records = analysis.records.set_index("id")
+    analysed = records[(records["status"] == "analyzed") & (records["theme_id"] != -2)]
+    assert analysed["sentiment"].isin(["negative", "neutral", "positive"]).all()
+    assert analysed["sentiment_score"].between(-1, 1).all()
+    assert analysed["kind"].isin(["complaint", "question", "suggestion", "praise", "other"]).all()
+    # the planted complaints read as negative complaints
+    planted = records.loc[[f"{t}-{i}" for t in COMPLAINTS for i in range(10)]]
+    assert (planted["sentiment"] == "negative").mean() >= 0.8
+    assert (planted["kind"] == "complaint").mean() >= 0.8
+    assert records.loc["bad", "sentiment"] is pd.NA or pd.isna(records.loc["bad", "sentiment"])
+    assert {"negative_share", "net_sentiment", "sentiment_impact"} <= set(analysis.drivers.columns)
+    assert analysis.summary["sentiment_vs_nps"]["n"] > 0
+
+
+def test_social_only_dump_ranks_themes_by_negative_impact(dump, cache_path):
+    social = dump.drop(columns=["nps"])
+    competitors = {"Vodafone": ["vodafone", "#VodafoneRO"]}
+    social.loc[0, "comment"] = social.loc[0, "comment"] + " - switching to #VodafoneRO"
+    config = cxtext.load_pipeline("social_mentions").with_overrides(
+        {"social": {"competitors": competitors}})
+    result = cxtext.analyze(social, min_theme_size=4, seed=0, cache_path=cache_path, pipeline=config)
+    drivers = result.drivers
+    assert drivers.attrs["priority_basis"] == "sentiment"
+    assert drivers["rank"].tolist() == list(range(1, len(drivers) + 1))
+    ranked = drivers.dropna(subset=["priority"])
+    assert ranked["priority"].is_monotonic_decreasing
+    assert (ranked["priority"] == ranked["sentiment_priority"]).all()
+    assert result.records.set_index("id").loc["crash-0", "competitors"] == "Vodafone"
