@@ -261,9 +261,6 @@ def run_pipeline_dask(
         timings[stage] = round(now - clock, 4)
         clock = now
 
-    if (params.get("social") or {}).get("annotate"):
-        raise InputError("the dask engine does not run the social annotation stage (sentiment, kind, "
-                         "competitors) yet; use --engine local for this pipeline.")
     files = input_files(data)
     table, options = _describe_input(str(data), files, blocksize)
     own_client = client is None
@@ -315,6 +312,18 @@ def run_pipeline_dask(
             counts = np.array([s[2] for s in stats], dtype=np.int64)
             starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
             lap("embed")
+            if params["social"]["annotate"]:
+                # the seed classifiers are tiny: annotate on the client, from the gathered vectors
+                from cxtext.analysis import _annotate
+
+                vectors = [v for v in client.gather(client.map(lambda e: e["vectors"], embedded)) if v.size]
+                if vectors:
+                    stacked = np.concatenate(vectors)
+                    embeddings = np.full((len(records), stacked.shape[1]), np.nan, dtype=np.float32)
+                    embeddings[np.flatnonzero(embed_rows)] = stacked
+                    records = _annotate(records, embeddings, SentenceTransformerEmbedder(
+                        model=model_name, batch_size=params["embed"]["batch_size"]), params["social"]["competitors"])
+                lap("annotate")
 
             report("themes", 0, 1)
             texts = records.loc[embed_rows, "clean_text"].tolist()
