@@ -126,7 +126,7 @@ class Analysis:
         records = self.records.copy()
         records["theme_id"] = [id_map.get(int(t), int(t)) for t in records["theme_id"]]
         records["theme_ids"] = [_remap_ids(ids, id_map) for ids in records["theme_ids"]]
-        themes = theme_table(records, model)
+        themes = theme_table(records, model, self.config.params["themes"]["parents"])
         records["theme_label"] = theme_labels(records["theme_id"], themes)
         drivers = _drivers(records, themes, self.config, self.ces_scale)
         summary = dict(self.summary)
@@ -251,8 +251,8 @@ def run_pipeline(
 
         saved = ThemeModel.load(themes) if themes is not None else None
         model_name = saved.embedding_model if saved is not None else params["embed"]["model"]
-        base = embedder or SentenceTransformerEmbedder(model=model_name,
-                                                       batch_size=params["embed"]["batch_size"])
+        base = embedder or SentenceTransformerEmbedder(model=model_name, batch_size=params["embed"]["batch_size"],
+                                                       backend=params["embed"]["backend"])
         cached = CachedEmbedder(base, EmbeddingCache(Path(cache_path) if cache_path else None))
         embed_rows = _rows_to_embed(records)
         texts = records.loc[embed_rows, "clean_text"].tolist()
@@ -292,7 +292,7 @@ def run_pipeline(
     else:
         records = _attach_themes(records, np.zeros(len(records), dtype=bool), np.array([], dtype=int), [])
 
-    theme_frame = theme_table(records, theme_model)
+    theme_frame = theme_table(records, theme_model, params["themes"]["parents"])
     records["theme_label"] = theme_labels(records["theme_id"], theme_frame)
     report("drivers", 0, 1)
     drivers = _drivers(records, theme_frame, config, scale) if config.runs("drivers") else _empty_drivers()
@@ -329,13 +329,15 @@ def _attach_themes(records: pd.DataFrame, embedded: np.ndarray, primary: np.ndar
     return out
 
 
-def theme_table(records: pd.DataFrame, theme_model: Any) -> pd.DataFrame:
+def theme_table(records: pd.DataFrame, theme_model: Any, n_parents: int | None = None) -> pd.DataFrame:
     """themes.csv: labels and keywords from the model, sizes counted on the rows.
 
     ``size`` counts every row whose primary theme it is (folded duplicates
-    included); ``share`` is size over all themed rows (0-1).
+    included); ``share`` is size over all themed rows (0-1). ``parent_id`` /
+    ``parent_label``: the theme's parent theme (:class:`cxtext.hierarchy.ThemeHierarchy`
+    with ``n_parents``; ``None`` = automatic).
     """
-    columns = ["theme_id", "label", "keywords", "size", "share", "languages", "quotes"]
+    columns = ["theme_id", "label", "keywords", "size", "share", "languages", "quotes", "parent_id", "parent_label"]
     if theme_model is None or not len(getattr(theme_model, "themes_", [])):
         return pd.DataFrame(columns=columns)
     themes = theme_model.themes_[["theme_id", "label", "keywords", "languages", "quotes"]].copy()
@@ -344,7 +346,20 @@ def theme_table(records: pd.DataFrame, theme_model: Any) -> pd.DataFrame:
     themes["size"] = [int(counts.get(t, 0)) for t in themes["theme_id"]]
     themes["share"] = [round(s / themed_total, 4) if themed_total else 0.0 for s in themes["size"]]
     themes = themes[themes["size"] > 0] if themed_total else themes
-    return themes[columns].sort_values(["size", "theme_id"], ascending=[False, True]).reset_index(drop=True)
+    themes = themes.sort_values(["size", "theme_id"], ascending=[False, True]).reset_index(drop=True)
+    return _with_parents(themes, theme_model, n_parents)[columns]
+
+
+def _with_parents(themes: pd.DataFrame, theme_model: Any, n_parents: int | None) -> pd.DataFrame:
+    from cxtext.hierarchy import ThemeHierarchy
+
+    row_of = {int(t): i for i, t in enumerate(theme_model.themes_["theme_id"])}
+    centroids = np.asarray(theme_model.centroids_)[[row_of[int(t)] for t in themes["theme_id"]]] \
+        if len(themes) else np.zeros((0, 1))
+    if n_parents is not None:
+        n_parents = min(int(n_parents), len(themes))  # an edit may leave fewer themes than asked for
+    hierarchy = ThemeHierarchy(n_parents=n_parents or None).fit(themes, centroids)
+    return themes.merge(hierarchy.parents_, on="theme_id", how="left")
 
 
 def theme_labels(theme_ids: pd.Series, themes: pd.DataFrame) -> list[str]:
@@ -360,12 +375,30 @@ def _drivers(records: pd.DataFrame, themes: pd.DataFrame, config: PipelineConfig
     if themes.empty:
         return _empty_drivers()
     min_test_size = config.params["drivers"]["min_test_size"]
+    if config.params["drivers"]["level"] == "parent":
+        records, themes = at_parent_level(records, themes)
     table = driver_table(records, themes[["theme_id", "label"]], ces_scale=scale, min_test_size=min_test_size)
     if "sentiment" in records.columns:
         from cxtext.social import add_social_columns
 
         table = add_social_columns(table, records, themes[["theme_id", "label"]], min_test_size)
     return table
+
+
+def at_parent_level(records: pd.DataFrame, themes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Records and themes with every theme replaced by its parent (``theme_id`` := ``parent_id``).
+
+    Used for the parent-level driver table (``drivers.level: parent``,
+    ``--level parent``): same columns, one row per parent theme.
+    """
+    parent_of = {int(t): int(p) for t, p in zip(themes["theme_id"], themes["parent_id"])}
+    records = records.copy()
+    records["theme_id"] = [parent_of.get(int(t), int(t)) if int(t) >= 0 else int(t) for t in records["theme_id"]]
+    records["theme_ids"] = [";".join(dict.fromkeys(str(parent_of.get(int(t), int(t))) for t in str(ids).split(";")))
+                            if ids else ids for ids in records["theme_ids"]]
+    parents = (themes[["parent_id", "parent_label"]].drop_duplicates("parent_id")
+               .rename(columns={"parent_id": "theme_id", "parent_label": "label"}))
+    return records, parents.reset_index(drop=True)
 
 
 def _annotate(records: pd.DataFrame, embeddings: np.ndarray, embedder: Any, competitors: Any) -> pd.DataFrame:

@@ -79,8 +79,20 @@ def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, metavar="N", help="random seed (default 0)")
     parser.add_argument("--themes", metavar="MODEL_DIR",
                         help="reuse a saved theme model instead of discovering themes")
-    parser.add_argument("--format", action="append", choices=["csv", "xlsx", "parquet", "json"],
-                        help="extra output formats (repeatable); CSV is always written")
+    parser.add_argument("--format", action="append", choices=["csv", "xlsx", "parquet", "json", "html", "pptx"],
+                        help="extra output formats (repeatable); CSV is always written; html writes a "
+                             "self-contained report.html, pptx a report.pptx deck")
+    parser.add_argument("--backend", choices=["torch", "torch-int8", "onnx", "onnx-int8", "model2vec"],
+                        help="how the embedding model runs (default torch; speed vs quality in models/README.md)")
+    parser.add_argument("--parents", type=int, metavar="N",
+                        help="number of parent themes (default: about the square root of the theme count)")
+    parser.add_argument("--level", choices=["theme", "parent"],
+                        help="drivers.csv per theme (default) or per parent theme")
+    parser.add_argument("--competitors", metavar="LIST_OR_FILE",
+                        help='competitor names to find in comments: "Vodafone: Vodafone RO, فودافون; Orange" '
+                             "or a text file with one 'Name: alias, alias' per line")
+    parser.add_argument("--no-history", action="store_true",
+                        help="do not keep this analysis in the history (cxtext history list)")
     parser.add_argument("--by", action="append", choices=["source", "segment", "month"],
                         help="also write the driver table per source, segment or month (repeatable)")
     parser.add_argument("--save-themes", metavar="MODEL_DIR", help="save the fitted theme model here")
@@ -139,6 +151,26 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--port", type=int, default=int(os.environ.get("CXTEXT_PORT", "7860")))
     app.add_argument("--no-sample", action="store_true", help="start without analysing the bundled sample")
 
+    report = commands.add_parser("report", help="write report.html / report.pptx for an analysis folder",
+                                 description="Write a self-contained report.html and/or a report.pptx deck from "
+                                             "a folder written by 'cxtext analyze --out DIR'.")
+    report.add_argument("analysis_dir", metavar="ANALYSIS_DIR", help="the --out folder of 'cxtext analyze'")
+    report.add_argument("--format", action="append", choices=["html", "pptx"],
+                        help="html (default) and/or pptx; repeatable")
+    report.add_argument("--out", metavar="DIR", help="folder to write the report into (default: ANALYSIS_DIR)")
+
+    history = commands.add_parser("history", help="list, export or delete past analyses",
+                                  description="Past analyses kept by 'cxtext analyze' and the app "
+                                              "(in $CXTEXT_DATA_DIR/analyses.sqlite or the user data dir).")
+    past = history.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    past.add_parser("list", help="one line per past analysis, newest first")
+    export = past.add_parser("export", help="write a past analysis's files again")
+    export.add_argument("analysis_id")
+    export.add_argument("--out", required=True, metavar="DIR")
+    export.add_argument("--format", action="append", choices=["csv", "xlsx", "parquet", "json", "html", "pptx"])
+    forget = past.add_parser("delete", help="delete a past analysis")
+    forget.add_argument("analysis_id")
+
     build = commands.add_parser("build-model", help="build the default embedding model into models/")
     build.add_argument("--dest", help="target folder (default: models/multilingual-e5-small)")
     return parser
@@ -167,6 +199,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run(args)
     if args.command == "themes":
         return _themes(args)
+    if args.command == "report":
+        from cxtext.report import report_from_dir
+
+        for path in report_from_dir(args.analysis_dir, args.format or ["html"], out=args.out):
+            print(path)
+        return 0
+    if args.command == "history":
+        return _history(args)
     if args.command == "app":
         from app.main import launch
 
@@ -193,15 +233,22 @@ def _run(args: argparse.Namespace) -> int:
                     ("text", "nps", "ces", "csat", "date", "source", "segment", "id")},
         "ces_scale": args.ces_scale,
         "ces_easy_end": args.ces_easy_end,
-        "embed": {"model": args.model},
+        "embed": {"model": args.model, "backend": args.backend},
         "themes": {"min_theme_size": args.min_theme_size} if args.min_theme_size is not None else {},
+        "drivers": {"level": args.level},
     }
+    if args.parents is not None:
+        overrides["themes"]["parents"] = args.parents
+    if args.competitors:
+        overrides["social"] = {"competitors": _competitors(args.competitors)}
     if args.no_redact:
         overrides["normalize"] = {"redact_pii": False}
     if args.by:
-        overrides["drivers"] = {"by": sorted(set(args.by))}
-    if args.format:
-        overrides["export"] = {"formats": sorted({"csv", *args.format})}
+        overrides["drivers"]["by"] = sorted(set(args.by))
+    report_formats = [f for f in dict.fromkeys(args.format or []) if f in ("html", "pptx")]
+    table_formats = [f for f in args.format or [] if f not in ("html", "pptx")]
+    if table_formats:
+        overrides["export"] = {"formats": sorted({"csv", *table_formats})}
     config = config.with_overrides(overrides)
     progress = None if args.quiet else _ProgressPrinter()
     if args.engine == "dask":
@@ -209,6 +256,8 @@ def _run(args: argparse.Namespace) -> int:
 
         if args.sheet:
             raise CxtextError("--sheet is for XLSX files; the dask engine reads CSV, TSV, JSON(L) and Parquet.")
+        if config.params["embed"]["backend"] != "torch":
+            raise CxtextError("--backend is not supported by the dask engine yet; workers run the torch backend.")
         if args.workers is not None and args.workers < 1:
             raise CxtextError(f"--workers must be 1 or more. Got {args.workers}.")
         analysis = run_pipeline_dask(config, args.input, themes=args.themes, scheduler=args.scheduler,
@@ -223,21 +272,71 @@ def _run(args: argparse.Namespace) -> int:
     if progress:
         progress.finish()
     written = analysis.write(args.out)
+    if report_formats:
+        from cxtext.report import write_report
+
+        written += write_report(analysis, args.out, report_formats)
     if args.save_themes and analysis.theme_model is not None:
         analysis.theme_model.save(args.save_themes)
         written.append(Path(args.save_themes))
-    _print_headline(analysis.summary, args.out)
+    _print_headline(analysis.summary, args.out, written)
+    if not args.no_history:
+        from cxtext.history import AnalysisStore
+
+        store = AnalysisStore()
+        print(f"kept in the history as {store.save(analysis)} ({store.path})")
     return 0
 
 
-def _print_headline(summary: dict[str, Any], out: str) -> None:
+def _competitors(value: str) -> dict[str, list[str]]:
+    from cxtext.competitors import parse_competitors
+
+    path = Path(value)
+    text = path.read_text(encoding="utf-8-sig") if path.is_file() else value
+    parsed = parse_competitors(text)
+    if not parsed:
+        raise CxtextError(f"--competitors {value!r} names no competitor; pass e.g. \"Vodafone: Vodafone RO; Orange\".")
+    return parsed
+
+
+def _history(args: argparse.Namespace) -> int:
+    from cxtext.history import AnalysisStore
+
+    store = AnalysisStore()
+    if args.action == "list" or args.action is None:
+        past = store.list()
+        if past.empty:
+            print(f"no past analyses in {store.path}")
+        for row in past.itertuples():
+            nps = "" if row.nps is None or row.nps != row.nps else f", NPS {row.nps:+.1f}"
+            print(f"{row.id}  {row.created_utc}  {row.name}: {row.rows_in} rows, {row.theme_count} themes{nps}")
+        return 0
+    if args.action == "delete":
+        if not store.delete(args.analysis_id):
+            raise CxtextError(f"no past analysis {args.analysis_id!r}; 'cxtext history list' shows them.")
+        print(f"deleted {args.analysis_id}")
+        return 0
+    analysis = store.load(args.analysis_id)
+    formats = args.format or []
+    written = analysis.write(args.out, sorted({"csv", *[f for f in formats if f not in ("html", "pptx")]}))
+    if any(f in ("html", "pptx") for f in formats):
+        from cxtext.report import write_report
+
+        written += write_report(analysis, args.out, [f for f in formats if f in ("html", "pptx")])
+    for path in written:
+        print(path)
+    return 0
+
+
+def _print_headline(summary: dict[str, Any], out: str, written: list[Path]) -> None:
     nps = summary.get("nps") or {}
     line = (f"{summary['rows_in']} rows: {summary['rows_analyzed']} analyzed, "
             f"{summary['rows_rejected']} rejected; {summary.get('theme_count', 0)} themes")
     if nps.get("nps") is not None:
         line += f"; NPS {nps['nps']:+.1f} (95% CI {nps['ci_low']:+.1f} to {nps['ci_high']:+.1f}, n={nps['n']})"
     print(line)
-    print(f"results written to {out}/ (summary.json, assignments.csv, themes.csv, drivers.csv)")
+    names = ", ".join(Path(p).name for p in written)
+    print(f"results written to {out}/ ({names})")
 
 
 class _ProgressPrinter:

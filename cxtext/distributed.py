@@ -376,7 +376,7 @@ def run_pipeline_dask(
             if cluster is not None:
                 cluster.close()
 
-    theme_frame = theme_table(records, theme_model)
+    theme_frame = theme_table(records, theme_model, params["themes"]["parents"])
     records["theme_label"] = theme_labels(records["theme_id"], theme_frame)
     report("drivers", 0, 1)
     drivers = _drivers(records, theme_frame, config, scale) if config.runs("drivers") else _empty_drivers()

@@ -29,9 +29,10 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "ces_scale": "1-7",
     "ces_easy_end": "high",
     "normalize": {"all_social": False, "fold_duplicates": True, "languages": None, "redact_pii": True},
-    "embed": {"model": "default", "batch_size": 32},
-    "themes": {"min_theme_size": None, "reduction": "umap", "n_components": 5, "center_languages": True},
-    "drivers": {"min_test_size": 10, "by": [], "trend": "M"},
+    "embed": {"model": "default", "batch_size": 32, "backend": "torch"},
+    "themes": {"min_theme_size": None, "reduction": "umap", "n_components": 5, "center_languages": True,
+               "parents": None},
+    "drivers": {"min_test_size": 10, "by": [], "trend": "M", "level": "theme"},
     "social": {"annotate": True, "competitors": []},
     "export": {"formats": ["csv"]},
 }
@@ -105,7 +106,7 @@ def _merge(base: dict[str, Any], update: dict[str, Any], where: str = "overrides
                 if sub_key not in DEFAULT_PARAMS[key]:
                     raise ConfigError(f"{where}: unknown parameter '{key}.{sub_key}'; "
                                       f"known: {', '.join(DEFAULT_PARAMS[key])}.")
-                if sub_value is not None or sub_key in ("min_theme_size", "languages"):
+                if sub_value is not None or sub_key in ("min_theme_size", "languages", "parents"):
                     base[key][sub_key] = sub_value
         elif key == "columns":
             base[key] = {**(base.get(key) or {}), **{k: v for k, v in (value or {}).items() if v}}
@@ -135,6 +136,16 @@ def _checked_params(params: dict[str, Any], where: str) -> dict[str, Any]:
     bad = [f for f in formats if f not in EXPORT_FORMATS]
     if bad:
         raise ConfigError(f"{where}: unknown export format(s) {bad}; choose from {', '.join(EXPORT_FORMATS)}.")
+    parents = params["themes"]["parents"]
+    if parents is not None and (not isinstance(parents, int) or isinstance(parents, bool) or parents < 1):
+        raise ConfigError(f"{where}: themes.parents must be an int >= 1 or null (automatic). Got {parents!r} instead.")
+    if params["drivers"]["level"] not in ("theme", "parent"):
+        raise ConfigError(f"{where}: drivers.level must be theme or parent. Got {params['drivers']['level']!r} instead.")
+    from cxtext.backends import BACKENDS
+
+    if params["embed"]["backend"] not in BACKENDS:
+        raise ConfigError(f"{where}: embed.backend must be one of {', '.join(BACKENDS)}. "
+                          f"Got {params['embed']['backend']!r} instead.")
     if not isinstance(params["social"]["annotate"], bool):
         raise ConfigError(f"{where}: social.annotate must be true or false. Got {params['social']['annotate']!r} instead.")
     competitors = params["social"]["competitors"]

@@ -14,8 +14,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory, monkeypatch):
-    """Keep every test's embedding cache out of the user's real cache folder."""
+    """Keep every test's embedding cache and analysis history out of the user's real folders."""
     monkeypatch.setenv("CXTEXT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+    monkeypatch.setenv("CXTEXT_DATA_DIR", str(tmp_path_factory.getbasetemp() / "data"))
 
 
 @pytest.fixture

@@ -187,3 +187,37 @@ def test_social_only_dump_ranks_themes_by_negative_impact(dump, cache_path):
     assert ranked["priority"].is_monotonic_decreasing
     assert (ranked["priority"] == ranked["sentiment_priority"]).all()
     assert result.records.set_index("id").loc["crash-0", "competitors"] == "Vodafone"
+
+
+def test_cli_parents_report_competitors_and_history(dump, tmp_path):
+    source = tmp_path / "dump.csv"
+    dump.assign(comment=dump["comment"].where(dump["id"] != "crash-1", "Vodafone app crashes too")).to_csv(
+        source, index=False)
+    out = tmp_path / "out"
+    env = {**__import__("os").environ, "CXTEXT_DATA_DIR": str(tmp_path / "data")}
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "cxtext.cli", *args], capture_output=True, text=True,
+                              timeout=600, env=env)
+
+    result = cli("analyze", str(source), "--out", str(out), "--min-theme-size", "4", "--quiet", "--parents", "2",
+                 "--level", "parent", "--format", "html", "--competitors", "Vodafone: vodafone ro")
+    assert result.returncode == 0, result.stderr
+    themes = pd.read_csv(out / "themes.csv", encoding="utf-8-sig")
+    assert themes["parent_id"].nunique() == 2 and themes["parent_label"].notna().all()
+    drivers = pd.read_csv(out / "drivers.csv", encoding="utf-8-sig")
+    assert set(drivers["theme_id"]) == set(themes["parent_id"])  # one row per parent theme
+    assert (out / "report.html").stat().st_size > 10_000
+    assignments = pd.read_csv(out / "assignments.csv", encoding="utf-8-sig").set_index("id")
+    assert assignments.loc["crash-1", "competitors"] == "Vodafone"
+
+    listed = cli("history", "list")
+    assert listed.returncode == 0 and "dump.csv" in listed.stdout, listed.stderr
+    analysis_id = listed.stdout.split()[0]
+    again = cli("history", "export", analysis_id, "--out", str(tmp_path / "again"))
+    assert again.returncode == 0, again.stderr
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "again" / "drivers.csv", encoding="utf-8-sig"), drivers)
+    assert cli("history", "delete", analysis_id).returncode == 0
+    assert "no past analyses" in cli("history", "list").stdout
+    missing = cli("history", "delete", analysis_id)
+    assert missing.returncode == 2 and "cxtext history list" in missing.stderr
