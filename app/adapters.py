@@ -234,8 +234,39 @@ def run_analysis(
     columns = list(dict.fromkeys(mapped.values()))
     data = LoadedTable(table.frame[columns], table.name, table.format, table.encoding, table.delimiter,
                        table.sheet)
-    return cxtext.analyze(data, **mapped, ces_scale=ces_scale, ces_easy_end=ces_easy_end,
-                          themes=themes or None, pipeline=pipeline, progress=progress)
+    analysis = cxtext.analyze(data, **mapped, ces_scale=ces_scale, ces_easy_end=ces_easy_end,
+                              themes=themes or None, pipeline=pipeline, progress=progress)
+    keep_in_history(analysis)
+    return analysis
+
+
+def keep_in_history(analysis, name: str | None = None) -> str | None:
+    """Save to the analysis history; a full disk must not cost the user their result."""
+    from cxtext.history import AnalysisStore
+
+    try:
+        return AnalysisStore().save(analysis, name=name)
+    except CxtextError as exc:
+        log.warning("analysis not kept in the history: %s", exc)
+        return None
+
+
+def past_analyses(limit: int = 50) -> list[tuple[str, str]]:
+    """(label, id) of the newest analyses in the history, for a dropdown."""
+    from cxtext.history import AnalysisStore
+
+    past = AnalysisStore().list().head(limit)
+    return [(f"{row.created_utc.replace('T', ' ')[:16]} · {row.name} · {row.rows_in:,} rows · "
+             f"{row.theme_count} themes", row.id) for row in past.itertuples()]
+
+
+def open_past(analysis_id: str):
+    """A past analysis from the history, ready to render."""
+    from cxtext.history import AnalysisStore
+
+    if not analysis_id:
+        raise InputError("Pick a past analysis first.")
+    return AnalysisStore().load(analysis_id)
 
 
 def progress_reporter(progress: Any) -> Callable[[str, int, int], None]:
@@ -875,8 +906,10 @@ def unpack_theme_model(zip_path: str | Path, into: Path) -> Path:
 
 
 def export_files(analysis, out_dir: Path) -> dict[str, Path]:
-    """drivers.csv, drivers.xlsx, analysis.xlsx (full workbook) and theme_model.zip in ``out_dir``."""
+    """drivers.csv, drivers.xlsx, analysis.xlsx (full workbook), report.html, report.pptx and
+    theme_model.zip in ``out_dir``."""
     from cxtext.export import write_xlsx
+    from cxtext.report import write_report
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {p.name: p for p in analysis.write(out_dir, formats=["csv", "xlsx"])}
@@ -884,6 +917,8 @@ def export_files(analysis, out_dir: Path) -> dict[str, Path]:
                               column_descriptions=analysis.drivers.attrs.get("column_descriptions", {}))
     files = {"drivers_csv": written["drivers.csv"], "drivers_xlsx": Path(drivers_xlsx),
              "workbook": written["analysis.xlsx"]}
+    report_html, report_pptx = write_report(analysis, out_dir, ["html", "pptx"])
+    files.update({"report_html": Path(report_html), "report_pptx": Path(report_pptx)})
     if analysis.theme_model is not None:
         model_dir = out_dir / "theme_model"
         analysis.theme_model.save(model_dir)

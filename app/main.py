@@ -185,7 +185,8 @@ def build_app(with_sample: bool = True):
                             dr.impact, dr.scatter, dr.ces, th.picker, th.detail, th.histogram, th.comments,
                             th.page_label, th.page, tr.trend_note, tr.volume, tr.nps, tr.compare, tr.source_note, tr.sources,
                             tr.source_plot, ed.table, ed.rename_id, ed.rename_label, ed.merge_ids, ed.merge_label,
-                            ed.delete_id, ex.drivers_csv, ex.drivers_xlsx, ex.workbook, ex.model, mp.note, mp.plot]
+                            ed.delete_id, ex.drivers_csv, ex.drivers_xlsx, ex.workbook, ex.model, ex.report_html,
+                            ex.report_pptx, mp.note, mp.plot]
         upload_outputs = [state, up.file, up.message, up.preview, *role_boxes, up.run_message]
 
         def model_choices(session) -> list:
@@ -201,7 +202,8 @@ def build_app(with_sample: bool = True):
         # ---- page load: a session, the saved models, and the sample when asked for
         def on_load(value, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
             session = _session(value)
-            out = {state: session, up.model: gr.update(choices=model_choices(session), value="")}
+            out = {state: session, up.model: gr.update(choices=model_choices(session), value=""),
+                   up.past: gr.update(choices=adapters.past_analyses(), value=None)}
             if sample is None:
                 return out
             try:
@@ -216,7 +218,7 @@ def build_app(with_sample: bool = True):
                     up.message: adapters.message_html(adapters.table_summary(table).replace(
                         "Check the column mapping, then press Run.", "This is the bundled sample."), "info")}
 
-        demo.load(on_load, [state], [*analysis_outputs, *role_boxes, up.preview, up.message, up.model],
+        demo.load(on_load, [state], [*analysis_outputs, *role_boxes, up.preview, up.message, up.model, up.past],
                   concurrency_id=HEAVY, show_progress="full", show_progress_on=[headline])
 
         # ---- upload and mapping
@@ -282,11 +284,29 @@ def build_app(with_sample: bool = True):
             return {state: session, **render(analysis), tabs: gr.Tabs(selected="drivers"),
                     up.run_message: adapters.message_html(done, "ok")}
 
+        def refresh_past():
+            return gr.update(choices=adapters.past_analyses())
+
         # the previous run's message goes at once, so what shows after this run is its own
         up.run.click(lambda: "", None, up.run_message, queue=False, show_progress="hidden").then(
             on_run, [state, *role_boxes, up.ces_scale, up.ces_easy, up.pipeline, up.model],
             analysis_outputs, concurrency_id=HEAVY, show_progress="full",
-            show_progress_on=[up.run_message, headline])
+            show_progress_on=[up.run_message, headline]).then(refresh_past, None, up.past, queue=False)
+
+        # ---- past analyses (cxtext.history)
+        def on_reopen(value, analysis_id):
+            session = _session(value)
+            try:
+                analysis = adapters.open_past(analysis_id)
+            except Exception as exc:  # noqa: BLE001 - shown in the page, logged by error_text
+                return {state: session, up.run_message: adapters.message_html(adapters.error_text(exc), "error")}
+            session.update(analysis=analysis, map={})
+            opened = (f"Reopened {analysis.summary.get('input', {}).get('name', 'the analysis')}: "
+                      f"{analysis.summary.get('theme_count', 0)} themes, nothing re-run.")
+            return {state: session, **render(analysis), tabs: gr.Tabs(selected="drivers"),
+                    up.run_message: adapters.message_html(opened, "ok")}
+
+        up.reopen.click(on_reopen, [state, up.past], analysis_outputs, concurrency_id=HEAVY)
 
         # ---- themes tab
         def on_pick(value, theme_id):
@@ -399,7 +419,7 @@ def build_app(with_sample: bool = True):
                     ex.message: adapters.message_html("Ready: click a button to download.", "ok")}
 
         ex.tab.select(on_export, [state], [state, ex.message, ex.drivers_csv, ex.drivers_xlsx, ex.workbook,
-                                           ex.model])
+                                           ex.model, ex.report_html, ex.report_pptx])
     demo.cxtext_sample = sample  # launch() starts analysing it before the first visitor arrives
     return demo
 

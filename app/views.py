@@ -86,9 +86,15 @@ def upload_tab(max_upload_mb: float | None = None) -> SimpleNamespace:
                                 type="filepath", height=90, scale=2, elem_id="model-zip")
         run = gr.Button("Run analysis", variant="primary", elem_id="run")
         run_message = gr.HTML("", padding=False, elem_id="run-message")
+        with gr.Accordion("Past analyses", open=False, elem_id="history"):
+            gr.Markdown("Every analysis run here or with `cxtext analyze` is kept, with its theme edits as saved "
+                        "at the time. Reopen one to explore it again without re-running.")
+            with gr.Row():
+                past = gr.Dropdown(choices=[], value=None, label="Past analysis", elem_id="past-analysis", scale=4)
+                reopen = gr.Button("Open", elem_id="open-past", scale=1)
     return SimpleNamespace(file=file, message=message, preview=preview, roles=roles, ces_scale=ces_scale,
                            ces_easy=ces_easy, pipeline=pipeline, model=model, model_zip=model_zip, run=run,
-                           run_message=run_message)
+                           run_message=run_message, past=past, reopen=reopen)
 
 
 def overview_tab() -> SimpleNamespace:
@@ -249,13 +255,16 @@ def export_tab() -> SimpleNamespace:
             drivers_xlsx = gr.DownloadButton("Drivers (XLSX)", visible=False, elem_id="dl-drivers-xlsx")
             workbook = gr.DownloadButton("Full workbook (analysis.xlsx)", visible=False, elem_id="dl-workbook")
             model = gr.DownloadButton("Theme model (zip)", visible=False, elem_id="dl-model")
+        with gr.Row():
+            report_html = gr.DownloadButton("Report (HTML, one file)", visible=False, elem_id="dl-report-html")
+            report_pptx = gr.DownloadButton("Slides (PPTX)", visible=False, elem_id="dl-report-pptx")
     return SimpleNamespace(tab=tab, message=message, drivers_csv=drivers_csv, drivers_xlsx=drivers_xlsx,
-                           workbook=workbook, model=model)
+                           workbook=workbook, model=model, report_html=report_html, report_pptx=report_pptx)
 
 
 def fill_export(ui: SimpleNamespace, files: dict | None) -> dict[Any, Any]:
     files = files or {}
     buttons = {"drivers_csv": ui.drivers_csv, "drivers_xlsx": ui.drivers_xlsx, "workbook": ui.workbook,
-               "theme_model": ui.model}
+               "theme_model": ui.model, "report_html": ui.report_html, "report_pptx": ui.report_pptx}
     return {button: gr.update(value=str(files[key]) if key in files else None, visible=key in files)
             for key, button in buttons.items()}

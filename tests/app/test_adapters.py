@@ -35,6 +35,7 @@ def cache_dir(tmp_path_factory):
 def analysis(table, cache_dir):
     with pytest.MonkeyPatch.context() as patch:  # module scope: keep the cache out of the user's folder
         patch.setenv("CXTEXT_CACHE_DIR", str(cache_dir))
+        patch.setenv("CXTEXT_DATA_DIR", str(cache_dir / "data"))
         stages = []
         result = adapters.run_analysis(table, ROLES, ces_scale="1-5", ces_easy_end="high",
                                        progress=lambda stage, done, total: stages.append(stage))
@@ -302,7 +303,8 @@ def test_a_saved_model_is_reused_for_the_next_run(analysis, table, cache_dir, tm
 def test_export_files_and_model_zip_round_trip(analysis, tmp_path):
     edited = analysis.rename_theme(_billing_theme(analysis), "Billing errors")
     files = adapters.export_files(edited, tmp_path / "export")
-    assert set(files) == {"drivers_csv", "drivers_xlsx", "workbook", "theme_model"}
+    assert set(files) == {"drivers_csv", "drivers_xlsx", "workbook", "theme_model", "report_html", "report_pptx"}
+    assert "Billing errors" in files["report_html"].read_text(encoding="utf-8")
     workbook = openpyxl.load_workbook(files["workbook"], read_only=True)
     assert {"drivers", "themes", "assignments", "summary"} <= set(workbook.sheetnames)
     labels = [row[1] for row in workbook["drivers"].iter_rows(min_row=2, values_only=True)]
@@ -334,3 +336,15 @@ def test_unsafe_or_wrong_model_zips_are_refused(tmp_path):
 def test_library_errors_are_cxtext_errors(table):
     with pytest.raises(CxtextError):
         adapters.run_analysis(table, {**ROLES, "nps": "no such column"})
+
+
+def test_runs_are_kept_in_the_history_and_reopen_whole(analysis, cache_dir, monkeypatch):
+    monkeypatch.setenv("CXTEXT_DATA_DIR", str(cache_dir / "data"))
+    past = adapters.past_analyses()
+    assert len(past) == 1 and "small.csv" in past[0][0]
+    reopened = adapters.open_past(past[0][1])
+    pd.testing.assert_frame_equal(reopened.drivers, analysis.drivers.reset_index(drop=True), check_dtype=False)
+    assert reopened.rename_theme(_billing_theme(reopened), "Billing errors").themes["label"].str.contains(
+        "Billing errors").any()
+    with pytest.raises(CxtextError, match="Pick a past analysis"):
+        adapters.open_past("")
