@@ -276,6 +276,9 @@ def run_pipeline(
             # every row rejected, empty or a non-answer: nothing to learn themes from
             theme_model, primary, all_ids = None, np.array([], dtype=int), []
         else:
+            from cxtext.fitcache import ThemeFitCache, fit_key
+            from cxtext.store import default_cache_path
+
             theme_model = ThemeModel(
                 min_theme_size=params["themes"]["min_theme_size"],
                 reduction=params["themes"]["reduction"],
@@ -283,7 +286,18 @@ def run_pipeline(
                 center_languages=params["themes"]["center_languages"],
                 embedding_model=model_name,
                 random_state=params["seed"],
-            ).fit(texts, vectors, languages=records.loc[embed_rows, "language"].tolist())
+            )
+            languages = records.loc[embed_rows, "language"].tolist()
+            # the same texts, model and parameters always give the same fit: reuse it
+            fits = ThemeFitCache(Path(cache_path or default_cache_path()).parent / "themes")
+            key = fit_key(model_id, texts, languages, theme_model.get_params())
+            cached_fit = fits.get(key)
+            if cached_fit is not None:
+                theme_model = cached_fit
+            else:
+                theme_model.fit(texts, vectors, languages=languages)
+                fits.put(key, theme_model)
+            cache_stats["theme_fit"] = "cached" if cached_fit is not None else "fitted"
             primary = theme_model.labels_
             all_ids = [";".join(map(str, [p, *extra])) if p >= 0 else ""
                        for p, extra in zip(primary, theme_model.secondary_labels_)]

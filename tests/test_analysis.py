@@ -99,6 +99,8 @@ def test_summary_counts_scores_of_empty_comments_but_not_invalid_ones(analysis, 
 def test_rerun_hits_the_cache_and_is_identical(analysis, dump, cache_path):
     again = cxtext.analyze(dump, min_theme_size=4, seed=0, cache_path=cache_path)
     assert again.summary["embedding_cache"]["misses"] == 0
+    assert analysis.summary["embedding_cache"]["theme_fit"] == "fitted"
+    assert again.summary["embedding_cache"]["theme_fit"] == "cached"
     assert again.summary["embedding_cache"]["hits"] > 0
     pd.testing.assert_frame_equal(again.assignments, analysis.assignments)
     assert again.themes["label"].tolist() == analysis.themes["label"].tolist()
