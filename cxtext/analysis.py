@@ -279,14 +279,7 @@ def run_pipeline(
             from cxtext.fitcache import ThemeFitCache, fit_key
             from cxtext.store import default_cache_path
 
-            theme_model = ThemeModel(
-                min_theme_size=params["themes"]["min_theme_size"],
-                reduction=params["themes"]["reduction"],
-                n_components=params["themes"]["n_components"],
-                center_languages=params["themes"]["center_languages"],
-                embedding_model=model_name,
-                random_state=params["seed"],
-            )
+            theme_model = theme_model_from_params(params, model_name)
             languages = records.loc[embed_rows, "language"].tolist()
             # the same texts, model and parameters always give the same fit: reuse it
             fits = ThemeFitCache(Path(cache_path or default_cache_path()).parent / "themes")
@@ -315,6 +308,20 @@ def run_pipeline(
     summary = _summary(table, mapping, records, theme_frame, theme_model, config, scale,
                        model_id, cache_stats, timings)
     return Analysis(summary, records, theme_frame, drivers, config, theme_model, embeddings, scale, timings)
+
+
+def theme_model_from_params(params: dict[str, Any], model_name: str) -> Any:
+    """An unfitted ThemeModel configured from a pipeline's parameters."""
+    from cxtext.themes import ThemeModel
+
+    return ThemeModel(
+        min_theme_size=params["themes"]["min_theme_size"],
+        reduction=params["themes"]["reduction"],
+        n_components=params["themes"]["n_components"],
+        center_languages=params["themes"]["center_languages"],
+        embedding_model=model_name,
+        random_state=params["seed"],
+    )
 
 
 def _rows_to_embed(records: pd.DataFrame) -> np.ndarray:

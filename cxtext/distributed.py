@@ -247,7 +247,8 @@ def run_pipeline_dask(
     workers); its summary has an extra ``engine`` entry.
     """
     from cxtext.analysis import (
-        Analysis, _attach_themes, _drivers, _empty_drivers, _summary, theme_labels, theme_table,
+        Analysis, _attach_themes, _drivers, _empty_drivers, _summary, theme_labels, theme_model_from_params,
+        theme_table,
     )
 
     report = progress or (lambda stage, done, total: None)
@@ -339,14 +340,7 @@ def run_pipeline_dask(
             elif not texts:
                 theme_model, primary, secondary = None, nothing, []
             else:
-                theme_model = ThemeModel(
-                    min_theme_size=params["themes"]["min_theme_size"],
-                    reduction=params["themes"]["reduction"],
-                    n_components=params["themes"]["n_components"],
-                    center_languages=params["themes"]["center_languages"],
-                    embedding_model=model_name,
-                    random_state=params["seed"],
-                )
+                theme_model = theme_model_from_params(params, model_name)
                 sample = theme_model.sample_indices(languages)
                 if sample is None:
                     X = np.concatenate([v for v in client.gather(client.map(lambda e: e["vectors"], embedded))
