@@ -51,9 +51,9 @@ STAGES = {  # library progress stage -> (text shown, overall fraction when it st
     "validate": ("Checking every row", 0.03),
     "normalize": ("Cleaning text, detecting languages", 0.06),
     "embed": ("Embedding comments", 0.1),
-    # cxtext.analyze reports theme finding as one "themes" stage; the finer
-    # stages below are shown as soon as the library reports them.
-    "themes": ("Finding themes (reducing, clustering, labelling)", 0.8),
+    "annotate": ("Reading sentiment and comment kinds", 0.72),
+    # "themes" starts theme finding; a new fit then reports its three steps
+    "themes": ("Finding themes", 0.78),
     "reduce": ("Reducing dimensions", 0.8),
     "cluster": ("Clustering comments into themes", 0.85),
     "label": ("Labelling themes", 0.9),

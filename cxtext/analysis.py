@@ -37,7 +37,8 @@ from cxtext.schema import (
 from cxtext.validate import validate
 
 # progress(stage, done, total): stage is one of "load", "validate",
-# "normalize", "embed", "themes", "drivers"; done/total count items in it.
+# "normalize", "embed", "annotate", "themes" (then "reduce", "cluster",
+# "label" while themes are fitted), "drivers"; done/total count items in it.
 ProgressCallback = Callable[[str, int, int], None]
 
 ASSIGNMENT_COLUMNS = ["row", "id", "status", "reason", "theme_id", "theme_ids", "theme_label"]
@@ -263,6 +264,7 @@ def run_pipeline(
         embeddings[np.flatnonzero(embed_rows)] = vectors
         lap("embed")
         if params["social"]["annotate"]:
+            report("annotate", 0, 1)
             records = _annotate(records, embeddings, base, params["social"]["competitors"])
             lap("annotate")
 
@@ -288,7 +290,7 @@ def run_pipeline(
             if cached_fit is not None:
                 theme_model = cached_fit
             else:
-                theme_model.fit(texts, vectors, languages=languages)
+                theme_model.fit(texts, vectors, languages=languages, progress=report)
                 fits.put(key, theme_model)
             cache_stats["theme_fit"] = "cached" if cached_fit is not None else "fitted"
             primary = theme_model.labels_

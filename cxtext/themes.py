@@ -121,7 +121,7 @@ from __future__ import annotations
 import json
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -344,7 +344,9 @@ class ThemeModel:
         return out
 
     # ------------------------------------------------------------------- fit
-    def fit(self, texts: Sequence[str], embeddings: np.ndarray, languages: Sequence[str] | None = None) -> "ThemeModel":
+    def fit(self, texts: Sequence[str], embeddings: np.ndarray, languages: Sequence[str] | None = None,
+            progress: Callable[[str, int, int], None] | None = None) -> "ThemeModel":
+        """Learn themes; ``progress(stage, done, total)`` hears "reduce", "cluster" and "label"."""
         self._validate_params()
         X = check_embeddings(embeddings, "embeddings")
         texts = self._check_texts(texts, X.shape[0])
@@ -357,14 +359,14 @@ class ThemeModel:
         seed = resolve_seed(self.random_state)
         sample = self._sample_indices(n, languages, seed)
         if sample is None:
-            self._fit_all(texts, X, languages, seed)
+            self._fit_all(texts, X, languages, seed, progress)
             self.fit_sample_size_ = n
             return self
         in_sample = np.zeros(n, dtype=bool)
         in_sample[sample] = True
         rest = np.flatnonzero(~in_sample)
         self._fit_all([texts[i] for i in sample], X[sample],
-                      None if languages is None else [languages[i] for i in sample], seed)
+                      None if languages is None else [languages[i] for i in sample], seed, progress)
         rest_labels, rest_secondary = [], []
         for start in range(0, rest.size, _ASSIGN_BLOCK):
             block = rest[start:start + _ASSIGN_BLOCK]
@@ -464,8 +466,13 @@ class ThemeModel:
         self._refresh()
         return self
 
-    def _fit_all(self, texts: list[str], X: np.ndarray, languages: list[str | None] | None, seed: int) -> None:
+    def _fit_all(self, texts: list[str], X: np.ndarray, languages: list[str | None] | None, seed: int,
+                 progress: Callable[[str, int, int], None] | None = None) -> None:
         """Steps 0-8 of the module docstring on every given row."""
+        def report(stage: str) -> None:
+            if progress is not None:
+                progress(stage, 0, 1)
+
         n, dim = X.shape
         self.seed_ = seed
         self.language_means_ = {}
@@ -477,8 +484,10 @@ class ThemeModel:
         mu, sd = self._calibrate(E, seed)
         self.sim_mean_, self.sim_std_ = mu, sd
 
+        report("reduce")
         reducer = Reducer(self.reduction, self.n_components, self.n_neighbors, "cosine", seed)
         Z = reducer.fit_transform(E)
+        report("cluster")
         clusterer = Clusterer(min_cluster_size=self.min_theme_size, reassign_quantile=None, random_state=seed)
         core = clusterer.fit(Z).raw_labels_.copy()
         self.reducer_method_ = reducer.effective_method_
@@ -521,6 +530,7 @@ class ThemeModel:
         self.unthemed_share_ = float(np.mean(labels < 0)) if n else 0.0
         self.secondary_labels_ = self._secondary(E, labels)
 
+        report("label")
         labeler = ThemeLabeler(n_keywords=_N_KEYWORDS, n_quotes=_N_QUOTES).fit(
             texts, labels, E, languages, centroids=self._proto.astype(np.float64)
         )

@@ -488,3 +488,10 @@ def test_sampled_fit_in_two_halves_matches_fit(separated, sampled, tmp_path):
         ThemeModel(max_fit_size=5).fit(texts, X, langs)
     with pytest.raises(ValidationError, match="finish_sampled_fit"):
         model.finish_sampled_fit(len(texts), sample, np.concatenate(labels), secondary)
+
+
+def test_fit_reports_its_steps():
+    X, codes, _, texts = _two_languages()
+    heard = []
+    ThemeModel(min_theme_size=10, reduction="none").fit(texts, X, codes, progress=lambda s, d, t: heard.append(s))
+    assert heard == ["reduce", "cluster", "label"]

@@ -127,7 +127,7 @@ def test_run_honours_the_page_mapping(analysis):
     assert summary["rows_in"] == 56 == summary["rows_analyzed"] + summary["rows_rejected"]
     assert summary["mapping"]["segment"] is None  # "(none)" stays unmapped
     assert summary["ces"]["scale"] == "1-5"
-    assert {"load", "embed", "themes", "drivers"} <= set(analysis.stages_seen)
+    assert {"load", "embed", "annotate", "themes", "reduce", "cluster", "label", "drivers"} <= set(analysis.stages_seen)
     assert summary["theme_count"] >= 3
 
 
@@ -207,7 +207,7 @@ def test_progress_reaches_gradio_with_stage_names():
         report(stage, done, total)
     assert calls[1] == ((64, 200), "Embedding comments 64/200")
     assert [desc for _, desc in calls] == [
-        "Loading the file", "Embedding comments 64/200", "Finding themes (reducing, clustering, labelling)",
+        "Loading the file", "Embedding comments 64/200", "Finding themes",
         "Clustering comments into themes", "Labelling themes", "Ranking the drivers"]
 
 
