@@ -118,15 +118,119 @@ class Analysis:
         model.delete(theme_id)
         return self._with_model_edits(model, {int(theme_id): UNTHEMED})
 
-    def _edited_model(self):
-        if self.theme_model is None:
-            raise ThemeEditError("this analysis has no themes to edit; run it with the theme stages.")
-        return copy.deepcopy(self.theme_model)
+    def split_theme(self, theme_id: int, n: int | None = None) -> "Analysis":
+        """Split a theme into ``n`` parts (automatic when ``None``); returns a new Analysis.
 
-    def _with_model_edits(self, model, id_map: dict[int, int]) -> "Analysis":
+        Re-clusters the theme's comments from the stored embeddings
+        (:meth:`cxtext.themes.ThemeModel.split`: the largest part keeps the
+        id, the others get new ids). Folded duplicates follow their first
+        copy; secondary themes of the rows that mention the theme are worked
+        out again with the new parts. Drivers are recomputed, nothing is
+        embedded again.
+        """
+        model = self._edited_model()
+        t = model._check_id(theme_id)
+        if self.embeddings is None:
+            raise ThemeEditError("this analysis has no stored embeddings, so its themes cannot be split.")
         records = self.records.copy()
-        records["theme_id"] = [id_map.get(int(t), int(t)) for t in records["theme_id"]]
-        records["theme_ids"] = [_remap_ids(ids, id_map) for ids in records["theme_ids"]]
+        vectors = self._row_vectors(records)
+        in_theme = (records["theme_id"] == t).to_numpy()
+        members = np.flatnonzero(in_theme & np.isfinite(vectors).all(axis=1))
+        own = np.isfinite(np.asarray(self.embeddings, dtype=np.float64)).all(axis=1)
+        fit_rows = np.array([i for i in members if own[i]], dtype=np.int64)
+        if fit_rows.size < 4:
+            raise ThemeEditError(f"Theme {t} has {fit_rows.size} comment(s) here; a split needs at least 4.")
+        languages = records["language"].astype(object).where(records["language"].notna(), None).tolist()
+        ids = model.split(t, vectors[fit_rows], records["clean_text"].iloc[fit_rows].tolist(),
+                          [languages[i] for i in fit_rows], n=n)
+        part_of = dict(zip(fit_rows.tolist(), model.split_labels_.tolist()))
+        # other rows of the theme (folded duplicates): the part of their first copy, else the nearest part
+        rest = [i for i in np.flatnonzero(in_theme) if i not in part_of]
+        if rest:
+            E = model._prepare(np.nan_to_num(vectors[rest]), [languages[i] for i in rest])
+            best, _, theme_ids = model._theme_sims(model._prototype_sims(E))
+            cols = [theme_ids.index(p) for p in ids]
+            for j, i in enumerate(rest):
+                part_of[i] = ids[int(np.argmax(best[j, cols]))]
+        theme_col = records["theme_id"].to_numpy().copy()
+        for i, p in part_of.items():
+            theme_col[i] = p
+        records["theme_id"] = theme_col
+        affected = [i for i, ids_text in enumerate(records["theme_ids"])
+                    if int(theme_col[i]) >= 0 and str(t) in str(ids_text).split(";") or i in part_of]
+        records["theme_ids"] = self._secondary_ids(model, records, vectors, languages, affected)
+        return self._with_records(model, records)
+
+    def move_comments(self, rows: list[int], theme_id: int) -> "Analysis":
+        """Move comments (1-based ``row`` numbers, as in assignments.csv) to ``theme_id``; -1 unthemes them.
+
+        Folded duplicates of a moved row move with it. A moved comment's
+        primary theme becomes ``theme_id`` (its other themes stay, its old
+        primary is dropped). Recorded in the theme model's ``edits_`` as
+        ``{"op": "move", "rows", "to"}``; the model's prototypes do not
+        change, so reusing it on another dump assigns exactly as before (see
+        :meth:`cxtext.themes.ThemeModel.move`). Returns a new Analysis with
+        themes and drivers recomputed.
+        """
+        model = self._edited_model()
+        if isinstance(rows, (str, bytes)) or not hasattr(rows, "__iter__"):
+            raise ThemeEditError(f"'rows' must be a list of row numbers. Got {rows!r} instead.")
+        rows = list(rows)
+        if not rows or not all(isinstance(r, (int, np.integer)) and not isinstance(r, bool) for r in rows):
+            raise ThemeEditError(f"'rows' must be a non-empty list of row numbers. Got {rows!r} instead.")
+        target = int(theme_id) if isinstance(theme_id, (int, np.integer)) and not isinstance(theme_id, bool) else None
+        if target != UNTHEMED:
+            target = model._check_id(theme_id)
+        records = self.records.copy()
+        movable = ((records["status"] == STATUS_ANALYZED) & (records["theme_id"] != NO_COMMENT)).to_numpy()
+        index_of = {int(r): i for i, r in enumerate(records["row"])}
+        valid_rows = [int(r) for r, ok in zip(records["row"], movable) if ok]
+        bad = sorted({int(r) for r in rows if int(r) not in index_of or not movable[index_of[int(r)]]})
+        if bad:
+            raise ThemeEditError(
+                f"Row(s) {', '.join(map(str, bad))} cannot be moved: not in this analysis, rejected or without "
+                f"a comment. Rows that can be moved: {_ranges(valid_rows) or 'none'}."
+            )
+        wanted = {int(r) for r in rows}
+        dup_of = records["duplicate_of"] if "duplicate_of" in records.columns else pd.Series([pd.NA] * len(records))
+        chosen = [i for i, (r, first) in enumerate(zip(records["row"], dup_of))
+                  if int(r) in wanted or (not pd.isna(first) and int(first) in wanted and movable[i])]
+        theme_col = records["theme_id"].to_numpy().copy()
+        ids_col = records["theme_ids"].astype(object).tolist()
+        for i in chosen:
+            old = int(theme_col[i])
+            others = [p for p in str(ids_col[i] or "").split(";") if p and int(p) not in (old, target)]
+            theme_col[i] = target
+            ids_col[i] = ";".join([str(target), *others]) if target >= 0 else ""
+        records["theme_id"] = theme_col
+        records["theme_ids"] = ids_col
+        model.move(sorted(wanted), target)
+        return self._with_records(model, records)
+
+    def _row_vectors(self, records: pd.DataFrame) -> np.ndarray:
+        """Each row's embedding; a folded duplicate without its own takes its first copy's."""
+        vectors = np.asarray(self.embeddings, dtype=np.float64).copy()
+        if "duplicate_of" in records.columns:
+            index_of = {int(r): i for i, r in enumerate(records["row"])}
+            for i, first in enumerate(records["duplicate_of"]):
+                if not pd.isna(first) and not np.isfinite(vectors[i]).all() and int(first) in index_of:
+                    vectors[i] = vectors[index_of[int(first)]]
+        return vectors
+
+    @staticmethod
+    def _secondary_ids(model, records: pd.DataFrame, vectors: np.ndarray, languages: list, rows: list[int]) -> list:
+        """``theme_ids`` with the secondary themes of ``rows`` worked out again by the model's rule."""
+        out = records["theme_ids"].astype(object).tolist()
+        rows = [i for i in rows if np.isfinite(vectors[i]).all()]
+        if rows:
+            E = model._prepare(vectors[rows], [languages[i] for i in rows])
+            primary = records["theme_id"].to_numpy()[rows].astype(np.int64)
+            secondary = model._secondary_from(model._prototype_sims(E), primary)
+            for i, p, sec in zip(rows, primary, secondary):
+                out[i] = ";".join(map(str, [int(p), *sec])) if p >= 0 else ""
+        return out
+
+    def _with_records(self, model, records: pd.DataFrame) -> "Analysis":
         themes = theme_table(records, model, self.config.params["themes"]["parents"])
         records["theme_label"] = theme_labels(records["theme_id"], themes)
         drivers = _drivers(records, themes, self.config, self.ces_scale)
@@ -136,12 +240,36 @@ class Analysis:
         return Analysis(summary, records, themes, drivers, self.config, model, self.embeddings,
                         self.ces_scale, dict(self.timings))
 
+    def _edited_model(self):
+        if self.theme_model is None:
+            raise ThemeEditError("this analysis has no themes to edit; run it with the theme stages.")
+        return copy.deepcopy(self.theme_model)
+
+    def _with_model_edits(self, model, id_map: dict[int, int]) -> "Analysis":
+        records = self.records.copy()
+        records["theme_id"] = [id_map.get(int(t), int(t)) for t in records["theme_id"]]
+        records["theme_ids"] = [_remap_ids(ids, id_map) for ids in records["theme_ids"]]
+        return self._with_records(model, records)
+
     # Output ------------------------------------------------------------
     def write(self, out_dir: str | Path, formats: list[str] | None = None) -> list[Path]:
         """Write summary.json, assignments, themes and drivers into ``out_dir``."""
         from cxtext.outputs import write_analysis
 
         return write_analysis(self, Path(out_dir), formats or self.config.params["export"]["formats"])
+
+
+def _ranges(rows: list[int]) -> str:
+    """``[1, 2, 3, 7, 9, 10]`` -> ``"1-3, 7, 9-10"``."""
+    out: list[str] = []
+    for r in sorted(set(rows)):
+        if out and r == last + 1:
+            start = out[-1].split("-")[0]
+            out[-1] = f"{start}-{r}"
+        else:
+            out.append(str(r))
+        last = r
+    return ", ".join(out)
 
 
 def _remap_ids(ids: str, id_map: dict[int, int]) -> str:

@@ -25,6 +25,8 @@ examples:
   cxtext run pipelines/social_mentions.yaml mentions.jsonl --out out/social
   cxtext analyze "exports/*.csv" --engine dask --scheduler tcp://10.0.0.5:8786 --out out/all
   cxtext themes rename models/march-themes 3 "Refund delays"
+  cxtext history split 1a2b3c4d5e6f 3 --n 2
+  cxtext history move 1a2b3c4d5e6f --rows 3,4,9 --to 5
   cxtext app --port 7860
 
 input columns (auto-detected from headers unless named):
@@ -145,6 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
     delete = edits.add_parser("delete", help="delete a theme (its comments become unthemed)")
     delete.add_argument("model_dir")
     delete.add_argument("theme_id", type=int)
+    for action in ("split", "move"):
+        needs = edits.add_parser(action, help=f"{action} needs the comments: use 'cxtext history {action}'")
+        needs.add_argument("model_dir")
+        needs.add_argument("rest", nargs=argparse.REMAINDER)
 
     app = commands.add_parser("app", help="start the web app")
     app.add_argument("--host", default=os.environ.get("CXTEXT_HOST", "127.0.0.1"))
@@ -159,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="html (default) and/or pptx; repeatable")
     report.add_argument("--out", metavar="DIR", help="folder to write the report into (default: ANALYSIS_DIR)")
 
-    history = commands.add_parser("history", help="list, export or delete past analyses",
+    history = commands.add_parser("history", help="list, export, delete, split or move past analyses",
                                   description="Past analyses kept by 'cxtext analyze' and the app "
                                               "(in $CXTEXT_DATA_DIR/analyses.sqlite or the user data dir).")
     past = history.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
@@ -170,6 +176,20 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", action="append", choices=["csv", "xlsx", "parquet", "json", "html", "pptx"])
     forget = past.add_parser("delete", help="delete a past analysis")
     forget.add_argument("analysis_id")
+    split = past.add_parser("split", help="split a theme of a past analysis; saved as a new analysis",
+                            description="Re-cluster one theme's comments into N parts (N chosen automatically "
+                                        "when not given) and save the edited analysis as a new history entry; "
+                                        "prints its id.")
+    split.add_argument("analysis_id")
+    split.add_argument("theme_id", type=int)
+    split.add_argument("--n", type=int, metavar="N", help="number of parts (default: best silhouette, 2-5)")
+    move = past.add_parser("move", help="move comments of a past analysis to another theme; saved as a new analysis",
+                           description="Move comments (the 'row' numbers of assignments.csv) to a theme, or to "
+                                       "-1 to unassign them, and save the edited analysis as a new history "
+                                       "entry; prints its id.")
+    move.add_argument("analysis_id")
+    move.add_argument("--rows", required=True, metavar="3,4,9", help="comma-separated row numbers")
+    move.add_argument("--to", required=True, type=int, metavar="THEME_ID", help="target theme id (-1: unthemed)")
 
     build = commands.add_parser("build-model", help="build the default embedding model into models/")
     build.add_argument("--dest", help="target folder (default: models/multilingual-e5-small)")
@@ -316,6 +336,8 @@ def _history(args: argparse.Namespace) -> int:
             raise CxtextError(f"no past analysis {args.analysis_id!r}; 'cxtext history list' shows them.")
         print(f"deleted {args.analysis_id}")
         return 0
+    if args.action in ("split", "move"):
+        return _history_edit(store, args)
     analysis = store.load(args.analysis_id)
     formats = args.format or []
     written = analysis.write(args.out, sorted({"csv", *[f for f in formats if f not in ("html", "pptx")]}))
@@ -325,6 +347,30 @@ def _history(args: argparse.Namespace) -> int:
         written += write_report(analysis, args.out, [f for f in formats if f in ("html", "pptx")])
     for path in written:
         print(path)
+    return 0
+
+
+def _history_edit(store, args: argparse.Namespace) -> int:
+    """``history split|move``: edit a past analysis, save it as a new entry, print the new id."""
+    analysis = store.load(args.analysis_id)
+    listed = store.list()
+    names = dict(zip(listed["id"], listed["name"]))
+    name = names.get(args.analysis_id, "analysis")
+    if args.action == "split":
+        edited = analysis.split_theme(args.theme_id, n=args.n)
+        what = f"split theme {args.theme_id}"
+    else:
+        try:
+            rows = [int(part) for part in args.rows.replace(" ", "").split(",") if part]
+        except ValueError:
+            raise CxtextError(f"--rows must be row numbers separated by commas, e.g. 3,4,9. "
+                              f"Got {args.rows!r}.") from None
+        edited = analysis.move_comments(rows, args.to)
+        what = f"moved {len(rows)} row(s) to {args.to}"
+    new_id = store.save(edited, name=f"{name} ({what})")
+    print(new_id)
+    for theme in edited.themes.itertuples():
+        print(f"{theme.theme_id:>4}  {theme.size:>6}  {theme.label}")
     return 0
 
 
@@ -368,6 +414,11 @@ def _themes(args: argparse.Namespace) -> int:
 
     if args.edit is None:
         raise CxtextError("say what to do: cxtext themes show|rename|merge|delete MODEL_DIR ...")
+    if args.edit in ("split", "move"):
+        raise CxtextError(
+            f"a saved theme model holds no comments, so it cannot {args.edit} them; {args.edit} a theme of a "
+            f"past analysis instead: 'cxtext history {args.edit} ID ...' ('cxtext history list' shows the ids)."
+        )
     model = ThemeModel.load(args.model_dir)
     if args.edit == "rename":
         model.rename(args.theme_id, args.label)

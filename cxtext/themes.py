@@ -92,9 +92,11 @@ see ``bench/results/scale_fit.md``. ``max_fit_size=None`` never samples.
 so :mod:`cxtext.distributed` fits on its client and assigns on its workers
 with the same result.
 
-**Edits** (``rename``, ``merge``, ``delete``) change the model in place, are
-appended to ``edits_`` and saved with it. Theme ids never change: a merge
-keeps the smallest id and the others disappear; a delete removes the id.
+**Edits** (``rename``, ``merge``, ``delete``, ``split``, ``move``) change the
+model in place, are appended to ``edits_`` and saved with it. Theme ids
+never change meaning silently: a merge keeps the smallest id and the others
+disappear; a delete removes the id; a split keeps the id for its largest
+part and numbers the other parts after the largest id ever used.
 
 * merge: the public centroid is the size-weighted mean of the merged
   centroids, renormalised. For assignment the model keeps each fitted
@@ -102,6 +104,12 @@ keeps the smallest id and the others disappear; a delete removes the id.
   id, so a comment joins the merged theme exactly when it would have joined
   one of its parts (a single widened ball would swallow comments between
   them).
+* split: the theme's prototype(s) are replaced by one prototype per part
+  (KMeans on its comments, each part with its own threshold by the rule of
+  step 5), so :meth:`transform` assigns new comments to the parts; see
+  :meth:`split` for how the number of parts is chosen.
+* move: recorded only (``{"op": "move", "rows", "to"}``); it changes no
+  prototype, so reuse on another dump is unaffected (see :meth:`move`).
 * delete: the deleted theme's prototype stays as a sink: a comment whose best
   match is the deleted theme becomes unthemed (``-1``) instead of drifting
   into a neighbouring theme. Fitted comments of the theme become ``-1`` in
@@ -886,6 +894,175 @@ class ThemeModel:
         self.edits_.append({"op": "delete", "theme_id": t, "label": label})
         self._refresh()
         return self
+
+    def split(self, theme_id: int, embeddings_of_members: np.ndarray, texts_of_members: Sequence[str],
+              languages: Sequence[str] | None = None, n: int | None = None) -> list[int]:
+        """Split theme ``theme_id`` into ``n`` sub-themes by re-clustering its comments.
+
+        ``embeddings_of_members`` / ``texts_of_members`` (/ ``languages``): the
+        theme's comments, raw embeddings as given to :meth:`fit` (they are
+        centred and normalised the same way). Returns the ids of the parts,
+        largest first; ``split_labels_`` then holds the part id of each
+        member, in the order given.
+
+        * **Parts**: KMeans (``n_init=10``, seeded by ``seed_``) on the
+          members' unit vectors. ``n=None`` picks ``n`` automatically: every
+          ``k`` in 2..min(5, members // 2) whose parts all hold at least two
+          comments is tried, and the ``k`` with the highest cosine silhouette
+          wins (ties: the smaller ``k``). A split needs at least 4 comments
+          and an explicit ``n`` at most members // 2.
+        * **Ids**: the largest part keeps ``theme_id`` (so rows that stay
+          keep their id); the other parts get new ids after the largest id
+          the model ever used (edits included), so a retired id is never
+          reused.
+        * **Assignment**: each part gets its own prototype (the mean of its
+          members, normalised) and threshold by the rule of :meth:`fit`
+          (module docstring, step 5); the theme's old prototype(s) are
+          removed, so :meth:`transform` on a new dump assigns to the parts.
+          Part thresholds are tighter than the whole theme's, so a comment
+          on the edge of the old theme may now stay unthemed.
+        * **Descriptions**: label, keywords, quotes and languages of each part
+          come from :class:`cxtext.label.ThemeLabeler` run on the members
+          (so the keywords are those that tell the parts apart).
+
+        Recorded in ``edits_`` as ``{"op": "split", "theme_id", "into",
+        "labels", "sizes", "n", "rule", "silhouette"}``. ``labels_`` (the
+        training comments) is updated when the members are exactly the
+        theme's training comments in training order (same count); otherwise
+        it is left as it was.
+        """
+        from sklearn.cluster import KMeans
+        from sklearn.metrics import silhouette_score
+
+        self._check_fitted()
+        t = self._check_id(theme_id)
+        X = check_embeddings(embeddings_of_members, "embeddings_of_members", min_rows=0)
+        texts = self._check_texts(texts_of_members, X.shape[0])
+        if X.shape[1] != self.dim_:
+            raise ValidationError(
+                f"The embeddings have {X.shape[1]} dimensions but this ThemeModel was fitted on "
+                f"{self.dim_}-dimensional embeddings from model {self.embedding_model!r}; embed with that model."
+            )
+        m = X.shape[0]
+        if languages is not None:
+            languages = ["und" if lang is None or (isinstance(lang, float) and math.isnan(lang)) else str(lang)
+                         for lang in languages]
+            if len(languages) != m:
+                raise ValidationError(f"'languages' must have one code per text ({m}). Got {len(languages)} instead.")
+        label = self._themes[t]["label"]
+        if m < 4:
+            raise ThemeEditError(
+                f"Theme {t} ({label!r}) has {m} comment(s); a split needs at least 4 (two per part)."
+            )
+        E = self._prepare(X, languages)
+        distinct = np.unique(np.round(E, 6), axis=0).shape[0]
+        if n is not None:
+            if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 2 <= int(n) <= m // 2:
+                raise ThemeEditError(
+                    f"'n' must be a whole number from 2 to {m // 2} for theme {t} ({m} comments). Got {n!r}."
+                )
+            n = int(n)
+        if distinct < 2 or (n is not None and distinct < n):
+            raise ThemeEditError(f"Theme {t} ({label!r}) has too few different comments ({distinct}) to split.")
+
+        def cluster(k: int) -> np.ndarray:
+            km = KMeans(n_clusters=k, n_init=10, random_state=int(self.seed_))
+            return km.fit_predict(E).astype(np.int64)
+
+        if n is not None:
+            parts, rule = cluster(n), "given"
+            score = float(silhouette_score(E, parts, metric="cosine")) if len(set(parts.tolist())) > 1 else float("nan")
+        else:
+            rule = "auto: k in 2..min(5, members // 2), every part >= 2 comments, highest cosine silhouette"
+            best = None
+            for k in range(2, min(5, m // 2, distinct) + 1):
+                cand = cluster(k)
+                counts = np.bincount(cand, minlength=k)
+                if counts.min() < 2:
+                    continue
+                s = float(silhouette_score(E, cand, metric="cosine"))
+                if best is None or s > best[0] + 1e-12:
+                    best = (s, cand)
+            if best is None:
+                raise ThemeEditError(
+                    f"Theme {t} ({label!r}) has no split into parts of at least 2 comments; pass n to force one."
+                )
+            score, parts = best
+        k = int(parts.max()) + 1
+        sizes = np.bincount(parts, minlength=k)
+        order = sorted(range(k), key=lambda c: (-int(sizes[c]), c))
+        remap = np.empty(k, dtype=np.int64)
+        for new, old in enumerate(order):
+            remap[old] = new
+        parts = remap[parts]
+        sizes = sizes[order]
+        C = self._centroids(E, parts, k)
+        thr = self._thresholds(E, parts, C)
+        labeler = ThemeLabeler(n_keywords=_N_KEYWORDS, n_quotes=_N_QUOTES).fit(texts, parts, E, languages, centroids=C)
+        first_new = self._next_id()
+        ids = [t] + [first_new + i for i in range(k - 1)]
+        for c, tid in enumerate(ids):
+            self._themes[tid] = {
+                "label": labeler.theme_labels_[c],
+                "keywords": [[term, round(float(s), 6)] for term, s in labeler.keyword_scores_[c]],
+                "keywords_by_language": labeler.keywords_by_language_[c],
+                "label_language": labeler.label_language_[c],
+                "size": int(sizes[c]),
+                "languages": {lang: float(v) for lang, v in labeler.languages_[c].items()},
+                "quotes": list(labeler.quotes_[c]),
+            }
+        keep = self._proto_theme != t
+        self._proto = np.concatenate([self._proto[keep], C.astype(np.float32)])
+        self._proto_theme = np.concatenate([self._proto_theme[keep], np.asarray(ids, dtype=np.int64)])
+        self._proto_threshold = np.concatenate([self._proto_threshold[keep], np.asarray(thr, dtype=np.float64)])
+        self._proto_size = np.concatenate([self._proto_size[keep], np.asarray(sizes, dtype=np.int64)])
+        id_of = np.asarray(ids, dtype=np.int64)
+        self.split_labels_ = id_of[parts]
+        if hasattr(self, "labels_") and int(np.sum(self.labels_ == t)) == m:
+            labels = self.labels_.copy()
+            labels[labels == t] = self.split_labels_
+            self.labels_ = labels
+        self.edits_.append({
+            "op": "split", "theme_id": t, "into": [int(i) for i in ids],
+            "labels": [self._themes[i]["label"] for i in ids], "sizes": [int(s) for s in sizes],
+            "n": k, "rule": rule, "silhouette": None if not math.isfinite(score) else round(float(score), 4),
+        })
+        self._refresh()
+        return [int(i) for i in ids]
+
+    def move(self, rows: Sequence[int], theme_id: int) -> "ThemeModel":
+        """Record that comments ``rows`` (1-based rows of an analysis) were moved to ``theme_id``.
+
+        ``theme_id`` may be -1 (unthemed). Only the record is kept (``edits_``
+        gets ``{"op": "move", "rows", "to", "label"}``): prototypes and
+        thresholds do not change, so :meth:`transform` gives exactly the same
+        result before and after a move. A move corrects individual comments
+        of one dump (:meth:`cxtext.analysis.Analysis.move_comments` applies
+        it to its rows); it cannot move comments of another dump, and a few
+        hand-moved comments should not shift a theme for everyone. To change
+        how new comments are assigned, split, merge or delete instead.
+        """
+        self._check_fitted()
+        target = -1 if (isinstance(theme_id, numbers.Integral) and not isinstance(theme_id, bool)
+                        and int(theme_id) == -1) else self._check_id(theme_id)
+        if isinstance(rows, (str, bytes)) or not isinstance(rows, Sequence) or not rows or not all(
+                isinstance(r, numbers.Integral) and not isinstance(r, bool) for r in rows):
+            raise ValidationError(f"'rows' must be a non-empty list of row numbers. Got {rows!r} instead.")
+        self.edits_.append({"op": "move", "rows": sorted({int(r) for r in rows}), "to": target,
+                            "label": self._themes[target]["label"] if target >= 0 else None})
+        return self
+
+    def _next_id(self) -> int:
+        """One more than any theme id this model ever used (current ids and those named in edits)."""
+        used = set(self._themes) | {int(t) for t in self._proto_theme if t >= 0}
+        for edit in self.edits_:
+            for key in ("theme_id", "into", "theme_ids"):
+                value = edit.get(key)
+                if isinstance(value, list):
+                    used.update(int(v) for v in value if isinstance(v, numbers.Integral))
+                elif isinstance(value, numbers.Integral) and not isinstance(value, bool):
+                    used.add(int(value))
+        return max(used, default=-1) + 1
 
     # ------------------------------------------------------------ save/load
     def to_dict(self) -> dict:

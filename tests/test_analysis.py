@@ -201,3 +201,93 @@ def test_cli_parents_report_competitors_and_history(dump, tmp_path):
     assert "no past analyses" in cli("history", "list").stdout
     missing = cli("history", "delete", analysis_id)
     assert missing.returncode == 2 and "cxtext history list" in missing.stderr
+
+
+# ------------------------------------------------------------ split and move
+import numpy as np  # noqa: E402
+
+from cxtext.errors import ThemeEditError  # noqa: E402
+
+
+def _theme_of(result, row_id: str) -> int:
+    return int(result.records.set_index("id").loc[row_id, "theme_id"])
+
+
+def test_split_theme_separates_a_merged_theme_and_recomputes_drivers(analysis, tmp_path):
+    from cxtext.history import AnalysisStore
+
+    crash, billing = _theme_of(analysis, "crash-0"), _theme_of(analysis, "billing-0")
+    merged = analysis.merge_themes([crash, billing], "Crash and billing")
+    kept = min(crash, billing)
+    split = merged.split_theme(kept)
+    assert split.summary["theme_count"] == analysis.summary["theme_count"]
+    assert [e["op"] for e in split.summary["edits"]] == ["merge", "split"]
+    edit = split.summary["edits"][-1]
+    assert edit["theme_id"] == kept and edit["into"][0] == kept and edit["n"] == 2
+    new_id = edit["into"][1]
+    assert new_id == max(analysis.themes["theme_id"]) + 1
+    records = split.records.set_index("id")
+    for theme in ("crash", "billing"):
+        ids = records.loc[[f"{theme}-{i}" for i in range(10)], "theme_id"]
+        assert (ids == ids.mode()[0]).mean() >= 0.8, (theme, ids.tolist())
+    assert records.loc["crash-0", "theme_id"] != records.loc["billing-0", "theme_id"]
+    assert {records.loc["crash-0", "theme_id"], records.loc["billing-0", "theme_id"]} == {kept, new_id}
+    assert records.loc["rt2", "theme_id"] == records.loc["rt1", "theme_id"]  # duplicates follow their first copy
+    assert set(split.drivers["theme_id"]) <= set(split.themes["theme_id"]) and new_id in set(split.themes["theme_id"])
+    drivers = split.drivers.set_index("theme_id")
+    assert drivers.loc[records.loc["billing-0", "theme_id"], "nps"] <= -80
+    for ids_text, primary in zip(split.records["theme_ids"], split.records["theme_id"]):
+        assert (ids_text.split(";")[0] == str(primary)) if primary >= 0 else ids_text == ""
+    # the analysis round-trips through the history, split parts included
+    store = AnalysisStore(tmp_path / "analyses.sqlite")
+    reopened = store.load(store.save(split))
+    pd.testing.assert_frame_equal(reopened.records, split.records.reset_index(drop=True), check_dtype=False)
+    pd.testing.assert_frame_equal(reopened.drivers, split.drivers.reset_index(drop=True), check_dtype=False)
+    assert reopened.summary["edits"] == split.summary["edits"] == reopened.theme_model.edits_
+    # the saved model assigns new comments near a part to that part
+    texts = ["The app crashed when I opened it this morning", "They charged my card twice for one order"]
+    vectors = analysis.embeddings[[records.index.get_loc("crash-1"), records.index.get_loc("billing-1")]]
+    out = reopened.theme_model.transform(texts, vectors, languages=["en", "en"])
+    assert out["theme_id"].tolist() == [records.loc["crash-1", "theme_id"], records.loc["billing-1", "theme_id"]]
+    with pytest.raises(ThemeEditError, match="Valid theme ids"):
+        split.split_theme(99)
+
+
+def test_move_comments_recomputes_and_is_recorded(analysis, tmp_path):
+    from cxtext.history import AnalysisStore
+
+    records = analysis.records.set_index("id")
+    crash, billing = int(records.loc["crash-0", "theme_id"]), int(records.loc["billing-0", "theme_id"])
+    rows = [int(records.loc["crash-0", "row"]), int(records.loc["rt1", "row"])]
+    moved = analysis.move_comments(rows, billing)
+    after = moved.records.set_index("id")
+    assert after.loc["crash-0", "theme_id"] == billing and after.loc["crash-0", "theme_label"] == \
+        moved.themes.set_index("theme_id").loc[billing, "label"]
+    assert after.loc["crash-0", "theme_ids"].split(";")[0] == str(billing)
+    assert str(crash) not in after.loc["crash-0", "theme_ids"].split(";")
+    assert after.loc["rt2", "theme_id"] == after.loc["rt1", "theme_id"] == billing  # the duplicate moves along
+    sizes = moved.themes.set_index("theme_id")["size"]
+    old_sizes = analysis.themes.set_index("theme_id")["size"]
+    assert sizes[crash] == old_sizes[crash] - 1
+    assert moved.drivers.set_index("theme_id").loc[billing, "n_comments"] >= \
+        analysis.drivers.set_index("theme_id").loc[billing, "n_comments"]
+    assert moved.summary["edits"][-1] == {"op": "move", "rows": sorted(rows), "to": billing,
+                                          "label": moved.theme_model.themes_.set_index("theme_id").loc[billing, "label"]}
+    # the saved model keeps the record but assigns exactly as before
+    vectors = analysis.embeddings[np.isfinite(analysis.embeddings).all(axis=1)]
+    pd.testing.assert_frame_equal(moved.theme_model.transform(None, vectors), analysis.theme_model.transform(None, vectors))
+    unthemed = moved.move_comments([int(records.loc["wait-0", "row"])], -1)
+    assert _theme_of(unthemed, "wait-0") == -1
+    assert unthemed.records.set_index("id").loc["wait-0", "theme_ids"] == ""
+    assert unthemed.summary["rows_unthemed"] == moved.summary["rows_unthemed"] + 1
+    store = AnalysisStore(tmp_path / "analyses.sqlite")
+    reopened = store.load(store.save(unthemed))
+    assert [e["op"] for e in reopened.theme_model.edits_] == ["move", "move"]
+    assert _theme_of(reopened, "wait-0") == -1
+    # bad rows and ids name what is valid
+    bad_row = int(records.loc["bad", "row"])
+    with pytest.raises(ThemeEditError, match=rf"Row\(s\) {bad_row}, 999 cannot be moved.*Rows that can be "
+                                                     r"moved: 1-30"):
+        analysis.move_comments([bad_row, 999], billing)
+    with pytest.raises(ThemeEditError, match="Valid theme ids"):
+        analysis.move_comments(rows, 42)

@@ -495,3 +495,84 @@ def test_fit_reports_its_steps():
     heard = []
     ThemeModel(min_theme_size=10, reduction="none").fit(texts, X, codes, progress=lambda s, d, t: heard.append(s))
     assert heard == ["reduce", "cluster", "label"]
+
+
+# ------------------------------------------------------------ split and move
+REFUND_SPLIT = REFUND + [
+    "Refund for my cancelled flight never arrived", "Still waiting on the refund for my returned shoes",
+]
+
+
+@pytest.mark.model
+def test_split_a_merged_theme_finds_its_parts_and_survives_save_load(fitted, emb, minilm, tmp_path):
+    m = _copy(fitted)
+    by_gold = {int(np.bincount(fitted.labels_[GOLD == g][fitted.labels_[GOLD == g] >= 0]).argmax()): g
+               for g in range(len(GROUPS))}
+    app, delivery = (t for t, g in by_gold.items() if g in (1, 3))
+    m.merge([app, delivery], label="App and delivery")
+    merged = min(app, delivery)
+    members = np.flatnonzero(m.labels_ == merged)
+    ids = m.split(merged, emb[members], [TEXTS[i] for i in members], ["en"] * members.size)
+    assert len(ids) == 2 and ids[0] == merged and ids[1] == 4  # largest keeps the id; new ids after the max
+    assert m.themes_["theme_id"].tolist() == [0, 1, 2, 4]
+    parts = m.split_labels_
+    gold = GOLD[members]
+    assert adjusted_rand_score(gold, parts) > 0.8  # the two planted complaints come apart
+    np.testing.assert_array_equal(m.labels_[members], parts)
+    edit = m.edits_[-1]
+    assert edit["op"] == "split" and edit["theme_id"] == merged and edit["into"] == ids
+    assert edit["n"] == 2 and edit["rule"].startswith("auto") and sum(edit["sizes"]) == members.size
+    labels = dict(zip(m.themes_["theme_id"], m.themes_["label"]))
+    assert labels[ids[0]] != labels[ids[1]] and labels[ids[0]] != "App and delivery"
+    # new comments near a part land in that part, through save/load
+    m.save(tmp_path / "split")
+    back = ThemeModel.load(tmp_path / "split")
+    assert back.edits_ == m.edits_
+    pd.testing.assert_frame_equal(back.themes_, m.themes_)
+    new = ["The app crashed again when I opened it", "My parcel was delivered a week late"]
+    out = back.transform(new, minilm.encode(new, normalize_embeddings=True))
+    app_part = int(pd.Series(parts[gold == 1]).mode()[0])
+    delivery_part = int(pd.Series(parts[gold == 3]).mode()[0])
+    assert out["theme_id"].tolist() == [app_part, delivery_part]
+    pd.testing.assert_frame_equal(back.transform(TEXTS, emb), m.transform(TEXTS, emb))
+    # a later split numbers after every id ever used, even a deleted one
+    back.delete(4)
+    refund = int(pd.Series(fitted.labels_[GOLD == 0]).mode()[0])
+    rows = np.flatnonzero(fitted.labels_ == refund)
+    assert back.split(refund, emb[rows], [TEXTS[i] for i in rows], n=2)[1] == 5
+
+
+@pytest.mark.model
+def test_split_with_given_n_and_its_errors(fitted, emb):
+    m = _copy(fitted)
+    rows = np.flatnonzero(fitted.labels_ == 0)
+    texts = [TEXTS[i] for i in rows]
+    ids = m.split(0, emb[rows], texts, n=3)
+    assert len(ids) == 3 and m.edits_[-1]["rule"] == "given"
+    assert sorted(m.themes_["theme_id"]) == [0, 1, 2, 3, 4, 5]
+    with pytest.raises(ThemeEditError, match=r"Theme 9 does not exist. Valid theme ids: 0, 1, 2, 3, 4, 5."):
+        m.split(9, emb[rows], texts)
+    with pytest.raises(ThemeEditError, match="from 2 to"):
+        m.split(1, emb[rows], texts, n=99)
+    with pytest.raises(ThemeEditError, match="at least 4"):
+        m.split(1, emb[rows[:3]], texts[:3])
+    with pytest.raises(ValidationError, match="same length"):
+        m.split(1, emb[rows], texts[:-1])
+    assert [e["op"] for e in m.edits_] == ["split"]
+
+
+@pytest.mark.model
+def test_move_is_recorded_and_leaves_transform_alone(fitted, emb, tmp_path):
+    m = _copy(fitted)
+    before = m.transform(TEXTS, emb)
+    m.move([3, 1, 3], 2)
+    m.move([5], -1)
+    assert m.edits_[-2] == {"op": "move", "rows": [1, 3], "to": 2, "label": m.themes_.loc[2, "label"]}
+    assert m.edits_[-1]["to"] == -1 and m.edits_[-1]["label"] is None
+    pd.testing.assert_frame_equal(m.transform(TEXTS, emb), before)
+    m.save(tmp_path / "moved")
+    assert ThemeModel.load(tmp_path / "moved").edits_ == m.edits_
+    with pytest.raises(ThemeEditError, match="Valid theme ids: 0, 1, 2, 3."):
+        m.move([1], 7)
+    with pytest.raises(ValidationError, match="row numbers"):
+        m.move([], 1)

@@ -1,0 +1,103 @@
+"""``cxtext history split|move``: edit a past analysis from the command line, saved as a new entry."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from feedback import COMPLAINTS
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    base = tmp_path_factory.mktemp("history_edits")
+    return {**os.environ, "CXTEXT_DATA_DIR": str(base / "data"), "CXTEXT_CACHE_DIR": str(base / "cache"),
+            "HF_HUB_OFFLINE": "1"}
+
+
+def _cli(env, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cxtext.cli", *args], capture_output=True, text=True,
+                          timeout=600, env=env)
+
+
+@pytest.fixture(scope="module")
+def past(env, tmp_path_factory):
+    """One analysis of the three-language dump kept in the history: (its id, its themes, its assignments)."""
+    folder = tmp_path_factory.mktemp("dump")
+    rows = [{"id": f"{theme}-{i}", "comment": text, "nps": {"crash": 7, "billing": 1, "wait": 3}[theme] + i % 3}
+            for theme, texts in COMPLAINTS.items() for i, text in enumerate(texts)]
+    rows.append({"id": "bad", "comment": "fine", "nps": "11"})
+    pd.DataFrame(rows).to_csv(folder / "dump.csv", index=False)
+    result = _cli(env, "analyze", str(folder / "dump.csv"), "--out", str(folder / "out"), "--min-theme-size", "4",
+                  "--model", "minilm", "--quiet")
+    assert result.returncode == 0, result.stderr
+    listed = _cli(env, "history", "list")
+    assert listed.returncode == 0, listed.stderr
+    themes = pd.read_csv(folder / "out" / "themes.csv", encoding="utf-8-sig")
+    assignments = pd.read_csv(folder / "out" / "assignments.csv", encoding="utf-8-sig")
+    return listed.stdout.split()[0], themes, assignments
+
+
+def _export(env, analysis_id: str, out) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    result = _cli(env, "history", "export", analysis_id, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return tuple(pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig")
+                 for name in ("themes", "assignments", "drivers"))
+
+
+def test_history_split_saves_a_new_analysis(env, past, tmp_path):
+    analysis_id, themes, _ = past
+    largest = themes.sort_values("size", ascending=False).iloc[0]
+    result = _cli(env, "history", "split", analysis_id, str(int(largest["theme_id"])), "--n", "2")
+    assert result.returncode == 0, result.stderr
+    new_id = result.stdout.split()[0]
+    assert new_id != analysis_id
+    listed = _cli(env, "history", "list").stdout
+    assert new_id in listed and f"split theme {int(largest['theme_id'])}" in listed
+    after, assignments, drivers = _export(env, new_id, tmp_path / "split")
+    assert len(after) == len(themes) + 1
+    new_theme = int(themes["theme_id"].max()) + 1
+    assert new_theme in set(after["theme_id"]) and new_theme in set(drivers["theme_id"])
+    assert after["size"].sum() == themes["size"].sum()  # every themed row still has one theme
+    assert set(assignments["theme_id"][assignments["theme_id"] >= 0]) == set(after["theme_id"])
+
+
+def test_history_move_saves_a_new_analysis(env, past, tmp_path):
+    analysis_id, themes, assignments = past
+    themed = assignments[assignments["theme_id"] >= 0]
+    target = int(themes["theme_id"].iloc[-1])
+    rows = themed.loc[themed["theme_id"] != target, "row"].head(3).tolist()
+    result = _cli(env, "history", "move", analysis_id, "--rows", ",".join(map(str, rows)), "--to", str(target))
+    assert result.returncode == 0, result.stderr
+    _, moved, _ = _export(env, result.stdout.split()[0], tmp_path / "moved")
+    moved = moved.set_index("row")
+    assert (moved.loc[rows, "theme_id"] == target).all()
+    unthemed = _cli(env, "history", "move", analysis_id, "--rows", str(rows[0]), "--to", "-1")
+    assert unthemed.returncode == 0, unthemed.stderr
+    _, after, _ = _export(env, unthemed.stdout.split()[0], tmp_path / "unthemed")
+    assert after.set_index("row").loc[rows[0], "theme_id"] == -1
+
+
+def test_history_edit_errors_name_what_is_valid(env, past, tmp_path):
+    analysis_id, themes, assignments = past
+    valid = ", ".join(map(str, sorted(themes["theme_id"])))
+    bad_theme = _cli(env, "history", "split", analysis_id, "99")
+    assert bad_theme.returncode == 2 and f"Valid theme ids: {valid}." in bad_theme.stderr
+    assert "Traceback" not in bad_theme.stderr
+    bad_row = int(assignments.loc[assignments["status"] != "analyzed", "row"].iloc[0])
+    bad_rows = _cli(env, "history", "move", analysis_id, "--rows", f"{bad_row},500", "--to", "0")
+    assert bad_rows.returncode == 2 and f"Row(s) {bad_row}, 500 cannot be moved" in bad_rows.stderr
+    assert "Rows that can be moved: 1-30" in bad_rows.stderr
+    assert _cli(env, "history", "move", analysis_id, "--rows", "1", "--to", "77").returncode == 2
+    not_rows = _cli(env, "history", "move", analysis_id, "--rows", "a,b", "--to", "0")
+    assert not_rows.returncode == 2 and "--rows must be row numbers" in not_rows.stderr
+    missing = _cli(env, "history", "split", "nosuchid", "0")
+    assert missing.returncode == 2 and "No saved analysis 'nosuchid'" in missing.stderr
+    model_dir = _cli(env, "themes", "split", str(tmp_path), "0")
+    assert model_dir.returncode == 2 and "cxtext history split" in model_dir.stderr
