@@ -178,7 +178,8 @@ class Analysis:
         rows = list(rows)
         if not rows or not all(isinstance(r, (int, np.integer)) and not isinstance(r, bool) for r in rows):
             raise ThemeEditError(f"'rows' must be a non-empty list of row numbers. Got {rows!r} instead.")
-        target = int(theme_id) if isinstance(theme_id, (int, np.integer)) and not isinstance(theme_id, bool) else None
+        is_int = isinstance(theme_id, (int, np.integer)) and not isinstance(theme_id, bool)
+        target = int(theme_id) if is_int else None
         if target != UNTHEMED:
             target = model._check_id(theme_id)
         records = self.records.copy()
@@ -188,11 +189,12 @@ class Analysis:
         bad = sorted({int(r) for r in rows if int(r) not in index_of or not movable[index_of[int(r)]]})
         if bad:
             raise ThemeEditError(
-                f"Row(s) {', '.join(map(str, bad))} cannot be moved: not in this analysis, rejected or without "
-                f"a comment. Rows that can be moved: {_ranges(valid_rows) or 'none'}."
+                f"Row(s) {', '.join(map(str, bad))} cannot be moved: not in this analysis, rejected or "
+                f"without a comment. Rows that can be moved: {_ranges(valid_rows) or 'none'}."
             )
         wanted = {int(r) for r in rows}
-        dup_of = records["duplicate_of"] if "duplicate_of" in records.columns else pd.Series([pd.NA] * len(records))
+        dup_of = (records["duplicate_of"] if "duplicate_of" in records.columns
+                  else pd.Series([pd.NA] * len(records)))
         chosen = [i for i, (r, first) in enumerate(zip(records["row"], dup_of))
                   if int(r) in wanted or (not pd.isna(first) and int(first) in wanted and movable[i])]
         theme_col = records["theme_id"].to_numpy().copy()
@@ -218,7 +220,8 @@ class Analysis:
         return vectors
 
     @staticmethod
-    def _secondary_ids(model, records: pd.DataFrame, vectors: np.ndarray, languages: list, rows: list[int]) -> list:
+    def _secondary_ids(model, records: pd.DataFrame, vectors: np.ndarray, languages: list,
+                       rows: list[int]) -> list:
         """``theme_ids`` with the secondary themes of ``rows`` worked out again by the model's rule."""
         out = records["theme_ids"].astype(object).tolist()
         rows = [i for i in rows if np.isfinite(vectors[i]).all()]

@@ -177,19 +177,21 @@ def build_parser() -> argparse.ArgumentParser:
     forget = past.add_parser("delete", help="delete a past analysis")
     forget.add_argument("analysis_id")
     split = past.add_parser("split", help="split a theme of a past analysis; saved as a new analysis",
-                            description="Re-cluster one theme's comments into N parts (N chosen automatically "
-                                        "when not given) and save the edited analysis as a new history entry; "
-                                        "prints its id.")
+                            description="Re-cluster one theme's comments into N parts (N chosen "
+                                        "automatically when not given) and save the edited analysis as a "
+                                        "new history entry; prints its id.")
     split.add_argument("analysis_id")
     split.add_argument("theme_id", type=int)
     split.add_argument("--n", type=int, metavar="N", help="number of parts (default: best silhouette, 2-5)")
-    move = past.add_parser("move", help="move comments of a past analysis to another theme; saved as a new analysis",
-                           description="Move comments (the 'row' numbers of assignments.csv) to a theme, or to "
-                                       "-1 to unassign them, and save the edited analysis as a new history "
-                                       "entry; prints its id.")
+    move = past.add_parser("move", help="move comments of a past analysis to another theme; saved as a "
+                                        "new analysis",
+                           description="Move comments (the 'row' numbers of assignments.csv) to a theme, or "
+                                       "to -1 to unassign them, and save the edited analysis as a new "
+                                       "history entry; prints its id.")
     move.add_argument("analysis_id")
     move.add_argument("--rows", required=True, metavar="3,4,9", help="comma-separated row numbers")
-    move.add_argument("--to", required=True, type=int, metavar="THEME_ID", help="target theme id (-1: unthemed)")
+    move.add_argument("--to", required=True, type=int, metavar="THEME_ID",
+                      help="target theme id (-1: unthemed)")
 
     build = commands.add_parser("build-model", help="build the default embedding model into models/")
     build.add_argument("--dest", help="target folder (default: models/multilingual-e5-small)")
@@ -417,7 +419,8 @@ def _themes(args: argparse.Namespace) -> int:
     if args.edit in ("split", "move"):
         raise CxtextError(
             f"a saved theme model holds no comments, so it cannot {args.edit} them; {args.edit} a theme of a "
-            f"past analysis instead: 'cxtext history {args.edit} ID ...' ('cxtext history list' shows the ids)."
+            f"past analysis instead: 'cxtext history {args.edit} ID ...' ('cxtext history list' shows "
+            "the ids)."
         )
     model = ThemeModel.load(args.model_dir)
     if args.edit == "rename":

@@ -119,8 +119,9 @@ part and numbers the other parts after the largest id ever used.
 (format, cxtext version, parameters, embedding model and dimension,
 calibration, themes with labels, keywords, quotes, languages, prototypes with
 thresholds and current theme ids, edits) and ``centroids.npy`` (float32, one
-row per prototype, i.e. per fitted theme including merged/deleted ones; with
-no edits it equals ``centroids_``). ``labels_`` and ``secondary_labels_``
+row per prototype, i.e. per fitted theme including merged/deleted ones, with
+a split theme's prototypes replaced by its parts'; with no edits it equals
+``centroids_``). ``labels_`` and ``secondary_labels_``
 describe the training comments and are not saved.
 """
 
@@ -255,7 +256,7 @@ class ThemeModel:
     n_themes_, raw_unthemed_share_, unthemed_share_, sim_mean_, sim_std_,
     keywords_by_language_ ({theme_id: {lang: [terms]}}), edits_ (list of dicts),
     n_texts_, fit_sample_size_ (comments the themes were learnt from), dim_, language_means_ ({lang: (dim,) float32}, "*" = overall;
-    empty when nothing was centred).
+    empty when nothing was centred), split_labels_ (after :meth:`split`: the part id of each member given).
     """
 
     def __init__(
@@ -945,10 +946,11 @@ class ThemeModel:
             )
         m = X.shape[0]
         if languages is not None:
-            languages = ["und" if lang is None or (isinstance(lang, float) and math.isnan(lang)) else str(lang)
-                         for lang in languages]
+            languages = ["und" if lang is None or (isinstance(lang, float) and math.isnan(lang))
+                         else str(lang) for lang in languages]
             if len(languages) != m:
-                raise ValidationError(f"'languages' must have one code per text ({m}). Got {len(languages)} instead.")
+                raise ValidationError(
+                    f"'languages' must have one code per text ({m}). Got {len(languages)} instead.")
         label = self._themes[t]["label"]
         if m < 4:
             raise ThemeEditError(
@@ -963,7 +965,8 @@ class ThemeModel:
                 )
             n = int(n)
         if distinct < 2 or (n is not None and distinct < n):
-            raise ThemeEditError(f"Theme {t} ({label!r}) has too few different comments ({distinct}) to split.")
+            raise ThemeEditError(
+                f"Theme {t} ({label!r}) has too few different comments ({distinct}) to split.")
 
         def cluster(k: int) -> np.ndarray:
             km = KMeans(n_clusters=k, n_init=10, random_state=int(self.seed_))
@@ -971,7 +974,8 @@ class ThemeModel:
 
         if n is not None:
             parts, rule = cluster(n), "given"
-            score = float(silhouette_score(E, parts, metric="cosine")) if len(set(parts.tolist())) > 1 else float("nan")
+            score = (float(silhouette_score(E, parts, metric="cosine")) if len(set(parts.tolist())) > 1
+                     else float("nan"))
         else:
             rule = "auto: k in 2..min(5, members // 2), every part >= 2 comments, highest cosine silhouette"
             best = None
@@ -985,7 +989,8 @@ class ThemeModel:
                     best = (s, cand)
             if best is None:
                 raise ThemeEditError(
-                    f"Theme {t} ({label!r}) has no split into parts of at least 2 comments; pass n to force one."
+                    f"Theme {t} ({label!r}) has no split into parts of at least 2 comments; "
+                    "pass n to force one."
                 )
             score, parts = best
         k = int(parts.max()) + 1
@@ -998,7 +1003,8 @@ class ThemeModel:
         sizes = sizes[order]
         C = self._centroids(E, parts, k)
         thr = self._thresholds(E, parts, C)
-        labeler = ThemeLabeler(n_keywords=_N_KEYWORDS, n_quotes=_N_QUOTES).fit(texts, parts, E, languages, centroids=C)
+        labeler = ThemeLabeler(n_keywords=_N_KEYWORDS, n_quotes=_N_QUOTES).fit(
+            texts, parts, E, languages, centroids=C)
         first_new = self._next_id()
         ids = [t] + [first_new + i for i in range(k - 1)]
         for c, tid in enumerate(ids):
@@ -1014,7 +1020,8 @@ class ThemeModel:
         keep = self._proto_theme != t
         self._proto = np.concatenate([self._proto[keep], C.astype(np.float32)])
         self._proto_theme = np.concatenate([self._proto_theme[keep], np.asarray(ids, dtype=np.int64)])
-        self._proto_threshold = np.concatenate([self._proto_threshold[keep], np.asarray(thr, dtype=np.float64)])
+        self._proto_threshold = np.concatenate(
+            [self._proto_threshold[keep], np.asarray(thr, dtype=np.float64)])
         self._proto_size = np.concatenate([self._proto_size[keep], np.asarray(sizes, dtype=np.int64)])
         id_of = np.asarray(ids, dtype=np.int64)
         self.split_labels_ = id_of[parts]

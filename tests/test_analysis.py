@@ -233,7 +233,8 @@ def test_split_theme_separates_a_merged_theme_and_recomputes_drivers(analysis, t
     assert records.loc["crash-0", "theme_id"] != records.loc["billing-0", "theme_id"]
     assert {records.loc["crash-0", "theme_id"], records.loc["billing-0", "theme_id"]} == {kept, new_id}
     assert records.loc["rt2", "theme_id"] == records.loc["rt1", "theme_id"]  # duplicates follow their first copy
-    assert set(split.drivers["theme_id"]) <= set(split.themes["theme_id"]) and new_id in set(split.themes["theme_id"])
+    assert set(split.drivers["theme_id"]) <= set(split.themes["theme_id"])
+    assert new_id in set(split.themes["theme_id"])
     drivers = split.drivers.set_index("theme_id")
     assert drivers.loc[records.loc["billing-0", "theme_id"], "nps"] <= -80
     for ids_text, primary in zip(split.records["theme_ids"], split.records["theme_id"]):
@@ -248,7 +249,8 @@ def test_split_theme_separates_a_merged_theme_and_recomputes_drivers(analysis, t
     texts = ["The app crashed when I opened it this morning", "They charged my card twice for one order"]
     vectors = analysis.embeddings[[records.index.get_loc("crash-1"), records.index.get_loc("billing-1")]]
     out = reopened.theme_model.transform(texts, vectors, languages=["en", "en"])
-    assert out["theme_id"].tolist() == [records.loc["crash-1", "theme_id"], records.loc["billing-1", "theme_id"]]
+    expected = [records.loc["crash-1", "theme_id"], records.loc["billing-1", "theme_id"]]
+    assert out["theme_id"].tolist() == expected
     with pytest.raises(ThemeEditError, match="Valid theme ids"):
         split.split_theme(99)
 
@@ -271,11 +273,12 @@ def test_move_comments_recomputes_and_is_recorded(analysis, tmp_path):
     assert sizes[crash] == old_sizes[crash] - 1
     assert moved.drivers.set_index("theme_id").loc[billing, "n_comments"] >= \
         analysis.drivers.set_index("theme_id").loc[billing, "n_comments"]
-    assert moved.summary["edits"][-1] == {"op": "move", "rows": sorted(rows), "to": billing,
-                                          "label": moved.theme_model.themes_.set_index("theme_id").loc[billing, "label"]}
+    label = moved.theme_model.themes_.set_index("theme_id").loc[billing, "label"]
+    assert moved.summary["edits"][-1] == {"op": "move", "rows": sorted(rows), "to": billing, "label": label}
     # the saved model keeps the record but assigns exactly as before
     vectors = analysis.embeddings[np.isfinite(analysis.embeddings).all(axis=1)]
-    pd.testing.assert_frame_equal(moved.theme_model.transform(None, vectors), analysis.theme_model.transform(None, vectors))
+    pd.testing.assert_frame_equal(moved.theme_model.transform(None, vectors),
+                                  analysis.theme_model.transform(None, vectors))
     unthemed = moved.move_comments([int(records.loc["wait-0", "row"])], -1)
     assert _theme_of(unthemed, "wait-0") == -1
     assert unthemed.records.set_index("id").loc["wait-0", "theme_ids"] == ""

@@ -6,8 +6,12 @@ import os
 import subprocess
 import sys
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
+
+from cxtext.history import AnalysisStore
 
 from feedback import COMPLAINTS
 
@@ -28,14 +32,15 @@ def _cli(env, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def past(env, tmp_path_factory):
-    """One analysis of the three-language dump kept in the history: (its id, its themes, its assignments)."""
+    """The three-language dump analysed once and kept in the history: (id, themes, assignments)."""
     folder = tmp_path_factory.mktemp("dump")
-    rows = [{"id": f"{theme}-{i}", "comment": text, "nps": {"crash": 7, "billing": 1, "wait": 3}[theme] + i % 3}
+    base = {"crash": 7, "billing": 1, "wait": 3}
+    rows = [{"id": f"{theme}-{i}", "comment": text, "nps": base[theme] + i % 3}
             for theme, texts in COMPLAINTS.items() for i, text in enumerate(texts)]
     rows.append({"id": "bad", "comment": "fine", "nps": "11"})
     pd.DataFrame(rows).to_csv(folder / "dump.csv", index=False)
-    result = _cli(env, "analyze", str(folder / "dump.csv"), "--out", str(folder / "out"), "--min-theme-size", "4",
-                  "--model", "minilm", "--quiet")
+    result = _cli(env, "analyze", str(folder / "dump.csv"), "--out", str(folder / "out"),
+                  "--min-theme-size", "4", "--model", "minilm", "--quiet")
     assert result.returncode == 0, result.stderr
     listed = _cli(env, "history", "list")
     assert listed.returncode == 0, listed.stderr
@@ -73,9 +78,14 @@ def test_history_move_saves_a_new_analysis(env, past, tmp_path):
     themed = assignments[assignments["theme_id"] >= 0]
     target = int(themes["theme_id"].iloc[-1])
     rows = themed.loc[themed["theme_id"] != target, "row"].head(3).tolist()
-    result = _cli(env, "history", "move", analysis_id, "--rows", ",".join(map(str, rows)), "--to", str(target))
+    result = _cli(env, "history", "move", analysis_id, "--rows", ",".join(map(str, rows)),
+                  "--to", str(target))
     assert result.returncode == 0, result.stderr
-    _, moved, _ = _export(env, result.stdout.split()[0], tmp_path / "moved")
+    new_id = result.stdout.split()[0]
+    _, moved, _ = _export(env, new_id, tmp_path / "moved")
+    store = AnalysisStore(Path(env["CXTEXT_DATA_DIR"]) / "analyses.sqlite")
+    assert store.load(new_id).theme_model.edits_[-1] == {
+        "op": "move", "rows": sorted(rows), "to": target, "label": themes["label"].iloc[-1]}
     moved = moved.set_index("row")
     assert (moved.loc[rows, "theme_id"] == target).all()
     unthemed = _cli(env, "history", "move", analysis_id, "--rows", str(rows[0]), "--to", "-1")
