@@ -506,3 +506,21 @@ def test_analysis_export_writes_complete_drivers_csv_and_described_workbook(plan
         assert not missing, f"{sheet} columns without a description: {missing}"
     assert "negative means" in described[("drivers", "nps_impact")]  # the sign convention is in the workbook
     assert workbook["themes"]["G2"].value.startswith("'=")  # quotes are formula-safe
+
+
+def test_themes_with_identical_respondents_enter_the_model_once() -> None:
+    # theme 1's respondents are exactly theme 0's (a comment in both, via theme_ids)
+    rng = np.random.default_rng(3)
+    n = 400
+    theme = np.where(np.arange(n) < 60, 0, np.where(np.arange(n) < 120, 2, UNTHEMED))
+    scores = np.where(theme == 0, rng.integers(0, 9, n), rng.integers(0, 11, n))  # mostly detractors
+    records = pd.DataFrame({
+        "row": np.arange(1, n + 1), "status": "analyzed", "scores_valid": True,
+        "nps": pd.array(scores, dtype="Int64"), "ces": pd.array([None] * n, dtype="Int64"),
+        "csat": pd.array([None] * n, dtype="Int64"), "theme_id": theme,
+        "theme_ids": ["0;1" if t == 0 else (str(t) if t >= 0 else "") for t in theme],
+    })
+    themes = pd.DataFrame({"theme_id": [0, 1, 2], "label": ["a", "a twin", "b"]})
+    table = driver_table(records, themes).set_index("theme_id")
+    assert "Themes 1 have exactly the same respondents" in table.attrs["model_note"]
+    assert math.isnan(table.loc[1, "odds_ratio"]) and math.isfinite(table.loc[0, "odds_ratio"])
