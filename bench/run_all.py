@@ -38,6 +38,8 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
     "drivers": (["bench/drivers.py"], "do the worst-rated hotel aspects come out as top drivers?"),
     "embedding": (["bench/embedding.py"], "embedding backends: speed against quality"),
     "scale": (["bench/scale.py"], "1k / 10k / 100k comments end to end, cold and warm"),
+    "scale_m2v": (["bench/scale.py", "--sizes", "100000", "--backend", "model2vec", "--out",
+                   "bench/results/scale_m2v.md"], "100k comments end to end with the fastest backend (model2vec)"),
     "scale_fit": (["bench/scale_fit.py"], "themes fitted on a sample vs on everything"),
     "hierarchy": (["bench/hierarchy.py"], "do parent themes match CLINC150's domains?"),
     "sentiment": (["bench/sentiment.py"], "sentiment accuracy per language against the majority baseline"),

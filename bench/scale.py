@@ -140,7 +140,7 @@ def row(size: int, kind: str, result: dict) -> dict:
         "embedded": result["misses"], "comments/s embedded": result["misses"] / embed_s if result["misses"] else None,
         "peak RSS MB": result["peak_rss_mb"], "themes": result["themes"], "unthemed": result["unthemed"],
     }
-    for stage in ("load", "validate", "normalize", "embed", "themes", "drivers"):
+    for stage in ("load", "validate", "normalize", "embed", "annotate", "themes", "drivers"):
         out[f"{stage} %"] = 100 * timings.get(stage, 0.0) / total if total else 0.0
     return out
 
