@@ -576,3 +576,25 @@ def test_move_is_recorded_and_leaves_transform_alone(fitted, emb, tmp_path):
         m.move([1], 7)
     with pytest.raises(ValidationError, match="row numbers"):
         m.move([], 1)
+
+
+def test_split_recovers_merged_synthetic_themes_deterministically():
+    rng = np.random.default_rng(3)
+    centers = rng.normal(size=(3, 32)) * 3
+    X = np.concatenate([c + rng.normal(size=(1100, 32)) for c in centers])
+    texts = [f"text {i}" for i in range(len(X))]
+    gold = np.repeat(np.arange(3), 1100)
+
+    def merged_then_split():
+        m = ThemeModel(min_theme_size=20, reduction="pca", random_state=0).fit(texts, X)
+        assert m.n_themes_ == 3
+        m.merge([0, 1])
+        rows = np.flatnonzero(m.labels_ == 0)  # 2,200 members: the silhouette uses a seeded sample
+        return m, rows, m.split(0, X[rows], [texts[i] for i in rows])
+
+    m, rows, ids = merged_then_split()
+    assert ids == [0, 3] and m.edits_[-1]["n"] == 2
+    assert adjusted_rand_score(gold[rows], m.split_labels_) == 1.0
+    again, _, _ = merged_then_split()
+    np.testing.assert_array_equal(again.split_labels_, m.split_labels_)
+    assert again.edits_ == m.edits_
