@@ -111,8 +111,8 @@ def _clip(text: str, limit: int) -> str:
 def _fmt(value: Any, digits: int = 1, signed: bool = False, percent: bool = False) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "–"
-    number = float(value) * (100 if percent else 1)
-    text = f"{number:+.{digits}f}" if signed else f"{number:.{digits}f}"
+    number = round(float(value) * (100 if percent else 1), digits) + 0.0  # no "-0.0"
+    text = f"{number:+.{digits}f}" if signed and number != 0 else f"{number:.{digits}f}"
     return text + ("%" if percent else "")
 
 
@@ -388,7 +388,7 @@ def drivers_frame(analysis) -> pd.DataFrame:
     drivers = analysis.drivers.copy()
     for name, (low, high) in _CI_COLUMNS.items():
         if low in drivers and high in drivers:
-            drivers[name] = [None if _missing(a) or _missing(b) else f"{a:+.1f} to {b:+.1f}"
+            drivers[name] = [None if _missing(a) or _missing(b) else _ci_text(a, b)
                              for a, b in zip(drivers[low], drivers[high])]
     view = drivers[[c for c in DRIVER_VIEW if c in drivers.columns]].copy()
     for column in view.columns:
@@ -466,7 +466,13 @@ def impact_figure(analysis) -> go.Figure:
 def _ci_text(low: Any, high: Any) -> str:
     if _missing(low) or _missing(high):
         return "not computed (too few scored comments in the theme)"
-    return f"{low:+.1f} to {high:+.1f}"
+    return f"{_signed(low)} to {_signed(high)}"
+
+
+def _signed(value: float) -> str:
+    """One decimal with a sign; a value that rounds to zero shows as 0.0, never -0.0."""
+    rounded = round(float(value), 1) + 0.0
+    return "0.0" if rounded == 0 else f"{rounded:+.1f}"
 
 
 def volume_nps_figure(analysis) -> go.Figure:
