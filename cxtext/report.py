@@ -226,8 +226,11 @@ class ReportData:
         """The driver table joined with the theme table, most urgent first."""
         if self.drivers.empty:
             return pd.DataFrame(columns=[*self.drivers.columns, "keywords", "languages", "quotes", "size"])
-        extra = [c for c in ("keywords", "languages", "quotes", "size", "parent") if c in self.themes]
-        merged = self.drivers.merge(self.themes[["theme_id", *extra]], on="theme_id", how="left")
+        themes = self.themes
+        if "parent" not in themes and "parent_label" in themes:  # themes.csv names it parent_label
+            themes = themes.assign(parent=themes["parent_label"])
+        extra = [c for c in ("keywords", "languages", "quotes", "size", "parent") if c in themes]
+        merged = self.drivers.merge(themes[["theme_id", *extra]], on="theme_id", how="left")
         order = "rank" if "rank" in merged else "n_comments"
         return merged.sort_values(order, ascending=order == "rank", kind="stable").reset_index(drop=True)
 
