@@ -350,13 +350,7 @@ def run_pipeline(
     report = progress or (lambda stage, done, total: None)
     params = config.params
     timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[stage] = round(now - clock, 4)
-        clock = now
+    lap = stage_timer(timings)
 
     report("load", 0, 1)
     table = data if isinstance(data, LoadedTable) else read_table(data, sheet=sheet)
@@ -441,6 +435,19 @@ def run_pipeline(
     summary = _summary(table, mapping, records, theme_frame, theme_model, config, scale,
                        model_id, cache_stats, timings)
     return Analysis(summary, records, theme_frame, drivers, config, theme_model, embeddings, scale, timings)
+
+
+def stage_timer(timings: dict[str, float]) -> Callable[[str], None]:
+    """``lap(stage)`` records the seconds since the previous lap (or creation) in ``timings``."""
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = round(now - clock, 4)
+        clock = now
+
+    return lap
 
 
 def theme_model_from_params(params: dict[str, Any], model_name: str) -> Any:

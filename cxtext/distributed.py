@@ -39,7 +39,6 @@ from __future__ import annotations
 import glob as _glob
 import io
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -247,20 +246,14 @@ def run_pipeline_dask(
     workers); its summary has an extra ``engine`` entry.
     """
     from cxtext.analysis import (
-        Analysis, _attach_themes, _drivers, _empty_drivers, _summary, theme_labels, theme_model_from_params,
-        theme_table,
+        Analysis, _attach_themes, _drivers, _empty_drivers, _summary, stage_timer, theme_labels,
+        theme_model_from_params, theme_table,
     )
 
     report = progress or (lambda stage, done, total: None)
     params = config.params
     timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[stage] = round(now - clock, 4)
-        clock = now
+    lap = stage_timer(timings)
 
     files = input_files(data)
     table, options = _describe_input(str(data), files, blocksize)
