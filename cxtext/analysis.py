@@ -426,12 +426,20 @@ def run_pipeline(
     else:
         records = _attach_themes(records, np.zeros(len(records), dtype=bool), np.array([], dtype=int), [])
 
-    theme_frame = theme_table(records, theme_model, params["themes"]["parents"])
+    return finish_analysis(table, mapping, records, theme_model, embeddings, config, scale, model_id,
+                           cache_stats, timings, report, lap)
+
+
+def finish_analysis(table: LoadedTable, mapping: ColumnMapping, records: pd.DataFrame, theme_model: Any,
+                    embeddings: np.ndarray | None, config: PipelineConfig, scale: ScoreScale, model_id: str | None,
+                    cache_stats: dict[str, Any], timings: dict[str, float], report: ProgressCallback,
+                    lap: Callable[[str], None]) -> Analysis:
+    """The stages after theming, shared by both engines: theme table, labels, drivers, summary."""
+    theme_frame = theme_table(records, theme_model, config.params["themes"]["parents"])
     records["theme_label"] = theme_labels(records["theme_id"], theme_frame)
     report("drivers", 0, 1)
     drivers = _drivers(records, theme_frame, config, scale) if config.runs("drivers") else _empty_drivers()
     lap("drivers")
-
     summary = _summary(table, mapping, records, theme_frame, theme_model, config, scale,
                        model_id, cache_stats, timings)
     return Analysis(summary, records, theme_frame, drivers, config, theme_model, embeddings, scale, timings)

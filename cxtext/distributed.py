@@ -246,8 +246,7 @@ def run_pipeline_dask(
     workers); its summary has an extra ``engine`` entry.
     """
     from cxtext.analysis import (
-        Analysis, _attach_themes, _drivers, _empty_drivers, _summary, stage_timer, theme_labels,
-        theme_model_from_params, theme_table,
+        _attach_themes, finish_analysis, stage_timer, theme_model_from_params,
     )
 
     report = progress or (lambda stage, done, total: None)
@@ -363,13 +362,8 @@ def run_pipeline_dask(
             if cluster is not None:
                 cluster.close()
 
-    theme_frame = theme_table(records, theme_model, params["themes"]["parents"])
-    records["theme_label"] = theme_labels(records["theme_id"], theme_frame)
-    report("drivers", 0, 1)
-    drivers = _drivers(records, theme_frame, config, scale) if config.runs("drivers") else _empty_drivers()
-    lap("drivers")
-    summary = _summary(table, mapping, records, theme_frame, theme_model, config, scale,
-                       model_id, cache_stats, timings)
-    summary["engine"] = {"name": "dask", "scheduler": scheduler or "local cluster", "workers": n_workers,
-                         "partitions": n_partitions, "files": len(files)}
-    return Analysis(summary, records, theme_frame, drivers, config, theme_model, None, scale, timings)
+    analysis = finish_analysis(table, mapping, records, theme_model, None, config, scale, model_id,
+                               cache_stats, timings, report, lap)
+    analysis.summary["engine"] = {"name": "dask", "scheduler": scheduler or "local cluster", "workers": n_workers,
+                                  "partitions": n_partitions, "files": len(files)}
+    return analysis

@@ -26,6 +26,8 @@ from cxtext.drivers import driver_table
 from cxtext.errors import InputError
 from cxtext.metrics import nps as nps_metric
 
+from feedback import COMPLAINTS as SHARED_COMPLAINTS
+
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -205,20 +207,8 @@ def test_number_formatting():
 # --------------------------------------------------------------------------- a real analysis (model)
 
 COMPLAINTS = {
-    "crash": [
-        "The app crashes every time I open it", "App keeps crashing after the update",
-        "The application freezes and closes by itself", "Since the update the app crashes on login",
-        "Crashed again while paying my bill", "The app just closes when I open the card screen",
-        "التطبيق يتوقف ويغلق بعد التحديث", "التطبيق ينهار كل مرة أفتحه",
-        "Aplicația se închide singură după actualizare", "Aplicația se blochează de fiecare dată",
-    ],
-    "billing": [
-        "I was charged twice this month", "Double charge on my card again",
-        "You billed me two times for the same plan", "Why is there an extra fee on my bill",
-        "Unexpected charges on my invoice", "My bill is higher than the agreed price",
-        "تم خصم المبلغ مرتين من حسابي", "فاتورتي فيها رسوم إضافية غير متوقعة",
-        "Am fost taxat de două ori luna aceasta", "Factura are taxe în plus pe care nu le înțeleg",
-    ],
+    "crash": SHARED_COMPLAINTS["crash"],
+    "billing": SHARED_COMPLAINTS["billing"],
     "praise": [
         "Great support, the agent solved my problem fast", "Friendly staff in the shop, thank you",
         "Very helpful customer service, quick answer", "The agent was patient and kind",
