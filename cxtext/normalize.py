@@ -74,6 +74,10 @@ NON_ANSWERS: frozenset[str] = frozenset({
 })
 
 
+_MAX_NON_ANSWER_WORDS = max(len(answer.split()) for answer in NON_ANSWERS)
+_WORD_CHAR = re.compile(r"[^\W_]")
+
+
 def strip_diacritics(text: str) -> str:
     """Remove combining marks (ș -> s, ă -> a; Arabic harakat too)."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -89,6 +93,12 @@ def answer_key(text: str) -> str:
 
 def is_non_answer(text: str) -> bool:
     """True for "n/a", "nothing", "-", "لا يوجد", "nimic" and the like."""
+    # Folding only splits words, never joins them: more wordy tokens than the
+    # longest non-answer means a real comment, without folding the whole text.
+    tokens = text.split()
+    if len(tokens) > _MAX_NON_ANSWER_WORDS and sum(
+            1 for token in tokens if _WORD_CHAR.search(token)) > _MAX_NON_ANSWER_WORDS:
+        return False
     key = answer_key(text)
     return key in NON_ANSWERS or not any(ch.isalnum() for ch in key)
 
