@@ -151,6 +151,7 @@ def worker(system: str, name: str, model: str, out: str) -> None:
             unthemed=tm.unthemed_share_,
             n_themes=tm.n_themes_,
             n_merged=tm.n_merged_,
+            n_dissolved=tm.n_dissolved_,
             min_theme_size=tm.min_theme_size_,
             secondary_share=float(np.mean([len(s) > 0 for s in tm.secondary_labels_])),
             sample_labels=tm.themes_["label"].head(8).tolist(),
@@ -275,7 +276,8 @@ def main(argv=None) -> int:
                            "gold": int(len(set(gold.tolist()) - {"oos"}))}
                     row.update(score(info, gold))
                     for k in ("raw_unthemed", "unthemed", "n_themes", "seconds", "process_seconds",
-                              "peak_rss_mb", "baseline_rss_mb", "secondary_share", "n_merged", "min_theme_size"):
+                              "peak_rss_mb", "baseline_rss_mb", "secondary_share", "n_merged", "n_dissolved",
+                              "min_theme_size"):
                         if k in info:
                             row[k] = info[k]
                     if "sample_labels" in info:
@@ -346,6 +348,7 @@ def write_markdown(table: pd.DataFrame, examples: dict, mach: dict, args) -> Non
         if len(cx) and "secondary_share" in cx:
             lines += ["", "cxtext details: " + "; ".join(
                 f"{r['dataset']}: min_theme_size {int(r['min_theme_size'])}, merged {int(r['n_merged'])}, "
+                f"dissolved as catch-all {int(r.get('n_dissolved', 0))}, "
                 f"comments with a secondary theme {r['secondary_share']:.1%}" for _, r in cx.iterrows())]
         lines.append("")
     if examples:

@@ -598,3 +598,46 @@ def test_split_recovers_merged_synthetic_themes_deterministically():
     again, _, _ = merged_then_split()
     np.testing.assert_array_equal(again.split_labels_, m.split_labels_)
     assert again.edits_ == m.edits_
+
+
+# --------------------------------------------------------------------------- catch-all themes
+
+
+def _tight_and_loose(n_tight: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``n_tight`` tight clusters of 20 points plus one loose cluster (label ``n_tight``) of 40."""
+    dim = 32
+    points, labels = [], []
+    for c in range(n_tight):
+        centre = rng.normal(size=dim)
+        points.append(centre + 0.05 * rng.normal(size=(20, dim)))
+        labels += [c] * 20
+    points.append(rng.normal(size=(40, dim)))  # no common centre: the odd ones out
+    labels += [n_tight] * 40
+    E = np.vstack(points)
+    return E / np.linalg.norm(E, axis=1, keepdims=True), np.array(labels, dtype=np.int64)
+
+
+def test_theme_coherence_is_the_mean_cosine_to_the_centroid():
+    # two themes around a corpus mean of (0, 0, 1): after removing it, theme 0's
+    # comments point along +x and +y (cosine 1/sqrt(2) to their centroid), theme 1's
+    # are identical (cosine 1).
+    E = np.array([[1.0, 0, 1], [0, 1.0, 1], [-0.5, -0.5, 1], [-0.5, -0.5, 1]])
+    coherence = ThemeModel.theme_coherence(E, np.array([0, 0, 1, 1]), 2)
+    assert coherence == pytest.approx([1 / np.sqrt(2), 1.0])
+
+
+def test_a_catch_all_theme_is_dissolved_and_real_ones_kept():
+    E, labels = _tight_and_loose(9, np.random.default_rng(0))
+    model = ThemeModel(diffuse_z=3.0)
+    kept = model._dissolve_diffuse(E, labels)
+    assert model.n_dissolved_ == 1
+    assert (kept[labels == 9] == -1).all()
+    assert (kept[labels < 9] == labels[labels < 9]).all()  # the others keep their (contiguous) ids
+
+    off = ThemeModel(diffuse_z=None)
+    assert (off._dissolve_diffuse(E, labels) == labels).all() and off.n_dissolved_ == 0
+    few = ThemeModel(diffuse_z=3.0)  # 7 themes: too few to judge the spread of coherence
+    E7, labels7 = _tight_and_loose(6, np.random.default_rng(0))
+    assert (few._dissolve_diffuse(E7, labels7) == labels7).all() and few.n_dissolved_ == 0
+    with pytest.raises(ValidationError, match="diffuse_z"):
+        ThemeModel(diffuse_z=-1.0).fit(["a b c"] * 12, np.eye(12, 8), None)
