@@ -467,7 +467,7 @@ def theme_model_from_params(params: dict[str, Any], model_name: str) -> Any:
         reduction=params["themes"]["reduction"],
         n_components=params["themes"]["n_components"],
         center_languages=params["themes"]["center_languages"],
-        diffuse_z=params["themes"]["diffuse_z"],
+        min_relative_coherence=params["themes"]["min_relative_coherence"],
         embedding_model=model_name,
         random_state=params["seed"],
     )

@@ -31,7 +31,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "normalize": {"all_social": False, "fold_duplicates": True, "languages": None, "redact_pii": True},
     "embed": {"model": "default", "batch_size": 32, "backend": "torch"},
     "themes": {"min_theme_size": None, "reduction": "umap", "n_components": 5, "center_languages": True,
-               "parents": None, "diffuse_z": 3.0},
+               "parents": None, "min_relative_coherence": 0.6},
     "drivers": {"min_test_size": 10, "by": [], "trend": "M", "level": "theme"},
     "social": {"annotate": True, "competitors": []},
     "export": {"formats": ["csv"]},
@@ -155,11 +155,10 @@ def _checked_params(params: dict[str, Any], where: str) -> dict[str, Any]:
     if not isinstance(params["themes"]["center_languages"], bool):
         raise ConfigError(f"{where}: themes.center_languages must be true or false. "
                           f"Got {params['themes']['center_languages']!r} instead.")
-    diffuse_z = params["themes"]["diffuse_z"]
-    if diffuse_z is not None and (isinstance(diffuse_z, bool) or not isinstance(diffuse_z, (int, float))
-                                  or not diffuse_z >= 0):
-        raise ConfigError(f"{where}: themes.diffuse_z must be a number >= 0 (robust z-score) or null (keep "
-                          f"catch-all themes). Got {diffuse_z!r} instead.")
+    ratio = params["themes"]["min_relative_coherence"]
+    if ratio is not None and (isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not 0 <= ratio <= 1):
+        raise ConfigError(f"{where}: themes.min_relative_coherence must be a number from 0 to 1 (a fraction of the "
+                          f"median theme's coherence) or null (keep catch-all themes). Got {ratio!r} instead.")
     if params["themes"]["reduction"] not in ("umap", "pca", "none"):
         raise ConfigError(f"{where}: themes.reduction must be umap, pca or none. "
                           f"Got {params['themes']['reduction']!r} instead.")

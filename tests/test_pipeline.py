@@ -35,7 +35,7 @@ def test_overrides_merge_and_none_means_keep():
     ({"embed": {"modell": "x"}}, "unknown parameter 'embed.modell'"),
     ({"speed": 3}, "unknown parameter 'speed'"),
     ({"export": {"formats": ["pdf"]}}, "unknown export format"),
-    ({"themes": {"diffuse_z": -2}}, "themes.diffuse_z must be a number >= 0"),
+    ({"themes": {"min_relative_coherence": 2}}, "themes.min_relative_coherence must be a number from 0 to 1"),
 ])
 def test_bad_parameters_are_named(overrides, message):
     with pytest.raises(ConfigError, match=message):

@@ -628,16 +628,16 @@ def test_theme_coherence_is_the_mean_cosine_to_the_centroid():
 
 def test_a_catch_all_theme_is_dissolved_and_real_ones_kept():
     E, labels = _tight_and_loose(9, np.random.default_rng(0))
-    model = ThemeModel(diffuse_z=3.0)
+    model = ThemeModel(min_relative_coherence=0.6)
     kept = model._dissolve_diffuse(E, labels)
     assert model.n_dissolved_ == 1
     assert (kept[labels == 9] == -1).all()
     assert (kept[labels < 9] == labels[labels < 9]).all()  # the others keep their (contiguous) ids
 
-    off = ThemeModel(diffuse_z=None)
+    off = ThemeModel(min_relative_coherence=None)
     assert (off._dissolve_diffuse(E, labels) == labels).all() and off.n_dissolved_ == 0
-    few = ThemeModel(diffuse_z=3.0)  # 7 themes: too few to judge the spread of coherence
+    few = ThemeModel(min_relative_coherence=0.6)  # 7 themes: too few to judge what is typical
     E7, labels7 = _tight_and_loose(6, np.random.default_rng(0))
     assert (few._dissolve_diffuse(E7, labels7) == labels7).all() and few.n_dissolved_ == 0
-    with pytest.raises(ValidationError, match="diffuse_z"):
-        ThemeModel(diffuse_z=-1.0).fit(["a b c"] * 12, np.eye(12, 8), None)
+    with pytest.raises(ValidationError, match="min_relative_coherence"):
+        ThemeModel(min_relative_coherence=1.5).fit(["a b c"] * 12, np.eye(12, 8), None)
