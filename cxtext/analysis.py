@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from cxtext import __version__
-from cxtext.errors import ThemeEditError
+from cxtext.errors import ThemeEditError, ValidationError
 from cxtext.load import LoadedTable, detect_mapping, read_table
 from cxtext.normalize import normalize
 from cxtext.pipeline import PipelineConfig, load_pipeline
@@ -303,6 +303,7 @@ def analyze(
     min_theme_size: int | None = None,
     seed: int | None = None,
     themes: str | Path | None = None,
+    taxonomy: Any = None,
     pipeline: str | Path | PipelineConfig = "survey_comments",
     sheet: str | int | None = None,
     embedder: Any = None,
@@ -332,7 +333,7 @@ def analyze(
         "embed": {"model": model},
         "themes": {"min_theme_size": min_theme_size} if min_theme_size is not None else {},
     })
-    return run_pipeline(config, data, themes=themes, sheet=sheet, embedder=embedder,
+    return run_pipeline(config, data, themes=themes, taxonomy=taxonomy, sheet=sheet, embedder=embedder,
                         cache_path=cache_path, progress=progress)
 
 
@@ -341,6 +342,7 @@ def run_pipeline(
     data: str | Path | pd.DataFrame | LoadedTable,
     *,
     themes: str | Path | None = None,
+    taxonomy: Any = None,
     sheet: str | int | None = None,
     embedder: Any = None,
     cache_path: str | Path | None = None,
@@ -348,6 +350,13 @@ def run_pipeline(
 ) -> Analysis:
     """Run a configured pipeline on ``data``; see :func:`analyze`."""
     report = progress or (lambda stage, done, total: None)
+    if taxonomy is not None:
+        from cxtext.taxonomy import load_taxonomy
+
+        if themes is not None:
+            raise ValidationError("Pass either a saved theme model (--themes) or a taxonomy (--taxonomy), not "
+                                  "both: a model saved from a taxonomy run already holds its themes.")
+        taxonomy = load_taxonomy(taxonomy)  # fail on a bad file before any embedding
     params = config.params
     timings: dict[str, float] = {}
     lap = stage_timer(timings)
@@ -418,6 +427,9 @@ def run_pipeline(
                 theme_model.fit(texts, vectors, languages=languages, progress=report)
                 fits.put(key, theme_model)
             cache_stats["theme_fit"] = "cached" if cached_fit is not None else "fitted"
+            if taxonomy is not None:
+                theme_model = _with_taxonomy(theme_model, taxonomy, cached, texts, vectors, languages, report)
+                cache_stats["taxonomy"] = {"source": taxonomy.source, "themes": len(taxonomy)}
             primary = theme_model.labels_
             all_ids = [";".join(map(str, [p, *extra])) if p >= 0 else ""
                        for p, extra in zip(primary, theme_model.secondary_labels_)]
@@ -456,6 +468,18 @@ def stage_timer(timings: dict[str, float]) -> Callable[[str], None]:
         clock = now
 
     return lap
+
+
+def _with_taxonomy(theme_model: Any, taxonomy: Any, embedder: Any, texts: list[str], vectors: np.ndarray,
+                   languages: list, report: ProgressCallback) -> Any:
+    """A copy of the fitted model whose matched themes are the taxonomy's (cxtext.taxonomy)."""
+    from cxtext.taxonomy import apply_taxonomy, embed_taxonomy
+
+    report("taxonomy", 0, 1)
+    model = copy.deepcopy(theme_model)  # the fit cache keeps the plain fit
+    phrase_vectors, owner, phrase_languages = embed_taxonomy(taxonomy, embedder)
+    apply_taxonomy(model, taxonomy, texts, vectors, languages, phrase_vectors, owner, phrase_languages)
+    return model
 
 
 def theme_model_from_params(params: dict[str, Any], model_name: str) -> Any:
@@ -505,9 +529,12 @@ def theme_table(records: pd.DataFrame, theme_model: Any, n_parents: int | None =
     ``size`` counts every row whose primary theme it is (folded duplicates
     included); ``share`` is size over all themed rows (0-1). ``parent_id`` /
     ``parent_label``: the theme's parent theme (:class:`cxtext.hierarchy.ThemeHierarchy`
-    with ``n_parents``; ``None`` = automatic).
+    with ``n_parents``; ``None`` = automatic; a taxonomy theme's own ``parent`` when its file gives one).
+    ``origin``: "taxonomy" (a theme of the team's taxonomy, listed even with
+    size 0) or "discovered".
     """
-    columns = ["theme_id", "label", "keywords", "size", "share", "languages", "quotes", "parent_id", "parent_label"]
+    columns = ["theme_id", "label", "keywords", "size", "share", "languages", "quotes", "parent_id", "parent_label",
+               "origin"]
     if theme_model is None or not len(getattr(theme_model, "themes_", [])):
         return pd.DataFrame(columns=columns)
     themes = theme_model.themes_[["theme_id", "label", "keywords", "languages", "quotes"]].copy()
@@ -515,9 +542,33 @@ def theme_table(records: pd.DataFrame, theme_model: Any, n_parents: int | None =
     themed_total = int(counts.sum())
     themes["size"] = [int(counts.get(t, 0)) for t in themes["theme_id"]]
     themes["share"] = [round(s / themed_total, 4) if themed_total else 0.0 for s in themes["size"]]
-    themes = themes[themes["size"] > 0] if themed_total else themes
+    origins = theme_model.origins() if hasattr(theme_model, "origins") else {}
+    themes["origin"] = [origins.get(int(t), "discovered") for t in themes["theme_id"]]
+    # a taxonomy theme nobody mentioned is news too: it stays listed with size 0
+    keep = (themes["size"] > 0) | (themes["origin"] == "taxonomy")
+    themes = themes[keep] if themed_total else themes
     themes = themes.sort_values(["size", "theme_id"], ascending=[False, True]).reset_index(drop=True)
-    return _with_parents(themes, theme_model, n_parents)[columns]
+    themes = _with_parents(themes, theme_model, n_parents)
+    if hasattr(theme_model, "taxonomy_parents"):
+        themes = _taxonomy_parents(themes, theme_model.taxonomy_parents())
+    return themes[columns]
+
+
+def _taxonomy_parents(themes: pd.DataFrame, parent_names: dict[int, str]) -> pd.DataFrame:
+    """Taxonomy themes with a ``parent`` get it as ``parent_label``, with ids after the automatic parents'."""
+    if not parent_names:
+        return themes
+    themes = themes.copy()
+    used = [int(p) for p in themes["parent_id"].dropna()]
+    first = max(used, default=-1) + 1
+    names = list(dict.fromkeys(parent_names[t] for t in themes["theme_id"] if int(t) in parent_names))
+    id_of = {name: first + i for i, name in enumerate(names)}
+    for i, t in enumerate(themes["theme_id"]):
+        name = parent_names.get(int(t))
+        if name:
+            themes.loc[i, "parent_id"] = id_of[name]
+            themes.loc[i, "parent_label"] = name
+    return themes
 
 
 def _with_parents(themes: pd.DataFrame, theme_model: Any, n_parents: int | None) -> pd.DataFrame:

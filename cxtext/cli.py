@@ -81,6 +81,10 @@ def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, metavar="N", help="random seed (default 0)")
     parser.add_argument("--themes", metavar="MODEL_DIR",
                         help="reuse a saved theme model instead of discovering themes")
+    parser.add_argument("--taxonomy", metavar="FILE",
+                        help="your own themes (CSV, TSV, XLSX or YAML with a 'theme' column; optional "
+                             "'description', 'examples' separated by '|', 'parent'): matching comments get "
+                             "these names, the rest are clustered as usual (themes.csv column 'origin')")
     parser.add_argument("--format", action="append", choices=["csv", "xlsx", "parquet", "json", "html", "pptx"],
                         help="extra output formats (repeatable); CSV is always written; html writes a "
                              "self-contained report.html, pptx a report.pptx deck")
@@ -280,6 +284,8 @@ def _run(args: argparse.Namespace) -> int:
             raise CxtextError("--sheet is for XLSX files; the dask engine reads CSV, TSV, JSON(L) and Parquet.")
         if config.params["embed"]["backend"] != "torch":
             raise CxtextError("--backend is not supported by the dask engine yet; workers run the torch backend.")
+        if args.taxonomy:
+            raise CxtextError("--taxonomy is not supported by the dask engine yet; run it with --engine local.")
         if args.workers is not None and args.workers < 1:
             raise CxtextError(f"--workers must be 1 or more. Got {args.workers}.")
         analysis = run_pipeline_dask(config, args.input, themes=args.themes, scheduler=args.scheduler,
@@ -289,7 +295,7 @@ def _run(args: argparse.Namespace) -> int:
         for flag in ("scheduler", "workers", "partition_size"):
             if getattr(args, flag) is not None:
                 raise CxtextError(f"--{flag.replace('_', '-')} needs --engine dask.")
-        analysis = run_pipeline(config, args.input, themes=args.themes, sheet=args.sheet,
+        analysis = run_pipeline(config, args.input, themes=args.themes, taxonomy=args.taxonomy, sheet=args.sheet,
                                 cache_path=args.cache, progress=progress)
     if progress:
         progress.finish()

@@ -38,3 +38,7 @@ class NotFittedError(CxtextError):
 
 class ThemeEditError(CxtextError):
     """A theme edit (rename, merge, delete) names a theme that does not exist."""
+
+
+class TaxonomyError(InputError):
+    """A taxonomy file (the team's own themes) is missing, unreadable or malformed."""

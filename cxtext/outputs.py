@@ -43,6 +43,10 @@ THEME_DESCRIPTIONS = {
     "share": "size / all themed rows (0-1).",
     "languages": "Languages of the theme's comments, by share.",
     "quotes": "Most representative comments (nearest the theme centre), ' | '-separated.",
+    "parent_id": "Parent theme id (themes grouped by similarity; a taxonomy theme's own parent when given).",
+    "parent_label": "Parent theme name.",
+    "origin": "taxonomy: a theme of the team's taxonomy file (listed even when no comment matched); "
+              "discovered: found in the comments.",
 }
 
 

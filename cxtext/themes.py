@@ -927,6 +927,10 @@ class ThemeModel:
             "size": int(size),
             "languages": languages,
             "quotes": _interleave([r["quotes"] for r in recs], _N_QUOTES),
+            # a merge into a taxonomy theme stays the team's theme (its largest part decides)
+            "origin": recs[0].get("origin", "discovered"),
+            "parent": recs[0].get("parent", ""),
+            "description": recs[0].get("description", ""),
         }
         for t in ids:
             del self._themes[t]
@@ -1143,6 +1147,106 @@ class ThemeModel:
                     used.add(int(value))
         return max(used, default=-1) + 1
 
+    # ------------------------------------------------------------- taxonomy
+    def set_taxonomy_themes(self, taxonomy, assigned: np.ndarray, prototypes: np.ndarray, texts: Sequence[str],
+                            prepared: np.ndarray, languages: Sequence[str] | None,
+                            matched_clusters: set[int]) -> "ThemeModel":
+        """Replace matched themes by a team's taxonomy themes (:func:`cxtext.taxonomy.apply_taxonomy`).
+
+        ``assigned``: taxonomy index per fitted comment (-1: none), as
+        :class:`cxtext.taxonomy.TaxonomyMatcher` predicts it; ``prototypes``
+        (k, dim) the taxonomy prototypes; ``prepared``: the fitted comments'
+        vectors after :meth:`_prepare`; ``matched_clusters``: the fitted
+        theme ids claimed by a taxonomy theme (they disappear; their comments
+        went to taxonomy themes).
+
+        New ids: taxonomy themes ``0..k-1`` in taxonomy order, labelled with
+        their exact names, ``origin="taxonomy"``; then the remaining
+        discovered themes (``origin="discovered"``) by size. A taxonomy theme
+        with comments gets the centroid of its comments as prototype, with
+        the usual per-theme threshold (module docstring, step 5), so
+        :meth:`transform` assigns the next dump's comments to it. A theme
+        with no comment keeps the taxonomy prototype with a threshold above
+        any cosine: it is listed (size 0) but only a new run with the
+        taxonomy can fill it. Recorded in ``edits_`` as ``{"op": "taxonomy"}``.
+        """
+        self._check_fitted()
+        E = np.asarray(prepared, dtype=np.float64)
+        assigned = np.asarray(assigned, dtype=np.int64)
+        old = np.asarray(self.labels_, dtype=np.int64)
+        if E.shape[0] != old.shape[0] or assigned.shape != old.shape:
+            raise ValidationError("set_taxonomy_themes needs one assignment and one vector per fitted comment.")
+        k = len(taxonomy)
+        kept = [t for t in self._theme_ids() if t not in matched_clusters]
+        rest = np.where(assigned >= 0, -1, np.where(np.isin(old, kept), old, -1))
+        sizes = {t: int(np.sum(rest == t)) for t in kept}
+        order = sorted(kept, key=lambda t: (-sizes[t], t))
+        new_id = {t: k + i for i, t in enumerate(order)}
+        labels = np.where(assigned >= 0, assigned, -1)
+        for t in order:
+            labels[rest == t] = new_id[t]
+        labels = labels.astype(np.int64)
+
+        tax_sizes = np.bincount(labels[(labels >= 0) & (labels < k)], minlength=k)
+        C = np.asarray(prototypes, dtype=np.float64).copy()
+        filled = [t for t in range(k) if tax_sizes[t] > 0]
+        if filled:
+            C[filled] = self._centroids(E, np.where(labels < k, labels, -1), k)[filled]
+        thr = np.full(k, 1.01)  # no cosine reaches it: an empty taxonomy theme takes nobody on reuse
+        if filled:
+            thr[filled] = self._thresholds(E, np.where(labels < k, labels, -1), C)[filled]
+        labeler = None
+        if filled:
+            labeler = ThemeLabeler(n_keywords=_N_KEYWORDS, n_quotes=_N_QUOTES).fit(
+                list(texts), np.where(labels < k, labels, -1), E, languages, centroids=C)
+        themes: dict[int, dict] = {}
+        for t, spec in enumerate(taxonomy.themes):
+            has = labeler is not None and t in labeler.keyword_scores_
+            themes[t] = {
+                "label": spec.theme,
+                "keywords": [[term, round(float(s), 6)] for term, s in labeler.keyword_scores_[t]] if has else [],
+                "keywords_by_language": labeler.keywords_by_language_[t] if has else {},
+                "label_language": labeler.label_language_[t] if has else None,
+                "size": int(tax_sizes[t]),
+                "languages": {lang: float(v) for lang, v in labeler.languages_[t].items()} if has else {},
+                "quotes": list(labeler.quotes_[t]) if has else [],
+                "origin": "taxonomy",
+                "parent": spec.parent,
+                "description": spec.description,
+            }
+        for t in order:
+            rec = dict(self._themes[t])
+            rec["size"] = sizes[t]
+            rec["origin"] = "discovered"
+            themes[new_id[t]] = rec
+        keep_proto = np.isin(self._proto_theme, order)
+        remap = np.array([new_id.get(int(t), -1) for t in self._proto_theme], dtype=np.int64)
+        self._proto = np.concatenate([C.astype(np.float32), self._proto[keep_proto]])
+        self._proto_theme = np.concatenate([np.arange(k, dtype=np.int64), remap[keep_proto]])
+        self._proto_threshold = np.concatenate([thr, self._proto_threshold[keep_proto]])
+        self._proto_size = np.concatenate([tax_sizes.astype(np.int64),
+                                           self._proto_size[keep_proto].astype(np.int64)])
+        self._themes = themes
+        self.labels_ = labels
+        self.secondary_labels_ = self._secondary(E, labels)
+        self.unthemed_share_ = float(np.mean(labels < 0)) if labels.size else 0.0
+        self.edits_.append({"op": "taxonomy", "themes": list(taxonomy.names),
+                            "source": getattr(taxonomy, "source", None),
+                            "matched_clusters": sorted(int(c) for c in matched_clusters),
+                            "sizes": [int(s) for s in tax_sizes]})
+        self._refresh()
+        return self
+
+    def origins(self) -> dict[int, str]:
+        """Theme id -> "taxonomy" (a team's own theme) or "discovered"."""
+        self._check_fitted()
+        return {t: self._themes[t].get("origin", "discovered") for t in self._theme_ids()}
+
+    def taxonomy_parents(self) -> dict[int, str]:
+        """Theme id -> parent name given in the taxonomy (only taxonomy themes with a parent)."""
+        self._check_fitted()
+        return {t: self._themes[t]["parent"] for t in self._theme_ids() if self._themes[t].get("parent")}
+
     # ------------------------------------------------------------ save/load
     def to_dict(self) -> dict:
         """Everything :meth:`save` writes to ``model.json``."""
@@ -1180,6 +1284,9 @@ class ThemeModel:
                     "size": int(r["size"]),
                     "languages": r["languages"],
                     "quotes": r["quotes"],
+                    "origin": r.get("origin", "discovered"),
+                    "parent": r.get("parent", ""),
+                    "description": r.get("description", ""),
                 }
                 for t, r in sorted(self._themes.items())
             ],
@@ -1261,6 +1368,9 @@ class ThemeModel:
                     "size": int(t["size"]),
                     "languages": {k: float(v) for k, v in t["languages"].items()},
                     "quotes": list(t["quotes"]),
+                    "origin": t.get("origin", "discovered"),
+                    "parent": t.get("parent", ""),
+                    "description": t.get("description", ""),
                 }
                 for t in data["themes"]
             }
