@@ -1190,11 +1190,11 @@ class ThemeModel:
         tax_sizes = np.bincount(labels[(labels >= 0) & (labels < k)], minlength=k)
         C = np.asarray(prototypes, dtype=np.float64).copy()
         filled = [t for t in range(k) if tax_sizes[t] > 0]
-        if filled:
-            C[filled] = self._centroids(E, np.where(labels < k, labels, -1), k)[filled]
         thr = np.full(k, 1.01)  # no cosine reaches it: an empty taxonomy theme takes nobody on reuse
-        if filled:
-            thr[filled] = self._thresholds(E, np.where(labels < k, labels, -1), C)[filled]
+        for t in filled:
+            own = np.where(labels == t, 0, -1)
+            C[t] = self._centroids(E, own, 1)[0]
+            thr[t] = self._thresholds(E, own, C[[t]])[0]
         labeler = None
         if filled:
             labeler = ThemeLabeler(n_keywords=_N_KEYWORDS, n_quotes=_N_QUOTES).fit(
