@@ -429,7 +429,6 @@ def run_pipeline(
             cache_stats["theme_fit"] = "cached" if cached_fit is not None else "fitted"
             if taxonomy is not None:
                 theme_model = _with_taxonomy(theme_model, taxonomy, cached, texts, vectors, languages, report)
-                cache_stats["taxonomy"] = {"source": taxonomy.source, "themes": len(taxonomy)}
             primary = theme_model.labels_
             all_ids = [";".join(map(str, [p, *extra])) if p >= 0 else ""
                        for p, extra in zip(primary, theme_model.secondary_labels_)]
@@ -644,7 +643,8 @@ def _theme_summary(records: pd.DataFrame, themes: pd.DataFrame, theme_model: Any
     analysed = records["status"] == STATUS_ANALYZED
     themable = analysed & (records["theme_id"] != NO_COMMENT)
     unthemed = int((records["theme_id"] == UNTHEMED).sum())
-    return {
+    out = _taxonomy_summary(themes, theme_model)
+    return out | {
         "theme_count": int(len(themes)),
         "rows_themed": int((records["theme_id"] >= 0).sum()),
         "rows_unthemed": unthemed,
@@ -654,6 +654,22 @@ def _theme_summary(records: pd.DataFrame, themes: pd.DataFrame, theme_model: Any
                                if theme_model is not None and hasattr(theme_model, "raw_unthemed_share_")
                                else None),
     }
+
+
+def _taxonomy_summary(themes: pd.DataFrame, theme_model: Any) -> dict[str, Any]:
+    """``{"taxonomy": {...}}`` when the themes came partly from a team's taxonomy, else ``{}``."""
+    edits = [e for e in getattr(theme_model, "edits_", []) if e.get("op") == "taxonomy"]
+    if not edits or "origin" not in themes:
+        return {}
+    own = themes[themes["origin"] == "taxonomy"]
+    return {"taxonomy": {
+        "source": edits[-1].get("source"),
+        "themes": int(len(own)),
+        "themes_with_comments": int((own["size"] > 0).sum()),
+        "rows_in_taxonomy_themes": int(own["size"].sum()),
+        "empty_themes": own.loc[own["size"] == 0, "label"].tolist(),
+        "rule": "cxtext.taxonomy.TaxonomyMatcher(rule='cluster'): see bench/results/taxonomy.md",
+    }}
 
 
 def _summary(table: LoadedTable, mapping: ColumnMapping, records: pd.DataFrame, themes: pd.DataFrame,

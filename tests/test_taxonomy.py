@@ -235,6 +235,10 @@ def test_themes_csv_lists_origin_parent_and_the_empty_taxonomy_theme(analysis, t
     discovered = themes[themes["origin"] == "discovered"]
     assert len(discovered) >= 2 and (discovered["size"] > 0).all()
     assert themes["size"].sum() == int((analysis.assignments["theme_id"] >= 0).sum())
+    summary = analysis.summary["taxonomy"]
+    assert summary["source"] == "team.yaml" and summary["themes"] == 2 and summary["themes_with_comments"] == 1
+    assert summary["empty_themes"] == ["Delivery delays"]
+    assert summary["rows_in_taxonomy_themes"] == themes.loc["Double billing", "size"]
     # drivers cover every theme with comments, taxonomy ones included
     assert "Double billing" in set(analysis.drivers["label"])
     analysis.write(tmp_path)
