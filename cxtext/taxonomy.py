@@ -56,9 +56,9 @@ intents' queries to the right theme and pulls in 8.6% of the others (most
 of them from the 15 sibling banking and credit-card intents), against
 86.7% / 20.6% for a fixed cosine of 0.88, 82.4% / 9.6% at 0.90, and
 82.0% / 6.5% for comment-level robust z >= 4; names alone reach 64.4% /
-6.5% (a fixed cosine of 0.86: 55.6% / 8.1%). The NMI of the discovered
-themes on the other intents stays at 0.895-0.899 (0.903 without a
-taxonomy). ``cluster_z`` 4 pulls in 10.6-10.8%; 6 loses a fifth of the
+6.6% (a fixed cosine of 0.86: 55.6% / 8.1%). The NMI of the discovered
+themes on the other intents stays at 0.894-0.898 (0.903 without a
+taxonomy). ``cluster_z`` 4 pulls in 10.7-10.8%; 6 loses a fifth of the
 names-only matches; hence 5.
 
 ``rule="cosine"`` (cosine to the prototype >= ``threshold``) and
