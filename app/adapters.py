@@ -940,3 +940,25 @@ def new_session_dir() -> Path:
 def remove_session_dir(path: str | Path | None) -> None:
     if path and Path(path).name.startswith("cxtext-session-"):
         shutil.rmtree(path, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- API uploads (app/api.py)
+
+
+def check_upload(path: str | Path | None, max_bytes: int) -> None:
+    """Refuse a missing, oversized or disallowed file before reading it.
+
+    The upload route already enforces ``max_bytes`` and ``gr.File`` the
+    types; this repeats both where the file is read, so no other way in
+    skips them. ``max_bytes``: the limit in bytes (``CXTEXT_MAX_UPLOAD_MB``).
+    """
+    if not path:
+        raise InputError("No file received. Send a CSV, TSV, XLSX, JSON, JSONL or Parquet file.")
+    path = Path(path)
+    if path.suffix.lower() not in UPLOAD_TYPES:
+        raise InputError(f"{path.name}: files of type '{path.suffix or '(none)'}' are not accepted. "
+                         f"Send one of {', '.join(UPLOAD_TYPES)}.")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(f"{path.name}: is {size / 1024 / 1024:.2f} MB, more than the {max_bytes / 1024 / 1024:.2f} MB "
+                         "allowed (CXTEXT_MAX_UPLOAD_MB). Send a smaller file or raise the limit.")

@@ -420,6 +420,8 @@ def build_app(with_sample: bool = True):
 
         ex.tab.select(on_export, [state], [state, ex.message, ex.drivers_csv, ex.drivers_xlsx, ex.workbook,
                                            ex.model, ex.report_html, ex.report_pptx])
+        from app import api
+        api.register(HEAVY)  # /analyze for programmatic use (app/api.py), in the same queue as the page's runs
     demo.cxtext_sample = sample  # launch() starts analysing it before the first visitor arrives
     return demo
 
@@ -437,4 +439,5 @@ def launch(host: str = "127.0.0.1", port: int = 7860, with_sample: bool = True, 
         demo.cxtext_sample.start()
     demo.queue(default_concurrency_limit=concurrency())
     return demo.launch(server_name=host, server_port=port, max_file_size=max_upload_bytes(), auth=auth,
-                       css=views.CSS, show_error=False, ssr_mode=False, footer_links=[], **kwargs)
+                       css=views.CSS, show_error=False, ssr_mode=False, footer_links=[],
+                       run_history=False, **kwargs)  # no copy of results kept in the browser

@@ -11,19 +11,15 @@ README's app section names the folder).
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from app_server import ROOT, Server
 from feedback_data import feedback_frame
 
 pytestmark = pytest.mark.browser
@@ -31,7 +27,6 @@ pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 SAMPLE_TIMEOUT_MS = 400_000  # the bundled sample, cold cache, on a slow shared machine
 RUN_TIMEOUT_MS = 240_000
@@ -64,62 +59,6 @@ new MutationObserver(() => {
 
 
 # --------------------------------------------------------------------------- servers
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _models_dir(folder: Path) -> Path:
-    """A models/ folder for the test server: the built embedding models linked in, saved theme models kept out
-    of the checkout."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for entry in (ROOT / "models").iterdir():
-        if entry.is_dir() and not (entry / "model.json").is_file():
-            (folder / entry.name).symlink_to(entry, target_is_directory=True)
-    return folder
-
-
-class Server:
-    def __init__(self, folder: Path, *args: str, **env: str) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.log = folder / "app.log"
-        self.models = _models_dir(folder / "models")
-        environment = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-                       "CXTEXT_CACHE_DIR": str(folder / "cache"), "CXTEXT_MODELS_DIR": str(self.models),
-                       "CXTEXT_CONCURRENCY": "2", "GRADIO_ANALYTICS_ENABLED": "False", **env}
-        for name in ("CXTEXT_AUTH", "CXTEXT_MAX_UPLOAD_MB"):
-            if name not in env:
-                environment.pop(name, None)
-        with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "cxtext.cli", "app", "--host", "127.0.0.1", "--port", str(self.port), *args],
-                cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
-
-    def wait_until_up(self, seconds: float = 180) -> str:
-        deadline = time.monotonic() + seconds
-        while True:
-            try:
-                with urllib.request.urlopen(self.url, timeout=5) as response:
-                    if response.status == 200:
-                        return self.url
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.process.kill()
-                pytest.fail(f"the app did not start:\n{self.log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.5)
-
-    def stop(self) -> str:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        return self.log.read_text(errors="replace")
 
 
 @pytest.fixture(scope="module")
