@@ -187,6 +187,7 @@ def build_app(with_sample: bool = True):
                             tr.source_plot, ed.table, ed.rename_id, ed.rename_label, ed.merge_ids, ed.merge_label,
                             ed.delete_id, ex.drivers_csv, ex.drivers_xlsx, ex.workbook, ex.model, ex.report_html,
                             ex.report_pptx, mp.note, mp.plot]
+        analysis_outputs += views.activity_outputs(tr.activity)
         upload_outputs = [state, up.file, up.message, up.preview, *role_boxes, up.run_message]
 
         def model_choices(session) -> list:
@@ -339,6 +340,15 @@ def build_app(with_sample: bool = True):
             return views.fill_compare(tr, session["analysis"], compare)
 
         tr.compare.input(on_compare, [state, tr.compare], [tr.sources, tr.source_plot, tr.source_note])
+
+        def on_timezone(value, timezone):
+            session = _session(value)
+            if session["analysis"] is None:
+                return {tr.activity.note: adapters.message_html("Run an analysis first.")}
+            return views.fill_activity(tr.activity, session["analysis"], timezone)
+
+        tr.activity.timezone.submit(on_timezone, [state, tr.activity.timezone],
+                                    views.activity_outputs(tr.activity), concurrency_limit=None)
 
         # ---- map: projected on first opening, then cached per session
         def on_map(value, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom

@@ -59,9 +59,12 @@ class Upload:
         return bool(self.frame["comment"].map(lambda t: bool(ARABIC.search(str(t)))).any())
 
     def expected_nps(self) -> float:
-        """NPS of the file's valid 0-10 scores, computed here with cxtext.metrics (not through the app)."""
+        """NPS of the analysed rows' 0-10 scores, computed here with cxtext.metrics (not through the app).
+
+        Rows with a blank comment or a score outside 0-10 are rejected, so their scores do not count."""
         scores = pd.to_numeric(self.frame["nps"], errors="coerce")
-        return metrics.nps(scores[(scores >= 0) & (scores <= 10)]).nps
+        kept = self.frame["comment"].astype(str).str.strip().ne("") & ~(scores > 10)
+        return metrics.nps(scores[kept & scores.between(0, 10)]).nps
 
 
 def _english(frame: pd.DataFrame) -> pd.DataFrame:
@@ -109,7 +112,7 @@ def uploads(tmp_path_factory) -> list[Upload]:
         frame = keep(frame) if keep else frame
         # one file of all-social posts per run would have no NPS: every file keeps survey rows with scores
         files.append(Upload(_write(frame.reset_index(drop=True), folder / name), themes,
-                            frame.reset_index(drop=True), rejected=1 if extra else 0))
+                            frame.reset_index(drop=True), rejected=2 if extra else 0))  # blank comment, NPS 11
     sizes = [len(u.frame) for u in files]
     assert len(set(sizes)) == len(sizes), f"the files must differ in row count: {sizes}"
     nps_values = [round(u.expected_nps(), 1) for u in files]
@@ -189,17 +192,21 @@ def test_eight_concurrent_analyses_each_get_their_own_results(server, uploads):
     with MemoryWatch(server.process.pid) as memory:
         idle_mb = memory.rss() / 2**20
         jobs = [_analyze(client, upload.path) for client, upload in zip(clients, uploads)]
-        seen_waiting = set()
+        seen_waiting, finished, rss_when_done = set(), set(), []
         deadline = time.monotonic() + RESULT_TIMEOUT_S
-        while not all(job.done() for job in jobs) and time.monotonic() < deadline:
+        while len(finished) < len(jobs) and time.monotonic() < deadline:
             for index, job in enumerate(jobs):
                 if job.status().code.name == "IN_QUEUE":
                     seen_waiting.add(index)
+                if index not in finished and job.done():
+                    finished.add(index)
+                    # the server's memory each time an analysis ends: flat, not rising, when nothing leaks
+                    rss_when_done.append(round(memory.rss() / 2**20))
             time.sleep(0.25)
         results = [job.result(timeout=max(1.0, deadline - time.monotonic())) for job in jobs]
     report = {"files": len(uploads), "rows": sum(len(u.frame) for u in uploads), "concurrency": 2,
               "idle_rss_mb": round(idle_mb, 1), "peak_rss_mb": round(memory.peak_mb, 1),
-              "samples": len(memory.samples)}
+              "rss_mb_as_each_analysis_ended": rss_when_done, "samples": len(memory.samples)}
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "serving_memory.json").write_text(json.dumps(report, indent=2))
     print(f"\nserver memory during 8 concurrent analyses: {report}")
