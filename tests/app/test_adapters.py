@@ -440,7 +440,7 @@ def test_activity_heatmaps_in_the_chosen_timezone(social_analysis, social_frame_
         chosen = (social_frame_["platform"] == platform).to_numpy() & kept
         expected = np.zeros((7, 24), dtype=int)
         for moment in local[chosen]:
-            expected[moment.dayofweek, moment.hour] += 1
+            expected[moment.day_of_week, moment.hour] += 1
         assert np.array_equal(np.asarray(trace.z), expected), platform
         assert list(trace.y) == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     assert table["mentions"].sum() == kept.sum()

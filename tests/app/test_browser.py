@@ -586,3 +586,49 @@ def test_two_users_analyse_at_once(browser, server, csv_files, shots):
     page_b.screenshot(path=shots / "10_concurrent_b.png", full_page=True)
     context_a.close()
     context_b.close()
+
+
+def test_social_only_upload_ranks_by_negative_impact(browser, server, tmp_path, shots):
+    """A file of social mentions without any score column: ranked table, sentiment card, activity heatmap."""
+    from feedback_data import social_frame
+
+    path = tmp_path / "mentions.csv"
+    social_frame(suffix=" #social").to_csv(path, index=False)
+    context, page = _open(browser, server)
+    _sample_ready(page)  # the page's sample would otherwise replace the upload when it arrives
+    _tab(page, "Upload")
+    _upload(page, path)
+    expect(page.locator("#role-nps input")).to_have_value("(none)")
+    _choose(page, "pipeline", "Social mentions")
+    _run(page, "mentions.csv")
+    _no_traceback(page)
+    _tab(page, "Drivers")
+    expect(page.locator("#drivers-table")).to_contain_text("sentiment_impact", timeout=UI_TIMEOUT_MS)
+    header = [h.strip() for h in _grid_rows(page, "drivers-table")[0]]
+    assert {"rank", "label", "negative_share", "net_sentiment", "sentiment_impact"} <= set(header), header
+    assert "nps" not in header and "nps_impact" not in header, header  # no scores: no empty NPS columns
+    ranks = [int(r) for r in _column(page, "drivers-table", "rank")]
+    assert ranks == list(range(1, len(ranks) + 1)) and len(ranks) >= 2
+    assert float(_column(page, "drivers-table", "sentiment_impact")[0]) < 0  # the top driver drags sentiment down
+    expect(page.locator("#impact-plot")).to_contain_text("Sentiment impact", timeout=UI_TIMEOUT_MS)
+    page.screenshot(path=shots / "15_social_drivers.png", full_page=True)
+    _tab(page, "Overview")
+    card = page.locator("[data-testid=card-sentiment]")
+    expect(card).to_contain_text(re.compile(r"\d+% negative"))
+    expect(card).to_contain_text("positive")
+    expect(page.locator("[data-testid=card-kinds]")).to_contain_text("complaint")
+    expect(page.locator("[data-testid=card-sentiment-nps]")).to_have_count(0)
+    page.screenshot(path=shots / "16_social_overview.png", full_page=True)
+    _tab(page, "Trends & sources")
+    expect(page.locator("#activity-note")).to_contain_text("in UTC", timeout=UI_TIMEOUT_MS)
+    expect(page.locator("#activity-plot .js-plotly-plot")).to_be_visible(timeout=UI_TIMEOUT_MS)
+    box = page.locator("#activity-timezone textarea, #activity-timezone input").first
+    box.fill("Mars/Olympus")
+    box.press("Enter")
+    expect(page.locator("#activity-note .cx-msg-error")).to_contain_text("Unknown timezone", timeout=UI_TIMEOUT_MS)
+    box.fill("Asia/Riyadh")
+    box.press("Enter")
+    expect(page.locator("#activity-note")).to_contain_text("in Asia/Riyadh", timeout=UI_TIMEOUT_MS)
+    page.locator("#activity-plot").scroll_into_view_if_needed()
+    page.screenshot(path=shots / "17_social_activity.png", full_page=True)
+    context.close()

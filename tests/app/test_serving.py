@@ -13,11 +13,13 @@ The peak memory goes to test-artifacts/serving_memory.json (git-ignored) and the
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import re
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,12 +61,10 @@ class Upload:
         return bool(self.frame["comment"].map(lambda t: bool(ARABIC.search(str(t)))).any())
 
     def expected_nps(self) -> float:
-        """NPS of the analysed rows' 0-10 scores, computed here with cxtext.metrics (not through the app).
-
-        Rows with a blank comment or a score outside 0-10 are rejected, so their scores do not count."""
+        """NPS of every valid 0-10 score in the file (a row rejected for its blank comment still gave a score),
+        computed here with cxtext.metrics, not through the app."""
         scores = pd.to_numeric(self.frame["nps"], errors="coerce")
-        kept = self.frame["comment"].astype(str).str.strip().ne("") & ~(scores > 10)
-        return metrics.nps(scores[kept & scores.between(0, 10)]).nps
+        return metrics.nps(scores[scores.between(0, 10)]).nps
 
 
 def _english(frame: pd.DataFrame) -> pd.DataFrame:
@@ -301,6 +301,16 @@ def test_login_limits_and_types_apply_to_the_api(tmp_path_factory, tmp_path, upl
         with pytest.raises(Exception, match=r"(?i)(maximum allowed size|too large|exceed|MB)") as too_big:  # noqa: PT011
             client.predict(handle_file(str(big)), None, "survey_comments", "1-7", "high", api_name="/analyze")
         print(f"\noversized upload refused with: {too_big.value}")
+        # the client checked the size itself; the server's upload route refuses it too, after a login
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        browser.open(urllib.request.Request(f"{url}/login", data=urllib.parse.urlencode(
+            {"username": "ana", "password": "s3cret"}).encode()), timeout=30)
+        body, content_type = _multipart(big)
+        with pytest.raises(urllib.error.HTTPError) as refused_upload:
+            browser.open(urllib.request.Request(f"{api}/upload", data=body, method="POST",
+                                                headers={"Content-Type": content_type}), timeout=60)
+        assert refused_upload.value.code in (400, 413)
+        assert "maximum allowed size" in refused_upload.value.read().decode(errors="replace")
         result = _analyze(client, small).result(timeout=RESULT_TIMEOUT_S)
         assert result["summary"]["rows_in"] == len(uploads[0].frame)
     finally:
