@@ -399,6 +399,8 @@ def drivers_frame(analysis) -> pd.DataFrame:
             drivers[name] = [None if _missing(a) or _missing(b) else _ci_text(a, b)
                              for a, b in zip(drivers[low], drivers[high])]
     view = drivers[[c for c in DRIVER_VIEW if c in drivers.columns]].copy()
+    if "competitor_share" in view and not competitor_mentions(analysis):  # 0 everywhere says nothing
+        view = view.drop(columns="competitor_share")
     for column in view.columns:
         if column in ("label", "rank", "theme_id", "n_comments", *_CI_COLUMNS):
             continue

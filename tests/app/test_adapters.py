@@ -381,6 +381,7 @@ def test_social_only_drivers_are_ranked_by_negative_impact(social_analysis):
     frame = adapters.drivers_frame(social_analysis)
     assert {"negative_share", "net_sentiment", "sentiment_impact", "sentiment_impact_95ci"} <= set(frame.columns)
     assert not {"nps", "nps_impact", "nps_95ci", "ces_gap"} & set(frame.columns)  # all empty: not shown
+    assert "competitor_share" not in frame.columns  # no competitor list: zeros say nothing
     assert frame["rank"].tolist() == list(range(1, len(frame) + 1))
     # the shown order is the library's sentiment ranking: priority = -(upper CI of sentiment_impact)
     priority = drivers["sentiment_priority"].to_numpy()

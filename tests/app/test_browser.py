@@ -593,7 +593,7 @@ def test_social_only_upload_ranks_by_negative_impact(browser, server, tmp_path, 
     from feedback_data import social_frame
 
     path = tmp_path / "mentions.csv"
-    social_frame(suffix=" #social").to_csv(path, index=False)
+    social_frame().to_csv(path, index=False)
     context, page = _open(browser, server)
     _sample_ready(page)  # the page's sample would otherwise replace the upload when it arrives
     _tab(page, "Upload")
@@ -607,6 +607,7 @@ def test_social_only_upload_ranks_by_negative_impact(browser, server, tmp_path, 
     header = [h.strip() for h in _grid_rows(page, "drivers-table")[0]]
     assert {"rank", "label", "negative_share", "net_sentiment", "sentiment_impact"} <= set(header), header
     assert "nps" not in header and "nps_impact" not in header, header  # no scores: no empty NPS columns
+    assert "competitor_share" not in header, header  # no competitor list: no column of zeros
     ranks = [int(r) for r in _column(page, "drivers-table", "rank")]
     assert ranks == list(range(1, len(ranks) + 1)) and len(ranks) >= 2
     assert float(_column(page, "drivers-table", "sentiment_impact")[0]) < 0  # the top driver drags sentiment down
