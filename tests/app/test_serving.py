@@ -31,6 +31,7 @@ from feedback_data import COMPLAINTS, feedback_frame
 
 from cxtext import metrics
 
+pytestmark = pytest.mark.model  # the server embeds with the real default model
 gradio_client = pytest.importorskip("gradio_client", reason="gradio_client (PyPI) is not installed")
 psutil = pytest.importorskip("psutil", reason="psutil (PyPI) is not installed")
 from gradio_client import Client, handle_file  # noqa: E402
