@@ -343,6 +343,7 @@ def overview_html(analysis) -> str:
     timings = s.get("timings_seconds") or {}
     cards.append(_card("Languages", html.escape(str(len(languages))), lang or "–", "languages"))
     run = (f"{sum(timings.values()):.1f} s" if timings else "–")
+    cards += social_cards(analysis)  # sentiment, kinds, competitors, sentiment vs NPS (when annotated)
     cards.append(_card("Run time", run, f"embedding cache: {cache.get('hits', 0):,} hits, "
                        f"{cache.get('misses', 0):,} computed", "timing"))
     return f'<div class="cx-cards">{"".join(cards)}</div>'
@@ -369,17 +370,24 @@ def _display(frame: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- drivers
 
+# cxtext.social's columns, shown when the analysis has sentiment (every analysis with the annotate stage)
+SENTIMENT_VIEW = ["negative_share", "net_sentiment", "sentiment_impact", "sentiment_impact_95ci",
+                  "competitor_share"]
 
 DRIVER_VIEW = ["rank", "label", "n_comments", "share", "nps", "nps_95ci", "detractor_share", "nps_impact",
-               "nps_impact_95ci", "detractor_lift", "lift_q_value", "odds_ratio", "ces_mean", "ces_gap",
+               "nps_impact_95ci", *SENTIMENT_VIEW, "detractor_lift", "lift_q_value", "odds_ratio", "ces_mean", "ces_gap",
                "ces_gap_p_value", "csat_mean", "csat_gap", "priority", "theme_id"]
-_ROUND = {"share": 3, "detractor_share": 3, "lift_q_value": 4, "ces_gap_p_value": 4, "odds_ratio": 2,
+_ROUND = {"share": 3, "detractor_share": 3, "negative_share": 3, "competitor_share": 3, "lift_q_value": 4, "ces_gap_p_value": 4, "odds_ratio": 2,
           "detractor_lift": 2, "ces_mean": 2, "ces_gap": 2, "csat_mean": 2, "csat_gap": 2}
 _CI_COLUMNS = {"nps_95ci": ("nps_ci_low", "nps_ci_high"),
-               "nps_impact_95ci": ("nps_impact_ci_low", "nps_impact_ci_high")}
+               "nps_impact_95ci": ("nps_impact_ci_low", "nps_impact_ci_high"),
+               "sentiment_impact_95ci": ("sentiment_impact_ci_low", "sentiment_impact_ci_high")}
 _CI_DESCRIPTIONS = {"nps_95ci": "95% confidence interval of the theme's NPS (nps_ci_low to nps_ci_high), in points.",
                     "nps_impact_95ci": "95% confidence interval of nps_impact (nps_impact_ci_low to "
-                                       "nps_impact_ci_high), in points; entirely below 0 means a clear drag."}
+                                       "nps_impact_ci_high), in points; entirely below 0 means a clear drag.",
+                    "sentiment_impact_95ci": "95% confidence interval of sentiment_impact (sentiment_impact_ci_low "
+                                             "to sentiment_impact_ci_high), in points; entirely below 0 means a "
+                                             "clear drag on overall sentiment."}
 
 
 def drivers_frame(analysis) -> pd.DataFrame:
@@ -391,6 +399,8 @@ def drivers_frame(analysis) -> pd.DataFrame:
             drivers[name] = [None if _missing(a) or _missing(b) else _ci_text(a, b)
                              for a, b in zip(drivers[low], drivers[high])]
     view = drivers[[c for c in DRIVER_VIEW if c in drivers.columns]].copy()
+    if "competitor_share" in view and not competitor_mentions(analysis):  # 0 everywhere says nothing
+        view = view.drop(columns="competitor_share")
     for column in view.columns:
         if column in ("label", "rank", "theme_id", "n_comments", *_CI_COLUMNS):
             continue
@@ -401,7 +411,8 @@ def drivers_frame(analysis) -> pd.DataFrame:
 
 def drivers_widths(frame: pd.DataFrame) -> list[str]:
     """Pixel widths for the driver grid: a wide theme label, compact numbers."""
-    special = {"label": "250px", "rank": "70px", "nps_95ci": "150px", "nps_impact_95ci": "150px"}
+    special = {"label": "250px", "rank": "70px", "nps_95ci": "150px", "nps_impact_95ci": "150px",
+               "sentiment_impact_95ci": "170px"}
     return [special.get(c, f"{max(90, 9 * len(c) + 24)}px") for c in frame.columns]
 
 
@@ -410,6 +421,8 @@ def drivers_note(analysis) -> str:
     descriptions = {**drivers.attrs.get("column_descriptions", {}), **_CI_DESCRIPTIONS}
     shown = drivers_frame(analysis).columns
     lines = [f"- **{c}**: {descriptions[c]}" for c in shown if c in descriptions]
+    if drivers.attrs.get("priority_basis") == "sentiment":
+        lines.insert(0, SENTIMENT_RANKING_NOTE)
     extra = [drivers.attrs.get(k) for k in ("model_note", "ces_scale") if drivers.attrs.get(k)]
     return "\n".join(lines + ([""] + [f"*{html.escape(str(e))}*" for e in extra] if extra else []))
 
@@ -438,6 +451,8 @@ def _short_label(text: Any, limit: int = 45) -> str:
 def impact_figure(analysis) -> go.Figure:
     """nps_impact per theme with its 95% CI, most urgent theme on top."""
     drivers = analysis.drivers
+    if drivers.attrs.get("priority_basis") == "sentiment":  # no NPS at all: the ranking is by sentiment drag
+        return sentiment_impact_figure(analysis)
     if drivers.empty or "nps_impact" not in drivers or drivers["nps_impact"].isna().all():
         return empty_figure("No NPS scores: map an NPS column to see each theme's impact on NPS.")
     table = drivers.dropna(subset=["nps_impact"]).iloc[::-1]
@@ -940,3 +955,175 @@ def new_session_dir() -> Path:
 def remove_session_dir(path: str | Path | None) -> None:
     if path and Path(path).name.startswith("cxtext-session-"):
         shutil.rmtree(path, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- API uploads (app/api.py)
+
+
+def check_upload(path: str | Path | None, max_bytes: int) -> None:
+    """Refuse a missing, oversized or disallowed file before reading it.
+
+    The upload route already enforces ``max_bytes`` and ``gr.File`` the
+    types; this repeats both where the file is read, so no other way in
+    skips them. ``max_bytes``: the limit in bytes (``CXTEXT_MAX_UPLOAD_MB``).
+    """
+    if not path:
+        raise InputError("No file received. Send a CSV, TSV, XLSX, JSON, JSONL or Parquet file.")
+    path = Path(path)
+    if path.suffix.lower() not in UPLOAD_TYPES:
+        raise InputError(f"{path.name}: files of type '{path.suffix or '(none)'}' are not accepted. "
+                         f"Send one of {', '.join(UPLOAD_TYPES)}.")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(f"{path.name}: is {size / 1024 / 1024:.2f} MB, more than the {max_bytes / 1024 / 1024:.2f} MB "
+                         "allowed (CXTEXT_MAX_UPLOAD_MB). Send a smaller file or raise the limit.")
+
+
+# --------------------------------------------------------------------------- sentiment, kinds, competitors, activity
+# (cxtext.social: every analysed comment has a sentiment and a kind, scored or not)
+
+SENTIMENT_RANKING_NOTE = ("**No row has an NPS score, so themes are ranked by their drag on sentiment** "
+                          "(sentiment_priority: the sentiment_impact that holds with 95% confidence).")
+SENTIMENTS = ("negative", "neutral", "positive")
+KINDS = ("complaint", "question", "suggestion", "praise", "other")
+DEFAULT_TIMEZONE = "UTC"
+MAX_ACTIVITY_GROUPS = 6  # heatmaps drawn side by side; the busiest sources first
+
+
+def _shares(counts: dict[str, int] | None, order: tuple[str, ...]) -> list[tuple[str, int, float]]:
+    """(name, count, share 0-1) in ``order`` then any other names, from a count dict of the summary."""
+    counts = {str(k): int(v) for k, v in (counts or {}).items() if v}
+    total = sum(counts.values())
+    names = [n for n in order if n in counts] + sorted(n for n in counts if n not in order)
+    return [(n, counts[n], counts[n] / total) for n in names] if total else []
+
+
+def social_cards(analysis) -> list[str]:
+    """Overview cards from the library's annotations: sentiment shares, comment kinds, top competitors
+    and how sentiment agrees with the NPS category. Only the cards with something to show."""
+    s = analysis.summary
+    cards = []
+    sentiment = _shares(s.get("sentiment"), SENTIMENTS)
+    if sentiment:
+        share = {name: value for name, _, value in sentiment}
+        detail = " · ".join(f"{html.escape(name)} {_fmt(value, 0, percent=True)} ({count:,})"
+                            for name, count, value in sentiment)
+        cards.append(_card("Sentiment", _fmt(share.get("negative", 0.0), 0, percent=True) + " negative",
+                           detail + "<br>every analysed comment, scored or not", "sentiment"))
+    kinds = _shares(s.get("kinds"), KINDS)
+    if kinds:
+        top_name, _, top_share = max(kinds, key=lambda item: item[1])
+        cards.append(_card("Comment kinds", f"{_fmt(top_share, 0, percent=True)} {html.escape(top_name)}",
+                           " · ".join(f"{html.escape(name)} {_fmt(value, 0, percent=True)}"
+                                      for name, _, value in kinds), "kinds"))
+    competitors = competitor_mentions(analysis)
+    if competitors:
+        analysed = max(1, int(s.get("rows_analyzed") or 0))
+        top = list(competitors.items())[:5]
+        cards.append(_card("Competitor mentions", f"{sum(competitors.values()):,}",
+                           " · ".join(f"{html.escape(name)} {count:,} ({_fmt(count / analysed, 1, percent=True)})"
+                                      for name, count in top), "competitors"))
+    agreement = s.get("sentiment_vs_nps") or {}
+    if agreement.get("n") and agreement.get("accuracy") is not None:
+        cards.append(_card(
+            "Sentiment vs NPS", _fmt(agreement["accuracy"], 0, percent=True) + " agree",
+            f"on {agreement['n']:,} comments with an NPS: negative = detractor, neutral = passive, "
+            f"positive = promoter<br>kappa {_fmt(agreement.get('kappa'), 2)} · detractors read negative "
+            f"{_fmt(agreement.get('detractor_recall'), 0, percent=True)} · Spearman "
+            f"{_fmt(agreement.get('spearman'), 2)}", "sentiment-nps"))
+    return cards
+
+
+def competitor_mentions(analysis) -> dict[str, int]:
+    """Competitor name -> analysed comments naming it, most mentioned first (empty without a competitor list)."""
+    from cxtext.social import competitor_counts
+
+    return competitor_counts(analysis.records)
+
+
+def sentiment_impact_figure(analysis) -> go.Figure:
+    """sentiment_impact per theme with its 95% CI, in driver order (most urgent on top)."""
+    drivers = analysis.drivers
+    if drivers.empty or "sentiment_impact" not in drivers or drivers["sentiment_impact"].isna().all():
+        return empty_figure("No sentiment: this analysis was run without the sentiment stage.")
+    table = drivers.dropna(subset=["sentiment_impact"]).iloc[::-1]
+    impact = table["sentiment_impact"].astype(float)
+    low = table["sentiment_impact_ci_low"].astype(float)
+    high = table["sentiment_impact_ci_high"].astype(float)
+    colours = ["#c62828" if h < 0 else ("#2e8540" if lo > 0 else GREY) for lo, h in zip(low.fillna(-1e9),
+                                                                                        high.fillna(1e9))]
+    figure = go.Figure(go.Bar(
+        x=impact, y=[_short_label(v) for v in table["label"]], orientation="h", marker_color=colours,
+        error_x={"type": "data", "symmetric": False, "array": (high - impact).fillna(0),
+                 "arrayminus": (impact - low).fillna(0), "color": "#444", "thickness": 1.2},
+        customdata=np.stack([table["n_comments"], [_ci_text(a, b) for a, b in zip(low, high)], table["label"],
+                             table["negative_share"].astype(float)], axis=1),
+        hovertemplate="<b>%{customdata[2]}</b><br>sentiment impact %{x:.1f} points<br>95% CI %{customdata[1]}"
+                      "<br>%{customdata[0]} comments, %{customdata[3]:.0%} negative<extra></extra>",
+    ))
+    figure.add_vline(x=0, line_color="#333", line_width=1)
+    figure.update_layout(
+        title="Sentiment impact per theme (points of net sentiment, 95% CI); red = clear drag",
+        xaxis_title="overall net sentiment minus net sentiment without the theme", height=_bar_height(len(table)),
+        margin={"l": 10, "r": 20, "t": 50, "b": 40}, template="plotly_white")
+    return figure
+
+
+def activity_view(analysis, timezone: str | None = DEFAULT_TIMEZONE,
+                  top: int = MAX_ACTIVITY_GROUPS) -> tuple[pd.DataFrame, go.Figure, str]:
+    """Mentions by weekday x hour of day in ``timezone`` (an IANA name), one heatmap per source.
+
+    From :func:`cxtext.social.activity_table`. Returns the long table (source,
+    weekday, hour, mentions), the figure and a note. Raises the library's
+    ValidationError for an unknown timezone. Without a source column all
+    comments form one group; a date column holding dates only gives
+    mentions per weekday (no hours).
+    """
+    from cxtext.social import WEEKDAYS, activity_pivot, activity_table
+
+    timezone = (timezone or "").strip() or DEFAULT_TIMEZONE
+    if not _mapped(analysis, "date"):
+        # no dates, but a wrong zone is still refused with the library's message
+        activity_table(pd.DataFrame({"date": pd.Series([], dtype="datetime64[ns]")}), timezone=timezone, by=None)
+        note = "Map a date column (with times) to see mentions by hour of day and weekday."
+        return pd.DataFrame(), empty_figure(note), note
+    by = "source" if _mapped(analysis, "source") else None
+    table = activity_table(analysis.records, timezone=timezone, by=by)
+    if table.empty:
+        note = "No analysed comment has a readable date."
+        return table, empty_figure(note), note
+    if by is None:
+        table = table.assign(source="all comments")
+    totals = table.groupby("source")["mentions"].sum().sort_values(ascending=False, kind="stable")
+    groups = totals.index[:top].tolist()
+    has_time = bool(table.attrs.get("has_time"))
+    from plotly.subplots import make_subplots
+
+    if has_time:
+        figure = make_subplots(rows=len(groups), cols=1, shared_xaxes=True, vertical_spacing=0.06,
+                               subplot_titles=[f"{g} ({int(totals[g]):,} mentions)" for g in groups])
+        for index, group in enumerate(groups, start=1):
+            grid = activity_pivot(table, group)
+            figure.add_trace(go.Heatmap(z=grid.to_numpy(), x=[f"{h:02d}" for h in grid.columns],
+                                        y=[d[:3] for d in grid.index], coloraxis="coloraxis", name=str(group),
+                                        hovertemplate=f"{html.escape(str(group))}<br>%{{y}} %{{x}}:00: "
+                                                      "%{z} mentions<extra></extra>"),
+                             row=index, col=1)
+            figure.update_yaxes(autorange="reversed", row=index, col=1)
+        figure.update_layout(coloraxis={"colorscale": "Blues", "colorbar": {"title": "mentions"}},
+                             height=120 + 230 * len(groups), xaxis_title=None)
+        figure.update_xaxes(title_text=f"hour of day ({timezone})", row=len(groups), col=1)
+        note = (f"Mentions by weekday and hour of day in {timezone}, per source"
+                f"{'' if len(totals) <= top else f' (the {top} busiest of {len(totals)})'}.")
+    else:
+        figure = go.Figure()
+        for index, group in enumerate(groups):
+            counts = table[table["source"] == group].groupby("weekday")["mentions"].sum().reindex(range(7),
+                                                                                                  fill_value=0)
+            figure.add_trace(go.Bar(x=list(WEEKDAYS), y=counts.to_numpy(), name=str(group),
+                                    marker_color=PALETTE[index % len(PALETTE)]))
+        figure.update_layout(barmode="group", height=380, yaxis_title="mentions")
+        note = "The date column holds dates without times: mentions by weekday only, per source."
+    figure.update_layout(title="When people post: mentions by weekday" + (" and hour" if has_time else ""),
+                         template="plotly_white", margin={"l": 10, "r": 10, "t": 70, "b": 40})
+    return table, figure, note

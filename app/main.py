@@ -187,6 +187,7 @@ def build_app(with_sample: bool = True):
                             tr.source_plot, ed.table, ed.rename_id, ed.rename_label, ed.merge_ids, ed.merge_label,
                             ed.delete_id, ex.drivers_csv, ex.drivers_xlsx, ex.workbook, ex.model, ex.report_html,
                             ex.report_pptx, mp.note, mp.plot]
+        analysis_outputs += views.activity_outputs(tr.activity)
         upload_outputs = [state, up.file, up.message, up.preview, *role_boxes, up.run_message]
 
         def model_choices(session) -> list:
@@ -340,6 +341,15 @@ def build_app(with_sample: bool = True):
 
         tr.compare.input(on_compare, [state, tr.compare], [tr.sources, tr.source_plot, tr.source_note])
 
+        def on_timezone(value, timezone):
+            session = _session(value)
+            if session["analysis"] is None:
+                return {tr.activity.note: adapters.message_html("Run an analysis first.")}
+            return views.fill_activity(tr.activity, session["analysis"], timezone)
+
+        tr.activity.timezone.submit(on_timezone, [state, tr.activity.timezone],
+                                    views.activity_outputs(tr.activity), concurrency_limit=None)
+
         # ---- map: projected on first opening, then cached per session
         def on_map(value, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
             session = _session(value)
@@ -420,6 +430,8 @@ def build_app(with_sample: bool = True):
 
         ex.tab.select(on_export, [state], [state, ex.message, ex.drivers_csv, ex.drivers_xlsx, ex.workbook,
                                            ex.model, ex.report_html, ex.report_pptx])
+        from app import api
+        api.register(HEAVY)  # /analyze for programmatic use (app/api.py), in the same queue as the page's runs
     demo.cxtext_sample = sample  # launch() starts analysing it before the first visitor arrives
     return demo
 
@@ -437,4 +449,5 @@ def launch(host: str = "127.0.0.1", port: int = 7860, with_sample: bool = True, 
         demo.cxtext_sample.start()
     demo.queue(default_concurrency_limit=concurrency())
     return demo.launch(server_name=host, server_port=port, max_file_size=max_upload_bytes(), auth=auth,
-                       css=views.CSS, show_error=False, ssr_mode=False, footer_links=[], **kwargs)
+                       css=views.CSS, show_error=False, ssr_mode=False, footer_links=[],
+                       run_history=False, **kwargs)  # no copy of results kept in the browser

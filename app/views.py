@@ -184,8 +184,9 @@ def trends_tab() -> SimpleNamespace:
         sources = gr.Dataframe(empty_grid("theme"), label="Themes side by side", interactive=False, max_height=420,
                                elem_id="source-table", pinned_columns=1)
         source_plot = gr.Plot(label="Theme share by source", elem_id="source-plot")
+        activity = activity_section()
     return SimpleNamespace(trend_note=trend_note, volume=volume, nps=nps, compare=compare,
-                           source_note=source_note, sources=sources, source_plot=source_plot)
+                           source_note=source_note, sources=sources, source_plot=source_plot, activity=activity)
 
 
 def fill_compare(ui: SimpleNamespace, analysis, compare: str) -> dict[Any, Any]:
@@ -202,7 +203,32 @@ def fill_trends(ui: SimpleNamespace, analysis, compare: str | None = None) -> di
     compare = compare if compare in values else (values[0] if values else adapters.COMPARE_KIND)
     return {ui.volume: volume, ui.nps: nps, ui.trend_note: adapters.message_html(trend_note),
             ui.compare: gr.update(choices=choices or adapters.COMPARE_CHOICES[:1], value=compare),
-            **fill_compare(ui, analysis, compare)}
+            **fill_compare(ui, analysis, compare), **fill_activity(ui.activity, analysis)}
+
+
+def activity_section() -> SimpleNamespace:
+    """Mentions by weekday x hour per source, in a timezone the user types (inside the Trends tab)."""
+    gr.Markdown("**When people post**: mentions by weekday and hour of day, per source")
+    with gr.Row():
+        timezone = gr.Textbox(adapters.DEFAULT_TIMEZONE, label="Timezone (IANA name, e.g. Europe/Bucharest, "
+                              "Asia/Riyadh); press Enter", elem_id="activity-timezone", scale=2)
+        note = gr.HTML(elem_id="activity-note")
+    plot = gr.Plot(label="Activity by weekday and hour", elem_id="activity-plot")
+    return SimpleNamespace(timezone=timezone, note=note, plot=plot)
+
+
+def activity_outputs(ui: SimpleNamespace) -> list:
+    return [ui.timezone, ui.note, ui.plot]
+
+
+def fill_activity(ui: SimpleNamespace, analysis, timezone: str | None = None) -> dict[Any, Any]:
+    """The heatmaps in ``timezone``; a new analysis (``timezone`` None) starts again in UTC."""
+    shown = (timezone or "").strip() or adapters.DEFAULT_TIMEZONE
+    try:
+        _, figure, note = adapters.activity_view(analysis, shown)
+    except Exception as exc:  # noqa: BLE001 - an unknown timezone is explained next to the box
+        return {ui.note: adapters.message_html(adapters.error_text(exc), "error")}
+    return {ui.timezone: shown, ui.note: adapters.message_html(note), ui.plot: figure}
 
 
 def edit_tab() -> SimpleNamespace:

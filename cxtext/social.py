@@ -270,6 +270,27 @@ def add_social_columns(drivers: pd.DataFrame, records: pd.DataFrame, themes: pd.
     return table
 
 
+def competitor_counts(records: pd.DataFrame, column: str = "competitors") -> dict[str, int]:
+    """Competitor name -> analysed comments naming it (each comment counts a name once), most named first.
+
+    ``records[column]`` holds names joined by ``"; "`` (as written by
+    :func:`annotate_records`); rejected rows are left out. Empty when the
+    column is missing or no comment names a competitor.
+    """
+    from cxtext.competitors import split_names
+
+    if column not in records.columns:
+        return {}
+    cells = records[column]
+    if "status" in records.columns:
+        cells = cells[records["status"] == "analyzed"]
+    counts: dict[str, int] = {}
+    for cell in cells:
+        for name in dict.fromkeys(split_names(cell)):
+            counts[name] = counts.get(name, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
 # --------------------------------------------------------------------------- agreement with NPS
 
 _CATEGORY_OF_SENTIMENT = {"negative": "detractor", "neutral": "passive", "positive": "promoter"}

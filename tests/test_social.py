@@ -17,6 +17,7 @@ from cxtext.social import (
     activity_table,
     add_social_columns,
     annotate_records,
+    competitor_counts,
     sentiment_nps_agreement,
     social_driver_columns,
 )
@@ -126,6 +127,15 @@ def test_activity_dates_only_and_errors():
         activity_table(records, timezone="Mars/Olympus")
     with pytest.raises(ValidationError):
         activity_table(records.drop(columns="date"))
+
+
+def test_competitor_counts_per_comment_most_named_first():
+    records = pd.DataFrame({"competitors": ["Orange; Digi", "Digi", "", None, "Digi; Digi", "Orange"],
+                            "status": ["analyzed"] * 5 + ["rejected"]})
+    assert competitor_counts(records) == {"Digi": 3, "Orange": 1}
+    assert list(competitor_counts(records)) == ["Digi", "Orange"]
+    assert competitor_counts(records.drop(columns="competitors")) == {}
+    assert competitor_counts(social_records()) == {"Orange": 3}
 
 
 @pytest.mark.model

@@ -86,3 +86,17 @@ def feedback_frame(themes: tuple[str, ...] = ("billing", "crash", "wait"), per_t
              "comment": "<script>alert('x')</script> I was charged twice & nobody helps", "nps": "0", "ces": "1"},
         ]
     return pd.DataFrame(rows)
+
+
+def social_frame(themes: tuple[str, ...] = ("billing", "crash", "wait"), per_theme: int = 14, praise: int = 8,
+                 suffix: str = "") -> pd.DataFrame:
+    """Social mentions only, no score column: ``comment``, ``posted_at`` (UTC, with times spread over
+    weekdays and hours) and ``platform`` (twitter / facebook)."""
+    texts = [text for theme in themes for text in COMPLAINTS[theme][:per_theme]]
+    texts += [PRAISE[i % len(PRAISE)] for i in range(praise)]
+    return pd.DataFrame({
+        "comment": [text + suffix for text in texts],
+        # 2026-03-02 is a Monday; hour and weekday move at different paces so the grid is not a diagonal
+        "posted_at": [f"2026-03-{2 + i % 7:02d} {(5 * i) % 24:02d}:{(7 * i) % 60:02d}:00" for i in range(len(texts))],
+        "platform": ["facebook" if i % 3 == 0 else "twitter" for i in range(len(texts))],
+    })

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import zipfile
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import plotly.graph_objects as go
@@ -348,3 +349,144 @@ def test_runs_are_kept_in_the_history_and_reopen_whole(analysis, cache_dir, monk
         "Billing errors").any()
     with pytest.raises(CxtextError, match="Pick a past analysis"):
         adapters.open_past("")
+
+
+# ---------------------------------------------------------------- sentiment, kinds, activity (issue 8)
+
+SOCIAL_ROLES = {"text": "comment", "nps": None, "ces": None, "csat": None, "date": "posted_at",
+                "source": "platform", "segment": None, "id": None}
+
+
+@pytest.fixture(scope="module")
+def social_frame_():
+    from feedback_data import social_frame
+
+    return social_frame()
+
+
+@pytest.fixture(scope="module")
+def social_analysis(social_frame_, tmp_path_factory, cache_dir):
+    """A social-only dump (no score column) through the page's path: upload, map, run."""
+    path = tmp_path_factory.mktemp("social") / "mentions.csv"
+    social_frame_.to_csv(path, index=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CXTEXT_CACHE_DIR", str(cache_dir))
+        patch.setenv("CXTEXT_DATA_DIR", str(cache_dir / "data"))
+        return adapters.run_analysis(adapters.read_upload(path), SOCIAL_ROLES, pipeline="social_mentions")
+
+
+def test_social_only_drivers_are_ranked_by_negative_impact(social_analysis):
+    drivers = social_analysis.drivers
+    assert drivers.attrs["priority_basis"] == "sentiment" and len(drivers) >= 2
+    frame = adapters.drivers_frame(social_analysis)
+    assert {"negative_share", "net_sentiment", "sentiment_impact", "sentiment_impact_95ci"} <= set(frame.columns)
+    assert not {"nps", "nps_impact", "nps_95ci", "ces_gap"} & set(frame.columns)  # all empty: not shown
+    assert "competitor_share" not in frame.columns  # no competitor list: zeros say nothing
+    assert frame["rank"].tolist() == list(range(1, len(frame) + 1))
+    # the shown order is the library's sentiment ranking: priority = -(upper CI of sentiment_impact)
+    priority = drivers["sentiment_priority"].to_numpy()
+    testable = priority[~pd.isna(priority)]
+    assert list(testable) == sorted(testable, reverse=True)
+    top = drivers.iloc[0]
+    assert top["sentiment_impact"] < 0 and top["negative_share"] > 0.5  # the top driver drags sentiment down
+    assert frame.iloc[0]["label"] == top["label"]
+    # shares are computed from the comments' own sentiments, rounded for the grid
+    member = social_analysis.records["theme_id"] == top["theme_id"]
+    negative = (social_analysis.records.loc[member, "sentiment"] == "negative").mean()
+    assert frame.iloc[0]["negative_share"] == pytest.approx(negative, abs=0.001)
+    assert adapters.drivers_note(social_analysis).startswith(adapters.SENTIMENT_RANKING_NOTE)
+    figure = adapters.impact_figure(social_analysis)
+    assert "Sentiment impact" in figure.layout.title.text
+    assert list(figure.data[0].x)[::-1] == pytest.approx(drivers["sentiment_impact"].dropna().tolist())
+    wide_ci = adapters.drivers_widths(frame)
+    assert len(wide_ci) == len(frame.columns)
+
+
+def test_overview_cards_for_sentiment_and_kinds(social_analysis, analysis):
+    records = social_analysis.records
+    analysed = records[records["status"] == "analyzed"]
+    page = adapters.overview_html(social_analysis)
+    assert 'data-testid="card-sentiment"' in page and 'data-testid="card-kinds"' in page
+    negative = (analysed["sentiment"] == "negative").sum() / analysed["sentiment"].notna().sum()
+    assert f"{round(100 * negative):.0f}% negative" in page
+    assert "complaint" in page
+    assert 'card-sentiment-nps' not in page and 'card-competitors' not in page  # no NPS, no competitor list
+    scored = adapters.overview_html(analysis)
+    agreement = analysis.summary["sentiment_vs_nps"]
+    assert 'data-testid="card-sentiment-nps"' in scored and f"on {agreement['n']:,} comments" in scored
+    assert {"negative_share", "nps_impact"} <= set(adapters.drivers_frame(analysis).columns)
+
+
+def test_competitor_card_when_competitors_were_named(analysis):
+    records = analysis.records.copy()
+    analysed = records.index[records["status"] == "analyzed"]
+    records["competitors"] = ""
+    records.loc[analysed[:3], "competitors"] = "Orange"
+    records.loc[analysed[3:4], "competitors"] = "Digi; Orange"
+    stub = type("A", (), {"records": records, "summary": analysis.summary, "drivers": analysis.drivers})()
+    assert adapters.competitor_mentions(stub) == {"Orange": 4, "Digi": 1}
+    cards = "".join(adapters.social_cards(stub))
+    assert 'data-testid="card-competitors"' in cards and "Orange 4" in cards
+
+
+def test_activity_heatmaps_in_the_chosen_timezone(social_analysis, social_frame_):
+    table, figure, note = adapters.activity_view(social_analysis, "Asia/Riyadh")
+    assert "Asia/Riyadh" in note
+    # expected counts straight from the file: UTC times + 3 hours (Riyadh has no daylight saving)
+    local = pd.to_datetime(social_frame_["posted_at"]) + pd.Timedelta(hours=3)
+    kept = social_analysis.records.set_index("row")["status"].eq("analyzed").to_numpy()
+    heatmaps = {trace.name: trace for trace in figure.data}
+    assert set(heatmaps) == {"twitter", "facebook"}
+    for platform, trace in heatmaps.items():
+        chosen = (social_frame_["platform"] == platform).to_numpy() & kept
+        expected = np.zeros((7, 24), dtype=int)
+        for moment in local[chosen]:
+            expected[moment.day_of_week, moment.hour] += 1
+        assert np.array_equal(np.asarray(trace.z), expected), platform
+        assert list(trace.y) == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    assert table["mentions"].sum() == kept.sum()
+    _, utc_figure, _ = adapters.activity_view(social_analysis, " ")  # blank means UTC
+    assert not np.array_equal(np.asarray(utc_figure.data[0].z), np.asarray(figure.data[0].z))
+    with pytest.raises(ValidationError, match="Mars/Olympus"):
+        adapters.activity_view(social_analysis, "Mars/Olympus")
+
+
+def test_activity_without_times_or_dates(analysis):
+    _, figure, note = adapters.activity_view(analysis)  # the survey fixture has dates without times
+    assert "without times" in note and {trace.name for trace in figure.data} >= {"nps_survey", "twitter"}
+    no_dates = type("A", (), {"records": analysis.records, "summary": {**analysis.summary, "mapping": {}}})()
+    _, empty, note = adapters.activity_view(no_dates)
+    assert "Map a date column" in note and not empty.data
+    with pytest.raises(ValidationError, match="Nowhere/City"):
+        adapters.activity_view(no_dates, "Nowhere/City")
+
+
+# ---------------------------------------------------------------- the /analyze API's pieces
+
+
+def test_api_upload_checks(tmp_path):
+    good = tmp_path / "dump.csv"
+    good.write_text("comment\nslow app\n")
+    adapters.check_upload(good, 1024)
+    program = tmp_path / "invoice.exe"
+    program.write_bytes(b"MZ")
+    with pytest.raises(InputError, match=r"invoice\.exe.*'\.exe' are not accepted"):
+        adapters.check_upload(program, 1024)
+    with pytest.raises(InputError, match=r"dump\.csv.*more than the 0\.00 MB allowed"):
+        adapters.check_upload(good, 5)
+    with pytest.raises(InputError, match="No file received"):
+        adapters.check_upload(None, 1024)
+
+
+def test_api_result_is_plain_json(analysis, social_analysis):
+    from app import api
+
+    for one in (analysis, social_analysis):
+        result = api.analysis_result(one)
+        again = json.loads(json.dumps(result, allow_nan=False))  # strict JSON: no NaN, no numpy types
+        assert again["summary"]["rows_in"] == one.summary["rows_in"]
+        assert [d["theme_id"] for d in again["drivers"]] == one.drivers["theme_id"].tolist()
+        assert sum(t["size"] for t in again["themes"]) == int(one.themes["size"].sum())
+        assert again["rejected"] == len(one.rejected) == len(again["rejected_rows"])
+    assert api.analysis_result(social_analysis)["priority_basis"] == "sentiment"
+    assert api.analysis_result(analysis)["summary"]["nps"]["nps"] == pytest.approx(analysis.summary["nps"]["nps"])

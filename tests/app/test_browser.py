@@ -11,19 +11,15 @@ README's app section names the folder).
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from app_server import ROOT, Server
 from feedback_data import feedback_frame
 
 pytestmark = pytest.mark.browser
@@ -31,7 +27,6 @@ pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 SAMPLE_TIMEOUT_MS = 400_000  # the bundled sample, cold cache, on a slow shared machine
 RUN_TIMEOUT_MS = 240_000
@@ -64,62 +59,6 @@ new MutationObserver(() => {
 
 
 # --------------------------------------------------------------------------- servers
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _models_dir(folder: Path) -> Path:
-    """A models/ folder for the test server: the built embedding models linked in, saved theme models kept out
-    of the checkout."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for entry in (ROOT / "models").iterdir():
-        if entry.is_dir() and not (entry / "model.json").is_file():
-            (folder / entry.name).symlink_to(entry, target_is_directory=True)
-    return folder
-
-
-class Server:
-    def __init__(self, folder: Path, *args: str, **env: str) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.log = folder / "app.log"
-        self.models = _models_dir(folder / "models")
-        environment = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-                       "CXTEXT_CACHE_DIR": str(folder / "cache"), "CXTEXT_MODELS_DIR": str(self.models),
-                       "CXTEXT_CONCURRENCY": "2", "GRADIO_ANALYTICS_ENABLED": "False", **env}
-        for name in ("CXTEXT_AUTH", "CXTEXT_MAX_UPLOAD_MB"):
-            if name not in env:
-                environment.pop(name, None)
-        with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "cxtext.cli", "app", "--host", "127.0.0.1", "--port", str(self.port), *args],
-                cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
-
-    def wait_until_up(self, seconds: float = 180) -> str:
-        deadline = time.monotonic() + seconds
-        while True:
-            try:
-                with urllib.request.urlopen(self.url, timeout=5) as response:
-                    if response.status == 200:
-                        return self.url
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.process.kill()
-                pytest.fail(f"the app did not start:\n{self.log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.5)
-
-    def stop(self) -> str:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        return self.log.read_text(errors="replace")
 
 
 @pytest.fixture(scope="module")
@@ -647,3 +586,50 @@ def test_two_users_analyse_at_once(browser, server, csv_files, shots):
     page_b.screenshot(path=shots / "10_concurrent_b.png", full_page=True)
     context_a.close()
     context_b.close()
+
+
+def test_social_only_upload_ranks_by_negative_impact(browser, server, tmp_path, shots):
+    """A file of social mentions without any score column: ranked table, sentiment card, activity heatmap."""
+    from feedback_data import social_frame
+
+    path = tmp_path / "mentions.csv"
+    social_frame().to_csv(path, index=False)
+    context, page = _open(browser, server)
+    _sample_ready(page)  # the page's sample would otherwise replace the upload when it arrives
+    _tab(page, "Upload")
+    _upload(page, path)
+    expect(page.locator("#role-nps input")).to_have_value("(none)")
+    _choose(page, "pipeline", "Social mentions")
+    _run(page, "mentions.csv")
+    _no_traceback(page)
+    _tab(page, "Drivers")
+    expect(page.locator("#drivers-table")).to_contain_text("sentiment_impact", timeout=UI_TIMEOUT_MS)
+    header = [h.strip() for h in _grid_rows(page, "drivers-table")[0]]
+    assert {"rank", "label", "negative_share", "net_sentiment", "sentiment_impact"} <= set(header), header
+    assert "nps" not in header and "nps_impact" not in header, header  # no scores: no empty NPS columns
+    assert "competitor_share" not in header, header  # no competitor list: no column of zeros
+    ranks = [int(r) for r in _column(page, "drivers-table", "rank")]
+    assert ranks == list(range(1, len(ranks) + 1)) and len(ranks) >= 2
+    assert float(_column(page, "drivers-table", "sentiment_impact")[0]) < 0  # the top driver drags sentiment down
+    expect(page.locator("#impact-plot")).to_contain_text("Sentiment impact", timeout=UI_TIMEOUT_MS)
+    page.screenshot(path=shots / "15_social_drivers.png", full_page=True)
+    _tab(page, "Overview")
+    card = page.locator("[data-testid=card-sentiment]")
+    expect(card).to_contain_text(re.compile(r"\d+% negative"))
+    expect(card).to_contain_text("positive")
+    expect(page.locator("[data-testid=card-kinds]")).to_contain_text("complaint")
+    expect(page.locator("[data-testid=card-sentiment-nps]")).to_have_count(0)
+    page.screenshot(path=shots / "16_social_overview.png", full_page=True)
+    _tab(page, "Trends & sources")
+    expect(page.locator("#activity-note")).to_contain_text("in UTC", timeout=UI_TIMEOUT_MS)
+    expect(page.locator("#activity-plot .js-plotly-plot")).to_be_visible(timeout=UI_TIMEOUT_MS)
+    box = page.locator("#activity-timezone textarea, #activity-timezone input").first
+    box.fill("Mars/Olympus")
+    box.press("Enter")
+    expect(page.locator("#activity-note .cx-msg-error")).to_contain_text("Unknown timezone", timeout=UI_TIMEOUT_MS)
+    box.fill("Asia/Riyadh")
+    box.press("Enter")
+    expect(page.locator("#activity-note")).to_contain_text("in Asia/Riyadh", timeout=UI_TIMEOUT_MS)
+    page.locator("#activity-plot").scroll_into_view_if_needed()
+    page.screenshot(path=shots / "17_social_activity.png", full_page=True)
+    context.close()

@@ -70,6 +70,7 @@ def test_launch_binds_locally_with_the_limits(monkeypatch):
     assert launch["max_file_size"] == 50 * 1024 * 1024
     assert launch["auth"] == [("ana", "secret")]
     assert launch["show_error"] is False and ".cx-card" in launch["css"]
+    assert launch["run_history"] is False  # results are not copied into the browser
 
 
 def test_cli_app_passes_host_and_port(monkeypatch):
