@@ -130,17 +130,11 @@ class Analysis:
         """
         model = self._edited_model()
         t = model._check_id(theme_id)
-        if self.embeddings is None:
-            raise ThemeEditError("this analysis has no stored embeddings, so its themes cannot be split.")
         records = self.records.copy()
-        vectors = self._row_vectors(records)
+        vectors, languages, fit_rows = self.split_members(t)
         in_theme = (records["theme_id"] == t).to_numpy()
-        members = np.flatnonzero(in_theme & np.isfinite(vectors).all(axis=1))
-        own = np.isfinite(np.asarray(self.embeddings, dtype=np.float64)).all(axis=1)
-        fit_rows = np.array([i for i in members if own[i]], dtype=np.int64)
         if fit_rows.size < 4:
             raise ThemeEditError(f"Theme {t} has {fit_rows.size} comment(s) here; a split needs at least 4.")
-        languages = records["language"].astype(object).where(records["language"].notna(), None).tolist()
         ids = model.split(t, vectors[fit_rows], records["clean_text"].iloc[fit_rows].tolist(),
                           [languages[i] for i in fit_rows], n=n)
         part_of = dict(zip(fit_rows.tolist(), model.split_labels_.tolist()))
@@ -208,6 +202,27 @@ class Analysis:
         records["theme_ids"] = ids_col
         model.move(sorted(wanted), target)
         return self._with_records(model, records)
+
+    def split_members(self, theme_id: int) -> tuple[np.ndarray, list, np.ndarray]:
+        """What :meth:`split_theme` re-clusters: ``(vectors, languages, rows)``.
+
+        ``vectors``: one embedding per row of ``records`` (folded duplicates
+        take their first copy's); ``languages``: per row (None when unknown);
+        ``rows``: positions in ``records`` of the theme's comments that have
+        their own embedding (folded duplicates left out). Shared with
+        :mod:`cxtext.suggest`, so a suggested split shows exactly the parts
+        that applying it gives.
+        """
+        if self.embeddings is None:
+            raise ThemeEditError("this analysis has no stored embeddings, so its themes cannot be split.")
+        records = self.records
+        vectors = self._row_vectors(records)
+        in_theme = (records["theme_id"] == int(theme_id)).to_numpy()
+        members = np.flatnonzero(in_theme & np.isfinite(vectors).all(axis=1))
+        own = np.isfinite(np.asarray(self.embeddings, dtype=np.float64)).all(axis=1)
+        rows = np.array([i for i in members if own[i]], dtype=np.int64)
+        languages = records["language"].astype(object).where(records["language"].notna(), None).tolist()
+        return vectors, languages, rows
 
     def _row_vectors(self, records: pd.DataFrame) -> np.ndarray:
         """Each row's embedding; a folded duplicate without its own takes its first copy's."""
