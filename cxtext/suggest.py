@@ -17,7 +17,8 @@ API (``merge_themes`` / ``split_theme``), so nothing is embedded again.
   (``"charged twice"`` counts as ``charged`` and ``twice``), 0-1.
 * suggested when ``cosine >= merge_cosine`` **or** ``jaccard >= merge_jaccard``;
   ``score`` = the larger of ``cosine / merge_cosine`` and
-  ``jaccard / merge_jaccard`` (>= 1 for every suggestion; higher = surer).
+  ``jaccard / merge_jaccard`` (>= 1 for every suggestion; higher = surer; a
+  threshold set to 0 or below counts the value itself).
 
 **Splits** (themes holding two clear sub-groups): each theme with at least
 ``min_split_size`` comments is split in two exactly as
@@ -203,8 +204,7 @@ def suggest_edits(
             jaccard = keyword_jaccard(keywords_of[ta], keywords_of[tb])
             if cosine < merge_cosine and jaccard < merge_jaccard:
                 continue
-            score = max(cosine / merge_cosine if merge_cosine > 0 else np.inf,
-                        jaccard / merge_jaccard if merge_jaccard > 0 else np.inf)
+            score = max(_ratio(cosine, merge_cosine), _ratio(jaccard, merge_jaccard))
             shared = sorted(_words(keywords_of[ta]) & _words(keywords_of[tb]))
             rows.append({
                 "kind": "merge", "theme_ids": [ta, tb], "labels": [label_of[ta], label_of[tb]],
@@ -221,12 +221,17 @@ def suggest_edits(
         row = _split_row(analysis, model, t, label_of[t], vectors, languages, mean, min_split_size)
         if row is not None and _clear_split(row, split_silhouette, max_parts_cosine, max_language_ami,
                                             min_part_share):
-            row["score"] = round(row["silhouette"] / split_silhouette if split_silhouette > 0 else np.inf, 4)
+            row["score"] = round(_ratio(row["silhouette"], split_silhouette), 4)
             rows.append(row)
     rows.sort(key=lambda r: (-r["score"], r["kind"], r["theme_ids"]))
     if max_suggestions is not None:
         rows = rows[: max(0, int(max_suggestions))]
     return _frame(rows)
+
+
+def _ratio(value: float, threshold: float) -> float:
+    """How far past its threshold a value is (value / threshold; the value itself when the threshold is <= 0)."""
+    return float(value) / threshold if threshold > 0 else float(value)
 
 
 def _clear_split(row: dict[str, Any], split_silhouette: float, max_parts_cosine: float,
