@@ -26,6 +26,7 @@ examples:
   cxtext analyze "exports/*.csv" --engine dask --scheduler tcp://10.0.0.5:8786 --out out/all
   cxtext themes rename models/march-themes 3 "Refund delays"
   cxtext history split 1a2b3c4d5e6f 3 --n 2
+  cxtext themes suggest 1a2b3c4d5e6f
   cxtext history move 1a2b3c4d5e6f --rows 3,4,9 --to 5
   cxtext app --port 7860
 
@@ -118,6 +119,22 @@ def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
                              "partition per file; only when no quoted cell holds a line break)")
 
 
+def _add_split_arguments(parser: argparse.ArgumentParser, target_help: str) -> None:
+    parser.description = ("Re-cluster one theme's comments into N parts (N chosen automatically when not "
+                          "given) and save the edited analysis as a new history entry; prints its id.")
+    parser.add_argument("target", metavar="ID", help=target_help)
+    parser.add_argument("theme_id", type=int)
+    parser.add_argument("--n", type=int, metavar="N", help="number of parts (default: best silhouette, 2-5)")
+
+
+def _add_move_arguments(parser: argparse.ArgumentParser, target_help: str) -> None:
+    parser.description = ("Move comments (the 'row' numbers of assignments.csv) to a theme, or to -1 to "
+                          "unassign them, and save the edited analysis as a new history entry; prints its id.")
+    parser.add_argument("target", metavar="ID", help=target_help)
+    parser.add_argument("--rows", required=True, metavar="3,4,9", help="comma-separated row numbers")
+    parser.add_argument("--to", required=True, type=int, metavar="THEME_ID", help="target theme id (-1: unthemed)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="cxtext", description="Find the themes in customer feedback that drive detractors.",
                      epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -136,25 +153,41 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_arguments(run)
     _add_mapping_arguments(run)
 
-    themes = commands.add_parser("themes", help="show or edit a saved theme model")
+    themes = commands.add_parser(
+        "themes", help="show, edit or get suggestions for themes (a saved theme model or a past analysis)",
+        description="TARGET is a saved theme model folder (show, rename, merge, delete edit it in place) or "
+                    "the id of a past analysis ('cxtext history list'): every edit, split and move included, "
+                    "is then saved as a new history entry whose id is printed; drivers are recomputed, nothing "
+                    "is embedded again.")
     edits = themes.add_subparsers(dest="edit", metavar="ACTION", parser_class=_Parser)
-    show = edits.add_parser("show", help="list the themes of a saved model")
-    show.add_argument("model_dir")
+    target_help = "a saved theme model folder, or a past analysis id ('cxtext history list')"
+    show = edits.add_parser("show", help="list the themes")
+    show.add_argument("target", metavar="MODEL_DIR|ID", help=target_help)
     rename = edits.add_parser("rename", help="rename a theme")
-    rename.add_argument("model_dir")
+    rename.add_argument("target", metavar="MODEL_DIR|ID", help=target_help)
     rename.add_argument("theme_id", type=int)
     rename.add_argument("label")
     merge = edits.add_parser("merge", help="merge themes into the smallest id")
-    merge.add_argument("model_dir")
+    merge.add_argument("target", metavar="MODEL_DIR|ID", help=target_help)
     merge.add_argument("theme_ids", type=int, nargs="+")
     merge.add_argument("--label")
     delete = edits.add_parser("delete", help="delete a theme (its comments become unthemed)")
-    delete.add_argument("model_dir")
+    delete.add_argument("target", metavar="MODEL_DIR|ID", help=target_help)
     delete.add_argument("theme_id", type=int)
-    for action in ("split", "move"):
-        needs = edits.add_parser(action, help=f"{action} needs the comments: use 'cxtext history {action}'")
-        needs.add_argument("model_dir")
-        needs.add_argument("rest", nargs=argparse.REMAINDER)
+    analysis_help = "a past analysis id ('cxtext history list'): a split or a move needs its comments"
+    _add_split_arguments(edits.add_parser("split", help="split a theme of a past analysis into N parts"),
+                         analysis_help)
+    _add_move_arguments(edits.add_parser("move", help="move comments of a past analysis to another theme"),
+                        analysis_help)
+    suggest = edits.add_parser(
+        "suggest", help="likely merges and splits of a past analysis's themes, with their evidence",
+        description="List likely merges (near-duplicate centroids or overlapping keywords) and likely splits "
+                    "(themes with two clear sub-groups) of a past analysis, best first, each with its "
+                    "evidence and the command that applies it (thresholds: cxtext/suggest.py).")
+    suggest.add_argument("target", metavar="ID", help="a past analysis id ('cxtext history list')")
+    suggest.add_argument("--apply", type=int, metavar="N",
+                         help="apply suggestion N of the list and save the result as a new analysis")
+    suggest.add_argument("--max", type=int, default=20, metavar="N", help="list at most N suggestions (default 20)")
 
     app = commands.add_parser("app", help="start the web app")
     app.add_argument("--host", default=os.environ.get("CXTEXT_HOST", "127.0.0.1"))
@@ -180,22 +213,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", action="append", choices=["csv", "xlsx", "parquet", "json", "html", "pptx"])
     forget = past.add_parser("delete", help="delete a past analysis")
     forget.add_argument("analysis_id")
-    split = past.add_parser("split", help="split a theme of a past analysis; saved as a new analysis",
-                            description="Re-cluster one theme's comments into N parts (N chosen "
-                                        "automatically when not given) and save the edited analysis as a "
-                                        "new history entry; prints its id.")
-    split.add_argument("analysis_id")
-    split.add_argument("theme_id", type=int)
-    split.add_argument("--n", type=int, metavar="N", help="number of parts (default: best silhouette, 2-5)")
-    move = past.add_parser("move", help="move comments of a past analysis to another theme; saved as a "
-                                        "new analysis",
-                           description="Move comments (the 'row' numbers of assignments.csv) to a theme, or "
-                                       "to -1 to unassign them, and save the edited analysis as a new "
-                                       "history entry; prints its id.")
-    move.add_argument("analysis_id")
-    move.add_argument("--rows", required=True, metavar="3,4,9", help="comma-separated row numbers")
-    move.add_argument("--to", required=True, type=int, metavar="THEME_ID",
-                      help="target theme id (-1: unthemed)")
+    _add_split_arguments(past.add_parser("split", help="split a theme of a past analysis; saved as a new "
+                                                       "analysis"), "a past analysis id")
+    _add_move_arguments(past.add_parser("move", help="move comments of a past analysis to another theme; saved "
+                                                     "as a new analysis"), "a past analysis id")
 
     build = commands.add_parser("build-model", help="build the default embedding model into models/")
     build.add_argument("--dest", help="target folder (default: models/multilingual-e5-small)")
@@ -360,14 +381,22 @@ def _history(args: argparse.Namespace) -> int:
 
 def _history_edit(store, args: argparse.Namespace) -> int:
     """``history split|move``: edit a past analysis, save it as a new entry, print the new id."""
-    analysis = store.load(args.analysis_id)
+    return _edit_past_analysis(store, args.target, args.action, args)
+
+
+def _edit_past_analysis(store, analysis_id: str, action: str, args: argparse.Namespace) -> int:
+    """One edit of a past analysis (``history split|move``, ``themes ACTION ID``), saved as a new entry.
+
+    Prints the new id, then the themes (id, size, label).
+    """
+    analysis = store.load(analysis_id)
     listed = store.list()
     names = dict(zip(listed["id"], listed["name"]))
-    name = names.get(args.analysis_id, "analysis")
-    if args.action == "split":
+    name = names.get(analysis_id, "analysis")
+    if action == "split":
         edited = analysis.split_theme(args.theme_id, n=args.n)
         what = f"split theme {args.theme_id}"
-    else:
+    elif action == "move":
         try:
             rows = [int(part) for part in args.rows.replace(" ", "").split(",") if part]
         except ValueError:
@@ -375,11 +404,31 @@ def _history_edit(store, args: argparse.Namespace) -> int:
                               f"Got {args.rows!r}.") from None
         edited = analysis.move_comments(rows, args.to)
         what = f"moved {len(rows)} row(s) to {args.to}"
+    elif action == "rename":
+        edited = analysis.rename_theme(args.theme_id, args.label)
+        what = f"renamed theme {args.theme_id}"
+    elif action == "merge":
+        edited = analysis.merge_themes(args.theme_ids, args.label)
+        what = f"merged themes {', '.join(map(str, sorted(set(args.theme_ids))))}"
+    elif action == "delete":
+        edited = analysis.delete_theme(args.theme_id)
+        what = f"deleted theme {args.theme_id}"
+    elif action == "apply":
+        from cxtext.suggest import apply_numbered
+
+        edited = apply_numbered(analysis, args.apply, max_suggestions=args.max)
+        what = f"applied suggestion {args.apply}"
+    else:
+        raise CxtextError(f"unknown edit {action}")
     new_id = store.save(edited, name=f"{name} ({what})")
     print(new_id)
-    for theme in edited.themes.itertuples():
-        print(f"{theme.theme_id:>4}  {theme.size:>6}  {theme.label}")
+    _print_themes(edited.themes)
     return 0
+
+
+def _print_themes(themes) -> None:
+    for theme in themes.itertuples():
+        print(f"{theme.theme_id:>4}  {theme.size:>6}  {theme.label}")
 
 
 def _print_headline(summary: dict[str, Any], out: str, written: list[Path]) -> None:
@@ -417,18 +466,37 @@ class _ProgressPrinter:
             sys.stderr.write("\n")
 
 
+def _is_model_dir(target: str) -> bool:
+    """A theme model folder (or a path meant as one) rather than a history id."""
+    path = Path(target)
+    return path.is_dir() or (path / "model.json").exists() or "/" in target or os.sep in target
+
+
 def _themes(args: argparse.Namespace) -> int:
     from cxtext.themes import ThemeModel
 
     if args.edit is None:
-        raise CxtextError("say what to do: cxtext themes show|rename|merge|delete MODEL_DIR ...")
-    if args.edit in ("split", "move"):
+        raise CxtextError("say what to do: cxtext themes show|rename|merge|delete|split|move|suggest TARGET ...")
+    if not _is_model_dir(args.target):
+        from cxtext.history import AnalysisStore
+
+        store = AnalysisStore()
+        if args.edit == "show":
+            _print_themes(store.load(args.target).themes)
+            return 0
+        if args.edit == "suggest":
+            return _suggest(store, args)
+        return _edit_past_analysis(store, args.target, args.edit, args)
+    if args.edit in ("split", "move", "suggest"):
         raise CxtextError(
-            f"a saved theme model holds no comments, so it cannot {args.edit} them; {args.edit} a theme of a "
-            f"past analysis instead: 'cxtext history {args.edit} ID ...' ('cxtext history list' shows "
-            "the ids)."
+            f"{args.target} is a saved theme model, which holds no comments, so it cannot {args.edit} "
+            f"them; {args.edit} the themes of a past analysis instead: 'cxtext themes {args.edit} ID ...' "
+            f"or 'cxtext history {args.edit} ID ...' ('cxtext history list' shows the ids)."
+            if args.edit != "suggest" else
+            f"{args.target} is a saved theme model, which holds no comments; suggestions need a past "
+            "analysis: 'cxtext themes suggest ID' ('cxtext history list' shows the ids)."
         )
-    model = ThemeModel.load(args.model_dir)
+    model = ThemeModel.load(args.target)
     if args.edit == "rename":
         model.rename(args.theme_id, args.label)
     elif args.edit == "merge":
@@ -436,9 +504,32 @@ def _themes(args: argparse.Namespace) -> int:
     elif args.edit == "delete":
         model.delete(args.theme_id)
     if args.edit != "show":
-        model.save(args.model_dir)
-    for theme in model.themes_.itertuples():
-        print(f"{theme.theme_id:>4}  {theme.size:>6}  {theme.label}")
+        model.save(args.target)
+    _print_themes(model.themes_)
+    return 0
+
+
+def _suggest(store, args: argparse.Namespace) -> int:
+    """``themes suggest ID``: the numbered suggestions with evidence and commands, or ``--apply N``."""
+    from cxtext.suggest import suggest_edits, suggestion_command
+
+    if args.max < 1:
+        raise CxtextError(f"--max must be 1 or more. Got {args.max}.")
+    if args.apply is not None:
+        return _edit_past_analysis(store, args.target, "apply", args)
+    suggestions = suggest_edits(store.load(args.target), max_suggestions=args.max)
+    if suggestions.empty:
+        print("no suggestions: no two themes look alike and no theme has two clear sub-groups.")
+        return 0
+    for row in suggestions.to_dict("records"):
+        names = " + ".join(f"{t} '{label}'" for t, label in zip(row["theme_ids"], row["labels"]))
+        print(f"{row['suggestion']:>2}. {row['kind']} {names}  (score {row['score']:.2f})")
+        print(f"    {row['evidence']}")
+        if row["kind"] == "split":
+            for size, label, words in zip(row["part_sizes"], row["part_labels"], row["part_keywords"]):
+                print(f"    part '{label}': {size} comments; {', '.join(words)}")
+        print(f"    apply: {suggestion_command(row, args.target)}   (or: cxtext themes suggest {args.target} "
+              f"--apply {row['suggestion']})")
     return 0
 
 

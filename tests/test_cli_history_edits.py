@@ -111,3 +111,59 @@ def test_history_edit_errors_name_what_is_valid(env, past, tmp_path):
     assert missing.returncode == 2 and "No saved analysis 'nosuchid'" in missing.stderr
     model_dir = _cli(env, "themes", "split", str(tmp_path), "0")
     assert model_dir.returncode == 2 and "cxtext history split" in model_dir.stderr
+
+
+def test_themes_commands_edit_a_past_analysis(env, past, tmp_path):
+    """``cxtext themes ACTION ID``: the same edits as ``history split|move`` (and rename/merge/delete),
+    each saved as a new entry."""
+    analysis_id, themes, assignments = past
+    largest = int(themes.sort_values("size", ascending=False).iloc[0]["theme_id"])
+    split = _cli(env, "themes", "split", analysis_id, str(largest), "--n", "2")
+    assert split.returncode == 0, split.stderr
+    after, _, _ = _export(env, split.stdout.split()[0], tmp_path / "split")
+    assert len(after) == len(themes) + 1
+    themed = assignments[assignments["theme_id"] >= 0]
+    target = int(themes["theme_id"].iloc[-1])
+    row = int(themed.loc[themed["theme_id"] != target, "row"].iloc[0])
+    moved = _cli(env, "themes", "move", analysis_id, "--rows", str(row), "--to", str(target))
+    assert moved.returncode == 0, moved.stderr
+    _, rows, _ = _export(env, moved.stdout.split()[0], tmp_path / "moved")
+    assert rows.set_index("row").loc[row, "theme_id"] == target
+    renamed = _cli(env, "themes", "rename", analysis_id, str(largest), "Top theme")
+    assert renamed.returncode == 0 and "Top theme" in renamed.stdout, renamed.stderr
+    shown = _cli(env, "themes", "show", renamed.stdout.split()[0])
+    assert shown.returncode == 0 and "Top theme" in shown.stdout, shown.stderr
+    listed = _cli(env, "history", "list").stdout
+    assert f"renamed theme {largest}" in listed and f"moved 1 row(s) to {target}" in listed
+    unknown = _cli(env, "themes", "suggest", "nosuchid")
+    assert unknown.returncode == 2 and "No saved analysis 'nosuchid'" in unknown.stderr
+    model_dir = _cli(env, "themes", "suggest", str(tmp_path))
+    assert model_dir.returncode == 2 and "cxtext themes suggest ID" in model_dir.stderr
+
+
+def test_themes_suggest_lists_evidence_and_applies(env, past, tmp_path):
+    analysis_id, themes, assignments = past
+    theme_of = assignments.set_index("id")["theme_id"]
+    crash, billing = int(theme_of["crash-0"]), int(theme_of["billing-0"])
+    kept = min(crash, billing)
+    merged = _cli(env, "themes", "merge", analysis_id, str(crash), str(billing), "--label", "Crash and billing")
+    assert merged.returncode == 0, merged.stderr
+    merged_id = merged.stdout.split()[0]
+    listed = _cli(env, "themes", "suggest", merged_id)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    number = next(int(line.split(".")[0]) for line in lines if f"split {kept} 'Crash and billing'" in line)
+    assert "silhouette" in listed.stdout and listed.stdout.count("part '") >= 2
+    command = f"cxtext themes split {merged_id} {kept} --n 2"
+    assert command in listed.stdout
+    applied = _cli(env, "themes", "suggest", merged_id, "--apply", str(number))
+    assert applied.returncode == 0, applied.stderr
+    by_command = _cli(env, *command.split()[1:])
+    assert by_command.returncode == 0, by_command.stderr
+    from_apply, _, _ = _export(env, applied.stdout.split()[0], tmp_path / "applied")
+    from_command, _, _ = _export(env, by_command.stdout.split()[0], tmp_path / "command")
+    assert len(from_apply) == len(themes)
+    pd.testing.assert_frame_equal(from_apply, from_command)
+    assert f"applied suggestion {number}" in _cli(env, "history", "list").stdout
+    missing = _cli(env, "themes", "suggest", merged_id, "--apply", "99")
+    assert missing.returncode == 2 and "There is no suggestion 99" in missing.stderr
