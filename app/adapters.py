@@ -390,10 +390,15 @@ _CI_DESCRIPTIONS = {"nps_95ci": "95% confidence interval of the theme's NPS (nps
                                              "clear drag on overall sentiment."}
 
 
-def drivers_frame(analysis) -> pd.DataFrame:
+DRIVER_LEVELS = [("each theme", "theme"), ("parent themes", "parent")]
+
+
+def drivers_frame(analysis, level: str | None = None) -> pd.DataFrame:
     """The driver table as shown: the library's columns, rounded, each CI as one "low to high" cell,
-    all-empty columns left out. The exported files keep every column."""
-    drivers = analysis.drivers.copy()
+    all-empty columns left out. The exported files keep every column.
+
+    ``level``: "theme" or "parent" (:meth:`cxtext.analysis.Analysis.drivers_at`); None: the analysis's own."""
+    drivers = (analysis.drivers if level is None else analysis.drivers_at(level)).copy()
     for name, (low, high) in _CI_COLUMNS.items():
         if low in drivers and high in drivers:
             drivers[name] = [None if _missing(a) or _missing(b) else _ci_text(a, b)
@@ -416,10 +421,10 @@ def drivers_widths(frame: pd.DataFrame) -> list[str]:
     return [special.get(c, f"{max(90, 9 * len(c) + 24)}px") for c in frame.columns]
 
 
-def drivers_note(analysis) -> str:
-    drivers = analysis.drivers
+def drivers_note(analysis, level: str | None = None) -> str:
+    drivers = analysis.drivers if level is None else analysis.drivers_at(level)
     descriptions = {**drivers.attrs.get("column_descriptions", {}), **_CI_DESCRIPTIONS}
-    shown = drivers_frame(analysis).columns
+    shown = drivers_frame(analysis, level).columns
     lines = [f"- **{c}**: {descriptions[c]}" for c in shown if c in descriptions]
     if drivers.attrs.get("priority_basis") == "sentiment":
         lines.insert(0, SENTIMENT_RANKING_NOTE)
@@ -551,6 +556,45 @@ def theme_choices(analysis) -> list[tuple[str, int]]:
     themes = analysis.themes.set_index("theme_id")
     ids = [t for t in order if t in themes.index] + [t for t in themes.index if t not in order]
     return [(f"{themes.loc[t, 'label']} ({int(themes.loc[t, 'size'])})", int(t)) for t in ids]
+
+
+def theme_tree_html(analysis) -> str:
+    """Themes as a tree under their parent themes (themes.csv ``parent_id``/``parent_label``): each parent
+    with its comment count, NPS and NPS impact (parent-level drivers), then its themes, biggest first."""
+    themes = analysis.themes
+    if themes.empty or "parent_id" not in themes or themes["parent_id"].isna().all():
+        return message_html("No parent themes: this analysis has no themes to group.")
+    by_theme = analysis.drivers_at("theme").set_index("theme_id")
+    by_parent = analysis.drivers_at("parent").set_index("theme_id")
+
+    def stats(drivers: pd.DataFrame, key: int, size: int) -> str:
+        parts = [f"{size:,} comments"]
+        if key in drivers.index:
+            row = drivers.loc[key]
+            if not _missing(row.get("nps")):
+                parts.append(f"NPS {_fmt(row.get('nps'), 1, signed=True)}")
+            if not _missing(row.get("nps_impact")):
+                parts.append(f"impact {_fmt(row.get('nps_impact'), 1, signed=True)}")
+        return " · ".join(parts)
+
+    sizes = themes.groupby("parent_id")["size"].sum().sort_values(ascending=False, kind="stable")
+    blocks = []
+    for parent_id, size in sizes.items():
+        children = themes[themes["parent_id"] == parent_id].sort_values(["size", "theme_id"],
+                                                                       ascending=[False, True])
+        label = str(children["parent_label"].iloc[0])
+        items = "".join(
+            f"<li data-testid='tree-theme' data-theme-id='{int(t.theme_id)}'><span dir='auto'>"
+            f"{html.escape(str(t.label))}</span> <span class='cx-tree-stats'>"
+            f"{stats(by_theme, int(t.theme_id), int(t.size))}</span></li>"
+            for t in children.itertuples())
+        blocks.append(
+            f"<details open class='cx-tree-parent' data-testid='tree-parent'><summary><b dir='auto'>"
+            f"{html.escape(label)}</b> <span class='cx-tree-stats'>{len(children)} theme"
+            f"{'s' if len(children) != 1 else ''} · {stats(by_parent, int(parent_id), int(size))}</span>"
+            f"</summary><ul>{items}</ul></details>")
+    return (f"<div class='cx-tree' data-testid='theme-tree'><div class='cx-tree-title'>{len(sizes)} parent "
+            f"themes over {len(themes)} themes</div>{''.join(blocks)}</div>")
 
 
 def _theme_row(analysis, theme_id: int) -> pd.Series | None:
@@ -866,6 +910,115 @@ def themes_frame(analysis) -> pd.DataFrame:
     view["keywords"] = ["; ".join(_as_list(k))[:120] for k in view["keywords"]]
     view["share"] = view["share"].astype(float).round(3)
     return view
+
+
+UNTHEMED_CHOICE = ("(unthemed)", -1)
+
+
+def move_targets(analysis) -> list[tuple[str, int]]:
+    """Themes a comment can be moved to, and "(unthemed)" (-1)."""
+    return theme_choices(analysis) + [UNTHEMED_CHOICE]
+
+
+def parse_rows(text: str | None) -> list[int]:
+    """Row numbers typed in the page: "3, 4, 9" or ranges "10-12" (the ``row`` column of the comments)."""
+    rows: list[int] = []
+    for part in re.split(r"[,;\s]+", (text or "").strip()):
+        if not part:
+            continue
+        match = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
+        if not match:
+            raise InputError(f"'{_clip(part, 20)}' is not a row number. Type the row numbers shown in the Themes "
+                             "tab, separated by commas, e.g. 3, 4, 9 or 10-12.")
+        low, high = int(match.group(1)), int(match.group(2) or match.group(1))
+        if high < low or high - low > 10_000:
+            raise InputError(f"'{part}' is not a usable range of rows; write it low-high, e.g. 10-12.")
+        rows.extend(range(low, high + 1))
+    if not rows:
+        raise InputError("Type the row numbers to move (the 'row' column in the Themes tab), e.g. 3, 4, 9.")
+    return list(dict.fromkeys(rows))
+
+
+def split_theme(analysis, theme_id: Any, n: Any = None):
+    """``Analysis.split_theme`` with the page's inputs; returns (edited analysis, message)."""
+    if analysis is None:
+        raise InputError("Run an analysis first.")
+    if theme_id is None:
+        raise InputError("Pick the theme to split.")
+    parts = None
+    if n not in (None, "") and not (isinstance(n, float) and math.isnan(n)):
+        if float(n) != int(float(n)):
+            raise InputError(f"The number of parts must be a whole number, e.g. 2. Got {n}.")
+        parts = int(float(n))
+    edited = analysis.split_theme(int(theme_id), n=parts)
+    edit = edited.summary["edits"][-1]
+    names = "; ".join(f"'{label}' ({size})" for label, size in zip(edit["labels"], edit["sizes"]))
+    return edited, f"Split into {edit['n']} themes: {names}."
+
+
+def move_comments(analysis, rows_text: str | None, target: Any):
+    """``Analysis.move_comments`` with the page's inputs; returns (edited analysis, message)."""
+    if analysis is None:
+        raise InputError("Run an analysis first.")
+    rows = parse_rows(rows_text)
+    if target is None:
+        raise InputError("Pick the theme to move the comments to (or (unthemed)).")
+    edited = analysis.move_comments(rows, int(target))
+    name = dict((v, k) for k, v in move_targets(analysis)).get(int(target), str(target))
+    return edited, f"Moved {len(rows)} comment{'s' if len(rows) != 1 else ''} to {name}."
+
+
+def find_suggestions(analysis) -> pd.DataFrame:
+    """:func:`cxtext.suggest.suggest_edits` on the analysis (empty without themes)."""
+    from cxtext.suggest import suggest_edits
+
+    if analysis is None:
+        raise InputError("Run an analysis first.")
+    return suggest_edits(analysis)
+
+
+def suggestions_view(suggestions: pd.DataFrame | None) -> pd.DataFrame:
+    """The suggestions as shown: number, kind, themes, evidence, the parts a split would give, score."""
+    columns = ["#", "kind", "themes", "evidence", "parts", "score"]
+    if suggestions is None or suggestions.empty:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for s in suggestions.to_dict("records"):
+        parts = ""
+        if s["kind"] == "split":
+            parts = " | ".join(f"{label} ({size}): {', '.join(words[:4])}" for label, size, words in
+                               zip(s["part_labels"], s["part_sizes"], s["part_keywords"]))
+        rows.append({"#": int(s["suggestion"]), "kind": s["kind"],
+                     "themes": " + ".join(f"{t} {label}" for t, label in zip(s["theme_ids"], s["labels"])),
+                     "evidence": s["evidence"], "parts": parts, "score": round(float(s["score"]), 2)})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def suggestion_choices(suggestions: pd.DataFrame | None) -> list[tuple[str, int]]:
+    """(text, number) of each suggestion for the Apply picker."""
+    if suggestions is None or suggestions.empty:
+        return []
+    return [(f"{int(s['suggestion'])}. {s['kind']} " + " + ".join(_clip(label, 40) for label in s["labels"]),
+             int(s["suggestion"])) for s in suggestions.to_dict("records")]
+
+
+def apply_suggestion(analysis, suggestions: pd.DataFrame | None, number: Any):
+    """Apply suggestion ``number`` of ``suggestions`` (found on this very analysis); returns (edited, message)."""
+    from cxtext.suggest import apply_suggestion as apply
+
+    if analysis is None:
+        raise InputError("Run an analysis first.")
+    if suggestions is None or suggestions.empty or number is None:
+        raise InputError("Press 'Find suggestions', then pick one to apply.")
+    match = suggestions[suggestions["suggestion"] == int(number)]
+    if match.empty:
+        raise InputError(f"There is no suggestion {number}; press 'Find suggestions' again.")
+    row = match.iloc[0]
+    edited = apply(analysis, row)
+    if row["kind"] == "merge":
+        return edited, f"Applied suggestion {int(number)}: merged {' and '.join(map(repr, row['labels']))}."
+    return edited, (f"Applied suggestion {int(number)}: split {row['labels'][0]!r} into "
+                    + " and ".join(repr(label) for label in edited.summary['edits'][-1]['labels']) + ".")
 
 
 MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")

@@ -72,7 +72,7 @@ def _new_session() -> dict[str, Any]:
     from app import adapters
 
     return {"table": None, "analysis": None, "dir": adapters.new_session_dir(), "map": {},
-            "uploaded_models": [], "exports": 0}
+            "uploaded_models": [], "exports": 0, "suggestions": None}
 
 
 def _session(value: dict | None) -> dict[str, Any]:
@@ -185,7 +185,8 @@ def build_app(with_sample: bool = True):
                             dr.impact, dr.scatter, dr.ces, th.picker, th.detail, th.histogram, th.comments,
                             th.page_label, th.page, tr.trend_note, tr.volume, tr.nps, tr.compare, tr.source_note, tr.sources,
                             tr.source_plot, ed.table, ed.rename_id, ed.rename_label, ed.merge_ids, ed.merge_label,
-                            ed.delete_id, ex.drivers_csv, ex.drivers_xlsx, ex.workbook, ex.model, ex.report_html,
+                            ed.delete_id, dr.level, th.tree, ed.split_id, ed.split_n, ed.move_rows, ed.move_to,
+                            ed.suggestions, ed.suggest_pick, ex.drivers_csv, ex.drivers_xlsx, ex.workbook, ex.model, ex.report_html,
                             ex.report_pptx, mp.note, mp.plot]
         analysis_outputs += views.activity_outputs(tr.activity)
         upload_outputs = [state, up.file, up.message, up.preview, *role_boxes, up.run_message]
@@ -396,6 +397,63 @@ def build_app(with_sample: bool = True):
             return on_edit
 
         edit_outputs = [*analysis_outputs, ed.message]
+
+        def edited_page(session, edited, done: str, current, compare) -> dict:
+            session["analysis"] = edited
+            session["suggestions"] = None  # found on the previous themes
+            return {state: session, **render(edited, keep_theme=current, compare=compare),
+                    ed.message: adapters.message_html(done + " Drivers and charts are updated.", "ok")}
+
+        def on_split(value, theme, parts, current, compare):
+            session = _session(value)
+            try:
+                edited, done = adapters.split_theme(session["analysis"], theme, parts)
+            except Exception as exc:  # noqa: BLE001
+                return {state: session, ed.message: adapters.message_html(adapters.error_text(exc), "error")}
+            return edited_page(session, edited, done, current, compare)
+
+        def on_move(value, rows, target, current, compare):
+            session = _session(value)
+            try:
+                edited, done = adapters.move_comments(session["analysis"], rows, target)
+            except Exception as exc:  # noqa: BLE001
+                return {state: session, ed.message: adapters.message_html(adapters.error_text(exc), "error")}
+            return edited_page(session, edited, done, current, compare)
+
+        def on_find(value):
+            session = _session(value)
+            try:
+                found = adapters.find_suggestions(session["analysis"])
+            except Exception as exc:  # noqa: BLE001
+                return {state: session, ed.message: adapters.message_html(adapters.error_text(exc), "error")}
+            session["suggestions"] = (session["analysis"], found)
+            return {state: session, **views.fill_suggestions(ed, found), ed.message: ""}
+
+        def on_apply(value, number, current, compare):
+            session = _session(value)
+            analysis = session["analysis"]
+            found_for, found = session.get("suggestions") or (None, None)
+            try:
+                if found_for is not analysis:
+                    found = None  # the themes changed since: the list no longer describes them
+                edited, done = adapters.apply_suggestion(analysis, found, number)
+            except Exception as exc:  # noqa: BLE001
+                return {state: session, ed.message: adapters.message_html(adapters.error_text(exc), "error")}
+            return edited_page(session, edited, done, current, compare)
+
+        ed.split.click(on_split, [state, ed.split_id, ed.split_n, th.picker, tr.compare], edit_outputs)
+        ed.move.click(on_move, [state, ed.move_rows, ed.move_to, th.picker, tr.compare], edit_outputs)
+        ed.find.click(on_find, [state], [state, ed.suggestions, ed.suggest_pick, ed.message],
+                      concurrency_id=HEAVY, show_progress="full", show_progress_on=[ed.suggestions])
+        ed.apply.click(on_apply, [state, ed.suggest_pick, th.picker, tr.compare], edit_outputs)
+
+        def on_level(value, level):
+            session = _session(value)
+            if session["analysis"] is None:
+                return {}
+            return views.fill_driver_table(dr, session["analysis"], level)
+
+        dr.level.input(on_level, [state, dr.level], [dr.table, dr.notes], concurrency_limit=None)
         ed.rename.click(edit("rename"), [state, ed.rename_id, ed.rename_label, ed.merge_ids, ed.merge_label,
                                          th.picker, tr.compare], edit_outputs)
         ed.merge.click(edit("merge"), [state, ed.rename_id, ed.rename_label, ed.merge_ids, ed.merge_label,

@@ -40,6 +40,12 @@ CSS = """
   text-align: start;}
 .cx-comments td.cx-text {unicode-bidi: plaintext; width: 60%;}
 .cx-comments th {background: #f5f5f5;}
+.cx-tree {font-size: .92rem;}
+.cx-tree-title {color: #555; margin-bottom: 4px;}
+.cx-tree-parent {border: 1px solid #e2e6ee; border-radius: 6px; padding: 4px 10px; margin: 4px 0; background: #fbfcfe;}
+.cx-tree-parent summary {cursor: pointer;}
+.cx-tree-parent ul {margin: 4px 0 2px 0; padding-inline-start: 22px;}
+.cx-tree-stats {color: #555; font-size: .85rem;}
 """
 
 
@@ -115,6 +121,7 @@ def drivers_tab() -> SimpleNamespace:
     with gr.Tab("Drivers", id="drivers"):
         gr.Markdown("Themes ranked by **priority**: the NPS drag that holds with 95% confidence. "
                     "Sort by any column with the ⋮ button in its header.")
+        level = gr.Radio(adapters.DRIVER_LEVELS, value="theme", label="Drivers of", elem_id="drivers-level")
         table = gr.Dataframe(empty_grid("rank", "label", "n_comments", "nps", "nps_impact"), label="Theme drivers",
                              interactive=False, max_height=420,
                              elem_id="drivers-table", pinned_columns=2)
@@ -123,18 +130,27 @@ def drivers_tab() -> SimpleNamespace:
         impact = gr.Plot(label="NPS impact", elem_id="impact-plot")
         scatter = gr.Plot(label="Volume vs NPS", elem_id="scatter-plot")
         ces = gr.Plot(label="CES gap", elem_id="ces-plot")
-    return SimpleNamespace(table=table, notes=notes, impact=impact, scatter=scatter, ces=ces)
+    return SimpleNamespace(level=level, table=table, notes=notes, impact=impact, scatter=scatter, ces=ces)
+
+
+def fill_driver_table(ui: SimpleNamespace, analysis, level: str = "theme") -> dict[Any, Any]:
+    """The driver table and its notes at one level ("theme" or "parent")."""
+    frame = adapters.drivers_frame(analysis, level)
+    label = "Theme drivers" if level == "theme" else "Parent theme drivers"
+    return {ui.table: gr.update(value=frame, column_widths=adapters.drivers_widths(frame), label=label),
+            ui.notes: adapters.drivers_note(analysis, level)}
 
 
 def fill_drivers(ui: SimpleNamespace, analysis) -> dict[Any, Any]:
-    frame = adapters.drivers_frame(analysis)
-    return {ui.table: gr.update(value=frame, column_widths=adapters.drivers_widths(frame)), ui.notes: adapters.drivers_note(analysis),
+    return {**fill_driver_table(ui, analysis, "theme"), ui.level: "theme",
             ui.impact: adapters.impact_figure(analysis), ui.scatter: adapters.volume_nps_figure(analysis),
             ui.ces: adapters.ces_figure(analysis)}
 
 
 def themes_tab() -> SimpleNamespace:
     with gr.Tab("Themes", id="themes"):
+        with gr.Accordion("Themes under their parent themes", open=True, elem_id="theme-tree-box"):
+            tree = gr.HTML(elem_id="theme-tree")
         picker = gr.Dropdown(choices=[], label="Theme (ordered by driver rank; size in brackets)",
                              elem_id="theme-picker", interactive=True)
         with gr.Row():
@@ -148,7 +164,7 @@ def themes_tab() -> SimpleNamespace:
             following = gr.Button("Next ▶", size="sm", elem_id="page-next", scale=0, min_width=110)
         comments = gr.HTML(elem_id="theme-comments")
         page = gr.State(0)
-    return SimpleNamespace(picker=picker, detail=detail, histogram=histogram, previous=previous,
+    return SimpleNamespace(tree=tree, picker=picker, detail=detail, histogram=histogram, previous=previous,
                            page_label=page_label, following=following, comments=comments, page=page)
 
 
@@ -163,7 +179,8 @@ def fill_themes(ui: SimpleNamespace, analysis, keep: Any = None) -> dict[Any, An
     choices = adapters.theme_choices(analysis)
     ids = [value for _, value in choices]
     selected = keep if keep in ids else (ids[0] if ids else None)
-    return {ui.picker: gr.update(choices=choices, value=selected), **fill_theme(ui, analysis, selected, 0)}
+    return {ui.tree: adapters.theme_tree_html(analysis), ui.picker: gr.update(choices=choices, value=selected),
+            **fill_theme(ui, analysis, selected, 0)}
 
 
 def map_tab() -> SimpleNamespace:
@@ -249,7 +266,29 @@ def edit_tab() -> SimpleNamespace:
             delete_id = gr.Dropdown(choices=[], label="Delete theme (its comments become unthemed)",
                                     elem_id="delete-theme", scale=4)
             delete = gr.Button("Delete", variant="stop", elem_id="delete-button", scale=1)
+        with gr.Row():
+            split_id = gr.Dropdown(choices=[], label="Split theme (re-cluster its comments)", elem_id="split-theme",
+                                   scale=3)
+            split_n = gr.Number(value=None, precision=0, minimum=2, label="Parts (empty: chosen automatically)",
+                                elem_id="split-n", scale=1)
+            split = gr.Button("Split", elem_id="split-button", scale=1)
+        with gr.Row():
+            move_rows = gr.Textbox(label="Move comments: row numbers (the 'row' column in the Themes tab)",
+                                   placeholder="e.g. 3, 4, 9 or 10-12", elem_id="move-rows", scale=2)
+            move_to = gr.Dropdown(choices=[], label="…to theme", elem_id="move-to", scale=2)
+            move = gr.Button("Move", elem_id="move-button", scale=1)
         message = _msg()
+        with gr.Accordion("Suggestions: likely merges and splits", open=True, elem_id="suggestions-box"):
+            gr.Markdown("Themes whose comments point the same way or share their keywords (merge), and themes "
+                        "holding two clear sub-groups (split), with the evidence. Finding them re-clusters each "
+                        "theme in two: a few seconds.")
+            find = gr.Button("Find suggestions", elem_id="suggest-button")
+            suggestions = gr.Dataframe(empty_grid("#", "kind", "themes", "evidence", "parts", "score"),
+                                       label="Suggestions", interactive=False, max_height=320, wrap=True,
+                                       elem_id="suggestions-table")
+            with gr.Row():
+                suggest_pick = gr.Dropdown(choices=[], label="Suggestion to apply", elem_id="suggest-pick", scale=4)
+                apply = gr.Button("Apply", variant="primary", elem_id="apply-suggestion", scale=1)
         gr.Markdown("**Save the theme model** to reuse these themes (with your edits) on the next file you analyse.")
         with gr.Row():
             save_name = gr.Textbox(label="Folder name under models/", placeholder="e.g. q3-themes",
@@ -258,7 +297,9 @@ def edit_tab() -> SimpleNamespace:
         save_message = _msg()
     return SimpleNamespace(table=table, rename_id=rename_id, rename_label=rename_label, rename=rename,
                            merge_ids=merge_ids, merge_label=merge_label, merge=merge, delete_id=delete_id,
-                           delete=delete, message=message, save_name=save_name, save=save,
+                           delete=delete, split_id=split_id, split_n=split_n, split=split, move_rows=move_rows,
+                           move_to=move_to, move=move, message=message, find=find, suggestions=suggestions,
+                           suggest_pick=suggest_pick, apply=apply, save_name=save_name, save=save,
                            save_message=save_message)
 
 
@@ -268,7 +309,21 @@ def fill_edit(ui: SimpleNamespace, analysis) -> dict[Any, Any]:
                                 column_widths=["100px", "300px", "80px", "80px", "600px"]),
             ui.rename_id: gr.update(choices=choices, value=None), ui.rename_label: "",
             ui.merge_ids: gr.update(choices=choices, value=[]), ui.merge_label: "",
-            ui.delete_id: gr.update(choices=choices, value=None)}
+            ui.delete_id: gr.update(choices=choices, value=None),
+            ui.split_id: gr.update(choices=choices, value=None), ui.split_n: None, ui.move_rows: "",
+            ui.move_to: gr.update(choices=adapters.move_targets(analysis), value=None),
+            **fill_suggestions(ui, None)}
+
+
+def fill_suggestions(ui: SimpleNamespace, suggestions: pd.DataFrame | None) -> dict[Any, Any]:
+    """The suggestions table and the Apply picker (empty until 'Find suggestions' is pressed)."""
+    choices = adapters.suggestion_choices(suggestions)
+    label = "Suggestions" if suggestions is None else (
+        f"Suggestions ({len(suggestions)})" if len(suggestions) else
+        "Suggestions: none, no two themes look alike and no theme has two clear sub-groups")
+    return {ui.suggestions: gr.update(value=adapters.suggestions_view(suggestions), label=label,
+                                      column_widths=["50px", "70px", "260px", "420px", "360px", "70px"]),
+            ui.suggest_pick: gr.update(choices=choices, value=choices[0][1] if choices else None)}
 
 
 def export_tab() -> SimpleNamespace:

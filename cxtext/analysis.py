@@ -92,6 +92,20 @@ class Analysis:
         return driver_table_by(self.records, self.themes[["theme_id", "label"]], by=by, ces_scale=self.ces_scale,
                                min_test_size=self.config.params["drivers"]["min_test_size"])
 
+    def drivers_at(self, level: str) -> pd.DataFrame:
+        """The driver table per theme (``"theme"``) or per parent theme (``"parent"``), same columns.
+
+        ``drivers`` is at the pipeline's ``drivers.level`` (``--level``); the
+        other level is computed here from the stored rows (nothing re-embedded).
+        At parent level ``theme_id``/``label`` are the parent's.
+        """
+        if level not in ("theme", "parent"):
+            raise ValidationError(f"'level' must be 'theme' or 'parent'. Got {level!r} instead.")
+        if level == self.config.params["drivers"]["level"]:
+            return self.drivers
+        config = self.config.with_overrides({"drivers": {"level": level}})
+        return _drivers(self.records, self.themes, config, self.ces_scale)
+
     def trend(self, freq: str = "M") -> pd.DataFrame:
         """Theme volume and NPS per period ("W" week, "M" month), emerging themes flagged."""
         from cxtext.drivers import theme_trend

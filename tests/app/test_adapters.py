@@ -490,3 +490,79 @@ def test_api_result_is_plain_json(analysis, social_analysis):
         assert again["rejected"] == len(one.rejected) == len(again["rejected_rows"])
     assert api.analysis_result(social_analysis)["priority_basis"] == "sentiment"
     assert api.analysis_result(analysis)["summary"]["nps"]["nps"] == pytest.approx(analysis.summary["nps"]["nps"])
+
+
+# ---------------------------------------------------------------- hierarchy, split, move, suggestions
+
+
+def test_drivers_at_theme_and_parent_level(analysis):
+    themes = analysis.themes
+    by_theme, by_parent = analysis.drivers_at("theme"), analysis.drivers_at("parent")
+    assert list(by_parent.columns) == list(by_theme.columns)
+    assert sorted(by_parent["theme_id"]) == sorted(themes["parent_id"].unique())
+    assert set(by_parent["label"]) == set(themes["parent_label"])
+    frame = adapters.drivers_frame(analysis, "parent")
+    assert len(frame) == themes["parent_id"].nunique() and {"rank", "label", "nps_impact"} <= set(frame.columns)
+    assert adapters.drivers_frame(analysis, "theme").equals(adapters.drivers_frame(analysis))
+    assert "**nps_impact**" in adapters.drivers_note(analysis, "parent")
+    with pytest.raises(ValidationError, match="'level' must be 'theme' or 'parent'"):
+        analysis.drivers_at("segment")
+
+
+def test_theme_tree_groups_themes_under_parents(analysis):
+    renamed = analysis.rename_theme(_billing_theme(analysis), "Billing <errors>")
+    tree = adapters.theme_tree_html(renamed)
+    assert tree.count("data-testid='tree-theme'") == len(renamed.themes)
+    assert tree.count("data-testid='tree-parent'") == renamed.themes["parent_id"].nunique()
+    assert "Billing &lt;errors&gt;" in tree and "<errors>" not in tree
+    assert "NPS " in tree and "impact " in tree
+    billing_row = renamed.themes.set_index("theme_id").loc[_billing_theme(analysis)]
+    assert f"{int(billing_row['size'])} comments" in tree
+
+
+def test_split_and_move_through_the_adapters(analysis):
+    billing = _billing_theme(analysis)
+    split, message = adapters.split_theme(analysis, billing, 2.0)
+    assert split.summary["theme_count"] == analysis.summary["theme_count"] + 1
+    assert message.startswith("Split into 2 themes: ")
+    with pytest.raises(InputError, match="Pick the theme to split"):
+        adapters.split_theme(analysis, None)
+    with pytest.raises(InputError, match="whole number"):
+        adapters.split_theme(analysis, billing, 2.5)
+    with pytest.raises(CxtextError, match="'n' must be a whole number from 2"):
+        adapters.split_theme(analysis, billing, 99)
+    assert adapters.parse_rows("3, 4;9 10-12") == [3, 4, 9, 10, 11, 12]
+    for bad in ("", "three", "5-2"):
+        with pytest.raises(InputError):
+            adapters.parse_rows(bad)
+    records = analysis.records.set_index("id")
+    rows = [int(records.loc["crash-0", "row"]), int(records.loc["crash-1", "row"])]
+    moved, message = adapters.move_comments(analysis, ", ".join(map(str, rows)), billing)
+    assert message.startswith("Moved 2 comments to ")
+    assert (moved.records.set_index("row").loc[rows, "theme_id"] == billing).all()
+    unthemed, _ = adapters.move_comments(analysis, str(rows[0]), adapters.UNTHEMED_CHOICE[1])
+    assert unthemed.records.set_index("row").loc[rows[0], "theme_id"] == -1
+    assert adapters.move_targets(analysis)[-1] == ("(unthemed)", -1)
+    with pytest.raises(CxtextError, match="cannot be moved"):
+        adapters.move_comments(analysis, "9999", billing)
+
+
+def test_suggestions_are_listed_and_applied(analysis):
+    crash = int(analysis.records.set_index("id").loc["crash-0", "theme_id"])
+    billing = _billing_theme(analysis)
+    merged = analysis.merge_themes([crash, billing], "Crash and billing")
+    found = adapters.find_suggestions(merged)
+    splits = found[found["kind"] == "split"]
+    assert splits["theme_ids"].tolist() == [[min(crash, billing)]], found.to_dict("records")
+    view = adapters.suggestions_view(found)
+    assert list(view.columns) == ["#", "kind", "themes", "evidence", "parts", "score"]
+    number = int(splits.iloc[0]["suggestion"])
+    row = view[view["#"] == number].iloc[0]
+    assert "Crash and billing" in row["themes"] and "silhouette" in row["evidence"] and " | " in row["parts"]
+    assert (f"{number}. split Crash and billing", number) in adapters.suggestion_choices(found)
+    applied, message = adapters.apply_suggestion(merged, found, number)
+    assert applied.summary["theme_count"] == analysis.summary["theme_count"]
+    assert message.startswith(f"Applied suggestion {number}: split 'Crash and billing' into ")
+    with pytest.raises(InputError, match="Find suggestions"):
+        adapters.apply_suggestion(merged, None, number)
+    assert adapters.suggestions_view(None).empty and adapters.suggestion_choices(None) == []
