@@ -632,4 +632,93 @@ def test_social_only_upload_ranks_by_negative_impact(browser, server, tmp_path, 
     expect(page.locator("#activity-note")).to_contain_text("in Asia/Riyadh", timeout=UI_TIMEOUT_MS)
     page.locator("#activity-plot").scroll_into_view_if_needed()
     page.screenshot(path=shots / "17_social_activity.png", full_page=True)
+
+
+def _theme_count(page) -> int:
+    return int(page.locator("[data-testid=theme-count]").inner_text())
+
+
+def _edit_done(page, text: str) -> None:
+    ok = page.locator("#themes-table ~ * .cx-msg-ok, .cx-msg-ok").filter(has_text=text)
+    expect(ok.or_(page.locator(".cx-msg-error")).first).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    assert ok.count() >= 1, page.locator(".cx-msg-error").all_inner_texts()
+
+
+def test_levels_tree_suggestions_split_and_move(browser, server, csv_files, shots):
+    """Issue 10 in the page: drivers per theme or parent, themes under parents, a suggested split applied
+    with a click, a split and a move by hand; every view follows."""
+    context, page = _open(browser, server)
+    _sample_ready(page)
+    _tab(page, "Upload")
+    _upload(page, csv_files[0])
+    _run(page, "fixture_a.csv")
+    themes = _theme_count(page)
+    assert themes >= 4
+
+    # drivers: the level switch shows the same table per parent theme
+    theme_labels = _column(page, "drivers-table", "label")
+    page.locator("#drivers-level").get_by_text("parent themes").click()
+    expect(page.locator("#drivers-table")).to_contain_text("Parent theme drivers", timeout=UI_TIMEOUT_MS)
+    parent_labels = _column(page, "drivers-table", "label")
+    assert 1 <= len(parent_labels) <= themes and parent_labels != theme_labels, parent_labels
+    assert "nps_impact" in _grid_rows(page, "drivers-table")[0]
+    page.screenshot(path=shots / "20_drivers_parent_level.png", full_page=True)
+    page.locator("#drivers-level").get_by_text("each theme").click()
+    expect(page.locator("#drivers-table")).to_contain_text("Theme drivers", timeout=UI_TIMEOUT_MS)
+    assert len(_column(page, "drivers-table", "label")) == themes
+
+    # themes: a tree of parents holding every theme
+    _tab(page, "Themes")
+    expect(page.locator("[data-testid=tree-theme]")).to_have_count(themes, timeout=UI_TIMEOUT_MS)
+    expect(page.locator("[data-testid=tree-parent]")).to_have_count(len(parent_labels))
+    for label in parent_labels:
+        expect(page.locator("[data-testid=theme-tree]")).to_contain_text(label)
+    page.screenshot(path=shots / "21_theme_tree.png", full_page=True)
+
+    # suggestions: two complaints merged by hand are suggested for a split; one click applies it
+    _tab(page, "Edit themes")
+    merged = _options(page, "merge-themes")[:2]
+    _choose_many(page, "merge-themes", merged)
+    page.locator("#merge-label textarea, #merge-label input").first.fill(MERGED_LABEL)
+    page.locator("#merge-button").click()
+    _edit_done(page, "Merged 2 themes")
+    expect(page.locator("[data-testid=theme-count]")).to_have_text(str(themes - 1))
+    page.locator("#suggest-button").click()
+    expect(page.locator("#suggestions-table")).to_contain_text("Suggestions (", timeout=RUN_TIMEOUT_MS)
+    expect(page.locator("#suggestions-table")).to_contain_text("silhouette")
+    page.screenshot(path=shots / "22_suggestions.png", full_page=True)
+    pick = [o for o in _options(page, "suggest-pick") if f"split {MERGED_LABEL}" in o]
+    assert pick, page.locator("#suggestions-table").inner_text()
+    _choose(page, "suggest-pick", pick[0])
+    page.locator("#apply-suggestion").click()
+    _edit_done(page, "Applied suggestion")
+    expect(page.locator("[data-testid=theme-count]")).to_have_text(str(themes))
+    expect(page.locator("#themes-table")).not_to_contain_text(MERGED_LABEL)
+
+    # split a theme in two by hand
+    _choose(page, "split-theme")
+    page.locator("#split-n input").fill("2")
+    page.locator("#split-button").click()
+    _edit_done(page, "Split into 2 themes")
+    expect(page.locator("[data-testid=theme-count]")).to_have_text(str(themes + 1))
+    expect(page.locator("#themes-table").get_by_role("row")).to_have_count(themes + 2)  # + header
+
+    # move one comment of the picked theme to another theme: its size grows by one
+    _tab(page, "Themes")
+    expect(page.locator("[data-testid=tree-theme]")).to_have_count(themes + 1, timeout=UI_TIMEOUT_MS)
+    row = page.locator("[data-testid=theme-comments] tbody tr td").first.inner_text().strip()
+    current = page.locator("[data-testid=theme-label]").inner_text().strip()
+    _tab(page, "Edit themes")
+    targets = [o for o in _options(page, "move-to") if not o.startswith(current) and o != "(unthemed)"]
+    target_label, target_size = targets[-1].rsplit(" (", 1)
+    page.locator("#move-rows textarea, #move-rows input").first.fill(row)
+    _choose(page, "move-to", targets[-1])
+    page.locator("#move-button").click()
+    _edit_done(page, f"Moved 1 comment to {target_label}")
+    grown = f"{target_label} ({int(target_size.rstrip(')')) + 1})"
+    assert grown in _options(page, "move-to"), _options(page, "move-to")
+    page.screenshot(path=shots / "23_split_move.png", full_page=True)
+    _tab(page, "Drivers")
+    assert len(_column(page, "drivers-table", "label")) == themes + 1
+    _no_traceback(page)
     context.close()
