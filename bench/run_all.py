@@ -44,6 +44,7 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
     "scale_fit": (["bench/scale_fit.py"], "themes fitted on a sample vs on everything"),
     "hierarchy": (["bench/hierarchy.py"], "do parent themes match CLINC150's domains?"),
     "taxonomy": (["bench/taxonomy.py"], "a team's own taxonomy on CLINC150: assignment accuracy, what it pulls in"),
+    "suggest": (["bench/suggest.py"], "are the merge and split suggestions right on CLINC150 banking?"),
     "sentiment": (["bench/sentiment.py"], "sentiment accuracy per language against the majority baseline"),
     "kinds": ([], "comment kinds on a held-out en/ar/ro set (written by bench/sentiment.py)"),
     "report_size": (["bench/report_size.py"], "size of report.html / report.pptx for 600 and 10k comments"),
