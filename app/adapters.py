@@ -57,6 +57,7 @@ STAGES = {  # library progress stage -> (text shown, overall fraction when it st
     "reduce": ("Reducing dimensions", 0.8),
     "cluster": ("Clustering comments into themes", 0.85),
     "label": ("Labelling themes", 0.9),
+    "taxonomy": ("Matching your taxonomy", 0.92),
     "drivers": ("Ranking the drivers", 0.95),
 }
 # Plotly's qualitative palettes joined: enough distinct colours for ~30 themes.
@@ -220,11 +221,14 @@ def run_analysis(
     themes: str | Path | None = None,
     pipeline: str = "survey_comments",
     progress: Callable[[str, int, int], None] | None = None,
+    taxonomy: str | Path | None = None,
 ):
     """``cxtext.analyze`` on an uploaded table with the mapping chosen in the page.
 
     Only the mapped columns are handed over, so a role set to "(none)" stays
-    unmapped (the library would otherwise auto-detect it again).
+    unmapped (the library would otherwise auto-detect it again). ``taxonomy``:
+    a taxonomy file (:func:`cxtext.taxonomy.load_taxonomy`) whose themes come
+    first (``origin`` "taxonomy" in the theme table).
     """
     import cxtext
 
@@ -235,9 +239,31 @@ def run_analysis(
     data = LoadedTable(table.frame[columns], table.name, table.format, table.encoding, table.delimiter,
                        table.sheet)
     analysis = cxtext.analyze(data, **mapped, ces_scale=ces_scale, ces_easy_end=ces_easy_end,
-                              themes=themes or None, pipeline=pipeline, progress=progress)
+                              themes=themes or None, pipeline=pipeline, progress=progress,
+                              taxonomy=taxonomy or None)
     keep_in_history(analysis)
     return analysis
+
+
+TAXONOMY_TYPES = [".csv", ".tsv", ".txt", ".xlsx", ".yaml", ".yml"]
+
+
+def read_taxonomy(path: str | Path, into: Path) -> tuple[Path, str]:
+    """Check an uploaded taxonomy file (:func:`cxtext.taxonomy.load_taxonomy`) and keep a copy in the
+    session folder; returns (the copy, a message naming its themes)."""
+    from cxtext.taxonomy import load_taxonomy
+
+    if not path:
+        raise InputError("No taxonomy file received. Upload a CSV, TSV, TXT, XLSX or YAML file.")
+    source = Path(path)
+    taxonomy = load_taxonomy(source)  # a bad file is refused here, naming its row and column
+    target = Path(into) / "taxonomy" / source.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    names = taxonomy.names
+    shown = ", ".join(_clip(n, 40) for n in names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+    return target, (f"Taxonomy {source.name}: {len(names)} theme{'s' if len(names) != 1 else ''} ({shown}). "
+                    "The next run assigns comments to them first and discovers themes for the rest.")
 
 
 def keep_in_history(analysis, name: str | None = None) -> str | None:
@@ -585,7 +611,10 @@ def theme_tree_html(analysis) -> str:
         label = str(children["parent_label"].iloc[0])
         items = "".join(
             f"<li data-testid='tree-theme' data-theme-id='{int(t.theme_id)}'><span dir='auto'>"
-            f"{html.escape(str(t.label))}</span> <span class='cx-tree-stats'>"
+            f"{html.escape(str(t.label))}</span> "
+            + ("<span class='cx-chip' data-testid='origin-taxonomy'>taxonomy</span> "
+               if getattr(t, "origin", "") == "taxonomy" else "")
+            + "<span class='cx-tree-stats'>"
             f"{stats(by_theme, int(t.theme_id), int(t.size))}</span></li>"
             for t in children.itertuples())
         blocks.append(
@@ -906,7 +935,10 @@ def source_view(analysis, compare: str = COMPARE_KIND, top: int = 15) -> tuple[p
 def themes_frame(analysis) -> pd.DataFrame:
     if analysis.themes.empty:
         return pd.DataFrame({"theme_id": [], "label": []})
-    view = analysis.themes[["theme_id", "label", "size", "share", "keywords"]].copy()
+    columns = ["theme_id", "label", "size", "share", "keywords"]
+    if "origin" in analysis.themes and (analysis.themes["origin"] == "taxonomy").any():
+        columns.insert(2, "origin")  # only when a taxonomy was used: "taxonomy" or "discovered"
+    view = analysis.themes[columns].copy()
     view["keywords"] = ["; ".join(_as_list(k))[:120] for k in view["keywords"]]
     view["share"] = view["share"].astype(float).round(3)
     return view

@@ -72,7 +72,7 @@ def _new_session() -> dict[str, Any]:
     from app import adapters
 
     return {"table": None, "analysis": None, "dir": adapters.new_session_dir(), "map": {},
-            "uploaded_models": [], "exports": 0, "suggestions": None}
+            "uploaded_models": [], "exports": 0, "suggestions": None, "taxonomy": None}
 
 
 def _session(value: dict | None) -> dict[str, Any]:
@@ -262,6 +262,24 @@ def build_app(with_sample: bool = True):
         up.model_zip.upload(on_model_zip, [up.model_zip, state], [state, up.model, up.run_message],
                             concurrency_limit=None)
 
+        def on_taxonomy(path, value):
+            session = _session(value)
+            if not path:
+                session["taxonomy"] = None
+                return {state: session, up.taxonomy_message: ""}
+            try:
+                session["taxonomy"], note = adapters.read_taxonomy(path, Path(session["dir"]))
+            except Exception as exc:  # noqa: BLE001
+                session["taxonomy"] = None
+                return {state: session, up.taxonomy: None,
+                        up.taxonomy_message: adapters.message_html(adapters.error_text(exc), "error")}
+            return {state: session, up.taxonomy_message: adapters.message_html(note, "ok")}
+
+        up.taxonomy.upload(on_taxonomy, [up.taxonomy, state], [state, up.taxonomy, up.taxonomy_message],
+                           concurrency_limit=None)
+        up.taxonomy.clear(lambda value: on_taxonomy(None, value), [state], [state, up.taxonomy_message],
+                          concurrency_limit=None)
+
         # ---- run
         def on_run(value, *args, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
             session = _session(value)
@@ -271,7 +289,7 @@ def build_app(with_sample: bool = True):
                 analysis = adapters.run_analysis(
                     session["table"], adapters.roles_from_values(role_values), ces_scale=ces_scale,
                     ces_easy_end=ces_easy, themes=model or None, pipeline=pipeline,
-                    progress=adapters.progress_reporter(progress))
+                    progress=adapters.progress_reporter(progress), taxonomy=session.get("taxonomy"))
             except Exception as exc:  # noqa: BLE001
                 return {state: session, up.run_message: adapters.message_html(adapters.error_text(exc), "error")}
             session.update(analysis=analysis, map={})

@@ -90,6 +90,12 @@ def upload_tab(max_upload_mb: float | None = None) -> SimpleNamespace:
                                 elem_id="theme-model", scale=3)
             model_zip = gr.File(label="…or upload a saved theme model (.zip)", file_types=[".zip"],
                                 type="filepath", height=90, scale=2, elem_id="model-zip")
+        with gr.Row():
+            taxonomy = gr.File(label="Optional: your own taxonomy (CSV/TSV/TXT/XLSX/YAML: theme, description, "
+                                     "examples, parent); its themes come first, the rest are discovered",
+                               file_types=adapters.TAXONOMY_TYPES, type="filepath", height=90,
+                               elem_id="taxonomy-file", scale=3)
+            taxonomy_message = gr.HTML("", padding=False, elem_id="taxonomy-message")
         run = gr.Button("Run analysis", variant="primary", elem_id="run")
         run_message = gr.HTML("", padding=False, elem_id="run-message")
         with gr.Accordion("Past analyses", open=False, elem_id="history"):
@@ -99,7 +105,8 @@ def upload_tab(max_upload_mb: float | None = None) -> SimpleNamespace:
                 past = gr.Dropdown(choices=[], value=None, label="Past analysis", elem_id="past-analysis", scale=4)
                 reopen = gr.Button("Open", elem_id="open-past", scale=1)
     return SimpleNamespace(file=file, message=message, preview=preview, roles=roles, ces_scale=ces_scale,
-                           ces_easy=ces_easy, pipeline=pipeline, model=model, model_zip=model_zip, run=run,
+                           ces_easy=ces_easy, pipeline=pipeline, model=model, model_zip=model_zip,
+                           taxonomy=taxonomy, taxonomy_message=taxonomy_message, run=run,
                            run_message=run_message, past=past, reopen=reopen)
 
 
@@ -305,8 +312,10 @@ def edit_tab() -> SimpleNamespace:
 
 def fill_edit(ui: SimpleNamespace, analysis) -> dict[Any, Any]:
     choices = adapters.theme_choices(analysis)
-    return {ui.table: gr.update(value=adapters.themes_frame(analysis),
-                                column_widths=["100px", "300px", "80px", "80px", "600px"]),
+    frame = adapters.themes_frame(analysis)
+    widths = {"theme_id": "100px", "label": "300px", "origin": "110px", "size": "80px", "share": "80px",
+              "keywords": "600px"}
+    return {ui.table: gr.update(value=frame, column_widths=[widths.get(c, "120px") for c in frame.columns]),
             ui.rename_id: gr.update(choices=choices, value=None), ui.rename_label: "",
             ui.merge_ids: gr.update(choices=choices, value=[]), ui.merge_label: "",
             ui.delete_id: gr.update(choices=choices, value=None),

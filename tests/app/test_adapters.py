@@ -566,3 +566,30 @@ def test_suggestions_are_listed_and_applied(analysis):
     with pytest.raises(InputError, match="Find suggestions"):
         adapters.apply_suggestion(merged, None, number)
     assert adapters.suggestions_view(None).empty and adapters.suggestion_choices(None) == []
+
+
+def test_a_taxonomy_upload_names_themes_and_shows_their_origin(analysis, table, cache_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("CXTEXT_CACHE_DIR", str(cache_dir))
+    monkeypatch.setenv("CXTEXT_DATA_DIR", str(cache_dir / "data"))
+    upload = tmp_path / "upload" / "our_themes.csv"
+    upload.parent.mkdir()
+    upload.write_text("theme,description,examples\n"
+                      "Double billing,charged twice for one thing,I was charged twice|double charge on my card\n"
+                      "App crashes,the app closes by itself,the app crashes when I open it|app keeps crashing\n",
+                      encoding="utf-8")
+    kept, note = adapters.read_taxonomy(upload, tmp_path / "session")
+    assert kept.is_file() and kept.parent == tmp_path / "session" / "taxonomy"
+    assert note.startswith("Taxonomy our_themes.csv: 2 themes (Double billing, App crashes)")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,notes\nx,y\n", encoding="utf-8")
+    with pytest.raises(CxtextError, match="bad.csv"):
+        adapters.read_taxonomy(bad, tmp_path / "session")
+    result = adapters.run_analysis(table, ROLES, ces_scale="1-5", ces_easy_end="high", taxonomy=kept)
+    frame = adapters.themes_frame(result)
+    assert "origin" in frame.columns
+    named = frame[frame["origin"] == "taxonomy"]
+    assert set(named["label"]) == {"Double billing", "App crashes"}
+    billing = result.records.set_index("id").loc["billing-0", "theme_label"]
+    assert billing == "Double billing"
+    assert adapters.theme_tree_html(result).count("data-testid='origin-taxonomy'") == 2
+    assert "origin" not in adapters.themes_frame(analysis).columns  # no taxonomy: no column
