@@ -722,3 +722,38 @@ def test_levels_tree_suggestions_split_and_move(browser, server, csv_files, shot
     assert len(_column(page, "drivers-table", "label")) == themes + 1
     _no_traceback(page)
     context.close()
+
+
+def test_taxonomy_upload_names_themes(browser, server, csv_files, shots, tmp_path):
+    """A team's own taxonomy: its themes come out under their names, marked as such."""
+    taxonomy = tmp_path / "our_themes.csv"
+    taxonomy.write_text("theme,description,examples\n"
+                        "Double billing,charged twice for one thing,I was charged twice|double charge on my card\n"
+                        "Support wait,waiting for customer support,I waited an hour on hold|nobody answers\n",
+                        encoding="utf-8")
+    broken = tmp_path / "broken_taxonomy.csv"
+    broken.write_text("name,notes\nx,y\n", encoding="utf-8")
+    context, page = _open(browser, server)
+    _sample_ready(page)
+    _tab(page, "Upload")
+    _upload(page, csv_files[0])
+    page.locator("#taxonomy-file input[type=file]").set_input_files(str(broken))
+    expect(page.locator("#taxonomy-message .cx-msg-error")).to_contain_text("broken_taxonomy.csv",
+                                                                           timeout=UI_TIMEOUT_MS)
+    page.locator("#taxonomy-file input[type=file]").set_input_files(str(taxonomy))
+    expect(page.locator("#taxonomy-message .cx-msg-ok")).to_contain_text(
+        "2 themes (Double billing, Support wait)", timeout=UI_TIMEOUT_MS)
+    page.screenshot(path=shots / "19_taxonomy_upload.png", full_page=True)
+    _run(page, "fixture_a.csv")
+    labels = _column(page, "drivers-table", "label")
+    assert {"Double billing", "Support wait"} <= set(labels), labels
+    _tab(page, "Themes")
+    expect(page.locator("[data-testid=origin-taxonomy]")).to_have_count(2, timeout=UI_TIMEOUT_MS)
+    expect(page.locator("[data-testid=theme-tree]")).to_contain_text("Double billing")
+    _tab(page, "Edit themes")
+    origins = dict(zip(_column(page, "themes-table", "label"), _column(page, "themes-table", "origin")))
+    assert origins["Double billing"] == "taxonomy" and origins["Support wait"] == "taxonomy", origins
+    assert "discovered" in origins.values(), origins
+    page.screenshot(path=shots / "20_taxonomy_themes.png", full_page=True)
+    _no_traceback(page)
+    context.close()
