@@ -743,7 +743,7 @@ def test_taxonomy_upload_names_themes(browser, server, csv_files, shots, tmp_pat
     page.locator("#taxonomy-file input[type=file]").set_input_files(str(taxonomy))
     expect(page.locator("#taxonomy-message .cx-msg-ok")).to_contain_text(
         "2 themes (Double billing, Support wait)", timeout=UI_TIMEOUT_MS)
-    page.screenshot(path=shots / "19_taxonomy_upload.png", full_page=True)
+    page.screenshot(path=shots / "24_taxonomy_upload.png", full_page=True)
     _run(page, "fixture_a.csv")
     labels = _column(page, "drivers-table", "label")
     assert {"Double billing", "Support wait"} <= set(labels), labels
@@ -754,6 +754,6 @@ def test_taxonomy_upload_names_themes(browser, server, csv_files, shots, tmp_pat
     origins = dict(zip(_column(page, "themes-table", "label"), _column(page, "themes-table", "origin")))
     assert origins["Double billing"] == "taxonomy" and origins["Support wait"] == "taxonomy", origins
     assert "discovered" in origins.values(), origins
-    page.screenshot(path=shots / "20_taxonomy_themes.png", full_page=True)
+    page.screenshot(path=shots / "25_taxonomy_themes.png", full_page=True)
     _no_traceback(page)
     context.close()
