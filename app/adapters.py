@@ -222,13 +222,16 @@ def run_analysis(
     pipeline: str = "survey_comments",
     progress: Callable[[str, int, int], None] | None = None,
     taxonomy: str | Path | None = None,
+    competitors: str | None = None,
 ):
     """``cxtext.analyze`` on an uploaded table with the mapping chosen in the page.
 
     Only the mapped columns are handed over, so a role set to "(none)" stays
     unmapped (the library would otherwise auto-detect it again). ``taxonomy``:
     a taxonomy file (:func:`cxtext.taxonomy.load_taxonomy`) whose themes come
-    first (``origin`` "taxonomy" in the theme table).
+    first (``origin`` "taxonomy" in the theme table). ``competitors``: names as
+    typed in the page, "Vodafone: Vodafone RO, فودافون; Orange"
+    (:func:`cxtext.competitors.parse_competitors`).
     """
     import cxtext
 
@@ -240,9 +243,17 @@ def run_analysis(
                        table.sheet)
     analysis = cxtext.analyze(data, **mapped, ces_scale=ces_scale, ces_easy_end=ces_easy_end,
                               themes=themes or None, pipeline=pipeline, progress=progress,
-                              taxonomy=taxonomy or None)
+                              taxonomy=taxonomy or None, competitors=competitor_list(competitors))
     keep_in_history(analysis)
     return analysis
+
+
+def competitor_list(text: str | None) -> dict[str, list[str]] | None:
+    """Competitors typed in the page, or None when the box is empty."""
+    from cxtext.competitors import parse_competitors
+
+    parsed = parse_competitors(text or "")
+    return parsed or None
 
 
 TAXONOMY_TYPES = [".csv", ".tsv", ".txt", ".xlsx", ".yaml", ".yml"]

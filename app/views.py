@@ -96,6 +96,11 @@ def upload_tab(max_upload_mb: float | None = None) -> SimpleNamespace:
                                file_types=adapters.TAXONOMY_TYPES, type="filepath", height=90,
                                elem_id="taxonomy-file", scale=3)
             taxonomy_message = gr.HTML("", padding=False, elem_id="taxonomy-message")
+        competitors = gr.Textbox(label="Optional: competitors to look for in the comments",
+                                 placeholder="Vodafone: Vodafone RO, فودافون; Orange",
+                                 info="one per line or separated by ';'; aliases after ':' separated by commas "
+                                      "(case, diacritics, Arabic letter variants and hashtags are matched)",
+                                 elem_id="competitors")
         run = gr.Button("Run analysis", variant="primary", elem_id="run")
         run_message = gr.HTML("", padding=False, elem_id="run-message")
         with gr.Accordion("Past analyses", open=False, elem_id="history"):
@@ -106,7 +111,7 @@ def upload_tab(max_upload_mb: float | None = None) -> SimpleNamespace:
                 reopen = gr.Button("Open", elem_id="open-past", scale=1)
     return SimpleNamespace(file=file, message=message, preview=preview, roles=roles, ces_scale=ces_scale,
                            ces_easy=ces_easy, pipeline=pipeline, model=model, model_zip=model_zip,
-                           taxonomy=taxonomy, taxonomy_message=taxonomy_message, run=run,
+                           taxonomy=taxonomy, taxonomy_message=taxonomy_message, competitors=competitors, run=run,
                            run_message=run_message, past=past, reopen=reopen)
 
 

@@ -333,6 +333,7 @@ def analyze(
     seed: int | None = None,
     themes: str | Path | None = None,
     taxonomy: Any = None,
+    competitors: list[str] | dict[str, list[str]] | None = None,
     pipeline: str | Path | PipelineConfig = "survey_comments",
     sheet: str | int | None = None,
     embedder: Any = None,
@@ -348,7 +349,8 @@ def analyze(
     are auto-detected unless named. ``model``: "default"
     (multilingual-e5-small), "minilm", a local folder or a model name.
     ``themes``: a saved ThemeModel folder to reuse instead of discovering
-    themes. ``embedder``: any object with ``model_id`` and
+    themes. ``competitors``: names to find in every comment, a list or
+    ``{name: [aliases]}`` (:mod:`cxtext.competitors`). ``embedder``: any object with ``model_id`` and
     ``encode(texts, progress)`` (bypasses ``model``). Arguments left as
     ``None`` take the pipeline's values.
     """
@@ -361,6 +363,7 @@ def analyze(
         "ces_easy_end": ces_easy_end,
         "embed": {"model": model},
         "themes": {"min_theme_size": min_theme_size} if min_theme_size is not None else {},
+        "social": {"competitors": competitors},
     })
     return run_pipeline(config, data, themes=themes, taxonomy=taxonomy, sheet=sheet, embedder=embedder,
                         cache_path=cache_path, progress=progress)

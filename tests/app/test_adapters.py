@@ -593,3 +593,22 @@ def test_a_taxonomy_upload_names_themes_and_shows_their_origin(analysis, table, 
     assert billing == "Double billing"
     assert adapters.theme_tree_html(result).count("data-testid='origin-taxonomy'") == 2
     assert "origin" not in adapters.themes_frame(analysis).columns  # no taxonomy: no column
+
+
+def test_competitors_typed_in_the_page_are_found(social_frame_, tmp_path, cache_dir, monkeypatch):
+    frame = social_frame_.copy()
+    frame.loc[0, "comment"] += " Switching to #Vodafone tomorrow."
+    frame.loc[1, "comment"] += " VODAFONE RO never did this."
+    frame.loc[2, "comment"] += " فودافون أفضل بكثير"
+    path = tmp_path / "mentions.csv"
+    frame.to_csv(path, index=False)
+    monkeypatch.setenv("CXTEXT_CACHE_DIR", str(cache_dir))
+    monkeypatch.setenv("CXTEXT_DATA_DIR", str(cache_dir / "data"))
+    assert adapters.competitor_list("  ;\n ") is None
+    analysis = adapters.run_analysis(adapters.read_upload(path), SOCIAL_ROLES, pipeline="social_mentions",
+                                     competitors="Vodafone: Vodafone RO, فودافون; Orange")
+    named = analysis.records["competitors"].fillna("")
+    assert named.iloc[:3].tolist() == ["Vodafone"] * 3
+    assert (named.iloc[3:] == "").all()
+    assert adapters.competitor_mentions(analysis) == {"Vodafone": 3}
+    assert "competitor_share" in adapters.drivers_frame(analysis).columns
