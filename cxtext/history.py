@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from cxtext.errors import CxtextError
+from cxtext.store import open_wal
 
 __all__ = ["AnalysisStore", "HistoryError", "default_store_path"]
 
@@ -73,6 +74,13 @@ CREATE TABLE IF NOT EXISTS parts (
     PRIMARY KEY (analysis_id, part)
 );
 """
+
+
+def _setup_store(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.executescript(_SCHEMA)
+
+
 LIST_COLUMNS = ["id", "name", "created_utc", "input_name", "rows_in", "rows_analyzed", "theme_count", "nps"]
 _WINDOWS_ABSOLUTE = re.compile(r"^[A-Za-z]:[\\/]")
 
@@ -135,10 +143,7 @@ class AnalysisStore:
     def _connect(self) -> sqlite3.Connection:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=30)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.executescript(_SCHEMA)
+            conn = open_wal(self.path, _setup_store)
         except (OSError, sqlite3.Error) as exc:
             raise HistoryError(
                 f"Cannot open the analysis store {str(self.path)!r} ({exc}). Check that the folder is "

@@ -21,7 +21,8 @@ import hashlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -69,6 +70,35 @@ def _chunks(items: Sequence[str], size: int = CHUNK) -> Iterable[Sequence[str]]:
         yield items[start : start + size]
 
 
+def open_wal(path: Path, setup: Callable[[sqlite3.Connection], None] | None = None,
+             timeout_s: float = _BUSY_TIMEOUT_S, **connect_args) -> sqlite3.Connection:
+    """Open ``path`` in WAL mode and run ``setup`` on it, retrying while another
+    process holds the lock.
+
+    Switching to WAL and creating tables can fail at once with "database is
+    locked" while another connection opens or checkpoints the same file: SQLite
+    does not always call the busy handler there (seen with 8 analyses started at
+    once in the app). Those steps are retried for up to ``timeout_s`` seconds.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        conn = sqlite3.connect(path, timeout=timeout_s, **connect_args)
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            if setup is not None:
+                setup(conn)
+            return conn
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+        except BaseException:
+            conn.close()
+            raise
+
+
 class EmbeddingCache:
     """SQLite store of float32 embedding vectors keyed by (model_id, text hash).
 
@@ -84,18 +114,16 @@ class EmbeddingCache:
     # ------------------------------------------------------------ lifecycle
 
     def _connect(self) -> sqlite3.Connection:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # isolation_level=None: we open transactions explicitly in _write
-            conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S,
-                                   isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
+        def setup(conn: sqlite3.Connection) -> None:
             # NORMAL is durable to application crashes in WAL mode; a power cut
             # may lose the last batch, which is only recomputed.
             conn.execute("PRAGMA synchronous=NORMAL")
-            schema = _SCHEMA if sqlite3.sqlite_version_info >= (3, 42) else _SCHEMA_OLD_SQLITE
-            conn.execute(schema)
-            return conn
+            conn.execute(_SCHEMA if sqlite3.sqlite_version_info >= (3, 42) else _SCHEMA_OLD_SQLITE)
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: we open transactions explicitly in _write
+            return open_wal(self.path, setup, isolation_level=None, check_same_thread=False)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise InputError(
                 f"The embedding cache {self.path} cannot be opened ({exc}). Delete that file "

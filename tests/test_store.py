@@ -131,3 +131,24 @@ def test_unreadable_file_gives_input_error(tmp_path):
     bad.write_bytes(b"this is not a database" * 100)
     with pytest.raises(InputError, match="Delete that file"):
         EmbeddingCache(bad)
+
+
+def _open_and_write(path: str, worker: int) -> int:
+    cache = EmbeddingCache(path)
+    try:
+        return cache.put_many("m", [f"{worker}-{i}" for i in range(20)], np.full((20, 4), worker, np.float32))
+    finally:
+        cache.close()
+
+
+def test_many_processes_open_one_new_cache_at_once(tmp_path):
+    # the app starts several analyses at once: each opens the cache (WAL switch, schema) and writes
+    from concurrent.futures import ProcessPoolExecutor
+
+    path = str(tmp_path / "shared.sqlite")
+    with ProcessPoolExecutor(max_workers=8) as pool:
+        written = list(pool.map(_open_and_write, [path] * 16, range(16)))
+    assert written == [20] * 16
+    cache = EmbeddingCache(path)
+    assert cache.stats()["entries"] == 16 * 20
+    assert cache.get_many("m", ["15-19"])["15-19"][0] == 15
