@@ -498,9 +498,19 @@ def impact_figure(analysis) -> go.Figure:
     if drivers.empty or "nps_impact" not in drivers or drivers["nps_impact"].isna().all():
         return empty_figure("No NPS scores: map an NPS column to see each theme's impact on NPS.")
     table = drivers.dropna(subset=["nps_impact"]).iloc[::-1]
-    low = table["nps_impact_ci_low"].astype(float)
-    high = table["nps_impact_ci_high"].astype(float)
-    impact = table["nps_impact"].astype(float)
+    return _impact_bars(
+        table, "nps_impact", extra=[], hover_extra="",
+        hover_name="NPS impact", title="NPS impact per theme (points of overall NPS, 95% CI); red = clear drag",
+        xaxis_title="overall NPS minus NPS without the theme")
+
+
+def _impact_bars(table: pd.DataFrame, column: str, extra: list, hover_extra: str, hover_name: str,
+                 title: str, xaxis_title: str) -> go.Figure:
+    """Horizontal bars of ``column`` per theme with its ``_ci_low``/``_ci_high`` as error bars, red when
+    the whole CI is below 0. ``extra``: more customdata columns (from index 3) for ``hover_extra``."""
+    low = table[f"{column}_ci_low"].astype(float)
+    high = table[f"{column}_ci_high"].astype(float)
+    impact = table[column].astype(float)
     colours = ["#c62828" if h < 0 else ("#2e8540" if lo > 0 else GREY) for lo, h in zip(low.fillna(-1e9),
                                                                                         high.fillna(1e9))]
     figure = go.Figure(go.Bar(
@@ -508,15 +518,13 @@ def impact_figure(analysis) -> go.Figure:
         error_x={"type": "data", "symmetric": False, "array": (high - impact).fillna(0),
                  "arrayminus": (impact - low).fillna(0), "color": "#444", "thickness": 1.2},
         customdata=np.stack([table["n_comments"], [_ci_text(a, b) for a, b in zip(low, high)],
-                             table["label"]], axis=1),
-        hovertemplate="<b>%{customdata[2]}</b><br>NPS impact %{x:.1f} points<br>95% CI %{customdata[1]}"
-                      "<br>%{customdata[0]} comments<extra></extra>",
+                             table["label"], *extra], axis=1),
+        hovertemplate=f"<b>%{{customdata[2]}}</b><br>{hover_name} %{{x:.1f}} points<br>95% CI %{{customdata[1]}}"
+                      f"<br>%{{customdata[0]}} comments{hover_extra}<extra></extra>",
     ))
     figure.add_vline(x=0, line_color="#333", line_width=1)
-    figure.update_layout(
-        title="NPS impact per theme (points of overall NPS, 95% CI); red = clear drag",
-        xaxis_title="overall NPS minus NPS without the theme", height=_bar_height(len(table)),
-        margin={"l": 10, "r": 20, "t": 50, "b": 40}, template="plotly_white")
+    figure.update_layout(title=title, xaxis_title=xaxis_title, height=_bar_height(len(table)),
+                         margin={"l": 10, "r": 20, "t": 50, "b": 40}, template="plotly_white")
     return figure
 
 
@@ -1243,26 +1251,11 @@ def sentiment_impact_figure(analysis) -> go.Figure:
     if drivers.empty or "sentiment_impact" not in drivers or drivers["sentiment_impact"].isna().all():
         return empty_figure("No sentiment: this analysis was run without the sentiment stage.")
     table = drivers.dropna(subset=["sentiment_impact"]).iloc[::-1]
-    impact = table["sentiment_impact"].astype(float)
-    low = table["sentiment_impact_ci_low"].astype(float)
-    high = table["sentiment_impact_ci_high"].astype(float)
-    colours = ["#c62828" if h < 0 else ("#2e8540" if lo > 0 else GREY) for lo, h in zip(low.fillna(-1e9),
-                                                                                        high.fillna(1e9))]
-    figure = go.Figure(go.Bar(
-        x=impact, y=[_short_label(v) for v in table["label"]], orientation="h", marker_color=colours,
-        error_x={"type": "data", "symmetric": False, "array": (high - impact).fillna(0),
-                 "arrayminus": (impact - low).fillna(0), "color": "#444", "thickness": 1.2},
-        customdata=np.stack([table["n_comments"], [_ci_text(a, b) for a, b in zip(low, high)], table["label"],
-                             table["negative_share"].astype(float)], axis=1),
-        hovertemplate="<b>%{customdata[2]}</b><br>sentiment impact %{x:.1f} points<br>95% CI %{customdata[1]}"
-                      "<br>%{customdata[0]} comments, %{customdata[3]:.0%} negative<extra></extra>",
-    ))
-    figure.add_vline(x=0, line_color="#333", line_width=1)
-    figure.update_layout(
+    return _impact_bars(
+        table, "sentiment_impact", extra=[table["negative_share"].astype(float)],
+        hover_extra=", %{customdata[3]:.0%} negative", hover_name="sentiment impact",
         title="Sentiment impact per theme (points of net sentiment, 95% CI); red = clear drag",
-        xaxis_title="overall net sentiment minus net sentiment without the theme", height=_bar_height(len(table)),
-        margin={"l": 10, "r": 20, "t": 50, "b": 40}, template="plotly_white")
-    return figure
+        xaxis_title="overall net sentiment minus net sentiment without the theme")
 
 
 def activity_view(analysis, timezone: str | None = DEFAULT_TIMEZONE,
