@@ -423,21 +423,16 @@ def build_app(with_sample: bool = True):
             return {state: session, **render(edited, keep_theme=current, compare=compare),
                     ed.message: adapters.message_html(done + " Drivers and charts are updated.", "ok")}
 
-        def on_split(value, theme, parts, current, compare):
-            session = _session(value)
-            try:
-                edited, done = adapters.split_theme(session["analysis"], theme, parts)
-            except Exception as exc:  # noqa: BLE001
-                return {state: session, ed.message: adapters.message_html(adapters.error_text(exc), "error")}
-            return edited_page(session, edited, done, current, compare)
-
-        def on_move(value, rows, target, current, compare):
-            session = _session(value)
-            try:
-                edited, done = adapters.move_comments(session["analysis"], rows, target)
-            except Exception as exc:  # noqa: BLE001
-                return {state: session, ed.message: adapters.message_html(adapters.error_text(exc), "error")}
-            return edited_page(session, edited, done, current, compare)
+        def edit_by(adapter_edit):
+            """A callback applying ``adapter_edit(analysis, first, second) -> (edited, message)``."""
+            def on_edit(value, first, second, current, compare):
+                session = _session(value)
+                try:
+                    edited, done = adapter_edit(session["analysis"], first, second)
+                except Exception as exc:  # noqa: BLE001
+                    return {state: session, ed.message: adapters.message_html(adapters.error_text(exc), "error")}
+                return edited_page(session, edited, done, current, compare)
+            return on_edit
 
         def on_find(value):
             session = _session(value)
@@ -460,8 +455,8 @@ def build_app(with_sample: bool = True):
                 return {state: session, ed.message: adapters.message_html(adapters.error_text(exc), "error")}
             return edited_page(session, edited, done, current, compare)
 
-        ed.split.click(on_split, [state, ed.split_id, ed.split_n, th.picker, tr.compare], edit_outputs)
-        ed.move.click(on_move, [state, ed.move_rows, ed.move_to, th.picker, tr.compare], edit_outputs)
+        ed.split.click(edit_by(adapters.split_theme), [state, ed.split_id, ed.split_n, th.picker, tr.compare], edit_outputs)
+        ed.move.click(edit_by(adapters.move_comments), [state, ed.move_rows, ed.move_to, th.picker, tr.compare], edit_outputs)
         ed.find.click(on_find, [state], [state, ed.suggestions, ed.suggest_pick, ed.message],
                       concurrency_id=HEAVY, show_progress="full", show_progress_on=[ed.suggestions])
         ed.apply.click(on_apply, [state, ed.suggest_pick, th.picker, tr.compare], edit_outputs)
