@@ -404,7 +404,10 @@ def run_pipeline(
     lap("validate")
 
     report("normalize", 0, len(records))
-    records = normalize(records, **params["normalize"])
+    from cxtext.store import LabelCache
+
+    with LabelCache(Path(cache_path) if cache_path else None) as language_cache:
+        records = normalize(records, **params["normalize"], language_cache=language_cache)
     lap("normalize")
 
     theme_model = None

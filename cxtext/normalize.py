@@ -23,7 +23,6 @@ Why each step:
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 import unicodedata
@@ -33,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from cxtext.redact import PLACEHOLDERS, Redactor
+from cxtext.store import LabelCache, text_hash
 from cxtext.schema import STATUS_ANALYZED
 
 # Channels whose rows are treated as social mentions when the pipeline does
@@ -121,11 +121,6 @@ def clean_text(text: str, social: bool = False, redactor: Redactor | None = None
     return _SPACE.sub(" ", cleaned).strip()
 
 
-def text_hash(text: str) -> str:
-    """sha256 hex digest of the UTF-8 text: the embedding cache key."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def detect_language(text: str, candidates: Iterable[str] | None = None) -> str:
     """ISO 639-1 code of the comment's language, or "und" when too short to tell.
 
@@ -134,16 +129,23 @@ def detect_language(text: str, candidates: Iterable[str] | None = None) -> str:
     ``candidates`` when given. Fewer than 3 words is "und": statistical
     identifiers are guesses at that length.
     """
-    letters = [ch for ch in text if ch.isalpha()]
+    letters = len(_LETTER.findall(text))
     if not letters:
         return "und"
-    arabic = sum(1 for ch in letters if "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f")
-    if arabic > 0.5 * len(letters):
+    if len(_ARABIC_LETTER.findall(text)) > 0.5 * letters:
         return "ar"
     if len(text.split()) < 3:
         return "und"
     return _langid(candidates).classify(text)[0]
 
+
+# Letters (str.isalpha, less the rare non-decimal numerals) counted in C, not
+# character by character: this check runs on every comment.
+_LETTER = re.compile(r"[^\W\d_]")
+_ARABIC_LETTER = re.compile(r"(?=[\u0600-\u06ff\u0750-\u077f])[^\W\d_]")
+
+# Bump when detect_language's rule changes: cached answers of the old rule are then ignored.
+_LANGUAGE_RULE = "r1"
 
 _IDENTIFIERS: dict[tuple[str, ...] | None, object] = {}
 
@@ -168,6 +170,7 @@ def normalize(
     fold_duplicates: bool = True,
     languages: Iterable[str] | None = None,
     redact_pii: bool = True,
+    language_cache: LabelCache | None = None,
 ) -> pd.DataFrame:
     """Add ``clean_text``, ``language``, ``text_hash``, ``non_answer``,
     ``is_social`` and ``duplicate_of`` to a copy of ``records``.
@@ -178,6 +181,9 @@ def normalize(
     ``redact_pii`` masks e-mails, phones, cards, IBANs, @handles and token
     links in ``text`` and ``clean_text`` (see :mod:`cxtext.redact`), so no
     later stage, cache, model file or export ever holds them.
+    ``language_cache`` remembers each cleaned text's language, so a re-run
+    identifies only texts it has not seen (language identification is most
+    of this stage's time on a warm run).
     """
     out = records.copy()
     redactor = Redactor() if redact_pii else None
@@ -191,14 +197,40 @@ def normalize(
         status == STATUS_ANALYZED and is_non_answer(text)
         for status, text in zip(out["status"], out["clean_text"])
     ]
-    candidates = tuple(languages) if languages else None
-    out["language"] = [
-        detect_language(text, candidates) if status == STATUS_ANALYZED else "und"
-        for status, text in zip(out["status"], out["clean_text"])
-    ]
     out["text_hash"] = [text_hash(t) for t in out["clean_text"]]
+    candidates = tuple(languages) if languages else None
+    out["language"] = _languages(out, candidates, language_cache)
     out["duplicate_of"] = _duplicate_of(out) if fold_duplicates else pd.array([pd.NA] * len(out), dtype="Int64")
     return out
+
+
+def language_namespace(candidates: tuple[str, ...] | None) -> str:
+    """Cache namespace of :func:`detect_language`'s answers: identifier, its
+    version, this rule's revision and the candidate languages."""
+    from importlib.metadata import version
+
+    return f"language:py3langid-{version('py3langid')}:{_LANGUAGE_RULE}:{','.join(sorted(candidates or ())) or 'all'}"
+
+
+def _languages(records: pd.DataFrame, candidates: tuple[str, ...] | None,
+               cache: LabelCache | None) -> list[str]:
+    analysed = (records["status"] == STATUS_ANALYZED).to_numpy()
+    texts = records["clean_text"].tolist()
+    hashes = records["text_hash"].tolist()
+    namespace = language_namespace(candidates) if cache is not None else ""
+    known = cache.get_many(namespace, [h for h, a in zip(hashes, analysed) if a]) if cache is not None else {}
+    found: dict[str, str] = {}
+    result = []
+    for text, key, is_analysed in zip(texts, hashes, analysed):
+        if not is_analysed:
+            result.append("und")
+            continue
+        if key not in known and key not in found:
+            found[key] = detect_language(text, candidates)
+        result.append(known.get(key) or found[key])
+    if cache is not None:
+        cache.put_many(namespace, found)
+    return result
 
 
 def _duplicate_of(records: pd.DataFrame) -> pd.arrays.IntegerArray:

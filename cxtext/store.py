@@ -227,3 +227,80 @@ class EmbeddingCache:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+
+
+_LABEL_SCHEMA = """
+CREATE TABLE IF NOT EXISTS text_labels (
+    namespace  TEXT NOT NULL,
+    text_hash  TEXT NOT NULL,
+    label      TEXT NOT NULL,
+    PRIMARY KEY (namespace, text_hash)
+) WITHOUT ROWID
+"""
+
+
+class LabelCache:
+    """Short per-text results (a language code) keyed by (namespace, text hash).
+
+    Lives in the embedding cache's SQLite file (table ``text_labels``), so
+    one file holds everything recomputable about a text and deleting it
+    resets all. ``namespace`` names the producer and its version (e.g.
+    ``language:py3langid-0.3.0:r1:all``): a new version is a new namespace,
+    so stale labels are never read. Same concurrency rules as
+    :class:`EmbeddingCache`.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path).expanduser() if path is not None else default_cache_path()
+        self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = open_wal(self.path, lambda conn: conn.execute(_LABEL_SCHEMA),
+                                  isolation_level=None, check_same_thread=False)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise InputError(
+                f"The cache {self.path} cannot be opened ({exc}). Delete that file "
+                f"(it only holds recomputable results) or set {ENV_CACHE_DIR} to another folder."
+            ) from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> "LabelCache":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"LabelCache(path={str(self.path)!r})"
+
+    def get_many(self, namespace: str, hashes: Sequence[str]) -> dict[str, str]:
+        """Stored labels for ``hashes`` as {hash: label}; unknown hashes are absent."""
+        unique = list(dict.fromkeys(hashes))
+        found: dict[str, str] = {}
+        with self._lock:
+            for chunk in _chunks(unique):
+                marks = ",".join("?" * len(chunk))
+                found.update(self._conn.execute(
+                    f"SELECT text_hash, label FROM text_labels WHERE namespace = ? AND text_hash IN ({marks})",
+                    (namespace, *chunk),
+                ).fetchall())
+        return found
+
+    def put_many(self, namespace: str, labels: dict[str, str]) -> int:
+        """Store {hash: label} in one transaction; returns rows written."""
+        rows = [(namespace, key, str(value)) for key, value in labels.items()]
+        if not rows:
+            return 0
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.executemany(
+                    "INSERT OR REPLACE INTO text_labels (namespace, text_hash, label) VALUES (?, ?, ?)", rows)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+        return len(rows)

@@ -71,3 +71,32 @@ def test_personal_data_is_masked_before_embedding_and_in_text():
     assert "0721" not in records["text"][0] and "[handle]" in records["text"][2]
     kept = normalize(validate(frame, ColumnMapping(text="text", source="channel")), redact_pii=False)
     assert "jane.doe@example.com" in kept["clean_text"][0]
+
+
+def _languages_frame() -> pd.DataFrame:
+    return validate(pd.DataFrame({"text": [
+        "The app keeps crashing after the update", "Aplicația se blochează după ultima actualizare",
+        "التطبيق يتوقف بعد التحديث", "The app keeps crashing after the update", "ok",
+    ]}), ColumnMapping(text="text"))
+
+
+def test_language_cache_gives_the_same_languages_and_is_read_on_a_rerun(tmp_path):
+    from cxtext.normalize import language_namespace
+    from cxtext.store import LabelCache
+
+    plain = normalize(_languages_frame())
+    with LabelCache(tmp_path / "cache.sqlite") as cache:
+        first = normalize(_languages_frame(), language_cache=cache)
+        namespace = language_namespace(None)
+        stored = cache.get_many(namespace, first["text_hash"].tolist())
+        # one entry per distinct analysed text (the repeated comment once)
+        assert len(stored) == 4 and stored[text_hash("ok")] == "und"
+        assert first["language"].tolist() == plain["language"].tolist() == ["en", "ro", "ar", "en", "und"]
+        # a re-run takes the cached answer (planted here to prove it is read, not recomputed)
+        cache.put_many(namespace, {text_hash("The app keeps crashing after the update"): "xx"})
+        again = normalize(_languages_frame(), language_cache=cache)
+        assert again["language"].tolist() == ["xx", "ro", "ar", "xx", "und"]
+        # restricting the candidate languages is another namespace: not reused
+        restricted = normalize(_languages_frame(), language_cache=cache, languages=["en", "ro"])
+        assert restricted["language"].tolist()[0] == "en"
+        assert language_namespace(("ro", "en")).endswith(":en,ro")

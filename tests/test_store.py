@@ -152,3 +152,20 @@ def test_many_processes_open_one_new_cache_at_once(tmp_path):
     cache = EmbeddingCache(path)
     assert cache.stats()["entries"] == 16 * 20
     assert cache.get_many("m", ["15-19"])["15-19"][0] == 15
+
+
+def test_label_cache_round_trip_namespaces_and_shared_file(tmp_path):
+    from cxtext.store import EmbeddingCache, LabelCache
+
+    path = tmp_path / "cache.sqlite"
+    with EmbeddingCache(path) as vectors:
+        vectors.put_many("m", ["h1"], np.ones((1, 3), dtype=np.float32))
+    with LabelCache(path) as labels:
+        assert labels.put_many("language:r1", {"h1": "en", "h2": "ar"}) == 2
+        assert labels.put_many("language:r1", {}) == 0
+        assert labels.get_many("language:r1", ["h1", "h2", "h3", "h1"]) == {"h1": "en", "h2": "ar"}
+        assert labels.get_many("language:r2", ["h1"]) == {}
+        labels.put_many("language:r1", {"h1": "ro"})  # replaced, not duplicated
+        assert labels.get_many("language:r1", ["h1"]) == {"h1": "ro"}
+    with EmbeddingCache(path) as vectors:  # the embeddings in the same file are untouched
+        assert set(vectors.get_many("m", ["h1"])) == {"h1"}
