@@ -7,6 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 DEFAULT_MODEL := models/multilingual-e5-small/model.safetensors
+# The default backend ("auto") runs the default model as ONNX int8, exported once from it.
+DEFAULT_BACKEND := models/multilingual-e5-small-onnx/model_qint8_avx2.onnx
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
@@ -28,7 +30,10 @@ install: $(INSTALLED)
 $(DEFAULT_MODEL): $(INSTALLED)
 	$(PY) -m cxtext.modelbuild
 
-model: $(DEFAULT_MODEL)
+$(DEFAULT_BACKEND): | $(DEFAULT_MODEL)
+	$(PY) -m cxtext.backends build onnx-int8
+
+model: $(DEFAULT_MODEL) $(DEFAULT_BACKEND)
 
 # Debian's Chromium for the browser tests; never a downloaded browser.
 browser:
@@ -37,13 +42,13 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
 	  || echo "could not install chromium: browser tests will be skipped"; }
 
-app: $(INSTALLED) $(DEFAULT_MODEL)
+app: $(INSTALLED) $(DEFAULT_MODEL) $(DEFAULT_BACKEND)
 	$(VENV)/bin/cxtext app
 
-test: $(INSTALLED) $(DEFAULT_MODEL) browser
+test: $(INSTALLED) $(DEFAULT_MODEL) $(DEFAULT_BACKEND) browser
 	$(PY) -m pytest
 
-bench: $(INSTALLED) $(DEFAULT_MODEL)
+bench: $(INSTALLED) $(DEFAULT_MODEL) $(DEFAULT_BACKEND)
 	$(PY) -m pip install --quiet -e ".[dev,bench,fast]"
 	$(PY) bench/run_all.py
 

@@ -297,12 +297,12 @@ RECOMMENDATION = """## Recommendation
 **By these numbers `onnx-int8` is the best backend overall**: about 1.5x the comments/s of
 torch fp32, ~5x faster to load (no torch / sentence-transformers import), less memory, and
 no measurable quality loss: cosine to fp32 0.996 mean, the same Arabic and Romanian
-cross-lingual twins, the same parallel-set NMI and the same CLINC NMI. It should become
-the default once its artefact is produced by the default model build (a ~2 min, one-time
-ONNX export + quantization that needs the build-only packages `onnx` and `onnxscript`);
-until the lead makes that change the code default stays `torch` (fp32), because building
-an artefact on the default path is not allowed and `torch` needs nothing built. Either
-way the other backends stay one option away:
+cross-lingual twins, the same parallel-set NMI and the same CLINC NMI. It is the default:
+`backend="auto"` runs it for the default model, and `make app` / `make test` build its
+file (a one-time ONNX export + quantization, about a minute). Since recipe r2 it runs one
+text per call: int8 activations are quantized with one scale per call, so in a batch a
+text's vector would depend on its batch-mates, and one text per call measured as fast
+(no padding). The other backends stay one option away:
 
 * `onnx` (fp32): identical vectors to torch (cosine 1.0000 after the same whitespace
   strip), same speed as torch on this CPU, but loads ~5x faster and uses less memory;

@@ -89,8 +89,9 @@ def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", action="append", choices=["csv", "xlsx", "parquet", "json", "html", "pptx"],
                         help="extra output formats (repeatable); CSV is always written; html writes a "
                              "self-contained report.html, pptx a report.pptx deck")
-    parser.add_argument("--backend", choices=["torch", "torch-int8", "onnx", "onnx-int8", "model2vec"],
-                        help="how the embedding model runs (default torch; speed vs quality in models/README.md)")
+    parser.add_argument("--backend", choices=["auto", "torch", "torch-int8", "onnx", "onnx-int8", "model2vec"],
+                        help="how the embedding model runs (default auto: onnx-int8 for the default model, "
+                             "torch for others; speed vs quality in models/README.md)")
     parser.add_argument("--parents", type=int, metavar="N",
                         help="number of parent themes (default: about the square root of the theme count)")
     parser.add_argument("--level", choices=["theme", "parent"],
@@ -303,8 +304,6 @@ def _run(args: argparse.Namespace) -> int:
 
         if args.sheet:
             raise CxtextError("--sheet is for XLSX files; the dask engine reads CSV, TSV, JSON(L) and Parquet.")
-        if config.params["embed"]["backend"] != "torch":
-            raise CxtextError("--backend is not supported by the dask engine yet; workers run the torch backend.")
         if args.taxonomy:
             raise CxtextError("--taxonomy is not supported by the dask engine yet; run it with --engine local.")
         if args.workers is not None and args.workers < 1:

@@ -28,7 +28,9 @@ with the row-by-row work spread over Dask workers (see docs/dask.md):
    functions, from the gathered records (vectors stay on the workers).
 
 So the outputs equal the local engine's for the same input, seed and
-embeddings. One caveat: an embedding depends very slightly (~1e-7) on which
+embeddings. With the default backend ("auto": int8 ONNX, one text per call)
+a comment's vector depends on its text alone, so they are. With a batched
+backend ("torch", "onnx") an embedding depends very slightly (~1e-7) on which
 texts share its batch, so with an empty cache the vectors can differ from a
 local run by rounding; the themes then match in practice but are not
 guaranteed bit for bit. With a shared cache they are identical.
@@ -178,24 +180,25 @@ _CACHES: dict[str | None, Any] = {}
 _EMBEDDERS_LOCK = threading.Lock()
 
 
-def worker_embedder(model: str, batch_size: int, cache_path: str | None):
+def worker_embedder(model: str, batch_size: int, cache_path: str | None, backend: str = "auto"):
     """This process's cached embedder: the model is loaded on first use and kept for every
     later partition (and every later analysis run on the same worker); one cache connection per file."""
     from cxtext.embed import CachedEmbedder, SentenceTransformerEmbedder
     from cxtext.store import EmbeddingCache
 
     with _EMBEDDERS_LOCK:
-        key = (model, int(batch_size))
+        key = (model, int(batch_size), backend)
         if key not in _MODELS:
-            _MODELS[key] = SentenceTransformerEmbedder(model=model, batch_size=batch_size)
+            _MODELS[key] = SentenceTransformerEmbedder(model=model, batch_size=batch_size, backend=backend)
         if cache_path not in _CACHES:
             _CACHES[cache_path] = EmbeddingCache(Path(cache_path) if cache_path else None)
         return CachedEmbedder(_MODELS[key], _CACHES[cache_path])
 
 
-def _embed(records: pd.DataFrame, model: str, embed_batch_size: int, cache_path: str | None) -> dict[str, Any]:
+def _embed(records: pd.DataFrame, model: str, embed_batch_size: int, cache_path: str | None,
+           backend: str = "auto") -> dict[str, Any]:
     texts = records.loc[_rows_to_embed(records), "clean_text"].tolist()
-    embedder = worker_embedder(model, embed_batch_size, cache_path)
+    embedder = worker_embedder(model, embed_batch_size, cache_path, backend)
     if not texts:
         return {"vectors": np.zeros((0, 0), dtype=np.float32), "hits": 0, "misses": 0}
     vectors = embedder.encode(texts)
@@ -295,12 +298,13 @@ def run_pipeline_dask(
             saved = ThemeModel.load(themes) if themes is not None else None
             model_name = saved.embedding_model if saved is not None else params["embed"]["model"]
             report("embed", 0, int(embed_rows.sum()))
+            backend = params["embed"]["backend"]
             embedded = client.map(_embed, parts, model=model_name, embed_batch_size=params["embed"]["batch_size"],
-                                  cache_path=str(cache_path) if cache_path else None)
+                                  cache_path=str(cache_path) if cache_path else None, backend=backend)
             stats = client.gather(client.map(lambda e: (e["hits"], e["misses"], e["vectors"].shape[0]),
                                              embedded))
             report("embed", int(embed_rows.sum()), int(embed_rows.sum()))
-            model_id = SentenceTransformerEmbedder(model=model_name).model_id
+            model_id = SentenceTransformerEmbedder(model=model_name, backend=backend).model_id
             cache_stats = {"hits": int(sum(s[0] for s in stats)), "misses": int(sum(s[1] for s in stats))}
             counts = np.array([s[2] for s in stats], dtype=np.int64)
             starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
@@ -315,7 +319,8 @@ def run_pipeline_dask(
                     embeddings = np.full((len(records), stacked.shape[1]), np.nan, dtype=np.float32)
                     embeddings[np.flatnonzero(embed_rows)] = stacked
                     records = _annotate(records, embeddings, SentenceTransformerEmbedder(
-                        model=model_name, batch_size=params["embed"]["batch_size"]), params["social"]["competitors"])
+                        model=model_name, batch_size=params["embed"]["batch_size"], backend=backend),
+                        params["social"]["competitors"])
                 lap("annotate")
 
             report("themes", 0, 1)

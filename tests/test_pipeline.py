@@ -25,7 +25,7 @@ def test_overrides_merge_and_none_means_keep():
     config = load_pipeline("survey_comments").with_overrides(
         {"seed": 7, "embed": {"model": "minilm", "batch_size": None}, "columns": {"text": "Why", "nps": None}})
     assert config.params["seed"] == 7
-    assert config.params["embed"] == {"model": "minilm", "batch_size": 32, "backend": "torch"}
+    assert config.params["embed"] == {"model": "minilm", "batch_size": 32, "backend": "auto"}
     assert config.params["columns"] == {"text": "Why"}
 
 
