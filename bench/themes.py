@@ -82,8 +82,15 @@ def minilm_path() -> str:
 
 
 def embed(texts: list[str], model: str) -> np.ndarray:
-    """Embeddings of ``texts`` with ``model``, cached on disk by content hash."""
-    key = hashlib.sha256(("\n".join(texts) + "|" + model).encode()).hexdigest()[:16]
+    """Embeddings of ``texts`` with ``model`` (default backend), cached on disk by
+    content hash and the embedder's model id (which names the backend)."""
+    try:
+        from cxtext.embed import SentenceTransformerEmbedder
+
+        model_id = SentenceTransformerEmbedder(model=model).model_id
+    except ImportError:
+        model_id = model
+    key = hashlib.sha256(("\n".join(texts) + "|" + model_id).encode()).hexdigest()[:16]
     path = CACHE / f"{model}-{len(texts)}-{key}.npy"
     if path.exists():
         return np.load(path)
@@ -324,7 +331,8 @@ def write_markdown(table: pd.DataFrame, examples: dict, mach: dict, args) -> Non
     ]
     for model in table["model"].unique():
         sub = table[table["model"] == model]
-        name = "multilingual-e5-small (default)" if model == "default" else "all-MiniLM-L6-v2"
+        name = ("multilingual-e5-small (default, backend auto = int8 ONNX)" if model == "default"
+                else "all-MiniLM-L6-v2")
         lines += [f"## Embeddings: {name}", "",
                   "| dataset | n | gold | system | NMI | ARI | unthemed raw | unthemed final | themes | fit s | peak RSS MB |",
                   "|---|---|---|---|---|---|---|---|---|---|---|"]

@@ -7,7 +7,8 @@ covers everything the fit depends on, and hands it back on the next run:
 
 ``sha256`` of: the embedding model id, the ordered hashes of the embedded
 (normalized, redacted) texts, their language codes, the ThemeModel
-parameters, and the cxtext version. Anything else changing (a new comment,
+parameters, the cxtext version and the fit rule's revision
+(``cxtext.themes.FIT_REVISION``). Anything else changing (a new comment,
 another seed, another model) is another key, so a hit can never return a fit
 of different data.
 
@@ -42,8 +43,11 @@ __all__ = ["ThemeFitCache", "fit_key"]
 
 def fit_key(model_id: str, texts: Sequence[str], languages: Sequence[str], params: dict[str, Any]) -> str:
     """The cache key of one fit (hex sha256); see the module docstring."""
+    from cxtext.themes import FIT_REVISION
+
     digest = hashlib.sha256()
-    header = {"model_id": model_id, "params": params, "cxtext": __version__, "n": len(texts)}
+    header = {"model_id": model_id, "params": params, "cxtext": __version__, "fit_revision": FIT_REVISION,
+              "n": len(texts)}
     digest.update(json.dumps(header, sort_keys=True, default=str).encode("utf-8"))
     for text, language in zip(texts, languages):
         digest.update(text_hash(text).encode("ascii"))

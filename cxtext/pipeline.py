@@ -31,7 +31,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "normalize": {"all_social": False, "fold_duplicates": True, "languages": None, "redact_pii": True},
     "embed": {"model": "default", "batch_size": 32, "backend": "auto"},
     "themes": {"min_theme_size": None, "reduction": "umap", "n_components": 5, "center_languages": True,
-               "parents": None, "min_relative_coherence": 0.6},
+               "parents": None, "min_relative_coherence": 0.65},
     "drivers": {"min_test_size": 10, "by": [], "trend": "M", "level": "theme"},
     "social": {"annotate": True, "competitors": []},
     "export": {"formats": ["csv"]},

@@ -626,18 +626,50 @@ def test_theme_coherence_is_the_mean_cosine_to_the_centroid():
     assert coherence == pytest.approx([1 / np.sqrt(2), 1.0])
 
 
+def _as_fitted(model: ThemeModel, min_theme_size: int = 10) -> ThemeModel:
+    """What fit has set by step 4b: the smallest theme size and the seed."""
+    model.min_theme_size_, model.seed_ = min_theme_size, 0
+    return model
+
+
 def test_a_catch_all_theme_is_dissolved_and_real_ones_kept():
     E, labels = _tight_and_loose(9, np.random.default_rng(0))
-    model = ThemeModel(min_relative_coherence=0.6)
+    model = _as_fitted(ThemeModel(min_relative_coherence=0.6))
     kept = model._dissolve_diffuse(E, labels)
+    assert model.n_reclustered_ == 0  # 40 loose points, < 4 themes' worth: not clustered again
     assert model.n_dissolved_ == 1
     assert (kept[labels == 9] == -1).all()
     assert (kept[labels < 9] == labels[labels < 9]).all()  # the others keep their (contiguous) ids
 
-    off = ThemeModel(min_relative_coherence=None)
+    off = _as_fitted(ThemeModel(min_relative_coherence=None))
     assert (off._dissolve_diffuse(E, labels) == labels).all() and off.n_dissolved_ == 0
-    few = ThemeModel(min_relative_coherence=0.6)  # 7 themes: too few to judge what is typical
+    few = _as_fitted(ThemeModel(min_relative_coherence=0.6))  # 7 themes: too few to judge what is typical
     E7, labels7 = _tight_and_loose(6, np.random.default_rng(0))
     assert (few._dissolve_diffuse(E7, labels7) == labels7).all() and few.n_dissolved_ == 0
     with pytest.raises(ValidationError, match="min_relative_coherence"):
         ThemeModel(min_relative_coherence=1.5).fit(["a b c"] * 12, np.eye(12, 8), None)
+
+
+def test_a_dissolved_catch_all_is_clustered_again_into_its_real_themes():
+    """Step 4c: a catch-all holding three real themes gives them back as themes;
+    a catch-all of odd ones out big enough to be clustered again stays unthemed."""
+    rng = np.random.default_rng(0)
+    E, labels = _tight_and_loose(9, rng)
+    dim = E.shape[1]
+    groups = np.vstack([rng.normal(size=dim) + 0.05 * rng.normal(size=(30, dim)) for _ in range(3)])
+    E = np.vstack([E[labels < 9], groups / np.linalg.norm(groups, axis=1, keepdims=True)])
+    labels = np.concatenate([labels[labels < 9], np.full(90, 9)])  # three groups in one broad theme
+    model = _as_fitted(ThemeModel(min_relative_coherence=0.6))
+    kept = model._dissolve_diffuse(E, labels)
+    assert model.n_dissolved_ == 1 and model.n_reclustered_ == 3
+    assert (kept[labels < 9] == labels[labels < 9]).all()
+    group_ids = [set(kept[labels == 9][30 * g: 30 * (g + 1)].tolist()) for g in range(3)]
+    assert all(len(ids) == 1 for ids in group_ids)  # each group whole, in a theme of its own
+    assert sorted(ids.pop() for ids in group_ids) == [9, 10, 11]  # new contiguous ids
+
+    loose = np.random.default_rng(1).normal(size=(60, dim))
+    E2 = np.vstack([E[labels < 9], loose / np.linalg.norm(loose, axis=1, keepdims=True)])
+    labels2 = np.concatenate([labels[labels < 9], np.full(60, 9)])
+    odd = _as_fitted(ThemeModel(min_relative_coherence=0.6))
+    kept2 = odd._dissolve_diffuse(E2, labels2)
+    assert odd.n_dissolved_ == 1 and odd.n_reclustered_ == 0 and (kept2[-60:] == -1).all()

@@ -176,9 +176,15 @@ def _run(page, name: str) -> str:
 
 
 def _run_error(page) -> str:
-    page.locator("#run").click()
+    """The error the Run button gives now; a previous run's error may still be
+    on the page until the new one replaces it (seen under load), so wait for that."""
     error = page.locator("#run-message .cx-msg-error")
+    previous = error.inner_text() if error.count() else None
+    page.locator("#run").click()
     expect(error).to_have_count(1, timeout=UI_TIMEOUT_MS)
+    deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
+    while previous is not None and error.inner_text() == previous and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
     return error.inner_text()
 
 
