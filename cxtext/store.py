@@ -99,35 +99,34 @@ def open_wal(path: Path, setup: Callable[[sqlite3.Connection], None] | None = No
             raise
 
 
-class EmbeddingCache:
-    """SQLite store of float32 embedding vectors keyed by (model_id, text hash).
+class _CacheFile:
+    """One SQLite connection to the cache file, shared by threads under a lock.
 
-    One connection per instance, shared by threads under a lock; open one
-    instance per process. Use as a context manager or call :meth:`close`.
+    Subclasses give ``_setup`` (their tables), ``_holds`` (what the error
+    message says the file holds) and use :meth:`_write` for every write.
+    Use as a context manager or call :meth:`close`.
     """
+
+    _what = "cache"
+    _holds = "recomputable results"
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path).expanduser() if path is not None else default_cache_path()
         self._lock = threading.Lock()
         self._conn = self._connect()
 
-    # ------------------------------------------------------------ lifecycle
+    def _setup(self, conn: sqlite3.Connection) -> None:
+        raise NotImplementedError
 
     def _connect(self) -> sqlite3.Connection:
-        def setup(conn: sqlite3.Connection) -> None:
-            # NORMAL is durable to application crashes in WAL mode; a power cut
-            # may lose the last batch, which is only recomputed.
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute(_SCHEMA if sqlite3.sqlite_version_info >= (3, 42) else _SCHEMA_OLD_SQLITE)
-
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # isolation_level=None: we open transactions explicitly in _write
-            return open_wal(self.path, setup, isolation_level=None, check_same_thread=False)
+            return open_wal(self.path, self._setup, isolation_level=None, check_same_thread=False)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise InputError(
-                f"The embedding cache {self.path} cannot be opened ({exc}). Delete that file "
-                f"(it only holds recomputable vectors) or set {ENV_CACHE_DIR} to another folder."
+                f"The {self._what} {self.path} cannot be opened ({exc}). Delete that file "
+                f"(it only holds {self._holds}) or set {ENV_CACHE_DIR} to another folder."
             ) from exc
 
     def close(self) -> None:
@@ -135,14 +134,46 @@ class EmbeddingCache:
         with self._lock:
             self._conn.close()
 
-    def __enter__(self) -> "EmbeddingCache":
+    def __enter__(self):
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     def __repr__(self) -> str:
-        return f"EmbeddingCache(path={str(self.path)!r})"
+        return f"{type(self).__name__}(path={str(self.path)!r})"
+
+    def _write(self, sql: str, rows: list[tuple]) -> None:
+        """Run ``executemany`` inside one IMMEDIATE transaction (all or nothing)."""
+        if not rows:
+            return
+        with self._lock:
+            # IMMEDIATE takes the write lock up front, so two writers queue on
+            # the busy timeout instead of failing with "database is locked"
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.executemany(sql, rows)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+
+class EmbeddingCache(_CacheFile):
+    """SQLite store of float32 embedding vectors keyed by (model_id, text hash).
+
+    One connection per instance, shared by threads under a lock; open one
+    instance per process. Use as a context manager or call :meth:`close`.
+    """
+
+    _what = "embedding cache"
+    _holds = "recomputable vectors"
+
+    def _setup(self, conn: sqlite3.Connection) -> None:
+        # NORMAL is durable to application crashes in WAL mode; a power cut
+        # may lose the last batch, which is only recomputed.
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute(_SCHEMA if sqlite3.sqlite_version_info >= (3, 42) else _SCHEMA_OLD_SQLITE)
 
     # ---------------------------------------------------------------- reads
 
@@ -213,21 +244,6 @@ class EmbeddingCache:
                 cursor = self._conn.execute("DELETE FROM embeddings WHERE model_id = ?", (model_id,))
             return cursor.rowcount
 
-    def _write(self, sql: str, rows: list[tuple]) -> None:
-        """Run ``executemany`` inside one IMMEDIATE transaction (all or nothing)."""
-        if not rows:
-            return
-        with self._lock:
-            # IMMEDIATE takes the write lock up front, so two writers queue on
-            # the busy timeout instead of failing with "database is locked"
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                self._conn.executemany(sql, rows)
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-
 
 _LABEL_SCHEMA = """
 CREATE TABLE IF NOT EXISTS text_labels (
@@ -239,7 +255,7 @@ CREATE TABLE IF NOT EXISTS text_labels (
 """
 
 
-class LabelCache:
+class LabelCache(_CacheFile):
     """Short per-text results (a language code) keyed by (namespace, text hash).
 
     Lives in the embedding cache's SQLite file (table ``text_labels``), so
@@ -250,31 +266,8 @@ class LabelCache:
     :class:`EmbeddingCache`.
     """
 
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = Path(path).expanduser() if path is not None else default_cache_path()
-        self._lock = threading.Lock()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = open_wal(self.path, lambda conn: conn.execute(_LABEL_SCHEMA),
-                                  isolation_level=None, check_same_thread=False)
-        except (sqlite3.DatabaseError, OSError) as exc:
-            raise InputError(
-                f"The cache {self.path} cannot be opened ({exc}). Delete that file "
-                f"(it only holds recomputable results) or set {ENV_CACHE_DIR} to another folder."
-            ) from exc
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    def __enter__(self) -> "LabelCache":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"LabelCache(path={str(self.path)!r})"
+    def _setup(self, conn: sqlite3.Connection) -> None:
+        conn.execute(_LABEL_SCHEMA)
 
     def get_many(self, namespace: str, hashes: Sequence[str]) -> dict[str, str]:
         """Stored labels for ``hashes`` as {hash: label}; unknown hashes are absent."""
@@ -292,15 +285,5 @@ class LabelCache:
     def put_many(self, namespace: str, labels: dict[str, str]) -> int:
         """Store {hash: label} in one transaction; returns rows written."""
         rows = [(namespace, key, str(value)) for key, value in labels.items()]
-        if not rows:
-            return 0
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                self._conn.executemany(
-                    "INSERT OR REPLACE INTO text_labels (namespace, text_hash, label) VALUES (?, ?, ?)", rows)
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+        self._write("INSERT OR REPLACE INTO text_labels (namespace, text_hash, label) VALUES (?, ?, ?)", rows)
         return len(rows)

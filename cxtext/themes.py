@@ -161,6 +161,7 @@ import math
 import numbers
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -543,12 +544,7 @@ class ThemeModel:
         mu, sd = self._calibrate(E, seed)
         self.sim_mean_, self.sim_std_ = mu, sd
 
-        report("reduce")
-        reducer = Reducer(self.reduction, self.n_components, self.n_neighbors, "cosine", seed)
-        Z = reducer.fit_transform(E)
-        report("cluster")
-        clusterer = Clusterer(min_cluster_size=self.min_theme_size, reassign_quantile=None, random_state=seed)
-        core = clusterer.fit(Z).raw_labels_.copy()
+        core, reducer, clusterer = self._reduce_and_cluster(E, self.min_theme_size, seed, report)
         self.reducer_method_ = reducer.effective_method_
         self.min_theme_size_ = clusterer.min_cluster_size_
         self.n_clusters_found_ = clusterer.n_clusters_
@@ -681,7 +677,8 @@ class ThemeModel:
 
     def _dissolve_diffuse(self, E: np.ndarray, core: np.ndarray) -> np.ndarray:
         """Step 4b: a theme far less coherent than the others is a catch-all; its
-        comments become noise (then step 6 may still place them one by one)."""
+        comments become noise (then step 6 may still place them one by one).
+        Step 4c: a big catch-all is clustered again and its coherent parts kept."""
         self.n_dissolved_ = 0
         self.n_reclustered_ = 0
         k = int(core.max()) + 1 if (core >= 0).any() else 0
@@ -699,14 +696,14 @@ class ThemeModel:
         next_id = k
         for c in np.flatnonzero(diffuse):
             members = np.flatnonzero(core == c)
-            parts = self._recluster(E[members])
-            for part in range(int(parts.max()) + 1 if (parts >= 0).any() else 0):
-                labels[members[parts == part]] = next_id
-                next_id += 1
+            if members.size < _RECLUSTER_MIN_SIZES * int(self.min_theme_size_):
+                continue
+            parts = self._reduce_and_cluster(E[members], int(self.min_theme_size_), self.seed_)[0]
+            found = parts >= 0
+            labels[members[found]] = next_id + parts[found]
+            next_id += int(parts.max()) + 1 if found.any() else 0
         if next_id > k:  # keep the parts as coherent as a real theme, by the first pass's median
             part_coherence = self.theme_coherence(E, np.where(labels >= k, labels - k, -1), next_id - k)
-            self.recluster_parts_ = [(int((labels == k + i).sum()), float(part_coherence[i] / np.median(coherence)))
-                                     for i in range(next_id - k)]
             labels[np.isin(labels, k + np.flatnonzero(part_coherence < floor))] = -1
         kept = sorted(int(c) for c in np.unique(labels) if c >= 0)
         self.n_reclustered_ = sum(1 for c in kept if c >= k)
@@ -714,16 +711,18 @@ class ThemeModel:
         remap[kept] = np.arange(len(kept))
         return np.where(labels >= 0, remap[np.maximum(labels, 0)], -1).astype(np.int64)
 
-    def _recluster(self, E_members: np.ndarray) -> np.ndarray:
-        """Reduce and cluster one dissolved theme's comments alone (same settings,
-        seed and smallest theme size as the first pass); -1 = no part."""
-        size = int(self.min_theme_size_)
-        if len(E_members) < _RECLUSTER_MIN_SIZES * size:
-            return np.full(len(E_members), -1, dtype=np.int64)
-        reducer = Reducer(self.reduction, self.n_components, self.n_neighbors, "cosine", self.seed_)
-        Z = reducer.fit_transform(E_members)
-        return Clusterer(min_cluster_size=size, reassign_quantile=None,
-                         random_state=self.seed_).fit(Z).raw_labels_.astype(np.int64)
+    def _reduce_and_cluster(self, E: np.ndarray, min_cluster_size: int | None, seed: int,
+                            report: Callable[[str], None] | None = None) -> tuple[np.ndarray, Any, Any]:
+        """Steps 2-3 on ``E``: HDBSCAN labels (-1 = noise) of its reduced rows,
+        with the fitted Reducer and Clusterer."""
+        if report is not None:
+            report("reduce")
+        reducer = Reducer(self.reduction, self.n_components, self.n_neighbors, "cosine", seed)
+        Z = reducer.fit_transform(E)
+        if report is not None:
+            report("cluster")
+        clusterer = Clusterer(min_cluster_size=min_cluster_size, reassign_quantile=None, random_state=seed)
+        return clusterer.fit(Z).raw_labels_.astype(np.int64), reducer, clusterer
 
     def _merge_duplicates(self, E: np.ndarray, labels: np.ndarray) -> np.ndarray:
         """Agglomerate themes while the closest centroid pair has z > merge_threshold."""
