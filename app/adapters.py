@@ -490,18 +490,35 @@ def _short_label(text: Any, limit: int = 45) -> str:
     return _clip(str(text), limit)
 
 
-def impact_figure(analysis) -> go.Figure:
-    """nps_impact per theme with its 95% CI, most urgent theme on top."""
-    drivers = analysis.drivers
+def _level_drivers(analysis, level: str | None) -> tuple[pd.DataFrame, str]:
+    """The driver table at ``level`` ("theme", "parent" or None: the analysis's own) and the noun
+    the charts use for its rows."""
+    if level is None:
+        return analysis.drivers, "theme"
+    return analysis.drivers_at(level), "parent theme" if level == "parent" else "theme"
+
+
+def drivers_heading(analysis) -> str:
+    """The line above the driver table: what the ranking is by (NPS, or sentiment when no row has NPS)."""
+    if analysis.drivers.attrs.get("priority_basis") == "sentiment":
+        return ("Themes ranked by **priority**: the drag on net sentiment that holds with 95% confidence "
+                "(no row has an NPS score). Sort by any column with the ⋮ button in its header.")
+    return ("Themes ranked by **priority**: the NPS drag that holds with 95% confidence. "
+            "Sort by any column with the ⋮ button in its header.")
+
+
+def impact_figure(analysis, level: str | None = None) -> go.Figure:
+    """nps_impact per theme (or parent theme, ``level="parent"``) with its 95% CI, most urgent on top."""
+    drivers, noun = _level_drivers(analysis, level)
     if drivers.attrs.get("priority_basis") == "sentiment":  # no NPS at all: the ranking is by sentiment drag
-        return sentiment_impact_figure(analysis)
+        return sentiment_impact_figure(analysis, level)
     if drivers.empty or "nps_impact" not in drivers or drivers["nps_impact"].isna().all():
         return empty_figure("No NPS scores: map an NPS column to see each theme's impact on NPS.")
     table = drivers.dropna(subset=["nps_impact"]).iloc[::-1]
     return _impact_bars(
         table, "nps_impact", extra=[], hover_extra="",
-        hover_name="NPS impact", title="NPS impact per theme (points of overall NPS, 95% CI); red = clear drag",
-        xaxis_title="overall NPS minus NPS without the theme")
+        hover_name="NPS impact", title=f"NPS impact per {noun} (points of overall NPS, 95% CI); red = clear drag",
+        xaxis_title=f"overall NPS minus NPS without the {noun}")
 
 
 def _impact_bars(table: pd.DataFrame, column: str, extra: list, hover_extra: str, hover_name: str,
@@ -540,9 +557,9 @@ def _signed(value: float) -> str:
     return "0.0" if rounded == 0 else f"{rounded:+.1f}"
 
 
-def volume_nps_figure(analysis) -> go.Figure:
-    """Theme size against theme NPS: big themes low on the chart hurt most."""
-    drivers = analysis.drivers
+def volume_nps_figure(analysis, level: str | None = None) -> go.Figure:
+    """Theme (or parent theme) size against its NPS: big ones low on the chart hurt most."""
+    drivers, noun = _level_drivers(analysis, level)
     if drivers.empty or "nps" not in drivers or drivers["nps"].isna().all():
         return empty_figure("No NPS scores: map an NPS column to compare themes by volume and NPS.")
     table = drivers.dropna(subset=["nps"])
@@ -562,15 +579,16 @@ def volume_nps_figure(analysis) -> go.Figure:
     if overall is not None:
         figure.add_hline(y=overall, line_dash="dash", line_color="#555",
                          annotation_text=f"overall NPS {overall:+.1f}", annotation_position="bottom right")
-    figure.update_layout(title="Theme volume vs theme NPS (95% CI; the 6 most urgent and 3 biggest themes named)", xaxis_title="comments in the theme",
-                         yaxis_title="NPS of the theme's respondents", height=460,
+    figure.update_layout(title=f"{noun.capitalize()} volume vs {noun} NPS (95% CI; the 6 most urgent and 3 biggest "
+                               f"{noun}s named)", xaxis_title=f"comments in the {noun}",
+                         yaxis_title=f"NPS of the {noun}'s respondents", height=460,
                          margin={"l": 10, "r": 20, "t": 50, "b": 40}, template="plotly_white")
     return figure
 
 
-def ces_figure(analysis) -> go.Figure:
-    """ces_gap per theme: extra effort of the theme's customers versus the rest."""
-    drivers = analysis.drivers
+def ces_figure(analysis, level: str | None = None) -> go.Figure:
+    """ces_gap per theme (or parent theme): extra effort of its customers versus the rest."""
+    drivers, noun = _level_drivers(analysis, level)
     if drivers.empty or "ces_gap" not in drivers or drivers["ces_gap"].isna().all():
         return empty_figure("No CES scores: map a CES column to see which themes cost customers effort.")
     table = drivers.dropna(subset=["ces_gap"]).sort_values("ces_gap")
@@ -585,7 +603,7 @@ def ces_figure(analysis) -> go.Figure:
     ))
     figure.add_vline(x=0, line_color="#333", line_width=1)
     scale = analysis.drivers.attrs.get("ces_scale", "")
-    figure.update_layout(title=f"CES gap per theme (positive = more effort; coloured when p < 0.05) · {scale}",
+    figure.update_layout(title=f"CES gap per {noun} (positive = more effort; coloured when p < 0.05) · {scale}",
                          xaxis_title="theme mean effort minus the rest, in scale points",
                          height=_bar_height(len(table)), margin={"l": 10, "r": 20, "t": 50, "b": 40},
                          template="plotly_white")
@@ -1245,17 +1263,17 @@ def competitor_mentions(analysis) -> dict[str, int]:
     return competitor_counts(analysis.records)
 
 
-def sentiment_impact_figure(analysis) -> go.Figure:
-    """sentiment_impact per theme with its 95% CI, in driver order (most urgent on top)."""
-    drivers = analysis.drivers
+def sentiment_impact_figure(analysis, level: str | None = None) -> go.Figure:
+    """sentiment_impact per theme (or parent theme) with its 95% CI, in driver order (most urgent on top)."""
+    drivers, noun = _level_drivers(analysis, level)
     if drivers.empty or "sentiment_impact" not in drivers or drivers["sentiment_impact"].isna().all():
         return empty_figure("No sentiment: this analysis was run without the sentiment stage.")
     table = drivers.dropna(subset=["sentiment_impact"]).iloc[::-1]
     return _impact_bars(
         table, "sentiment_impact", extra=[table["negative_share"].astype(float)],
         hover_extra=", %{customdata[3]:.0%} negative", hover_name="sentiment impact",
-        title="Sentiment impact per theme (points of net sentiment, 95% CI); red = clear drag",
-        xaxis_title="overall net sentiment minus net sentiment without the theme")
+        title=f"Sentiment impact per {noun} (points of net sentiment, 95% CI); red = clear drag",
+        xaxis_title=f"overall net sentiment minus net sentiment without the {noun}")
 
 
 def activity_view(analysis, timezone: str | None = DEFAULT_TIMEZONE,

@@ -181,8 +181,8 @@ def build_app(with_sample: bool = True):
                     mp.note: adapters.message_html("The map is drawn when you open this tab (a few seconds)."),
                     mp.plot: None}
 
-        analysis_outputs = [state, headline, tabs, up.run_message, ov.cards, ov.rejected, dr.table, dr.notes,
-                            dr.impact, dr.scatter, dr.ces, th.picker, th.detail, th.histogram, th.comments,
+        analysis_outputs = [state, headline, tabs, up.run_message, ov.cards, ov.rejected, dr.heading, dr.table,
+                            dr.notes, dr.impact, dr.scatter, dr.ces, th.picker, th.detail, th.histogram, th.comments,
                             th.page_label, th.page, tr.trend_note, tr.volume, tr.nps, tr.compare, tr.source_note, tr.sources,
                             tr.source_plot, ed.table, ed.rename_id, ed.rename_label, ed.merge_ids, ed.merge_label,
                             ed.delete_id, dr.level, th.tree, ed.split_id, ed.split_n, ed.move_rows, ed.move_to,
@@ -465,9 +465,10 @@ def build_app(with_sample: bool = True):
             session = _session(value)
             if session["analysis"] is None:
                 return {}
-            return views.fill_driver_table(dr, session["analysis"], level)
+            return views.fill_driver_level(dr, session["analysis"], level)
 
-        dr.level.input(on_level, [state, dr.level], [dr.table, dr.notes], concurrency_limit=None)
+        dr.level.input(on_level, [state, dr.level], [dr.table, dr.notes, dr.impact, dr.scatter, dr.ces],
+                       concurrency_limit=None)
         ed.rename.click(edit("rename"), [state, ed.rename_id, ed.rename_label, ed.merge_ids, ed.merge_label,
                                          th.picker, tr.compare], edit_outputs)
         ed.merge.click(edit("merge"), [state, ed.rename_id, ed.rename_label, ed.merge_ids, ed.merge_label,

@@ -131,8 +131,8 @@ def fill_overview(ui: SimpleNamespace, analysis) -> dict[Any, Any]:
 
 def drivers_tab() -> SimpleNamespace:
     with gr.Tab("Drivers", id="drivers"):
-        gr.Markdown("Themes ranked by **priority**: the NPS drag that holds with 95% confidence. "
-                    "Sort by any column with the ⋮ button in its header.")
+        heading = gr.Markdown("Themes ranked by **priority**: the NPS drag that holds with 95% confidence. "
+                              "Sort by any column with the ⋮ button in its header.", elem_id="drivers-heading")
         level = gr.Radio(adapters.DRIVER_LEVELS, value="theme", label="Drivers of", elem_id="drivers-level")
         table = gr.Dataframe(empty_grid("rank", "label", "n_comments", "nps", "nps_impact"), label="Theme drivers",
                              interactive=False, max_height=420,
@@ -142,21 +142,23 @@ def drivers_tab() -> SimpleNamespace:
         impact = gr.Plot(label="NPS impact", elem_id="impact-plot")
         scatter = gr.Plot(label="Volume vs NPS", elem_id="scatter-plot")
         ces = gr.Plot(label="CES gap", elem_id="ces-plot")
-    return SimpleNamespace(level=level, table=table, notes=notes, impact=impact, scatter=scatter, ces=ces)
+    return SimpleNamespace(heading=heading, level=level, table=table, notes=notes, impact=impact, scatter=scatter,
+                           ces=ces)
 
 
-def fill_driver_table(ui: SimpleNamespace, analysis, level: str = "theme") -> dict[Any, Any]:
-    """The driver table and its notes at one level ("theme" or "parent")."""
+def fill_driver_level(ui: SimpleNamespace, analysis, level: str = "theme") -> dict[Any, Any]:
+    """The driver table, its notes and the three charts at one level ("theme" or "parent")."""
     frame = adapters.drivers_frame(analysis, level)
     label = "Theme drivers" if level == "theme" else "Parent theme drivers"
     return {ui.table: gr.update(value=frame, column_widths=adapters.drivers_widths(frame), label=label),
-            ui.notes: adapters.drivers_note(analysis, level)}
+            ui.notes: adapters.drivers_note(analysis, level),
+            ui.impact: adapters.impact_figure(analysis, level), ui.scatter: adapters.volume_nps_figure(analysis, level),
+            ui.ces: adapters.ces_figure(analysis, level)}
 
 
 def fill_drivers(ui: SimpleNamespace, analysis) -> dict[Any, Any]:
-    return {**fill_driver_table(ui, analysis, "theme"), ui.level: "theme",
-            ui.impact: adapters.impact_figure(analysis), ui.scatter: adapters.volume_nps_figure(analysis),
-            ui.ces: adapters.ces_figure(analysis)}
+    return {**fill_driver_level(ui, analysis, "theme"), ui.level: "theme",
+            ui.heading: adapters.drivers_heading(analysis)}
 
 
 def themes_tab() -> SimpleNamespace:

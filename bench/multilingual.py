@@ -26,6 +26,19 @@ all-MiniLM-L6-v2, English only) and with language centring on and off
   theme as their English twin (an unthemed pair does not count).
 * *BERTopic* with its defaults on the same embeddings (min_topic_size=10),
   for reference (no language centring: BERTopic has none).
+
+Two controls, to tell a multilingual loss from the model's limit:
+
+* *one language at a time*: the 40 comments of one language alone (no
+  translations beside them), KMeans(k=8) NMI (mean over seeds 0-4), Ward(k=8)
+  NMI and the ThemeModel's NMI. If the mixed set clusters no worse than its
+  English part alone, languages are not what holds the NMI down: the model's
+  grouping of different phrasings of one pain point is.
+* *instruction prefixes* (default model in float32 on PyTorch, since the
+  prefix is built into the int8 runner's recipe): ``query: `` (what cxtext
+  uses) against task instructions after it, scored on the parallel set and
+  on CLINC150 banking and HWU64 with ``ThemeModel(random_state=0)`` defaults.
+  A prefix that helps one set and hurts the others is not a fix.
 """
 
 from __future__ import annotations
@@ -113,6 +126,72 @@ def parallel_rows() -> list[dict]:
     return rows
 
 
+def single_language_rows() -> list[dict]:
+    """Each language's 40 comments clustered alone: the model's own ceiling."""
+    from sklearn.cluster import AgglomerativeClustering, KMeans
+    from sklearn.metrics import normalized_mutual_info_score
+
+    from cxtext.themes import ThemeModel
+
+    frame = pd.read_csv(PARALLEL)
+    rows = []
+    for model in MODELS:
+        vectors = embed(frame["text"].tolist(), model)
+        for language in ("en", "ar", "ro", "all three"):
+            mask = np.ones(len(frame), bool) if language == "all three" else (frame["lang"] == language).to_numpy()
+            gold = frame.loc[mask, "pain_point"].to_numpy()
+            languages = frame.loc[mask, "lang"].tolist()
+            themes = ThemeModel(min_theme_size=5, embedding_model=model, min_language_size=20, random_state=0)
+            labels = themes.fit(frame.loc[mask, "text"].tolist(), vectors[mask], languages).labels_
+            space = themes._prepare(vectors[mask], languages)
+            kmeans = [normalized_mutual_info_score(gold, KMeans(8, n_init=10, random_state=seed).fit_predict(space))
+                      for seed in range(5)]
+            ward = AgglomerativeClustering(n_clusters=8, linkage="ward").fit_predict(space)
+            rows.append({
+                "model": model, "comments": f"{language} ({int(mask.sum())})",
+                "KMeans NMI (5 seeds)": float(np.mean(kmeans)),
+                "Ward NMI": normalized_mutual_info_score(gold, ward),
+                "ThemeModel NMI": normalized_mutual_info_score(gold, labels), "themes": themes.n_themes_,
+            })
+            print(rows[-1], flush=True)
+    return rows
+
+
+PREFIXES = ("query: ", "query: customer complaint: ", "query: What is the customer complaining about? ",
+            "query: Customer feedback: ")
+
+
+def prefix_rows() -> list[dict]:
+    """The default model (float32) under task-instruction prefixes, on three sets."""
+    from sentence_transformers import SentenceTransformer
+    from sklearn.metrics import normalized_mutual_info_score
+
+    from bench.themes import load_clinc, load_hwu
+    from cxtext.embed import resolve_model
+    from cxtext.themes import ThemeModel
+
+    model = SentenceTransformer(resolve_model("default").path_or_name, device="cpu")
+    frame = pd.read_csv(PARALLEL)
+    clinc = load_clinc()
+    sets = {
+        "parallel NMI": (frame["text"].tolist(), frame["pain_point"].to_numpy(), frame["lang"].tolist(), 5),
+        "CLINC banking NMI": (*(lambda d: (d["text"].tolist(), d["label"].to_numpy()))(
+            clinc[clinc["domain"].isin(["banking", "credit_cards"])]), None, None),
+        "HWU64 NMI": (*(lambda d: (d["text"].tolist(), d["label"].to_numpy()))(load_hwu()), None, None),
+    }
+    rows = []
+    for prefix in PREFIXES:
+        row = {"prefix": repr(prefix)}
+        for name, (texts, gold, languages, min_size) in sets.items():
+            vectors = model.encode([prefix + t for t in texts], batch_size=32, normalize_embeddings=True)
+            labels = ThemeModel(min_theme_size=min_size, min_language_size=20, random_state=0).fit(
+                texts, vectors, languages).labels_
+            row[name] = normalized_mutual_info_score(gold, labels)
+        rows.append(row)
+        print(row, flush=True)
+    return rows
+
+
 def bertopic_row(frame: pd.DataFrame, vectors: np.ndarray, model: str) -> dict:
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
@@ -175,6 +254,8 @@ def markdown(frame: pd.DataFrame) -> str:
 def main() -> int:
     machine = machine_line()
     parallel = pd.DataFrame(parallel_rows())
+    single = pd.DataFrame(single_language_rows())
+    prefixes = pd.DataFrame(prefix_rows())
     sample = pd.DataFrame(sample_rows())
     text = (
         "# Multilingual themes: Arabic, Romanian and English together\n\n"
@@ -182,6 +263,11 @@ def main() -> int:
         "Command: `.venv/bin/python bench/multilingual.py` (definitions in its docstring).\n\n"
         "## Parallel pain-point set (120 comments, 8 pain points, en/ar/ro translations)\n\n"
         + markdown(parallel)
+        + "\n### Control: one language at a time (centred per language as in the product)\n\n"
+        + markdown(single)
+        + "\n### Control: instruction prefixes (default model, float32, ThemeModel defaults; "
+        "parallel set with min_theme_size=5)\n\n"
+        + markdown(prefixes)
         + "\n## Bundled sample (600 rows, en/ar/ro), `cxtext.analyze` end to end\n\n"
         + markdown(sample)
     )

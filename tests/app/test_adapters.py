@@ -397,6 +397,9 @@ def test_social_only_drivers_are_ranked_by_negative_impact(social_analysis):
     assert adapters.drivers_note(social_analysis).startswith(adapters.SENTIMENT_RANKING_NOTE)
     figure = adapters.impact_figure(social_analysis)
     assert "Sentiment impact" in figure.layout.title.text
+    assert "sentiment" in adapters.drivers_heading(social_analysis) and "NPS" not in \
+        adapters.drivers_heading(social_analysis).split("(")[0]
+    assert "per parent theme" in adapters.impact_figure(social_analysis, "parent").layout.title.text
     assert list(figure.data[0].x)[::-1] == pytest.approx(drivers["sentiment_impact"].dropna().tolist())
     wide_ci = adapters.drivers_widths(frame)
     assert len(wide_ci) == len(frame.columns)
@@ -505,6 +508,14 @@ def test_drivers_at_theme_and_parent_level(analysis):
     assert len(frame) == themes["parent_id"].nunique() and {"rank", "label", "nps_impact"} <= set(frame.columns)
     assert adapters.drivers_frame(analysis, "theme").equals(adapters.drivers_frame(analysis))
     assert "**nps_impact**" in adapters.drivers_note(analysis, "parent")
+    # the charts follow the level: one bar / one point per parent theme
+    impact = adapters.impact_figure(analysis, "parent")
+    assert "per parent theme" in impact.layout.title.text
+    assert sorted(impact.data[0].customdata[:, 2]) == sorted(by_parent.dropna(subset=["nps_impact"])["label"])
+    scatter = adapters.volume_nps_figure(analysis, "parent")
+    assert list(scatter.data[0].x) == by_parent.dropna(subset=["nps"])["n_comments"].tolist()
+    assert "per parent theme" in adapters.ces_figure(analysis, "parent").layout.title.text
+    assert "per theme" in adapters.impact_figure(analysis, "theme").layout.title.text
     with pytest.raises(ValidationError, match="'level' must be 'theme' or 'parent'"):
         analysis.drivers_at("segment")
 

@@ -618,6 +618,7 @@ def test_social_only_upload_ranks_by_negative_impact(browser, server, tmp_path, 
     assert ranks == list(range(1, len(ranks) + 1)) and len(ranks) >= 2
     assert float(_column(page, "drivers-table", "sentiment_impact")[0]) < 0  # the top driver drags sentiment down
     expect(page.locator("#impact-plot")).to_contain_text("Sentiment impact", timeout=UI_TIMEOUT_MS)
+    expect(page.locator("#drivers-heading")).to_contain_text("drag on net sentiment")
     page.screenshot(path=shots / "15_social_drivers.png", full_page=True)
     _tab(page, "Overview")
     card = page.locator("[data-testid=card-sentiment]")
@@ -668,6 +669,7 @@ def test_levels_tree_suggestions_split_and_move(browser, server, csv_files, shot
     parent_labels = _column(page, "drivers-table", "label")
     assert 1 <= len(parent_labels) <= themes and parent_labels != theme_labels, parent_labels
     assert "nps_impact" in _grid_rows(page, "drivers-table")[0]
+    expect(page.locator("#impact-plot")).to_contain_text("per parent theme", timeout=UI_TIMEOUT_MS)
     page.screenshot(path=shots / "20_drivers_parent_level.png", full_page=True)
     page.locator("#drivers-level").get_by_text("each theme").click()
     expect(page.locator("#drivers-table")).to_contain_text("Theme drivers", timeout=UI_TIMEOUT_MS)
