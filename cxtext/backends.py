@@ -54,12 +54,15 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -336,13 +339,23 @@ def _export_onnx(base: Path, out: Path) -> str:
     ids = torch.tensor([[0, 100, 101, 102, 2], [0, 100, 101, 2, 1]], dtype=torch.long)
     mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 1, 0]], dtype=torch.long)
     batch, seq = torch.export.Dim("batch"), torch.export.Dim("seq", max=MAX_TOKENS)
-    with torch.no_grad():
-        program = torch.onnx.export(
-            module, (ids, mask), input_names=["input_ids", "attention_mask"],
-            output_names=["sentence_embedding"], opset_version=ONNX_OPSET, dynamo=True,
-            dynamic_shapes={"input_ids": {0: batch, 1: seq}, "attention_mask": {0: batch, 1: seq}},
-            external_data=False, optimize=True,
-        )
+    # The exporter's known-harmless chatter (no torchvision ops to register,
+    # upstream deprecations, axis renames) would fill make/CI logs.
+    registration_log = logging.getLogger("torch.onnx._internal.exporter._registration")
+    log_level = registration_log.level
+    registration_log.setLevel(logging.ERROR)
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r".*LeafSpec.*", category=FutureWarning)
+            warnings.filterwarnings("ignore", message=r".*axis name.*will not be used.*", category=UserWarning)
+            program = torch.onnx.export(
+                module, (ids, mask), input_names=["input_ids", "attention_mask"],
+                output_names=["sentence_embedding"], opset_version=ONNX_OPSET, dynamo=True,
+                dynamic_shapes={"input_ids": {0: batch, 1: seq}, "attention_mask": {0: batch, 1: seq}},
+                external_data=False, optimize=True, verbose=False,  # no progress lines in make/CI logs
+            )
+    finally:
+        registration_log.setLevel(log_level)
     program.save(str(out))
     return (f"torch.onnx.export (dynamo, opset {ONNX_OPSET}) of transformers AutoModel from the base folder "
             "wrapped with mean pooling over the attention mask and L2 normalisation; output "
@@ -471,8 +484,6 @@ def _st_runner(resolved: ResolvedModel, backend: str, device: str) -> Runner:
 
         if device != "cpu":
             raise ModelError('backend="torch-int8" runs on the CPU only: pass device="cpu".')
-        import warnings
-
         with warnings.catch_warnings():  # torch.ao quantized tensors are deprecated upstream
             warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*", category=UserWarning)
             warnings.filterwarnings("ignore", message=".*torch.ao.quantization is deprecated.*",
@@ -539,10 +550,34 @@ def _m2v_runner(folder: Path) -> Runner:
     return Runner("model2vec", int(model.dim), encode, str(folder))
 
 
+# File-backed runners (ONNX sessions, Model2Vec tables) are read-only and safe
+# to call from several threads, so one per file serves every analysis in the
+# process: the app's concurrent analyses share one session instead of loading
+# it again (2.5 s and ~150 MB each). Keyed by the file's path, size and mtime,
+# so a rebuilt artefact is loaded afresh. PyTorch runners are not shared.
+_SHARED_RUNNERS: dict[tuple, Runner] = {}
+_SHARED_LOCK = threading.Lock()
+MAX_SHARED_RUNNERS = 4
+
+
+def _shared_runner(path: Path, backend: str, make: Callable[[], Runner]) -> Runner:
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, backend)
+    with _SHARED_LOCK:  # held while loading, so two analyses starting together load once
+        runner = _SHARED_RUNNERS.get(key)
+        if runner is None:
+            while len(_SHARED_RUNNERS) >= MAX_SHARED_RUNNERS:
+                _SHARED_RUNNERS.pop(next(iter(_SHARED_RUNNERS)))  # the oldest
+            runner = _SHARED_RUNNERS[key] = make()
+        return runner
+
+
 def load_runner(resolved: ResolvedModel, backend: str, device: str = "cpu",
                 build_missing: bool = True, notify: Notify | None = _stderr) -> Runner:
     """Load ``resolved`` with ``backend``; builds a missing artefact first
-    (with a message through ``notify``) unless ``build_missing`` is False."""
+    (with a message through ``notify``) unless ``build_missing`` is False.
+
+    ONNX and Model2Vec runners are loaded once per file and process and shared."""
     backend = resolve_backend(resolved, backend)
     if backend in ("torch", "torch-int8"):
         return _st_runner(resolved, backend, device)
@@ -556,9 +591,10 @@ def load_runner(resolved: ResolvedModel, backend: str, device: str = "cpu",
             )
         build_artefact(resolved, backend, notify=notify)
     folder = artefact_dir(resolved, backend)
+    path = _artefact_file(folder, backend)
     if backend == "model2vec":
-        return _m2v_runner(folder)
-    return _onnx_runner(_artefact_file(folder, backend), backend, folder / "tokenizer.json")
+        return _shared_runner(path, backend, lambda: _m2v_runner(folder))
+    return _shared_runner(path, backend, lambda: _onnx_runner(path, backend, folder / "tokenizer.json"))
 
 
 # -------------------------------------------------------------------- CLI

@@ -144,6 +144,41 @@ def test_stale_record_is_not_ready(tmp_path, monkeypatch):
     assert not backends.artefact_ready(resolved, "onnx")
 
 
+def test_file_backed_runners_are_loaded_once_per_file_and_process(tmp_path, monkeypatch):
+    monkeypatch.setattr(backends, "_SHARED_RUNNERS", {})
+    artefact = tmp_path / "model_qint8_avx2.onnx"
+    artefact.write_bytes(b"first build")
+    loads = []
+
+    def make() -> backends.Runner:
+        loads.append(artefact.read_bytes())
+        return backends.Runner("onnx-int8", 3, lambda texts, batch: np.zeros((len(texts), 3)), str(artefact))
+
+    import threading
+
+    found = []
+    threads = [threading.Thread(target=lambda: found.append(backends._shared_runner(artefact, "onnx-int8", make)))
+               for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(loads) == 1 and all(runner is found[0] for runner in found)  # 4 analyses at once, one load
+    # another backend of the same file is its own runner
+    assert backends._shared_runner(artefact, "onnx", make) is not found[0] and len(loads) == 2
+    # a rebuilt file (new size and mtime) is loaded afresh, not served from memory
+    artefact.write_bytes(b"second build, longer")
+    os.utime(artefact, ns=(artefact.stat().st_atime_ns, artefact.stat().st_mtime_ns + 10**9))
+    fresh = backends._shared_runner(artefact, "onnx-int8", make)
+    assert fresh is not found[0] and loads[-1] == b"second build, longer"
+    # bounded: the oldest runner goes first
+    for i in range(backends.MAX_SHARED_RUNNERS + 2):
+        other = tmp_path / f"m{i}.onnx"
+        other.write_bytes(b"x" * (i + 1))
+        backends._shared_runner(other, "onnx-int8", make)
+    assert len(backends._SHARED_RUNNERS) == backends.MAX_SHARED_RUNNERS
+
+
 # ----------------------------------------------------------- real models
 
 
@@ -176,6 +211,9 @@ def test_backend_is_close_to_fp32(reference, backend):
     single = embedder.encode(SENTENCES[2:3])[0]
     if backend == "onnx-int8":
         assert np.array_equal(single, vectors[2])
+    if backend.startswith("onnx"):  # a second embedder (another analysis) reuses the loaded session
+        other = SentenceTransformerEmbedder("default", backend=backend)
+        assert other._load()[0] is embedder._load()[0]
     assert float(single @ vectors[2]) > (0.98 if backend == "torch-int8" else 0.9999)
 
 
