@@ -19,6 +19,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from app.adapters import STAGES
 from app_server import ROOT, Server
 from feedback_data import feedback_frame
 
@@ -297,8 +298,10 @@ def test_starts_with_the_sample_analysed(browser, server, shots):
     context, page = _open(browser, server, ready="#headline")
     _sample_ready(page)
     seen = " | ".join(p["text"] for p in _stages(page))
-    if seen:  # the page opened while the sample was still being analysed: the stages were shown
-        assert "Embedding comments" in seen or "Finding themes" in seen or "Ranking" in seen, seen
+    # If the page opened while the sample was still being analysed, the stages were shown by name
+    # (which ones depends on timing: with a warm cache embedding is over in a blink).
+    names = [text for text, _ in STAGES.values()]
+    assert all(any(p["text"].startswith(name) for name in names) for p in _stages(page)), seen
     expect(page.get_by_role("tab", name="Drivers", exact=True)).to_have_attribute("aria-selected", "true")
     expect(page.locator("#headline")).to_contain_text("600 rows")
     labels = _column(page, "drivers-table", "label")
