@@ -604,7 +604,7 @@ def ces_figure(analysis, level: str | None = None) -> go.Figure:
     figure.add_vline(x=0, line_color="#333", line_width=1)
     scale = analysis.drivers.attrs.get("ces_scale", "")
     figure.update_layout(title=f"CES gap per {noun} (positive = more effort; coloured when p < 0.05) · {scale}",
-                         xaxis_title="theme mean effort minus the rest, in scale points",
+                         xaxis_title=f"{noun} mean effort minus the rest, in scale points",
                          height=_bar_height(len(table)), margin={"l": 10, "r": 20, "t": 50, "b": 40},
                          template="plotly_white")
     return figure

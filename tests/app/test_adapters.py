@@ -514,7 +514,8 @@ def test_drivers_at_theme_and_parent_level(analysis):
     assert sorted(impact.data[0].customdata[:, 2]) == sorted(by_parent.dropna(subset=["nps_impact"])["label"])
     scatter = adapters.volume_nps_figure(analysis, "parent")
     assert list(scatter.data[0].x) == by_parent.dropna(subset=["nps"])["n_comments"].tolist()
-    assert "per parent theme" in adapters.ces_figure(analysis, "parent").layout.title.text
+    ces = adapters.ces_figure(analysis, "parent")
+    assert "per parent theme" in ces.layout.title.text and ces.layout.xaxis.title.text.startswith("parent theme")
     assert "per theme" in adapters.impact_figure(analysis, "theme").layout.title.text
     with pytest.raises(ValidationError, match="'level' must be 'theme' or 'parent'"):
         analysis.drivers_at("segment")
