@@ -430,12 +430,20 @@ _CI_DESCRIPTIONS = {"nps_95ci": "95% confidence interval of the theme's NPS (nps
 DRIVER_LEVELS = [("each theme", "theme"), ("parent themes", "parent")]
 
 
+def _level_drivers(analysis, level: str | None) -> tuple[pd.DataFrame, str]:
+    """The driver table at ``level`` ("theme", "parent" or None: the analysis's own) and the noun
+    the charts use for its rows."""
+    if level is None:
+        return analysis.drivers, "theme"
+    return analysis.drivers_at(level), "parent theme" if level == "parent" else "theme"
+
+
 def drivers_frame(analysis, level: str | None = None) -> pd.DataFrame:
     """The driver table as shown: the library's columns, rounded, each CI as one "low to high" cell,
     all-empty columns left out. The exported files keep every column.
 
     ``level``: "theme" or "parent" (:meth:`cxtext.analysis.Analysis.drivers_at`); None: the analysis's own."""
-    drivers = (analysis.drivers if level is None else analysis.drivers_at(level)).copy()
+    drivers = _level_drivers(analysis, level)[0].copy()
     for name, (low, high) in _CI_COLUMNS.items():
         if low in drivers and high in drivers:
             drivers[name] = [None if _missing(a) or _missing(b) else _ci_text(a, b)
@@ -459,7 +467,7 @@ def drivers_widths(frame: pd.DataFrame) -> list[str]:
 
 
 def drivers_note(analysis, level: str | None = None) -> str:
-    drivers = analysis.drivers if level is None else analysis.drivers_at(level)
+    drivers = _level_drivers(analysis, level)[0]
     descriptions = {**drivers.attrs.get("column_descriptions", {}), **_CI_DESCRIPTIONS}
     shown = drivers_frame(analysis, level).columns
     lines = [f"- **{c}**: {descriptions[c]}" for c in shown if c in descriptions]
@@ -488,14 +496,6 @@ def _bar_height(n: int) -> int:
 
 def _short_label(text: Any, limit: int = 45) -> str:
     return _clip(str(text), limit)
-
-
-def _level_drivers(analysis, level: str | None) -> tuple[pd.DataFrame, str]:
-    """The driver table at ``level`` ("theme", "parent" or None: the analysis's own) and the noun
-    the charts use for its rows."""
-    if level is None:
-        return analysis.drivers, "theme"
-    return analysis.drivers_at(level), "parent theme" if level == "parent" else "theme"
 
 
 def drivers_heading(analysis) -> str:

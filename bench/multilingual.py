@@ -173,11 +173,12 @@ def prefix_rows() -> list[dict]:
     model = SentenceTransformer(resolve_model("default").path_or_name, device="cpu")
     frame = pd.read_csv(PARALLEL)
     clinc = load_clinc()
-    sets = {
+    banking = clinc[clinc["domain"].isin(["banking", "credit_cards"])]
+    hwu = load_hwu()
+    sets = {  # name: (texts, gold, languages, min_theme_size)
         "parallel NMI": (frame["text"].tolist(), frame["pain_point"].to_numpy(), frame["lang"].tolist(), 5),
-        "CLINC banking NMI": (*(lambda d: (d["text"].tolist(), d["label"].to_numpy()))(
-            clinc[clinc["domain"].isin(["banking", "credit_cards"])]), None, None),
-        "HWU64 NMI": (*(lambda d: (d["text"].tolist(), d["label"].to_numpy()))(load_hwu()), None, None),
+        "CLINC banking NMI": (banking["text"].tolist(), banking["label"].to_numpy(), None, None),
+        "HWU64 NMI": (hwu["text"].tolist(), hwu["label"].to_numpy(), None, None),
     }
     rows = []
     for prefix in PREFIXES:

@@ -103,8 +103,13 @@ class Analysis:
             raise ValidationError(f"'level' must be 'theme' or 'parent'. Got {level!r} instead.")
         if level == self.config.params["drivers"]["level"]:
             return self.drivers
-        config = self.config.with_overrides({"drivers": {"level": level}})
-        return _drivers(self.records, self.themes, config, self.ces_scale)
+        # Computed once per Analysis: the app's level switch draws a table, its notes and three
+        # charts from it. Edits return a new Analysis, so this never goes stale.
+        computed = self.__dict__.setdefault("_drivers_at_other_level", {})
+        if level not in computed:
+            config = self.config.with_overrides({"drivers": {"level": level}})
+            computed[level] = _drivers(self.records, self.themes, config, self.ces_scale)
+        return computed[level]
 
     def trend(self, freq: str = "M") -> pd.DataFrame:
         """Theme volume and NPS per period ("W" week, "M" month), emerging themes flagged."""
