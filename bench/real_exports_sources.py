@@ -1,0 +1,417 @@
+"""Public feedback exports, written by nobody on this team, with the roles a reader should find.
+
+    .venv/bin/python bench/real_exports_sources.py            # (re)create bench/data/real_exports/
+    .venv/bin/python bench/real_exports_sources.py --list     # the manifest as a table
+
+Each file is copied byte for byte from a public GitHub repository (original
+headers, delimiter, BOM, quoting and line endings kept). Big files are cut to
+an excerpt of whole records: the header row(s) plus either the first N data
+records (``"head"``) or every k-th data record (``"step"``, for files sorted
+by score or label, so the excerpt keeps every class). Records are split on
+newlines outside double quotes, so multi-line comments stay whole.
+
+The data is not committed (``bench/data/real_exports/`` is git-ignored). A
+script cannot call the ``fetch`` tool, so this one copies from the bare git
+snapshots under ``/work/.mirror/<owner>+<name>/repo`` with
+``git show COMMIT:PATH``, and names the repository to fetch for every
+snapshot that is missing (``CXTEXT_MIRROR`` moves the folder).
+
+What each entry says a reader should find (``bench/real_exports.py`` checks it):
+
+``roles``
+    role -> list of acceptable columns. ``text`` lists every comment column
+    (any of them is right, the first is the main one). A role not listed must
+    stay unmapped: mapping it is a false positive ("wrong").
+``optional``
+    roles for which "not mapped" is also right (``segment``, an ``id`` with
+    no clear choice, a star rating that may or may not be read as CSAT).
+    ``"*"`` in a role's list accepts any column.
+``scores``
+    every numeric-looking column a detector could mistake for a score, with
+    what it really is: ``nps`` 0-10, ``csat`` 1-5, ``rating`` (stars, with
+    its scale), ``sentiment_label``, ``flag`` (0/1 or 1/blank), ``count``,
+    ``other_0_10`` (a 0-10 question that is not the NPS question), ...
+    Star ratings have no role of their own in cxtext today; mapping one as
+    ``csat`` is accepted, mapping it as ``nps`` is wrong (1-5 stars would
+    all count as detractors).
+``extra_header_rows``
+    header rows a survey tool adds under the first one (Qualtrics: 2,
+    SurveyMonkey and legacy Qualtrics: 1). They are not data.
+``rows``
+    data rows in the stored file (after the excerpt, extra header rows not
+    counted): what ``len(cxtext.load(path).records)`` should be.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "bench" / "data" / "real_exports"
+MIRROR = Path(os.environ.get("CXTEXT_MIRROR", "/work/.mirror"))
+
+SOURCES: list[dict] = [
+    {
+        "file": "qualtrics_sample.csv",
+        "repo": "ropensci/qualtRics",
+        "commit": "71261227849c3518db6c855d3520f9db6ea1bd4c",
+        "path": "tests/testthat/files/sample.csv",
+        "licence": "MIT (LICENSE: 2019 Julia Silge, Jasper Ginn)",
+        "kind": "Qualtrics CSV export, new format: short names / question text (German UI) / ImportId JSON rows",
+        "languages": ["en", "de"],
+        "excerpt": None,
+        "extra_header_rows": 2,
+        "rows": 1,
+        "roles": {"text": ["Q2"], "date": ["StartDate", "EndDate", "RecordedDate"], "id": ["ResponseId"],
+                  "source": ["DistributionChannel"], "segment": ["*"]},
+        "optional": ["source", "segment", "date"],
+        "scores": [{"column": "Q1", "kind": "choice_code", "scale": "1-2"},
+                   {"column": "Progress", "kind": "percent", "scale": "0-100"},
+                   {"column": "Finished", "kind": "flag", "scale": "0/1"},
+                   {"column": "Status", "kind": "code", "scale": "0-16"}],
+        "notes": "One real response. 'Q2 - Topics' is Qualtrics Text iQ output, not a comment.",
+    },
+    {
+        "file": "qualtrics_sample_legacy.csv",
+        "repo": "ropensci/qualtRics",
+        "commit": "71261227849c3518db6c855d3520f9db6ea1bd4c",
+        "path": "tests/testthat/files/sample_legacy.csv",
+        "licence": "MIT (LICENSE: 2019 Julia Silge, Jasper Ginn)",
+        "kind": "Qualtrics CSV export, legacy format: V1..V10 names, then a row of field names / question text",
+        "languages": ["en", "de"],
+        "excerpt": None,
+        "extra_header_rows": 1,
+        "rows": 1,
+        "roles": {"text": ["Q2"], "date": ["V8", "V9"], "id": ["V1"], "segment": ["*"]},
+        "optional": ["segment", "date", "id"],
+        "scores": [{"column": "Q1", "kind": "choice_code", "scale": "1-2"},
+                   {"column": "V7", "kind": "code", "scale": "0-16"},
+                   {"column": "V10", "kind": "flag", "scale": "0/1"}],
+        "notes": "UTF-8 BOM; every line ends with a comma (an empty last column).",
+    },
+    {
+        "file": "ggwash_anc_2022_surveymonkey.csv",
+        "repo": "ajturner/dc-elections",
+        "commit": "66255a2637e0fd8811ef76555fc858fd073133ca",
+        "path": "src/assets/2022_anc.csv",
+        "licence": "MIT (LICENSE: 2018, repository of Andrew Turner)",
+        "kind": "SurveyMonkey export (2 header rows: question, then 'Response'/'Open-Ended Response'/"
+                "sub-labels; ranking grids); candidate questionnaire, some columns dropped and 'Endorsed' added "
+                "by the repository author",
+        "languages": ["en"],
+        "excerpt": None,
+        "extra_header_rows": 1,
+        "rows": 180,
+        "roles": {"text": ["Where in your Advisory Neighborhood Commission, not just your SMD, do you think "
+                           "density should be increased to accommodate the construction of new housing?",
+                           "Why do you think you are the right person to serve as an ANC commissioner for "
+                           "your SMD?", "*"],
+                  "id": ["Respondent ID"], "segment": ["*"]},
+        "optional": ["segment"],
+        "scores": [{"column": "(ranking grid columns)", "kind": "rank", "scale": "1-8 or N/A"}],
+        "notes": "Public candidates' names, e-mails and links in columns 2-5: keep it out of commits. "
+                 "The header row has empty cells under grouped questions (SurveyMonkey's layout).",
+    },
+    {
+        "file": "sudzilla_google_forms_nps.csv",
+        "repo": "zzzbitz/prepbench",
+        "commit": "074d071f6b6e6cc717f680bff7a531de70cf1cc6",
+        "path": "data/case_040/inputs/input_01.csv",
+        "licence": "MIT (prepbench LICENSE, 2026 PrepBench Authors); data from the Preppin' Data "
+                   "2019 week 40 challenge, answers typed in by its community",
+        "kind": "Google Forms export: Timestamp, an NPS question with its '...why?' follow-up, two more 0-10 "
+                "questions, words, food ratings as text",
+        "languages": ["en"],
+        "excerpt": None,
+        "extra_header_rows": 0,
+        "rows": 39,
+        "roles": {"text": ["...why?"], "nps": ["On a scale of 0-10, how would you rate Sudzilla?"],
+                  "date": ["Timestamp"]},
+        "optional": [],
+        "scores": [{"column": "On a scale of 0-10, how would you rate Sudzilla?", "kind": "nps", "scale": "0-10"},
+                   {"column": "On a scale of 0-10, how would you rate the opening keynote?",
+                    "kind": "other_0_10", "scale": "0-10"},
+                   {"column": "On a scale of 0-10, how would you rate the closing keynote?",
+                    "kind": "other_0_10", "scale": "0-10"},
+                   {"column": "Timestamp", "kind": "date", "scale": "M/D/YYYY H:MM:SS"}],
+        "notes": "Three 0-10 columns; only the first is the recommend-style question its comment answers.",
+    },
+    {
+        "file": "cbsco_store_nps.csv",
+        "repo": "zzzbitz/prepbench",
+        "commit": "074d071f6b6e6cc717f680bff7a531de70cf1cc6",
+        "path": "data/case_050/inputs/input_03.csv",
+        "licence": "MIT (prepbench LICENSE, 2026 PrepBench Authors); data from the Preppin' Data "
+                   "2019 week 50 challenge",
+        "kind": "NPS survey export per store: 0-10 score, precomputed Promoter/Detractor/Passive flag columns, "
+                "two follow-up comments (why not / why)",
+        "languages": ["en"],
+        "excerpt": None,
+        "extra_header_rows": 0,
+        "rows": 24,
+        "roles": {"text": ["If you wouldn't, why?", "If you would, why?"],
+                  "nps": ["Would you recommend C&BSco to your friends and family? (Score 0-10)"],
+                  "date": ["Completion Date"], "segment": ["Country", "Store", "Result"]},
+        "optional": ["segment"],
+        "scores": [{"column": "Would you recommend C&BSco to your friends and family? (Score 0-10)",
+                    "kind": "nps", "scale": "0-10"},
+                   {"column": "Promoter", "kind": "flag", "scale": "1/blank"},
+                   {"column": "Detractor", "kind": "flag", "scale": "1/blank"},
+                   {"column": "Passive", "kind": "flag", "scale": "1/blank"},
+                   {"column": "Age of Customer", "kind": "age", "scale": "years"},
+                   {"column": "Completion Date", "kind": "date", "scale": "DD/MM/YYYY HH:MM:SS"}],
+        "notes": "UTF-8 BOM; day-first dates; the comment sits in one of two columns depending on the score.",
+    },
+    {
+        "file": "autistica_google_form.csv",
+        "repo": "alan-turing-institute/AutisticaCitizenScience",
+        "commit": "612d9aaf6a813ef04c8048dd8c01a51e8ee0f707",
+        "path": "community-recommendations/google-form/"
+                "Autistica_Turing Citizen Science Platform (Responses) - Form Responses 1(3).csv",
+        "licence": "CC BY 4.0 (data; LICENSE of the Autistica/Turing Citizen Science Project)",
+        "kind": "Google Forms export: Timestamp, consent, open question, multi-select, yes/no",
+        "languages": ["en"],
+        "excerpt": None,
+        "extra_header_rows": 0,
+        "rows": 42,
+        "roles": {"text": ["Q1: What information would you like us to know about your needs, priorities, desires "
+                           "and concerns for the citizen science platform?"],
+                  "date": ["Timestamp"]},
+        "optional": [],
+        "scores": [],
+        "notes": "No score at all; 14 of 42 answers are empty; multi-line answers.",
+    },
+    {
+        "file": "complaints_prepbench.csv",
+        "repo": "zzzbitz/prepbench",
+        "commit": "074d071f6b6e6cc717f680bff7a531de70cf1cc6",
+        "path": "data/case_281/inputs/input_01.csv",
+        "licence": "MIT (prepbench LICENSE, 2026 PrepBench Authors); data from a Preppin' Data challenge",
+        "kind": "Complaint / support-ticket export: ids, received and resolved dates, status, issue type, "
+                "product category, description",
+        "languages": ["en"],
+        "excerpt": None,
+        "extra_header_rows": 0,
+        "rows": 53,
+        "roles": {"text": ["Complaint Description"], "date": ["Date Received", "Date Resolved"],
+                  "id": ["Complaint ID"], "segment": ["Issue Type", "Product Category"]},
+        "optional": ["segment"],
+        "scores": [{"column": "Receipt Number", "kind": "identifier", "scale": "10 digits"},
+                   {"column": "Timely Response", "kind": "flag", "scale": "True/False"}],
+        "notes": "UTF-8 BOM; day-first dates; short template-like descriptions.",
+    },
+    {
+        "file": "customer_support_tickets.csv",
+        "repo": "VarshaPonduru/FUTURE_DS_02",
+        "commit": "24f2b2b8583a6a500d14594d3a56839cd151f277",
+        "path": "customer_support_tickets.csv",
+        "licence": "none stated in the repository; a copy of Kaggle's 'Customer Support Ticket Dataset' "
+                   "(suraj520), whose licence could not be checked offline: benchmark use only, not committed",
+        "kind": "Support-ticket export (Zendesk-like): ticket id, customer, product, type, subject, description, "
+                "status, resolution, priority, channel, response times, CSAT 1-5 (two thirds empty)",
+        "languages": ["en"],
+        "excerpt": {"head": 2000},
+        "extra_header_rows": 0,
+        "rows": 2000,
+        "roles": {"text": ["Ticket Description"], "csat": ["Customer Satisfaction Rating"],
+                  "date": ["Date of Purchase", "First Response Time", "Time to Resolution"],
+                  "source": ["Ticket Channel"], "id": ["Ticket ID"],
+                  "segment": ["Ticket Type", "Product Purchased", "Ticket Priority", "Ticket Subject"]},
+        "optional": ["segment"],
+        "scores": [{"column": "Customer Satisfaction Rating", "kind": "csat", "scale": "1-5 (as 1.0-5.0)"},
+                   {"column": "Customer Age", "kind": "age", "scale": "years"}],
+        "notes": "Synthetic text with '{product_purchased}' placeholders; multi-line descriptions.",
+    },
+    {
+        "file": "saudi_tourism_reviews_ar.csv",
+        "repo": "Raneem224/Tourist_Reviews_in-Saudi_Arabia",
+        "commit": "46ee7f2d2860945533e33f52ce03943800238a7c",
+        "path": "Saudi Tourism Reviews Sentiment Dataset.csv",
+        "licence": "MIT (LICENSE: 2025 Raneem224)",
+        "kind": "Google Maps reviews of Saudi attractions, semicolon-separated, with a sentiment label",
+        "languages": ["ar"],
+        "excerpt": {"step": 2},
+        "extra_header_rows": 0,
+        "rows": 1947,
+        "roles": {"text": ["div_text"], "segment": ["city", "place"]},
+        "optional": ["segment"],
+        "scores": [{"column": "label", "kind": "sentiment_label", "scale": "0 negative / 1 positive / 2 neutral"}],
+        "notes": "UTF-8 BOM, ';' delimiter; header 'div_text' is a scraper's CSS class name.",
+    },
+    {
+        "file": "red_v1_tweets_ro.csv",
+        "repo": "Alegzandra/RED-Romanian-Emotions-Dataset",
+        "commit": "ec8849dc5eabf0b3b4deefb3c4e45457f6104b10",
+        "path": "REDv1/data/test.csv",
+        "licence": "MIT (LICENSE: 2021 Alexandra Ciobotaru)",
+        "kind": "Romanian tweets with an emotion label, saved by pandas with its index columns",
+        "languages": ["ro"],
+        "excerpt": None,
+        "extra_header_rows": 0,
+        "rows": 405,
+        "roles": {"text": ["Tweet"], "segment": ["Emotion"], "id": ["*"]},
+        "optional": ["segment", "id"],
+        "scores": [{"column": "(first, unnamed)", "kind": "row_index", "scale": "0-404"},
+                   {"column": "Unnamed: 0", "kind": "row_index", "scale": "0-4046"},
+                   {"column": "Unnamed: 0.1", "kind": "row_index", "scale": "0-..."}],
+        "notes": "Empty first header cell; two 'Unnamed: 0' index columns from earlier pandas round trips.",
+    },
+    {
+        "file": "red_v2_tweets_ro.json",
+        "repo": "Alegzandra/RED-Romanian-Emotions-Dataset",
+        "commit": "ec8849dc5eabf0b3b4deefb3c4e45457f6104b10",
+        "path": "REDv2/data/test.json",
+        "licence": "MIT (LICENSE: 2021 Alexandra Ciobotaru)",
+        "kind": "JSON array of records: Romanian tweets with per-annotator multi-label emotion arrays",
+        "languages": ["ro"],
+        "excerpt": None,
+        "extra_header_rows": 0,
+        "rows": 818,
+        "roles": {"text": ["text"], "id": ["text_id"]},
+        "optional": ["id"],
+        "scores": [{"column": "text_id", "kind": "identifier", "scale": "int"},
+                   {"column": "agreed_labels (and 5 more)", "kind": "label_arrays", "scale": "lists of 0/1"}],
+        "notes": "Pretty-printed JSON (one value per line); list-valued fields.",
+    },
+    {
+        "file": "ethiopian_bank_play_reviews.csv",
+        "repo": "robelterfessa/google-play-reviews-analysis",
+        "commit": "2bb340eac259ec70608a47c13114fc787d0c9346",
+        "path": "data/raw_reviews.csv",
+        "licence": "none stated in the repository: benchmark use only, not committed",
+        "kind": "Google Play review export (google-play-scraper, renamed columns) for three banks' apps",
+        "languages": ["en", "am"],
+        "excerpt": None,
+        "extra_header_rows": 0,
+        "rows": 1200,
+        "roles": {"text": ["review"], "csat": ["rating"], "date": ["date"], "source": ["source"],
+                  "segment": ["bank"]},
+        "optional": ["csat", "segment", "source"],
+        "scores": [{"column": "rating", "kind": "rating", "scale": "1-5"}],
+        "notes": "Short reviews, some in Amharic script; 'source' is always 'google_play'.",
+    },
+    {
+        "file": "x_google_play_reviews_id.csv",
+        "repo": "YandaAzizHusein/playstore-review-sentiment-analysis",
+        "commit": "1da9730ce8135fbf61e6714dc80661d4b0934327",
+        "path": "ANALISIS SENTIMEN/x_google_play_reviews.csv",
+        "licence": "none stated in the repository: benchmark use only, not committed",
+        "kind": "Google Play review export (google-play-scraper 'score','content'), X/Twitter app, Indonesian",
+        "languages": ["id"],
+        "excerpt": {"step": 13},
+        "extra_header_rows": 0,
+        "rows": 1924,
+        "roles": {"text": ["content"], "csat": ["score"]},
+        "optional": ["csat"],
+        "scores": [{"column": "score", "kind": "rating", "scale": "1-5"}],
+        "notes": "UTF-8 BOM; 5,000 reviews per star, sorted by star, hence the every-13th excerpt. "
+                 "The header 'score' is a star rating, not an NPS.",
+    },
+]
+
+
+def mirror_dir(repo: str) -> Path:
+    return MIRROR / repo.replace("/", "+") / "repo"
+
+
+def split_records(data: bytes) -> list[bytes]:
+    """Split CSV bytes into whole records: a newline ends a record only outside double quotes."""
+    records, start, quoted = [], 0, False
+    for index, byte in enumerate(data):
+        if byte == 0x22:  # '"'
+            quoted = not quoted
+        elif byte == 0x0A and not quoted:  # '\n'
+            records.append(data[start:index + 1])
+            start = index + 1
+    if start < len(data):
+        records.append(data[start:])
+    return records
+
+
+def excerpt(data: bytes, spec: dict | None, header_records: int) -> bytes:
+    """The header records plus the chosen data records, byte for byte."""
+    if not spec:
+        return data
+    records = split_records(data)
+    header, body = records[:header_records], records[header_records:]
+    body = [r for r in body if r.strip()]
+    if "head" in spec:
+        body = body[:spec["head"]]
+    elif "step" in spec:
+        body = body[::spec["step"]]
+    else:
+        raise ValueError(f"unknown excerpt {spec!r}")
+    if body and not body[-1].endswith(b"\n"):
+        body[-1] = body[-1] + (b"\r\n" if header and header[0].endswith(b"\r\n") else b"\n")
+    return b"".join(header + body)
+
+
+def data_rows(data: bytes, entry: dict) -> int:
+    """Data records in a stored file (extra header rows not counted)."""
+    if entry["file"].endswith(".json"):
+        import json
+        return len(json.loads(data.decode("utf-8-sig")))
+    records = [r for r in split_records(data) if r.strip()]
+    return len(records) - 1 - entry["extra_header_rows"]
+
+
+def build(entries: list[dict] | None = None, out: Path = DATA) -> list[str]:
+    """Write every file of the manifest into ``out``; return the repositories still to fetch."""
+    out.mkdir(parents=True, exist_ok=True)
+    missing: list[str] = []
+    for entry in entries or SOURCES:
+        git_dir = mirror_dir(entry["repo"])
+        if not git_dir.is_dir():
+            if entry["repo"] not in missing:
+                missing.append(entry["repo"])
+            print(f"MISSING  {entry['file']}: fetch github:{entry['repo']} (expected at {git_dir})")
+            continue
+        result = subprocess.run(["git", "--git-dir", str(git_dir), "show", f"{entry['commit']}:{entry['path']}"],
+                                capture_output=True, check=False)
+        if result.returncode != 0:
+            print(f"FAILED   {entry['file']}: {result.stderr.decode(errors='replace').strip()}")
+            continue
+        data = excerpt(result.stdout, entry.get("excerpt"), 1 + entry["extra_header_rows"])
+        (out / entry["file"]).write_bytes(data)
+        rows = data_rows(data, entry)
+        check = "ok" if rows == entry["rows"] else f"MANIFEST SAYS {entry['rows']}"
+        print(f"wrote    {entry['file']}: {len(data):,} bytes, {rows} data rows ({check})")
+    return missing
+
+
+def table(entries: list[dict] | None = None) -> str:
+    lines = ["| file | source (licence) | kind | languages | rows | expected roles |",
+             "| --- | --- | --- | --- | ---: | --- |"]
+    for e in entries or SOURCES:
+        roles = "; ".join(f"{role}: {' / '.join(cols)}" + (" (optional)" if role in e["optional"] else "")
+                          for role, cols in e["roles"].items())
+        scores = "; ".join(f"{s['column']} = {s['kind']} {s['scale']}" for s in e["scores"])
+        lines.append(f"| {e['file']} | {e['repo']}@{e['commit'][:7]} `{e['path']}` ({e['licence']}) | "
+                     f"{e['kind']} | {', '.join(e['languages'])} | {e['rows']} "
+                     f"(+{e['extra_header_rows']} header) | {roles}. Scores: {scores or 'none'} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--list", action="store_true", help="print the manifest as a Markdown table")
+    parser.add_argument("--out", type=Path, default=DATA)
+    args = parser.parse_args(argv)
+    if args.list:
+        print(table())
+        return 0
+    missing = build(out=args.out)
+    if missing:
+        print("\nFetch these repositories (the fetch tool: github:OWNER/NAME), then run this again:")
+        for repo in missing:
+            print(f"  github:{repo}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
