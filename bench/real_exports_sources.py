@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/real_exports_sources.py            # (re)create bench/data/real_exports/
     .venv/bin/python bench/real_exports_sources.py --list     # the manifest as a table
+    .venv/bin/python bench/real_exports_sources.py --fixtures # also rewrite tests/fixtures/real_exports/
 
 Each file is copied byte for byte from a public GitHub repository (original
 headers, delimiter, BOM, quoting and line endings kept). Big files are cut to
@@ -24,16 +25,18 @@ What each entry says a reader should find (``bench/real_exports.py`` checks it):
     stay unmapped: mapping it is a false positive ("wrong").
 ``optional``
     roles for which "not mapped" is also right (``segment``, an ``id`` with
-    no clear choice, a star rating that may or may not be read as CSAT).
-    ``"*"`` in a role's list accepts any column.
+    no clear choice). ``"*"`` in a role's list accepts any column.
+``either``
+    groups of roles of which one is enough: a 1-5 star rating read as
+    ``rating`` or as ``csat``; "On a scale of 0-10, how would you rate X?"
+    read as ``nps`` or ``rating``. ``rating_scale`` is the star scale.
 ``scores``
     every numeric-looking column a detector could mistake for a score, with
     what it really is: ``nps`` 0-10, ``csat`` 1-5, ``rating`` (stars, with
     its scale), ``sentiment_label``, ``flag`` (0/1 or 1/blank), ``count``,
     ``other_0_10`` (a 0-10 question that is not the NPS question), ...
-    Star ratings have no role of their own in cxtext today; mapping one as
-    ``csat`` is accepted, mapping it as ``nps`` is wrong (1-5 stars would
-    all count as detractors).
+    A star rating mapped as ``nps`` is wrong (1-5 stars would all count as
+    detractors).
 ``extra_header_rows``
     header rows a survey tool adds under the first one (Qualtrics: 2,
     SurveyMonkey and legacy Qualtrics: 1). They are not data.
@@ -68,7 +71,7 @@ SOURCES: list[dict] = [
         "rows": 1,
         "roles": {"text": ["Q2"], "date": ["StartDate", "EndDate", "RecordedDate"], "id": ["ResponseId"],
                   "source": ["DistributionChannel"], "segment": ["*"]},
-        "optional": ["source", "segment", "date"],
+        "optional": ["source", "segment"],
         "scores": [{"column": "Q1", "kind": "choice_code", "scale": "1-2"},
                    {"column": "Progress", "kind": "percent", "scale": "0-100"},
                    {"column": "Finished", "kind": "flag", "scale": "0/1"},
@@ -87,7 +90,7 @@ SOURCES: list[dict] = [
         "extra_header_rows": 1,
         "rows": 1,
         "roles": {"text": ["Q2"], "date": ["V8", "V9"], "id": ["V1"], "segment": ["*"]},
-        "optional": ["segment", "date", "id"],
+        "optional": ["segment"],
         "scores": [{"column": "Q1", "kind": "choice_code", "scale": "1-2"},
                    {"column": "V7", "kind": "code", "scale": "0-16"},
                    {"column": "V10", "kind": "flag", "scale": "0/1"}],
@@ -130,7 +133,8 @@ SOURCES: list[dict] = [
         "extra_header_rows": 0,
         "rows": 39,
         "roles": {"text": ["...why?"], "nps": ["On a scale of 0-10, how would you rate Sudzilla?"],
-                  "date": ["Timestamp"]},
+                  "rating": ["On a scale of 0-10, how would you rate Sudzilla?"], "date": ["Timestamp"]},
+        "either": [["nps", "rating"]],
         "optional": [],
         "scores": [{"column": "On a scale of 0-10, how would you rate Sudzilla?", "kind": "nps", "scale": "0-10"},
                    {"column": "On a scale of 0-10, how would you rate the opening keynote?",
@@ -288,9 +292,11 @@ SOURCES: list[dict] = [
         "excerpt": None,
         "extra_header_rows": 0,
         "rows": 1200,
-        "roles": {"text": ["review"], "csat": ["rating"], "date": ["date"], "source": ["source"],
-                  "segment": ["bank"]},
-        "optional": ["csat", "segment", "source"],
+        "roles": {"text": ["review"], "rating": ["rating"], "csat": ["rating"], "date": ["date"],
+                  "source": ["source"], "segment": ["bank"]},
+        "either": [["rating", "csat"]],
+        "rating_scale": "1-5",
+        "optional": ["segment", "source"],
         "scores": [{"column": "rating", "kind": "rating", "scale": "1-5"}],
         "notes": "Short reviews, some in Amharic script; 'source' is always 'google_play'.",
     },
@@ -305,12 +311,29 @@ SOURCES: list[dict] = [
         "excerpt": {"step": 13},
         "extra_header_rows": 0,
         "rows": 1924,
-        "roles": {"text": ["content"], "csat": ["score"]},
-        "optional": ["csat"],
+        "roles": {"text": ["content"], "rating": ["score"], "csat": ["score"]},
+        "either": [["rating", "csat"]],
+        "rating_scale": "1-5",
+        "optional": [],
         "scores": [{"column": "score", "kind": "rating", "scale": "1-5"}],
         "notes": "UTF-8 BOM; 5,000 reviews per star, sorted by star, hence the every-13th excerpt. "
                  "The header 'score' is a star rating, not an NPS.",
     },
+]
+
+
+# Small excerpts committed as test fixtures (permissive licences only; attribution in
+# tests/fixtures/real_exports/ATTRIBUTION.md): (fixture name, manifest file, excerpt).
+FIXTURES_DIR = ROOT / "tests" / "fixtures" / "real_exports"
+FIXTURES: list[tuple[str, str, dict | None]] = [
+    ("qualtrics_sample.csv", "qualtrics_sample.csv", None),
+    ("qualtrics_sample_legacy.csv", "qualtrics_sample_legacy.csv", None),
+    ("sudzilla_google_forms_nps.csv", "sudzilla_google_forms_nps.csv", None),
+    ("cbsco_store_nps.csv", "cbsco_store_nps.csv", None),
+    ("autistica_google_form.csv", "autistica_google_form.csv", None),
+    ("complaints_prepbench.csv", "complaints_prepbench.csv", None),
+    ("saudi_tourism_reviews_ar_40.csv", "saudi_tourism_reviews_ar.csv", {"step": 49}),
+    ("red_v1_tweets_ro_41.csv", "red_v1_tweets_ro.csv", {"step": 10}),
 ]
 
 
@@ -383,12 +406,24 @@ def build(entries: list[dict] | None = None, out: Path = DATA) -> list[str]:
     return missing
 
 
+def build_fixtures(out: Path = FIXTURES_DIR) -> None:
+    """Write the committed fixtures: excerpts of the stored files, header and layout kept."""
+    out.mkdir(parents=True, exist_ok=True)
+    by_file = {e["file"]: e for e in SOURCES}
+    for name, source_file, spec in FIXTURES:
+        entry = by_file[source_file]
+        data = excerpt((DATA / source_file).read_bytes(), spec, 1 + entry["extra_header_rows"])
+        (out / name).write_bytes(data)
+        print(f"fixture  {name}: {data_rows(data, entry)} data rows")
+
+
 def table(entries: list[dict] | None = None) -> str:
     lines = ["| file | source (licence) | kind | languages | rows | expected roles |",
              "| --- | --- | --- | --- | ---: | --- |"]
     for e in entries or SOURCES:
         roles = "; ".join(f"{role}: {' / '.join(cols)}" + (" (optional)" if role in e["optional"] else "")
                           for role, cols in e["roles"].items())
+        roles += "".join(f"; one of {' / '.join(group)} is enough" for group in e.get("either", []))
         scores = "; ".join(f"{s['column']} = {s['kind']} {s['scale']}" for s in e["scores"])
         lines.append(f"| {e['file']} | {e['repo']}@{e['commit'][:7]} `{e['path']}` ({e['licence']}) | "
                      f"{e['kind']} | {', '.join(e['languages'])} | {e['rows']} "
@@ -400,11 +435,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--list", action="store_true", help="print the manifest as a Markdown table")
     parser.add_argument("--out", type=Path, default=DATA)
+    parser.add_argument("--fixtures", action="store_true",
+                        help="also rewrite tests/fixtures/real_exports/ (small committed excerpts)")
     args = parser.parse_args(argv)
     if args.list:
         print(table())
         return 0
     missing = build(out=args.out)
+    if args.fixtures and not missing:
+        build_fixtures()
     if missing:
         print("\nFetch these repositories (the fetch tool: github:OWNER/NAME), then run this again:")
         for repo in missing:
