@@ -301,6 +301,31 @@ SOURCES: list[dict] = [
         "notes": "Short reviews, some in Amharic script; 'source' is always 'google_play'.",
     },
     {
+        "file": "ethiopian_bank_play_reviews_enriched.csv",
+        "repo": "Filimon-H/Google-Play-Store-Reviews",
+        "commit": "b5d0b2013f1372a7ba21adf427892b67ce17f8ec",
+        "path": "dashboard/data/reviews_final.csv",
+        "licence": "MIT (LICENSE: 2025 Filimon Haylemariyam)",
+        "kind": "Google Play review export (google-play-scraper) enriched by its author's pipeline: VADER and "
+                "DistilBERT sentiment labels and scores, theme lists, bank names and codes",
+        "languages": ["en", "am"],
+        "excerpt": {"step": 4},
+        "extra_header_rows": 0,
+        "rows": 1823,
+        "roles": {"text": ["review_text"], "rating": ["rating"], "csat": ["rating"],
+                  "date": ["review_date", "created_at"], "source": ["source"], "id": ["review_id"],
+                  "segment": ["bank_name", "bank_code", "primary_theme", "bank_id"]},
+        "either": [["rating", "csat"]],
+        "rating_scale": "1-5",
+        "optional": ["segment", "source"],
+        "scores": [{"column": "rating", "kind": "rating", "scale": "1-5"},
+                   {"column": "sentiment_score_vader", "kind": "sentiment_score", "scale": "-1..1"},
+                   {"column": "sentiment_score_distilbert", "kind": "model_confidence", "scale": "0.5..1"},
+                   {"column": "bank_id", "kind": "code", "scale": "1-3"},
+                   {"column": "review_id", "kind": "identifier", "scale": "int"}],
+        "notes": "'created_at' is the load time of the author's database, not the review's date.",
+    },
+    {
         "file": "x_google_play_reviews_id.csv",
         "repo": "YandaAzizHusein/playstore-review-sentiment-analysis",
         "commit": "1da9730ce8135fbf61e6714dc80661d4b0934327",
@@ -334,6 +359,7 @@ FIXTURES: list[tuple[str, str, dict | None]] = [
     ("complaints_prepbench.csv", "complaints_prepbench.csv", None),
     ("saudi_tourism_reviews_ar_40.csv", "saudi_tourism_reviews_ar.csv", {"step": 49}),
     ("red_v1_tweets_ro_41.csv", "red_v1_tweets_ro.csv", {"step": 10}),
+    ("ethiopian_bank_play_reviews_59.csv", "ethiopian_bank_play_reviews_enriched.csv", {"step": 31}),
 ]
 
 
