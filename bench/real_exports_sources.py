@@ -40,6 +40,9 @@ What each entry says a reader should find (``bench/real_exports.py`` checks it):
 ``extra_header_rows``
     header rows a survey tool adds under the first one (Qualtrics: 2,
     SurveyMonkey and legacy Qualtrics: 1). They are not data.
+``date_formats``
+    the true format of each date column (``bench/real_exports.py`` parses the
+    raw column with it and compares with the dates cxtext read).
 ``rows``
     data rows in the stored file (after the excerpt, extra header rows not
     counted): what ``len(cxtext.load(path).records)`` should be.
@@ -64,18 +67,30 @@ SOURCES: list[dict] = [
         "commit": "71261227849c3518db6c855d3520f9db6ea1bd4c",
         "path": "tests/testthat/files/sample.csv",
         "licence": "MIT (LICENSE: 2019 Julia Silge, Jasper Ginn)",
-        "kind": "Qualtrics CSV export, new format: short names / question text (German UI) / ImportId JSON rows",
+        "kind": "Qualtrics CSV export, new format: short names / question text (German UI) / ImportId JSON",
         "languages": ["en", "de"],
+        "date_formats": {
+            "StartDate": "%Y-%m-%d %H:%M:%S",
+            "EndDate": "%Y-%m-%d %H:%M:%S",
+            "RecordedDate": "%Y-%m-%d %H:%M:%S",
+        },
         "excerpt": None,
         "extra_header_rows": 2,
         "rows": 1,
-        "roles": {"text": ["Q2"], "date": ["StartDate", "EndDate", "RecordedDate"], "id": ["ResponseId"],
-                  "source": ["DistributionChannel"], "segment": ["*"]},
+        "roles": {
+            "text": ["Q2"],
+            "date": ["StartDate", "EndDate", "RecordedDate"],
+            "id": ["ResponseId"],
+            "source": ["DistributionChannel"],
+            "segment": ["*"],
+        },
         "optional": ["source", "segment"],
-        "scores": [{"column": "Q1", "kind": "choice_code", "scale": "1-2"},
-                   {"column": "Progress", "kind": "percent", "scale": "0-100"},
-                   {"column": "Finished", "kind": "flag", "scale": "0/1"},
-                   {"column": "Status", "kind": "code", "scale": "0-16"}],
+        "scores": [
+            {"column": "Q1", "kind": "choice_code", "scale": "1-2"},
+            {"column": "Progress", "kind": "percent", "scale": "0-100"},
+            {"column": "Finished", "kind": "flag", "scale": "0/1"},
+            {"column": "Status", "kind": "code", "scale": "0-16"},
+        ],
         "notes": "One real response. 'Q2 - Topics' is Qualtrics Text iQ output, not a comment.",
     },
     {
@@ -84,16 +99,19 @@ SOURCES: list[dict] = [
         "commit": "71261227849c3518db6c855d3520f9db6ea1bd4c",
         "path": "tests/testthat/files/sample_legacy.csv",
         "licence": "MIT (LICENSE: 2019 Julia Silge, Jasper Ginn)",
-        "kind": "Qualtrics CSV export, legacy format: V1..V10 names, then a row of field names / question text",
+        "kind": "Qualtrics CSV export, legacy format: V1..V10 names, then field names / question text",
         "languages": ["en", "de"],
+        "date_formats": {"V8": "%Y-%m-%d %H:%M:%S", "V9": "%Y-%m-%d %H:%M:%S"},
         "excerpt": None,
         "extra_header_rows": 1,
         "rows": 1,
         "roles": {"text": ["Q2"], "date": ["V8", "V9"], "id": ["V1"], "segment": ["*"]},
         "optional": ["segment"],
-        "scores": [{"column": "Q1", "kind": "choice_code", "scale": "1-2"},
-                   {"column": "V7", "kind": "code", "scale": "0-16"},
-                   {"column": "V10", "kind": "flag", "scale": "0/1"}],
+        "scores": [
+            {"column": "Q1", "kind": "choice_code", "scale": "1-2"},
+            {"column": "V7", "kind": "code", "scale": "0-16"},
+            {"column": "V10", "kind": "flag", "scale": "0/1"},
+        ],
         "notes": "UTF-8 BOM; every line ends with a comma (an empty last column).",
     },
     {
@@ -102,46 +120,72 @@ SOURCES: list[dict] = [
         "commit": "66255a2637e0fd8811ef76555fc858fd073133ca",
         "path": "src/assets/2022_anc.csv",
         "licence": "MIT (LICENSE: 2018, repository of Andrew Turner)",
-        "kind": "SurveyMonkey export (2 header rows: question, then 'Response'/'Open-Ended Response'/"
-                "sub-labels; ranking grids); candidate questionnaire, some columns dropped and 'Endorsed' added "
-                "by the repository author",
+        "kind": (
+            "SurveyMonkey export (2 header rows: question, then 'Response'/'Open-Ended Response'/"
+            "sub-labels; ranking grids); candidate questionnaire, some columns dropped and 'Endorsed' added "
+            "by the repository author"
+        ),
         "languages": ["en"],
         "excerpt": None,
         "extra_header_rows": 1,
         "rows": 180,
-        "roles": {"text": ["Where in your Advisory Neighborhood Commission, not just your SMD, do you think "
-                           "density should be increased to accommodate the construction of new housing?",
-                           "Why do you think you are the right person to serve as an ANC commissioner for "
-                           "your SMD?", "*"],
-                  "id": ["Respondent ID"], "segment": ["*"]},
+        "roles": {
+            "text": [
+                "Where in your Advisory Neighborhood Commission, not just your SMD, do you think "
+                "density should be increased to accommodate the construction of new housing?",
+                "Why do you think you are the right person to serve as an ANC commissioner for your SMD?",
+                "*",
+            ],
+            "id": ["Respondent ID"],
+            "segment": ["*"],
+        },
         "optional": ["segment"],
         "scores": [{"column": "(ranking grid columns)", "kind": "rank", "scale": "1-8 or N/A"}],
-        "notes": "Public candidates' names, e-mails and links in columns 2-5: keep it out of commits. "
-                 "The header row has empty cells under grouped questions (SurveyMonkey's layout).",
+        "notes": (
+            "Public candidates' names, e-mails and links in columns 2-5: keep it out of commits. "
+            "The header row has empty cells under grouped questions (SurveyMonkey's layout)."
+        ),
     },
     {
         "file": "sudzilla_google_forms_nps.csv",
         "repo": "zzzbitz/prepbench",
         "commit": "074d071f6b6e6cc717f680bff7a531de70cf1cc6",
         "path": "data/case_040/inputs/input_01.csv",
-        "licence": "MIT (prepbench LICENSE, 2026 PrepBench Authors); data from the Preppin' Data "
-                   "2019 week 40 challenge, answers typed in by its community",
-        "kind": "Google Forms export: Timestamp, an NPS question with its '...why?' follow-up, two more 0-10 "
-                "questions, words, food ratings as text",
+        "licence": (
+            "MIT (prepbench LICENSE, 2026 PrepBench Authors); data from the Preppin' Data "
+            "2019 week 40 challenge, answers typed in by its community"
+        ),
+        "kind": (
+            "Google Forms export: Timestamp, an NPS question with its '...why?' follow-up, two more 0-10 "
+            "questions, words, food ratings as text"
+        ),
         "languages": ["en"],
+        "date_formats": {"Timestamp": "%m/%d/%Y %H:%M:%S"},
         "excerpt": None,
         "extra_header_rows": 0,
         "rows": 39,
-        "roles": {"text": ["...why?"], "nps": ["On a scale of 0-10, how would you rate Sudzilla?"],
-                  "rating": ["On a scale of 0-10, how would you rate Sudzilla?"], "date": ["Timestamp"]},
+        "roles": {
+            "text": ["...why?"],
+            "nps": ["On a scale of 0-10, how would you rate Sudzilla?"],
+            "rating": ["On a scale of 0-10, how would you rate Sudzilla?"],
+            "date": ["Timestamp"],
+        },
         "either": [["nps", "rating"]],
         "optional": [],
-        "scores": [{"column": "On a scale of 0-10, how would you rate Sudzilla?", "kind": "nps", "scale": "0-10"},
-                   {"column": "On a scale of 0-10, how would you rate the opening keynote?",
-                    "kind": "other_0_10", "scale": "0-10"},
-                   {"column": "On a scale of 0-10, how would you rate the closing keynote?",
-                    "kind": "other_0_10", "scale": "0-10"},
-                   {"column": "Timestamp", "kind": "date", "scale": "M/D/YYYY H:MM:SS"}],
+        "scores": [
+            {"column": "On a scale of 0-10, how would you rate Sudzilla?", "kind": "nps", "scale": "0-10"},
+            {
+                "column": "On a scale of 0-10, how would you rate the opening keynote?",
+                "kind": "other_0_10",
+                "scale": "0-10",
+            },
+            {
+                "column": "On a scale of 0-10, how would you rate the closing keynote?",
+                "kind": "other_0_10",
+                "scale": "0-10",
+            },
+            {"column": "Timestamp", "kind": "date", "scale": "M/D/YYYY H:MM:SS"},
+        ],
         "notes": "Three 0-10 columns; only the first is the recommend-style question its comment answers.",
     },
     {
@@ -149,42 +193,62 @@ SOURCES: list[dict] = [
         "repo": "zzzbitz/prepbench",
         "commit": "074d071f6b6e6cc717f680bff7a531de70cf1cc6",
         "path": "data/case_050/inputs/input_03.csv",
-        "licence": "MIT (prepbench LICENSE, 2026 PrepBench Authors); data from the Preppin' Data "
-                   "2019 week 50 challenge",
-        "kind": "NPS survey export per store: 0-10 score, precomputed Promoter/Detractor/Passive flag columns, "
-                "two follow-up comments (why not / why)",
+        "licence": (
+            "MIT (prepbench LICENSE, 2026 PrepBench Authors); data from the Preppin' Data "
+            "2019 week 50 challenge"
+        ),
+        "kind": (
+            "NPS survey export per store: 0-10 score, precomputed Promoter/Detractor/Passive flags, "
+            "two follow-up comments (why not / why)"
+        ),
         "languages": ["en"],
+        "date_formats": {"Completion Date": "%d/%m/%Y %H:%M:%S"},
         "excerpt": None,
         "extra_header_rows": 0,
         "rows": 24,
-        "roles": {"text": ["If you wouldn't, why?", "If you would, why?"],
-                  "nps": ["Would you recommend C&BSco to your friends and family? (Score 0-10)"],
-                  "date": ["Completion Date"], "segment": ["Country", "Store", "Result"]},
+        "roles": {
+            "text": ["If you wouldn't, why?", "If you would, why?"],
+            "nps": ["Would you recommend C&BSco to your friends and family? (Score 0-10)"],
+            "date": ["Completion Date"],
+            "segment": ["Country", "Store", "Result"],
+        },
         "optional": ["segment"],
-        "scores": [{"column": "Would you recommend C&BSco to your friends and family? (Score 0-10)",
-                    "kind": "nps", "scale": "0-10"},
-                   {"column": "Promoter", "kind": "flag", "scale": "1/blank"},
-                   {"column": "Detractor", "kind": "flag", "scale": "1/blank"},
-                   {"column": "Passive", "kind": "flag", "scale": "1/blank"},
-                   {"column": "Age of Customer", "kind": "age", "scale": "years"},
-                   {"column": "Completion Date", "kind": "date", "scale": "DD/MM/YYYY HH:MM:SS"}],
+        "scores": [
+            {
+                "column": "Would you recommend C&BSco to your friends and family? (Score 0-10)",
+                "kind": "nps",
+                "scale": "0-10",
+            },
+            {"column": "Promoter", "kind": "flag", "scale": "1/blank"},
+            {"column": "Detractor", "kind": "flag", "scale": "1/blank"},
+            {"column": "Passive", "kind": "flag", "scale": "1/blank"},
+            {"column": "Age of Customer", "kind": "age", "scale": "years"},
+            {"column": "Completion Date", "kind": "date", "scale": "DD/MM/YYYY HH:MM:SS"},
+        ],
         "notes": "UTF-8 BOM; day-first dates; the comment sits in one of two columns depending on the score.",
     },
     {
         "file": "autistica_google_form.csv",
         "repo": "alan-turing-institute/AutisticaCitizenScience",
         "commit": "612d9aaf6a813ef04c8048dd8c01a51e8ee0f707",
-        "path": "community-recommendations/google-form/"
-                "Autistica_Turing Citizen Science Platform (Responses) - Form Responses 1(3).csv",
+        "path": (
+            "community-recommendations/google-form/"
+            "Autistica_Turing Citizen Science Platform (Responses) - Form Responses 1(3).csv"
+        ),
         "licence": "CC BY 4.0 (data; LICENSE of the Autistica/Turing Citizen Science Project)",
         "kind": "Google Forms export: Timestamp, consent, open question, multi-select, yes/no",
         "languages": ["en"],
+        "date_formats": {"Timestamp": "%m/%d/%Y %H:%M:%S"},
         "excerpt": None,
         "extra_header_rows": 0,
         "rows": 42,
-        "roles": {"text": ["Q1: What information would you like us to know about your needs, priorities, desires "
-                           "and concerns for the citizen science platform?"],
-                  "date": ["Timestamp"]},
+        "roles": {
+            "text": [
+                "Q1: What information would you like us to know about your needs, priorities, desires "
+                "and concerns for the citizen science platform?"
+            ],
+            "date": ["Timestamp"],
+        },
         "optional": [],
         "scores": [],
         "notes": "No score at all; 14 of 42 answers are empty; multi-line answers.",
@@ -195,17 +259,26 @@ SOURCES: list[dict] = [
         "commit": "074d071f6b6e6cc717f680bff7a531de70cf1cc6",
         "path": "data/case_281/inputs/input_01.csv",
         "licence": "MIT (prepbench LICENSE, 2026 PrepBench Authors); data from a Preppin' Data challenge",
-        "kind": "Complaint / support-ticket export: ids, received and resolved dates, status, issue type, "
-                "product category, description",
+        "kind": (
+            "Complaint / support-ticket export: ids, received and resolved dates, status, issue type, "
+            "product category, description"
+        ),
         "languages": ["en"],
+        "date_formats": {"Date Received": "%d/%m/%Y", "Date Resolved": "%d/%m/%Y"},
         "excerpt": None,
         "extra_header_rows": 0,
         "rows": 53,
-        "roles": {"text": ["Complaint Description"], "date": ["Date Received", "Date Resolved"],
-                  "id": ["Complaint ID"], "segment": ["Issue Type", "Product Category"]},
+        "roles": {
+            "text": ["Complaint Description"],
+            "date": ["Date Received", "Date Resolved"],
+            "id": ["Complaint ID"],
+            "segment": ["Issue Type", "Product Category"],
+        },
         "optional": ["segment"],
-        "scores": [{"column": "Receipt Number", "kind": "identifier", "scale": "10 digits"},
-                   {"column": "Timely Response", "kind": "flag", "scale": "True/False"}],
+        "scores": [
+            {"column": "Receipt Number", "kind": "identifier", "scale": "10 digits"},
+            {"column": "Timely Response", "kind": "flag", "scale": "True/False"},
+        ],
         "notes": "UTF-8 BOM; day-first dates; short template-like descriptions.",
     },
     {
@@ -213,21 +286,36 @@ SOURCES: list[dict] = [
         "repo": "VarshaPonduru/FUTURE_DS_02",
         "commit": "24f2b2b8583a6a500d14594d3a56839cd151f277",
         "path": "customer_support_tickets.csv",
-        "licence": "none stated in the repository; a copy of Kaggle's 'Customer Support Ticket Dataset' "
-                   "(suraj520), whose licence could not be checked offline: benchmark use only, not committed",
-        "kind": "Support-ticket export (Zendesk-like): ticket id, customer, product, type, subject, description, "
-                "status, resolution, priority, channel, response times, CSAT 1-5 (two thirds empty)",
+        "licence": (
+            "none stated in the repository; a copy of Kaggle's 'Customer Support Ticket Dataset' "
+            "(suraj520), whose licence could not be checked offline: benchmark use only, not committed"
+        ),
+        "kind": (
+            "Support-ticket export (Zendesk-like): ticket id, customer, product, type, subject, text, "
+            "status, resolution, priority, channel, response times, CSAT 1-5 (two thirds empty)"
+        ),
         "languages": ["en"],
+        "date_formats": {
+            "Date of Purchase": "%Y-%m-%d",
+            "First Response Time": "%Y-%m-%d %H:%M:%S",
+            "Time to Resolution": "%Y-%m-%d %H:%M:%S",
+        },
         "excerpt": {"head": 2000},
         "extra_header_rows": 0,
         "rows": 2000,
-        "roles": {"text": ["Ticket Description"], "csat": ["Customer Satisfaction Rating"],
-                  "date": ["Date of Purchase", "First Response Time", "Time to Resolution"],
-                  "source": ["Ticket Channel"], "id": ["Ticket ID"],
-                  "segment": ["Ticket Type", "Product Purchased", "Ticket Priority", "Ticket Subject"]},
+        "roles": {
+            "text": ["Ticket Description"],
+            "csat": ["Customer Satisfaction Rating"],
+            "date": ["Date of Purchase", "First Response Time", "Time to Resolution"],
+            "source": ["Ticket Channel"],
+            "id": ["Ticket ID"],
+            "segment": ["Ticket Type", "Product Purchased", "Ticket Priority", "Ticket Subject"],
+        },
         "optional": ["segment"],
-        "scores": [{"column": "Customer Satisfaction Rating", "kind": "csat", "scale": "1-5 (as 1.0-5.0)"},
-                   {"column": "Customer Age", "kind": "age", "scale": "years"}],
+        "scores": [
+            {"column": "Customer Satisfaction Rating", "kind": "csat", "scale": "1-5 (as 1.0-5.0)"},
+            {"column": "Customer Age", "kind": "age", "scale": "years"},
+        ],
         "notes": "Synthetic text with '{product_purchased}' placeholders; multi-line descriptions.",
     },
     {
@@ -243,7 +331,9 @@ SOURCES: list[dict] = [
         "rows": 1947,
         "roles": {"text": ["div_text"], "segment": ["city", "place"]},
         "optional": ["segment"],
-        "scores": [{"column": "label", "kind": "sentiment_label", "scale": "0 negative / 1 positive / 2 neutral"}],
+        "scores": [
+            {"column": "label", "kind": "sentiment_label", "scale": "0 negative / 1 positive / 2 neutral"}
+        ],
         "notes": "UTF-8 BOM, ';' delimiter; header 'div_text' is a scraper's CSS class name.",
     },
     {
@@ -259,9 +349,11 @@ SOURCES: list[dict] = [
         "rows": 405,
         "roles": {"text": ["Tweet"], "segment": ["Emotion"], "id": ["*"]},
         "optional": ["segment", "id"],
-        "scores": [{"column": "(first, unnamed)", "kind": "row_index", "scale": "0-404"},
-                   {"column": "Unnamed: 0", "kind": "row_index", "scale": "0-4046"},
-                   {"column": "Unnamed: 0.1", "kind": "row_index", "scale": "0-..."}],
+        "scores": [
+            {"column": "(first, unnamed)", "kind": "row_index", "scale": "0-404"},
+            {"column": "Unnamed: 0", "kind": "row_index", "scale": "0-4046"},
+            {"column": "Unnamed: 0.1", "kind": "row_index", "scale": "0-..."},
+        ],
         "notes": "Empty first header cell; two 'Unnamed: 0' index columns from earlier pandas round trips.",
     },
     {
@@ -277,8 +369,10 @@ SOURCES: list[dict] = [
         "rows": 818,
         "roles": {"text": ["text"], "id": ["text_id"]},
         "optional": ["id"],
-        "scores": [{"column": "text_id", "kind": "identifier", "scale": "int"},
-                   {"column": "agreed_labels (and 5 more)", "kind": "label_arrays", "scale": "lists of 0/1"}],
+        "scores": [
+            {"column": "text_id", "kind": "identifier", "scale": "int"},
+            {"column": "agreed_labels (and 5 more)", "kind": "label_arrays", "scale": "lists of 0/1"},
+        ],
         "notes": "Pretty-printed JSON (one value per line); list-valued fields.",
     },
     {
@@ -289,11 +383,18 @@ SOURCES: list[dict] = [
         "licence": "none stated in the repository: benchmark use only, not committed",
         "kind": "Google Play review export (google-play-scraper, renamed columns) for three banks' apps",
         "languages": ["en", "am"],
+        "date_formats": {"date": "%Y-%m-%d %H:%M:%S"},
         "excerpt": None,
         "extra_header_rows": 0,
         "rows": 1200,
-        "roles": {"text": ["review"], "rating": ["rating"], "csat": ["rating"], "date": ["date"],
-                  "source": ["source"], "segment": ["bank"]},
+        "roles": {
+            "text": ["review"],
+            "rating": ["rating"],
+            "csat": ["rating"],
+            "date": ["date"],
+            "source": ["source"],
+            "segment": ["bank"],
+        },
         "either": [["rating", "csat"]],
         "rating_scale": "1-5",
         "optional": ["segment", "source"],
@@ -306,23 +407,34 @@ SOURCES: list[dict] = [
         "commit": "b5d0b2013f1372a7ba21adf427892b67ce17f8ec",
         "path": "dashboard/data/reviews_final.csv",
         "licence": "MIT (LICENSE: 2025 Filimon Haylemariyam)",
-        "kind": "Google Play review export (google-play-scraper) enriched by its author's pipeline: VADER and "
-                "DistilBERT sentiment labels and scores, theme lists, bank names and codes",
+        "kind": (
+            "Google Play review export (google-play-scraper) enriched by its author's pipeline: VADER, "
+            "DistilBERT sentiment labels and scores, theme lists, bank names and codes"
+        ),
         "languages": ["en", "am"],
+        "date_formats": {"review_date": "%Y-%m-%d", "created_at": "%Y-%m-%d %H:%M:%S.%f"},
         "excerpt": {"step": 4},
         "extra_header_rows": 0,
         "rows": 1823,
-        "roles": {"text": ["review_text"], "rating": ["rating"], "csat": ["rating"],
-                  "date": ["review_date", "created_at"], "source": ["source"], "id": ["review_id"],
-                  "segment": ["bank_name", "bank_code", "primary_theme", "bank_id"]},
+        "roles": {
+            "text": ["review_text"],
+            "rating": ["rating"],
+            "csat": ["rating"],
+            "date": ["review_date", "created_at"],
+            "source": ["source"],
+            "id": ["review_id"],
+            "segment": ["bank_name", "bank_code", "primary_theme", "bank_id"],
+        },
         "either": [["rating", "csat"]],
         "rating_scale": "1-5",
         "optional": ["segment", "source"],
-        "scores": [{"column": "rating", "kind": "rating", "scale": "1-5"},
-                   {"column": "sentiment_score_vader", "kind": "sentiment_score", "scale": "-1..1"},
-                   {"column": "sentiment_score_distilbert", "kind": "model_confidence", "scale": "0.5..1"},
-                   {"column": "bank_id", "kind": "code", "scale": "1-3"},
-                   {"column": "review_id", "kind": "identifier", "scale": "int"}],
+        "scores": [
+            {"column": "rating", "kind": "rating", "scale": "1-5"},
+            {"column": "sentiment_score_vader", "kind": "sentiment_score", "scale": "0..1 (magnitude)"},
+            {"column": "sentiment_score_distilbert", "kind": "model_confidence", "scale": "0.5..1"},
+            {"column": "bank_id", "kind": "code", "scale": "1-3"},
+            {"column": "review_id", "kind": "identifier", "scale": "int"},
+        ],
         "notes": "'created_at' is the load time of the author's database, not the review's date.",
     },
     {
@@ -331,7 +443,7 @@ SOURCES: list[dict] = [
         "commit": "1da9730ce8135fbf61e6714dc80661d4b0934327",
         "path": "ANALISIS SENTIMEN/x_google_play_reviews.csv",
         "licence": "none stated in the repository: benchmark use only, not committed",
-        "kind": "Google Play review export (google-play-scraper 'score','content'), X/Twitter app, Indonesian",
+        "kind": "Google Play review export (google-play-scraper 'score', 'content'), X app, Indonesian",
         "languages": ["id"],
         "excerpt": {"step": 13},
         "extra_header_rows": 0,
@@ -341,8 +453,10 @@ SOURCES: list[dict] = [
         "rating_scale": "1-5",
         "optional": [],
         "scores": [{"column": "score", "kind": "rating", "scale": "1-5"}],
-        "notes": "UTF-8 BOM; 5,000 reviews per star, sorted by star, hence the every-13th excerpt. "
-                 "The header 'score' is a star rating, not an NPS.",
+        "notes": (
+            "UTF-8 BOM; 5,000 reviews per star, sorted by star, hence the every-13th excerpt. "
+            "The header 'score' is a star rating, not an NPS."
+        ),
     },
 ]
 
@@ -374,7 +488,7 @@ def split_records(data: bytes) -> list[bytes]:
         if byte == 0x22:  # '"'
             quoted = not quoted
         elif byte == 0x0A and not quoted:  # '\n'
-            records.append(data[start:index + 1])
+            records.append(data[start : index + 1])
             start = index + 1
     if start < len(data):
         records.append(data[start:])
@@ -389,9 +503,9 @@ def excerpt(data: bytes, spec: dict | None, header_records: int) -> bytes:
     header, body = records[:header_records], records[header_records:]
     body = [r for r in body if r.strip()]
     if "head" in spec:
-        body = body[:spec["head"]]
+        body = body[: spec["head"]]
     elif "step" in spec:
-        body = body[::spec["step"]]
+        body = body[:: spec["step"]]
     else:
         raise ValueError(f"unknown excerpt {spec!r}")
     if body and not body[-1].endswith(b"\n"):
@@ -403,6 +517,7 @@ def data_rows(data: bytes, entry: dict) -> int:
     """Data records in a stored file (extra header rows not counted)."""
     if entry["file"].endswith(".json"):
         import json
+
         return len(json.loads(data.decode("utf-8-sig")))
     records = [r for r in split_records(data) if r.strip()]
     return len(records) - 1 - entry["extra_header_rows"]
@@ -419,8 +534,11 @@ def build(entries: list[dict] | None = None, out: Path = DATA) -> list[str]:
                 missing.append(entry["repo"])
             print(f"MISSING  {entry['file']}: fetch github:{entry['repo']} (expected at {git_dir})")
             continue
-        result = subprocess.run(["git", "--git-dir", str(git_dir), "show", f"{entry['commit']}:{entry['path']}"],
-                                capture_output=True, check=False)
+        result = subprocess.run(
+            ["git", "--git-dir", str(git_dir), "show", f"{entry['commit']}:{entry['path']}"],
+            capture_output=True,
+            check=False,
+        )
         if result.returncode != 0:
             print(f"FAILED   {entry['file']}: {result.stderr.decode(errors='replace').strip()}")
             continue
@@ -444,16 +562,22 @@ def build_fixtures(out: Path = FIXTURES_DIR) -> None:
 
 
 def table(entries: list[dict] | None = None) -> str:
-    lines = ["| file | source (licence) | kind | languages | rows | expected roles |",
-             "| --- | --- | --- | --- | ---: | --- |"]
+    lines = [
+        "| file | source (licence) | kind | languages | rows | expected roles |",
+        "| --- | --- | --- | --- | ---: | --- |",
+    ]
     for e in entries or SOURCES:
-        roles = "; ".join(f"{role}: {' / '.join(cols)}" + (" (optional)" if role in e["optional"] else "")
-                          for role, cols in e["roles"].items())
+        roles = "; ".join(
+            f"{role}: {' / '.join(cols)}" + (" (optional)" if role in e["optional"] else "")
+            for role, cols in e["roles"].items()
+        )
         roles += "".join(f"; one of {' / '.join(group)} is enough" for group in e.get("either", []))
         scores = "; ".join(f"{s['column']} = {s['kind']} {s['scale']}" for s in e["scores"])
-        lines.append(f"| {e['file']} | {e['repo']}@{e['commit'][:7]} `{e['path']}` ({e['licence']}) | "
-                     f"{e['kind']} | {', '.join(e['languages'])} | {e['rows']} "
-                     f"(+{e['extra_header_rows']} header) | {roles}. Scores: {scores or 'none'} |")
+        lines.append(
+            f"| {e['file']} | {e['repo']}@{e['commit'][:7]} `{e['path']}` ({e['licence']}) | "
+            f"{e['kind']} | {', '.join(e['languages'])} | {e['rows']} "
+            f"(+{e['extra_header_rows']} header) | {roles}. Scores: {scores or 'none'} |"
+        )
     return "\n".join(lines)
 
 
@@ -461,8 +585,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--list", action="store_true", help="print the manifest as a Markdown table")
     parser.add_argument("--out", type=Path, default=DATA)
-    parser.add_argument("--fixtures", action="store_true",
-                        help="also rewrite tests/fixtures/real_exports/ (small committed excerpts)")
+    parser.add_argument(
+        "--fixtures",
+        action="store_true",
+        help="also rewrite tests/fixtures/real_exports/ (small committed excerpts)",
+    )
     args = parser.parse_args(argv)
     if args.list:
         print(table())
