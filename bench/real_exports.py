@@ -313,9 +313,9 @@ def files_table(results: list[dict]) -> list[str]:
     ]
     for res in results:
         e = res["entry"]
-        licence = e["licence"].split(";")[0]
+        licence = e["licence"]
         lines.append(
-            f"| {e['file']} | {e['repo']} @ {e['commit'][:7]} | {short(licence, 60)} | "
+            f"| {e['file']} | {e['repo']} @ {e['commit'][:7]} | {short(licence, 70)} | "
             f"{short(e['kind'], 90)} "
             f"| {', '.join(e['languages'])} | {e['rows']} (+{e['extra_header_rows']}) |"
         )
@@ -342,7 +342,8 @@ def report(results: list[dict], analyze: bool, roles: tuple[str, ...], seconds: 
         "Verdicts: ok; – (nothing expected or optional, nothing chosen; `ok (alt)`: an accepted other role); "
         "**WRONG** other column; **MISSING** none chosen; **EXTRA** chosen where none should be. "
         "*values read*: the mapped score columns' numbers and the date column (parsed with its true format) "
-        "compared with what cxtext put in `records`.",
+        "compared with what cxtext put in `records`. *analyze s* is this run's wall time: embeddings and "
+        "theme fits are cached per text, so a file analysed before takes seconds.",
         "",
     ]
     header = ["file", "lang", "rows exp / read", "text"] + shown_roles + ["roles ok", "values read"]
