@@ -193,10 +193,11 @@ def normalize(
     out["clean_text"] = [clean_text(t, s, redactor) for t, s in zip(out["text"], out["is_social"])]
     if redactor is not None:
         out["text"] = [redactor.redact(t) for t in out["text"]]
-    out["non_answer"] = [
+    # a bool array, also when there are no rows (an empty list would make an object column)
+    out["non_answer"] = np.array([
         status == STATUS_ANALYZED and is_non_answer(text)
         for status, text in zip(out["status"], out["clean_text"])
-    ]
+    ], dtype=bool)
     out["text_hash"] = [text_hash(t) for t in out["clean_text"]]
     candidates = tuple(languages) if languages else None
     out["language"] = _languages(out, candidates, language_cache)

@@ -82,7 +82,8 @@ def write_analysis(analysis: "Analysis", out_dir: Path, formats: list[str]) -> l
         raise InputError(f"cannot create output folder {out_dir}: {exc.strerror}. "
                          "Choose another --out folder.") from exc
     tables = tables_for_export(analysis)
-    written = [write_summary(analysis.summary, out_dir / "summary.json")]
+    summary = summary_with_reasons(analysis)
+    written = [write_summary(summary, out_dir / "summary.json")]
     for name, frame in tables.items():
         path = out_dir / f"{name}.csv"
         export.write_csv(frame, path)
@@ -98,7 +99,7 @@ def write_analysis(analysis: "Analysis", out_dir: Path, formats: list[str]) -> l
         written.append(path)
     if "xlsx" in formats:
         path = out_dir / "analysis.xlsx"
-        sheets = {**tables, "summary": summary_frame(analysis.summary)}
+        sheets = {**tables, "summary": summary_frame(summary)}
         descriptions = {f"{table}.{col}": text for table, cols in column_descriptions(analysis).items()
                         for col, text in cols.items()}
         export.write_xlsx(sheets, path, column_descriptions=descriptions)
@@ -110,6 +111,42 @@ def write_analysis(analysis: "Analysis", out_dir: Path, formats: list[str]) -> l
                 writer(frame if fmt == "json" else _parquet_safe(frame), path)
                 written.append(path)
     return written
+
+
+def summary_with_reasons(analysis: "Analysis") -> dict[str, Any]:
+    """The summary, plus ``no_themes_reason`` when there is no theme: an empty
+    themes.csv and drivers.csv must say why, not look like a failed run."""
+    summary = analysis.summary
+    if summary.get("theme_count") or summary.get("no_themes_reason"):
+        return summary
+    return {**summary, "no_themes_reason": no_themes_reason(analysis)}
+
+
+def no_themes_reason(analysis: "Analysis") -> str:
+    """Why an analysis has no theme, in one sentence a reader can act on."""
+    summary = analysis.summary
+    rows_in, analysed = int(summary.get("rows_in", 0)), int(summary.get("rows_analyzed", 0))
+    to_theme = int(summary.get("rows_unthemed", 0)) + int(summary.get("rows_themed", 0))
+    if rows_in == 0:
+        return "the input has no data rows."
+    if analysed == 0:
+        return (f"every row was rejected ({rows_in}), so no comment was left to group; rejection_reasons and "
+                "the reason column of assignments.csv say why. Fix those values in the export and run again.")
+    config = analysis.config
+    if not (config.runs("embed") and config.runs("cluster")) and analysis.theme_model is None:
+        return f"the pipeline '{config.name}' does not run the theme stages (embed, cluster)."
+    if to_theme == 0:
+        return (f"none of the {analysed} analysed comments has content to group: all are non-answers "
+                "('n/a', 'nothing', only emojis, links or punctuation), counted in the 'no comment' group "
+                "(theme_id -2).")
+    size = getattr(analysis.theme_model, "min_theme_size_", None) or config.params["themes"]["min_theme_size"]
+    needed = f"at least {int(size)}" if size else "several"
+    if to_theme == 1:
+        return (f"only one comment has content to group, and a theme needs {needed} comments saying much the "
+                "same thing; it is unthemed (theme_id -1). Analyse more comments together.")
+    return (f"no group of similar comments was found among the {to_theme} comments with content (a theme needs "
+            f"{needed} comments saying much the same thing); they are unthemed (theme_id -1). Analyse more "
+            "comments together, or lower --min-theme-size.")
 
 
 def _parquet_safe(frame: pd.DataFrame) -> pd.DataFrame:
