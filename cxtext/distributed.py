@@ -95,7 +95,8 @@ def input_files(pattern: str | Path) -> list[str]:
 
 
 def _read_file(path: str) -> pd.DataFrame:
-    return read_table(path).frame
+    # one file of a glob may be a header without rows (a quiet day): it adds no rows, no error
+    return read_table(path, allow_empty=True).frame
 
 
 def _describe_input(pattern: str, files: list[str], blocksize) -> tuple[LoadedTable, dict[str, Any]]:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import re
+from os import PathLike
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +67,7 @@ def read_table(
     sheet: str | int | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    allow_empty: bool = False,
 ) -> LoadedTable:
     """Read CSV, TSV, XLSX, JSON, JSONL or Parquet (or take a DataFrame as is).
 
@@ -72,10 +75,17 @@ def read_table(
     an XLSX sheet by name or 0-based index (default: the first). Encoding
     (UTF-8, UTF-8 with BOM, UTF-16, Windows-1256, Windows-1250, Latin-1) and
     delimiter (, ; tab |) are detected when not given.
+
+    Raises :class:`InputError`, its message starting with the file name, for
+    anything that cannot be read; also for a table without columns, and for
+    one without data rows unless ``allow_empty`` (one file of several).
     """
     if isinstance(source, pd.DataFrame):
-        return LoadedTable(frame=_clean_headers(source.reset_index(drop=True), "frame"),
-                           name="frame", format="frame")
+        frame = _clean_headers(source.reset_index(drop=True), "frame")
+        return LoadedTable(frame=_checked(frame, "frame", allow_empty), name="frame", format="frame")
+    if not isinstance(source, (str, PathLike)):
+        raise InputError(f"cannot read a {type(source).__name__}: pass the path of a CSV, TSV, XLSX, JSON, "
+                         "JSONL or Parquet file, or a pandas DataFrame.")
     path = Path(source)
     if not path.exists():
         raise InputError(f"{path}: file not found. Check the path, or pass a pandas DataFrame.")
@@ -87,24 +97,53 @@ def read_table(
             f"{path.name}: cannot tell the format from the extension '{path.suffix}'. "
             f"Rename the file or pass format= one of {', '.join(FORMATS)}."
         )
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path.name}: cannot be opened ({exc.strerror}). Check that you may read it.") from exc
     if not data.strip():
-        raise InputError(f"{path.name}: the file is empty. Export the comments again with a header row.")
+        raise InputError(f"{path.name}: {_EMPTY}")
     try:
         if fmt in ("csv", "tsv"):
-            return _read_delimited(data, path.name, fmt, encoding, delimiter)
-        if fmt == "xlsx":
-            return _read_xlsx(data, path.name, sheet)
-        if fmt in ("json", "jsonl"):
-            return _read_json(data, path.name, fmt, encoding)
-        return _read_parquet(data, path.name)
-    except InputError:
-        raise
+            table = _read_delimited(data, path.name, fmt, encoding, delimiter)
+        elif fmt == "xlsx":
+            table = _read_xlsx(data, path.name, sheet)
+        elif fmt in ("json", "jsonl"):
+            table = _read_json(data, path.name, fmt, encoding)
+        else:
+            table = _read_parquet(data, path.name)
+        _checked(table.frame, path.name, allow_empty)
+        return table
+    except InputError as exc:
+        # every message names the file, also those of helpers that do not know it (decode_bytes)
+        if str(exc).startswith(path.name):
+            raise
+        raise type(exc)(f"{path.name}: {exc}") from exc
     except Exception as exc:  # any parser failure becomes one actionable line
         raise InputError(
             f"{path.name}: could not be read as {fmt.upper()} ({type(exc).__name__}: {_short(exc)}). "
             "Check that the file is not truncated and that its extension matches its content."
         ) from exc
+
+
+_EMPTY = "the file is empty. Export the comments again with a header row."
+
+
+def _checked(frame: pd.DataFrame, name: str, allow_empty: bool = False) -> pd.DataFrame:
+    """A table to analyse has at least one column and one data row.
+
+    A header without rows is refused here, whatever the format, rather than
+    analysed into empty outputs: it is almost always a failed or filtered
+    export, and saying so beats a report with nothing in it.
+    """
+    if len(frame.columns) == 0:
+        raise InputError(f"{name}: has no columns. Export the comments again with a header row "
+                         "(e.g. comment, nps) above them.")
+    if len(frame) == 0 and not allow_empty:
+        columns = ", ".join(map(str, frame.columns))
+        raise InputError(f"{name}: has a header ({_clip(columns, 120)}) but no data rows. Export it again "
+                         "with the comments under the header (check the export's filters and date range).")
+    return frame
 
 
 def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
@@ -179,7 +218,17 @@ def _read_delimited(data: bytes, name: str, fmt: str, encoding: str | None,
     if "\x00" in text:
         raise InputError(f"{name}: contains NUL bytes, so it is not a text file. "
                          "Export it again as CSV (UTF-8) or pass the right format.")
+    if not text.strip("\ufeff \t\r\n"):
+        raise InputError(f"{name}: {_EMPTY}")
+    first_line, newline, rest = text.lstrip("\ufeff\r\n").partition("\n")
+    if first_line.strip() == '""':
+        # one column with an empty header: the parser would skip the line as blank and take
+        # the first comment for the header; keep it a header (named column_1 below)
+        text = '"Unnamed: 0"' + newline + rest
     sep = delimiter or ("\t" if fmt == "tsv" else sniff_delimiter(text))
+    if not delimiter and _single_column(text, sep):
+        # "comment" over lines of free text: commas inside the comments are not delimiters
+        sep = _NO_DELIMITER
     # header=None: pandas would rename a duplicate "comment" to "comment.1";
     # we want our own, documented renaming (comment_2) in _clean_headers.
     # the csv module refuses cells over 128 KiB by default; survey exports can
@@ -188,18 +237,59 @@ def _read_delimited(data: bytes, name: str, fmt: str, encoding: str | None,
     try:
         cells = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, header=None,
                             na_filter=False, engine="python", skip_blank_lines=True)
+    except pd.errors.ParserError as exc:
+        raise InputError(_parser_problem(name, exc, sep)) from exc
     finally:
         csv.field_size_limit(previous_limit)
     frame = cells.iloc[1:].reset_index(drop=True)
     frame.columns = list(cells.iloc[0]) if len(cells) else []
-    return LoadedTable(_clean_headers(frame, name), name, fmt, used_encoding, sep)
+    frame = frame.where(frame.notna(), "")  # short lines: missing cells are empty, as in Excel
+    shown_sep = None if sep == _NO_DELIMITER else sep
+    return LoadedTable(_clean_headers(frame, name), name, fmt, used_encoding, shown_sep)
+
+
+# A character no export uses: the whole line is one cell (quotes still apply).
+_NO_DELIMITER = "\x1f"
+_FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _single_column(text: str, sep: str) -> bool:
+    """True when the header names one column and the lines below do not form a table.
+
+    A header without any delimiter over lines that hold the sniffed one in
+    varying numbers is one column of comments with commas in them; lines that
+    all hold it equally often are a table under a title line, left to the
+    parser (which then names the line).
+    """
+    lines = [line for line in text.lstrip("\ufeff").splitlines() if line.strip()]
+    if not lines or any(d in lines[0] for d in _DELIMITERS):
+        return False
+    counts = [line.count(sep) for line in lines[1:51]]
+    if not counts or not any(counts):
+        return True
+    most = max(set(counts), key=counts.count)
+    return not (most > 0 and counts.count(most) >= 0.8 * len(counts))
+
+
+def _parser_problem(name: str, exc: Exception, sep: str) -> str:
+    shown = {"\t": "tab", _NO_DELIMITER: "none"}.get(sep, repr(sep))
+    match = _FIELD_COUNT.search(str(exc))
+    if match:
+        expected, line, seen = match.groups()
+        return (f"{name}: line {line} has {seen} cells but the header has {expected} (delimiter {shown}). "
+                "A cell probably holds the delimiter without quotes, or lines above the header are not "
+                "part of the table: quote such cells (as Excel's 'Save as CSV' does) or remove those lines.")
+    return (f"{name}: could not be read as CSV (delimiter {shown}: {_short(exc)}). "
+            "Check that every quoted cell is closed and that the file is not truncated.")
 
 
 def _read_xlsx(data: bytes, name: str, sheet: str | int | None) -> LoadedTable:
     import openpyxl  # imported here: only XLSX users pay for it
 
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    sheets = workbook.sheetnames
+    sheets = [ws.title for ws in workbook.worksheets]  # not chart sheets: they hold no cells
+    if not sheets:
+        raise InputError(f"{name}: has no worksheet with cells (only charts). Save the comments in a sheet.")
     if sheet is None:
         sheet_name = sheets[0]
     elif isinstance(sheet, int):
@@ -211,36 +301,162 @@ def _read_xlsx(data: bytes, name: str, sheet: str | int | None) -> LoadedTable:
         sheet_name = sheet
     else:
         raise InputError(f"{name}: has no sheet '{sheet}'. Sheets found: {', '.join(sheets)}.")
-    rows = list(workbook[sheet_name].iter_rows(values_only=True))
+    worksheet = workbook[sheet_name]
+    worksheet.reset_dimensions()  # some writers store wrong dimensions; read the cells that are there
+    raw_rows = [list(r) for r in worksheet.iter_rows(values_only=True)]
     workbook.close()
-    rows = [r for r in rows if any(v is not None and str(v).strip() != "" for v in r)]
+    width = max((len(r) for r in raw_rows), default=0)
+    raw_rows = [r + [None] * (width - len(r)) for r in raw_rows]
+    rows = [r for r in raw_rows if any(v is not None and str(v).strip() != "" for v in r)]
+    if _may_hold_uncomputed_formulas(rows, len(raw_rows)):
+        _refuse_uncomputed_formulas(data, name, sheet_name, raw_rows)
     if not rows:
-        raise InputError(f"{name}: sheet '{sheet_name}' is empty.")
-    header = ["" if v is None else str(v) for v in rows[0]]
-    frame = pd.DataFrame([list(r) for r in rows[1:]], columns=header, dtype=object)
+        others = f" Sheets in the file: {', '.join(sheets)}; pick one with --sheet NAME (Python: sheet=)." \
+            if len(sheets) > 1 else ""
+        raise InputError(f"{name}: sheet '{sheet_name}' is empty.{others or ' Save the comments in it with a header row.'}")
+    last = max(i for r in rows for i, v in enumerate(r) if v is not None and str(v).strip() != "") + 1
+    header = ["" if v is None else str(v) for v in rows[0][:last]]
+    frame = pd.DataFrame([r[:last] for r in rows[1:]], columns=header, dtype=object)
     return LoadedTable(_clean_headers(frame, name), name, "xlsx", sheet=sheet_name)
+
+
+def _may_hold_uncomputed_formulas(rows: list[list], n_raw_rows: int) -> bool:
+    """Cheap signs that cells read as empty may be formulas never computed: rows that
+    read as empty, an empty header cell, or a column empty in every data row."""
+    if len(rows) < n_raw_rows or (rows and any(v is None for v in rows[0])):
+        return True
+    return len(rows) > 1 and any(all(r[i] is None for r in rows[1:]) for i in range(len(rows[0])))
+
+
+def _refuse_uncomputed_formulas(data: bytes, name: str, sheet_name: str, values: list[list]) -> None:
+    """Raise when the sheet's formulas have no saved results (files written by a program, not
+    saved by Excel or LibreOffice): openpyxl can read saved results only, and reads None instead."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    worksheet = workbook[sheet_name]
+    worksheet.reset_dimensions()
+    formulas, first = 0, None
+    for r, row in enumerate(worksheet.iter_rows(values_only=True)):
+        for c, cell in enumerate(row):
+            is_formula = (isinstance(cell, str) and cell.startswith("=")) or type(cell).__name__ in (
+                "ArrayFormula", "DataTableFormula")
+            if not is_formula:
+                continue
+            computed = r < len(values) and c < len(values[r]) and values[r][c] is not None
+            if computed:
+                workbook.close()
+                return  # the workbook was calculated: empty results are really empty
+            formulas += 1
+            first = first or f"{get_column_letter(c + 1)}{r + 1} '{_clip(getattr(cell, 'text', cell), 40)}'"
+    workbook.close()
+    if formulas:
+        raise InputError(
+            f"{name}: sheet '{sheet_name}' holds {formulas} formula cell(s) whose results were never saved "
+            f"(first: {first}), so their values cannot be read. Open the file in Excel or LibreOffice and "
+            "save it (that stores the results), or export the sheet as CSV.")
+
+
+_JSON_HINT = 'Export the comments as a list of records, e.g. [{"comment": "...", "nps": 9}], or as CSV.'
 
 
 def _read_json(data: bytes, name: str, fmt: str, encoding: str | None) -> LoadedTable:
     text, used_encoding = decode_bytes(data, encoding)
-    stripped = text.lstrip()
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped:
+        raise InputError(f"{name}: {_EMPTY}")
     if fmt == "json" and not stripped.startswith("["):
         fmt = "jsonl" if stripped.startswith("{") and "\n{" in stripped else fmt
     if fmt == "jsonl":
-        frame = pd.read_json(io.StringIO(text), lines=True, dtype=False)
+        records = _jsonl_records(stripped, name)
     else:
-        import json
-
-        parsed = json.loads(text)
-        if isinstance(parsed, dict):
-            # {"responses": [...]} style wrappers: take the one list of records.
-            lists = [v for v in parsed.values() if isinstance(v, list)]
-            if len(lists) != 1:
-                raise InputError(f"{name}: expected a list of records (or an object holding one list); "
-                                 f"found keys {', '.join(map(str, parsed))}.")
-            parsed = lists[0]
-        frame = pd.json_normalize(parsed)
+        try:
+            parsed = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{name}: could not be read as JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}). "
+                             "Check that the file is not truncated; JSON Lines files need the .jsonl extension."
+                             ) from exc
+        records = _json_records(parsed, name)
+    frame = pd.json_normalize(records) if records else pd.DataFrame()
+    if frame.empty and len(frame.columns) == 0:
+        raise InputError(f"{name}: holds no records{' with fields' if records else ''}. {_JSON_HINT}")
     return LoadedTable(_clean_headers(frame.astype(object), name), name, fmt, used_encoding)
+
+
+def _describe(value: object) -> str:
+    kind = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(
+        type(value), "a number")
+    return kind if isinstance(value, (dict, list)) or value is None else f"{kind} ({_clip(value, 30)})"
+
+
+def _jsonl_records(text: str, name: str) -> list[dict]:
+    records = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{name}: line {number} is not valid JSON ({exc.msg}). Each line of a JSON Lines "
+                             "file must be one record; check that the file is not truncated.") from exc
+        if not isinstance(value, dict):
+            raise InputError(f"{name}: line {number} is {_describe(value)}, not a record. Each line must be "
+                             'one object such as {"comment": "...", "nps": 9}.')
+        records.append(value)
+    return records
+
+
+def _json_records(parsed: object, name: str) -> list[dict]:
+    """The list of records in a parsed JSON document, wherever it sits.
+
+    Accepted: a list of records; an object holding one list of records
+    (``{"responses": [...]}``, also nested: ``{"data": {"items": [...]}}``);
+    columns (``{"comment": [...], "nps": [...]}`` or pandas' default
+    ``{"comment": {"0": ...}}``); a single record (an object of plain values).
+    """
+    if isinstance(parsed, list):
+        return _as_records(parsed, name, "the list")
+    if not isinstance(parsed, dict):
+        raise InputError(f"{name}: holds {_describe(parsed)}, not a list of records. {_JSON_HINT}")
+    if not parsed:
+        raise InputError(f"{name}: holds an empty object {{}}, no records. {_JSON_HINT}")
+    found = _record_lists(parsed)
+    if len(found) == 1:
+        path, records = found[0]
+        return _as_records(records, name, f"'{path}'")
+    if len(found) > 1:
+        raise InputError(f"{name}: holds several lists of records ({', '.join(p for p, _ in found)}); "
+                         "keep the one with the comments, or export as CSV.")
+    values = list(parsed.values())
+    if all(isinstance(v, list) for v in values) and len({len(v) for v in values}) == 1:
+        return pd.DataFrame(parsed).to_dict("records")  # columns as lists
+    if all(isinstance(v, dict) for v in values) and len({tuple(v) for v in values}) == 1:
+        return pd.DataFrame(parsed).to_dict("records")  # pandas' to_json() default: columns by index
+    if not any(isinstance(v, (list, dict)) for v in values):
+        return [parsed]  # one record
+    raise InputError(f"{name}: expected a list of records (or an object holding one list); "
+                     f"found keys {', '.join(map(str, parsed))[:200]}. {_JSON_HINT}")
+
+
+def _record_lists(value: dict, prefix: str = "", depth: int = 0) -> list[tuple[str, list]]:
+    """Non-empty lists whose items are all objects, under ``value`` (3 levels deep at most)."""
+    found = []
+    for key, inner in value.items():
+        path = f"{prefix}{key}"
+        if isinstance(inner, list) and inner and all(isinstance(item, dict) for item in inner):
+            found.append((path, inner))
+        elif isinstance(inner, dict) and depth < 3:
+            found.extend(_record_lists(inner, path + ".", depth + 1))
+    return found
+
+
+def _as_records(items: list, name: str, where: str) -> list[dict]:
+    for position, item in enumerate(items, start=1):
+        if item is not None and not isinstance(item, dict):
+            raise InputError(f"{name}: item {position} of {where} is {_describe(item)}, not a record. "
+                             f"{_JSON_HINT}")
+    return [item if item is not None else {} for item in items]
 
 
 def _read_parquet(data: bytes, name: str) -> LoadedTable:
@@ -253,18 +469,28 @@ def _clean_headers(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     headers: list[str] = []
     seen: dict[str, int] = {}
     for position, header in enumerate(frame.columns, start=1):
-        label = "" if header is None else str(header).strip().lstrip("\ufeff")
+        label = "" if _missing(header) else " ".join(str(header).replace("\ufeff", "").split())
         if label == "" or label.lower().startswith("unnamed:"):
             label = f"column_{position}"
         if label in seen:
-            seen[label] += 1
-            label = f"{label}_{seen[label]}"
-        else:
-            seen[label] = 1
+            base = label
+            while label in seen:  # "comment_2" may itself be a header further left
+                seen[base] += 1
+                label = f"{base}_{seen[base]}"
+        seen[label] = 1
         headers.append(label)
     frame = frame.copy()
     frame.columns = headers
     return frame.reset_index(drop=True)
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _clip(value: object, limit: int) -> str:
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _short(exc: Exception, limit: int = 160) -> str:
