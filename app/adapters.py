@@ -24,7 +24,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxtext.errors import ColumnMappingError, CxtextError, InputError
-from cxtext.load import FORMATS, LoadedTable, detect_mapping, read_table
+from cxtext.io.columns import detect_mapping
+from cxtext.io.read import FORMATS, LoadedTable, read_table
 from cxtext.schema import ROLES
 
 log = logging.getLogger("cxtext.app")

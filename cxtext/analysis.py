@@ -21,7 +21,8 @@ import pandas as pd
 
 from cxtext import __version__
 from cxtext.errors import ThemeEditError, ValidationError
-from cxtext.load import LoadedTable, detect_mapping, read_table
+from cxtext.io.columns import MappingDecision, detect_columns
+from cxtext.io.read import LoadedTable, read_table
 from cxtext.normalize import normalize
 from cxtext.pipeline import PipelineConfig, load_pipeline
 from cxtext.schema import (
@@ -71,13 +72,15 @@ class Analysis:
 
     @property
     def assignments(self) -> pd.DataFrame:
-        """One row per input row: ``row`` (1-based), ``id``, ``status``,
+        """One row per input row (per comment with several comment columns, then with
+        ``text_column``): ``row`` (1-based), ``id``, ``status``,
         ``reason``, ``theme_id`` (-1 unthemed, -2 no comment, -3 not themed),
         ``theme_ids`` (all themes, primary first) and ``theme_label``; then,
         when annotated, ``sentiment`` (negative|neutral|positive),
         ``sentiment_score`` (-1..1), ``kind`` and ``competitors``."""
         extra = [c for c in ANNOTATION_COLUMNS if c in self.records.columns]
-        return self.records[ASSIGNMENT_COLUMNS + extra].copy()
+        several = "text_column" in self.records.columns and self.records["text_column"].nunique() > 1
+        return self.records[ASSIGNMENT_COLUMNS + (["text_column"] if several else []) + extra].copy()
 
     @property
     def rejected(self) -> pd.DataFrame:
@@ -323,16 +326,18 @@ def _remap_ids(ids: str, id_map: dict[int, int]) -> str:
 def analyze(
     data: str | Path | pd.DataFrame | LoadedTable,
     *,
-    text: str | None = None,
+    text: str | list[str] | None = None,
     nps: str | None = None,
     ces: str | None = None,
     csat: str | None = None,
+    rating: str | None = None,
     date: str | None = None,
     source: str | None = None,
     segment: str | None = None,
     id: str | None = None,
     ces_scale: str | None = None,
     ces_easy_end: str | None = None,
+    rating_scale: str | None = None,
     model: str | None = None,
     min_theme_size: int | None = None,
     seed: int | None = None,
@@ -348,10 +353,12 @@ def analyze(
     """Analyse a comment dump end to end.
 
     ``data``: a file path (CSV, TSV, XLSX, JSON, JSONL, Parquet) or a
-    DataFrame. Column roles (``text``, ``nps`` 0-10, ``ces`` on
-    ``ces_scale`` "1-5"/"1-7" whose easy end is ``ces_easy_end``
-    "high"/"low", ``csat`` 1-5, ``date``, ``source``, ``segment``, ``id``)
-    are auto-detected unless named. ``model``: "default"
+    DataFrame. Column roles (``text``, one column or a list of several,
+    ``nps`` 0-10, ``ces`` on ``ces_scale`` "1-5"/"1-7" whose easy end is
+    ``ces_easy_end`` "high"/"low", ``csat`` 1-5, ``rating`` (stars or a
+    review score on ``rating_scale``, detected unless given, e.g. "1-10"),
+    ``date``, ``source``, ``segment``, ``id``) are detected from headers and
+    content unless named; ``summary["mapping_reasons"]`` says why. ``model``: "default"
     (multilingual-e5-small), "minilm", a local folder or a model name.
     ``themes``: a saved ThemeModel folder to reuse instead of discovering
     themes. ``competitors``: names to find in every comment, a list or
@@ -362,10 +369,11 @@ def analyze(
     config = pipeline if isinstance(pipeline, PipelineConfig) else load_pipeline(pipeline)
     config = config.with_overrides({
         "seed": seed,
-        "columns": {"text": text, "nps": nps, "ces": ces, "csat": csat, "date": date,
+        "columns": {"text": text, "nps": nps, "ces": ces, "csat": csat, "rating": rating, "date": date,
                     "source": source, "segment": segment, "id": id},
         "ces_scale": ces_scale,
         "ces_easy_end": ces_easy_end,
+        "rating_scale": rating_scale,
         "embed": {"model": model},
         "themes": {"min_theme_size": min_theme_size} if min_theme_size is not None else {},
         "social": {"competitors": competitors},
@@ -384,8 +392,13 @@ def run_pipeline(
     embedder: Any = None,
     cache_path: str | Path | None = None,
     progress: ProgressCallback | None = None,
+    on_columns: Callable[[LoadedTable, MappingDecision], None] | None = None,
 ) -> Analysis:
-    """Run a configured pipeline on ``data``; see :func:`analyze`."""
+    """Run a configured pipeline on ``data``; see :func:`analyze`.
+
+    ``on_columns(table, decision)`` is called once the columns are mapped,
+    before any comment is analysed (the CLI prints the mapping there).
+    """
     report = progress or (lambda stage, done, total: None)
     if taxonomy is not None:
         from cxtext.taxonomy import load_taxonomy
@@ -400,12 +413,17 @@ def run_pipeline(
 
     report("load", 0, 1)
     table = data if isinstance(data, LoadedTable) else read_table(data, sheet=sheet)
-    mapping = detect_mapping(table.frame.columns, frame=table.frame, **params["columns"])
+    decision = detect_columns(table.frame.columns, frame=table.frame, questions=table.questions,
+                              source_name=table.name,
+                              rating_scale=params["rating_scale"], **params["columns"])
+    if on_columns is not None:
+        on_columns(table, decision)
     lap("load")
 
     scale = ScoreScale.parse(params["ces_scale"], params["ces_easy_end"])
     report("validate", 0, len(table.frame))
-    records = validate(table.frame, mapping, scale, source_name=table.name)
+    records = validate(table.frame, decision.mapping, scale, source_name=table.name,
+                       rating_scale=decision.rating_scale)
     lap("validate")
 
     report("normalize", 0, len(records))
@@ -477,11 +495,11 @@ def run_pipeline(
     else:
         records = _attach_themes(records, np.zeros(len(records), dtype=bool), np.array([], dtype=int), [])
 
-    return finish_analysis(table, mapping, records, theme_model, embeddings, config, scale, model_id,
+    return finish_analysis(table, decision, records, theme_model, embeddings, config, scale, model_id,
                            cache_stats, timings, report, lap)
 
 
-def finish_analysis(table: LoadedTable, mapping: ColumnMapping, records: pd.DataFrame, theme_model: Any,
+def finish_analysis(table: LoadedTable, decision: MappingDecision, records: pd.DataFrame, theme_model: Any,
                     embeddings: np.ndarray | None, config: PipelineConfig, scale: ScoreScale, model_id: str | None,
                     cache_stats: dict[str, Any], timings: dict[str, float], report: ProgressCallback,
                     lap: Callable[[str], None]) -> Analysis:
@@ -491,7 +509,7 @@ def finish_analysis(table: LoadedTable, mapping: ColumnMapping, records: pd.Data
     report("drivers", 0, 1)
     drivers = _drivers(records, theme_frame, config, scale) if config.runs("drivers") else _empty_drivers()
     lap("drivers")
-    summary = _summary(table, mapping, records, theme_frame, theme_model, config, scale,
+    summary = _summary(table, decision, records, theme_frame, theme_model, config, scale,
                        model_id, cache_stats, timings)
     return Analysis(summary, records, theme_frame, drivers, config, theme_model, embeddings, scale, timings)
 
@@ -712,17 +730,24 @@ def _taxonomy_summary(themes: pd.DataFrame, theme_model: Any) -> dict[str, Any]:
     }}
 
 
-def _summary(table: LoadedTable, mapping: ColumnMapping, records: pd.DataFrame, themes: pd.DataFrame,
+def _summary(table: LoadedTable, decision: MappingDecision, records: pd.DataFrame, themes: pd.DataFrame,
              theme_model: Any, config: PipelineConfig, scale: ScoreScale, model_id: str | None,
              cache_stats: dict[str, int], timings: dict[str, float]) -> dict[str, Any]:
     analysed = int((records["status"] == STATUS_ANALYZED).sum())
+    several = len(decision.mapping.text_columns) > 1
     summary: dict[str, Any] = {
         "cxtext_version": __version__,
         "pipeline": config.name,
         "input": {"name": table.name, "format": table.format, "encoding": table.encoding,
-                  "delimiter": table.delimiter, "sheet": table.sheet},
-        "mapping": mapping.as_dict(),
-        "rows_in": int(len(records)),
+                  "delimiter": table.delimiter, "sheet": table.sheet, "layout": table.layout,
+                  "header_rows_skipped": [dict(r) for r in table.skipped_rows]},
+        "mapping": decision.mapping.as_dict(),
+        "mapping_reasons": decision.reasons,
+        "column_contents": decision.profiles,
+        "rows_in": int(records["row"].nunique()) if several else int(len(records)),
+        # with several comment columns these two count comments: comments_in = analysed + rejected
+        **({"comments_in": int(len(records)), "text_columns": list(decision.mapping.text_columns)}
+           if several else {}),
         "rows_analyzed": analysed,
         "rows_rejected": int(len(records) - analysed),
         "rejection_reasons": records.loc[records["status"] != STATUS_ANALYZED, "reason"]
@@ -731,7 +756,7 @@ def _summary(table: LoadedTable, mapping: ColumnMapping, records: pd.DataFrame, 
         "rows_with_warnings": int((records["warning"] != "").sum()),
         "languages": records.loc[records["status"] == STATUS_ANALYZED, "language"].value_counts().to_dict(),
     }
-    summary.update(score_summary(records, scale))
+    summary.update(score_summary(records, scale, decision.rating_scale))
     summary.update(_theme_summary(records, themes, theme_model))
     if "sentiment" in records.columns:
         from cxtext.social import sentiment_nps_agreement
@@ -750,10 +775,13 @@ def _summary(table: LoadedTable, mapping: ColumnMapping, records: pd.DataFrame, 
     return summary
 
 
-def score_summary(records: pd.DataFrame, ces_scale: ScoreScale) -> dict[str, Any]:
-    """Overall NPS (with 95% CI), CES and CSAT over rows whose scores are valid."""
+def score_summary(records: pd.DataFrame, ces_scale: ScoreScale,
+                  rating_scale: ScoreScale | None = None) -> dict[str, Any]:
+    """Overall NPS (with 95% CI), CES, CSAT and rating over rows whose scores are valid, once per respondent."""
     from cxtext import metrics
+    from cxtext.respondents import one_per_respondent
 
+    records = one_per_respondent(records)
     valid = records["scores_valid"].to_numpy()
     out: dict[str, Any] = {}
     for column, compute in (("nps", metrics.nps), ("csat", metrics.csat)):
@@ -764,6 +792,11 @@ def score_summary(records: pd.DataFrame, ces_scale: ScoreScale) -> dict[str, Any
     if len(ces_values):
         out["ces"] = {**_json_ready(asdict(metrics.ces(ces_values, ces_scale))),
                       "scale": ces_scale.label, "easy_end": ces_scale.good_end}
+    ratings = records.loc[valid, "rating"].dropna().astype(float) if "rating" in records else pd.Series([])
+    out["rating"] = None
+    if len(ratings):
+        out["rating"] = {**_json_ready(asdict(metrics.mean_with_ci(ratings))),
+                         "scale": (rating_scale or ScoreScale(1, 5)).label}
     return out
 
 

@@ -49,11 +49,13 @@ class _Parser(argparse.ArgumentParser):
 
 def _add_mapping_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("columns (auto-detected when not given)")
+    group.add_argument("--text", metavar="COL", action="append",
+                       help="comment text column; repeat for several (each non-empty cell is a comment of its row)")
     for role, help_text in (
-        ("text", "comment text column"),
         ("nps", "NPS column, 0-10 likelihood to recommend"),
         ("ces", "CES (customer effort) column"),
         ("csat", "CSAT column, 1-5"),
+        ("rating", "star rating or review score column (never read as NPS)"),
         ("date", "date/time column"),
         ("source", "source/channel column (survey, twitter, ...)"),
         ("segment", "customer segment column"),
@@ -61,6 +63,8 @@ def _add_mapping_arguments(parser: argparse.ArgumentParser) -> None:
     ):
         group.add_argument(f"--{role}", metavar="COL", help=help_text)
     group.add_argument("--sheet", help="XLSX sheet name (default: the first sheet)")
+    parser.add_argument_group("rating scale").add_argument(
+        "--rating-scale", metavar="LOW-HIGH", help="scale of --rating, e.g. 1-5 or 1-10 (default: detected)")
     scale = parser.add_argument_group("CES scale")
     scale.add_argument("--ces-scale", choices=["1-5", "1-7"], help="CES scale (default 1-7)")
     direction = scale.add_mutually_exclusive_group()
@@ -101,7 +105,7 @@ def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
                              "or a text file with one 'Name: alias, alias' per line")
     parser.add_argument("--no-history", action="store_true",
                         help="do not keep this analysis in the history (cxtext history list)")
-    parser.add_argument("--by", action="append", choices=["source", "segment", "month"],
+    parser.add_argument("--by", action="append", choices=["source", "segment", "month", "text_column"],
                         help="also write the driver table per source, segment or month (repeatable)")
     parser.add_argument("--save-themes", metavar="MODEL_DIR", help="save the fitted theme model here")
     parser.add_argument("--no-redact", action="store_true",
@@ -278,8 +282,9 @@ def _run(args: argparse.Namespace) -> int:
     overrides: dict[str, Any] = {
         "seed": args.seed,
         "columns": {role: getattr(args, role) for role in
-                    ("text", "nps", "ces", "csat", "date", "source", "segment", "id")},
+                    ("text", "nps", "ces", "csat", "rating", "date", "source", "segment", "id")},
         "ces_scale": args.ces_scale,
+        "rating_scale": args.rating_scale,
         "ces_easy_end": args.ces_easy_end,
         "embed": {"model": args.model, "backend": args.backend},
         "themes": {"min_theme_size": args.min_theme_size} if args.min_theme_size is not None else {},
@@ -316,7 +321,8 @@ def _run(args: argparse.Namespace) -> int:
             if getattr(args, flag) is not None:
                 raise CxtextError(f"--{flag.replace('_', '-')} needs --engine dask.")
         analysis = run_pipeline(config, args.input, themes=args.themes, taxonomy=args.taxonomy, sheet=args.sheet,
-                                cache_path=args.cache, progress=progress)
+                                cache_path=args.cache, progress=progress,
+                                on_columns=None if args.quiet else _print_columns)
     if progress:
         progress.finish()
     written = analysis.write(args.out)
@@ -430,12 +436,27 @@ def _print_themes(themes) -> None:
         print(f"{theme.theme_id:>4}  {theme.size:>6}  {theme.label}")
 
 
+def _print_columns(table, decision) -> None:
+    """The column mapping, one line per role, before anything is analysed, so a wrong guess is caught early."""
+    skipped = f"; skipped {len(table.skipped_rows)} {table.layout} header row(s)" if table.skipped_rows else ""
+    print(f"{table.name}: {len(table.frame)} rows{skipped}. Columns (--text, --nps, ... to change):")
+    for line in decision.lines():
+        print(f"  {line}")
+    sys.stdout.flush()
+
+
 def _print_headline(summary: dict[str, Any], out: str, written: list[Path]) -> None:
     nps = summary.get("nps") or {}
     line = (f"{summary['rows_in']} rows: {summary['rows_analyzed']} analyzed, "
             f"{summary['rows_rejected']} rejected; {summary.get('theme_count', 0)} themes")
+    if summary.get("comments_in"):
+        line = line.replace(" rows: ", f" rows ({summary['comments_in']} comments in "
+                                       f"{len(summary.get('text_columns', []))} columns): ", 1)
     if nps.get("nps") is not None:
         line += f"; NPS {nps['nps']:+.1f} (95% CI {nps['ci_low']:+.1f} to {nps['ci_high']:+.1f}, n={nps['n']})"
+    rating = summary.get("rating") or {}
+    if rating.get("mean") is not None:
+        line += f"; mean rating {rating['mean']:.2f} on {rating['scale']} (n={rating['n']})"
     print(line)
     names = ", ".join(Path(p).name for p in written)
     print(f"results written to {out}/ ({names})")

@@ -4,7 +4,7 @@ Same stages and the same outputs as :func:`cxtext.analysis.run_pipeline`,
 with the row-by-row work spread over Dask workers (see docs/dask.md):
 
 1. **Read** the input as partitions: by default one partition per file of
-   the glob, each read on a worker by :func:`cxtext.load.read_table` (so
+   the glob, each read on a worker by :func:`cxtext.io.read.read_table` (so
    encodings, delimiters and header clean-up are exactly the local
    engine's); with ``blocksize`` CSV/TSV files are split into blocks by
    :func:`dask.dataframe.read_csv` and Parquet files into row groups by
@@ -48,7 +48,8 @@ import numpy as np
 import pandas as pd
 
 from cxtext.errors import InputError
-from cxtext.load import _EXTENSIONS, LoadedTable, decode_bytes, detect_mapping, read_table, sniff_delimiter
+from cxtext.io.columns import detect_columns
+from cxtext.io.read import _EXTENSIONS, LoadedTable, decode_bytes, read_table, sniff_delimiter
 from cxtext.normalize import answer_key, normalize
 from cxtext.pipeline import PipelineConfig
 from cxtext.schema import STATUS_ANALYZED, ScoreScale
@@ -127,7 +128,7 @@ def _read_partitions(client, files: list[str], fmt: str, blocksize, options: dic
         return client.map(_read_file, files, pure=False)
     import dask.dataframe as dd
 
-    from cxtext.load import _clean_headers
+    from cxtext.io.read import _clean_headers
 
     if fmt == "parquet":
         ddf = dd.read_parquet(files)
@@ -145,9 +146,10 @@ def _read_partitions(client, files: list[str], fmt: str, blocksize, options: dic
 
 # ----------------------------------------------------------- worker tasks
 def _prepare(frame: pd.DataFrame, offset: int, mapping, scale: ScoreScale, source_name: str,
-             normalize_params: dict[str, Any]) -> pd.DataFrame:
+             normalize_params: dict[str, Any], rating_scale: ScoreScale | None = None) -> pd.DataFrame:
     """validate + normalize one partition; duplicates are folded later, across partitions."""
-    records = validate(frame.reset_index(drop=True), mapping, scale, source_name=source_name)
+    records = validate(frame.reset_index(drop=True), mapping, scale, source_name=source_name,
+                       rating_scale=rating_scale)
     records["row"] = records["row"] + int(offset)
     params = dict(normalize_params)
     params["fold_duplicates"] = False
@@ -270,13 +272,13 @@ def run_pipeline_dask(
         lengths = client.gather(client.map(len, raw))
         offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int).tolist()
         head = client.submit(lambda f: f.head(500), raw[0]).result()
-        mapping = detect_mapping(head.columns, frame=head, **params["columns"])
+        decision = detect_columns(head.columns, frame=head, source_name=table.name, rating_scale=params["rating_scale"], **params["columns"])
         lap("load")
 
         report("validate", 0, int(sum(lengths)))
         scale = ScoreScale.parse(params["ces_scale"], params["ces_easy_end"])
-        parts = client.map(_prepare, raw, offsets, mapping=mapping, scale=scale, source_name=table.name,
-                           normalize_params=params["normalize"])
+        parts = client.map(_prepare, raw, offsets, mapping=decision.mapping, scale=scale, source_name=table.name,
+                           normalize_params=params["normalize"], rating_scale=decision.rating_scale)
         if params["normalize"]["fold_duplicates"]:
             first_row: dict[str, int] = {}
             for keys in client.gather(client.map(_social_keys, parts)):
@@ -368,7 +370,7 @@ def run_pipeline_dask(
             if cluster is not None:
                 cluster.close()
 
-    analysis = finish_analysis(table, mapping, records, theme_model, None, config, scale, model_id,
+    analysis = finish_analysis(table, decision, records, theme_model, None, config, scale, model_id,
                                cache_stats, timings, report, lap)
     analysis.summary["engine"] = {"name": "dask", "scheduler": scheduler or "local cluster", "workers": n_workers,
                                   "partitions": n_partitions, "files": len(files)}

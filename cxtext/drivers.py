@@ -71,12 +71,13 @@ from statsmodels.tools.sm_exceptions import (
 
 from cxtext.errors import ValidationError
 from cxtext.metrics import DETRACTOR_MAX, PROMOTER_MIN, Z_95, NpsResult, nps_from_counts
+from cxtext.respondents import one_per_respondent
 from cxtext.schema import DEFAULT_CES_SCALE, ScoreScale
 
 ALL_COMMENTS_ID = -100
 ALL_COMMENTS_LABEL = "All comments"
 MISSING_GROUP = "(missing)"
-GROUPINGS: tuple[str, ...] = ("source", "segment", "month")
+GROUPINGS: tuple[str, ...] = ("source", "segment", "month", "text_column")
 
 # A theme is "emerging" in a period when its comment count grew by more than
 # EMERGING_MIN_GROWTH (0.5 = +50 %) over the previous period AND it has at
@@ -101,6 +102,8 @@ DRIVER_COLUMNS: tuple[str, ...] = (
     "detractor_lift", "lift_p_value", "lift_q_value", "lift_test",
     "odds_ratio", "odds_ratio_ci_low", "odds_ratio_ci_high", "odds_ratio_p_value",
     "ces_mean", "ces_gap", "ces_gap_p_value", "csat_mean", "csat_gap", "csat_gap_p_value",
+    "n_rating", "rating_mean", "rating_gap", "rating_gap_ci_low", "rating_gap_ci_high", "rating_gap_p_value",
+    "rating_impact", "rating_impact_ci_low", "rating_impact_ci_high",
     "priority", "rank",
 )
 
@@ -134,7 +137,16 @@ COLUMN_DESCRIPTIONS: dict[str, str] = {
     "csat_mean": "Mean satisfaction of the theme's respondents on the 1-5 CSAT scale (5 = very satisfied).",
     "csat_gap": "Theme CSAT mean minus the rest's mean, in scale points; negative means less satisfied.",
     "csat_gap_p_value": "Welch t-test p-value (0-1) of the CSAT difference between the theme and the rest.",
-    "priority": "How urgent the theme is: the NPS drag in points that holds with 95% confidence (minus the upper CI end of nps_impact); higher is more urgent. Without any NPS scores it is the comment count.",
+    "n_rating": "Respondents in the theme with a usable star rating or review score.",
+    "rating_mean": "Mean rating of the theme's respondents, on the file's rating scale (e.g. 1-5 stars).",
+    "rating_gap": "Theme mean rating minus the rest's mean, in rating points; negative means the theme's customers rate lower.",
+    "rating_gap_ci_low": "Lower end of the 95% confidence interval of rating_gap (Welch).",
+    "rating_gap_ci_high": "Upper end of the 95% confidence interval of rating_gap (Welch).",
+    "rating_gap_p_value": "Welch t-test p-value (0-1) of the rating difference between the theme and the rest.",
+    "rating_impact": "Overall mean rating minus the mean rating of respondents not in the theme, in rating points; negative means the theme pulls the average rating down by that much.",
+    "rating_impact_ci_low": "Lower end of the 95% confidence interval of rating_impact.",
+    "rating_impact_ci_high": "Upper end of the 95% confidence interval of rating_impact; below 0 means the drag is statistically clear.",
+    "priority": "How urgent the theme is: the NPS drag in points that holds with 95% confidence (minus the upper CI end of nps_impact); higher is more urgent. Without any NPS but with ratings, the rating drag that holds with 95% confidence (minus rating_impact_ci_high). Without either, the comment count.",
     "rank": "Position in the table by priority, 1 = most urgent.",
 }
 
@@ -146,6 +158,8 @@ OVERALL_DESCRIPTIONS: dict[str, str] = {
     "n_nps": "Respondents with a usable 0-10 NPS score.",
     "n_ces": "Respondents with a usable CES score.",
     "n_csat": "Respondents with a usable 1-5 CSAT score.",
+    "n_rating": "Respondents with a usable star rating or review score.",
+    "rating_mean": "Mean rating of all respondents, on the file's rating scale.",
 }
 
 TREND_DESCRIPTIONS: dict[str, str] = {
@@ -170,6 +184,7 @@ class UsableScores:
     nps: np.ndarray
     ces: np.ndarray
     csat: np.ndarray
+    rating: np.ndarray
 
     @property
     def has_nps(self) -> np.ndarray:
@@ -187,7 +202,7 @@ class UsableScores:
 def usable_scores(records: pd.DataFrame) -> UsableScores:
     """Scores that may count in metrics: ``scores_valid`` and present, else NaN."""
     valid = _bool_column(records, "scores_valid", default=True)
-    return UsableScores(*(_score_column(records, kind, valid) for kind in ("nps", "ces", "csat")))
+    return UsableScores(*(_score_column(records, kind, valid) for kind in ("nps", "ces", "csat", "rating")))
 
 
 def _score_column(records: pd.DataFrame, column: str, valid: np.ndarray) -> np.ndarray:
@@ -298,6 +313,7 @@ def driver_table(
     """
     _check_min_test_size(min_test_size)
     scale = ces_scale or DEFAULT_CES_SCALE
+    records = one_per_respondent(records)
     labels = theme_labels(records, themes)
     membership = theme_membership(records, labels.index)
     scores = usable_scores(records)
@@ -311,7 +327,8 @@ def driver_table(
     table["lift_q_value"] = _bh_q_values(table["lift_p_value"].to_numpy(dtype=float))
     model, note = key_driver_model(membership, scores, min_test_size)
     table = table.join(model, on="theme_id")
-    table["priority"] = _priority(table, has_any_nps=bool(scores.has_nps.any()))
+    table["priority"] = _priority(table, has_any_nps=bool(scores.has_nps.any()),
+                                  has_any_rating=bool((~np.isnan(scores.rating)).any()))
     table = _sort_and_rank(table)[list(DRIVER_COLUMNS)]
     table = _with_dtypes(table)
     table.attrs.update(
@@ -319,8 +336,16 @@ def driver_table(
         model_note=note,
         ces_scale=_scale_text(scale, assumed=ces_scale is None),
         min_test_size=min_test_size,
+        priority_basis=_priority_basis(scores),
     )
     return table
+
+
+def _priority_basis(scores: UsableScores) -> str:
+    """What ``priority`` ranks by: "nps", "rating" (no NPS) or "volume" (neither)."""
+    if scores.has_nps.any():
+        return "nps"
+    return "rating" if (~np.isnan(scores.rating)).any() else "volume"
 
 
 
@@ -345,6 +370,7 @@ def _theme_row(
     row.update(_lift_figures(member, scores, min_test_size))
     row.update(_ces_figures(member, scores.ces, ces_scale, min_test_size))
     row.update(_csat_figures(member, scores.csat, min_test_size))
+    row.update(_rating_figures(member, scores.rating, min_test_size))
     return row
 
 
@@ -477,6 +503,33 @@ def _ces_figures(
 def _csat_figures(member: np.ndarray, csat_values: np.ndarray, min_test_size: int) -> dict[str, float]:
     theme_mean, gap, p_value = _welch_gap(member, csat_values, min_test_size)
     return {"csat_mean": theme_mean, "csat_gap": gap, "csat_gap_p_value": p_value}
+
+
+def _rating_figures(member: np.ndarray, ratings: np.ndarray, min_test_size: int) -> dict[str, float]:
+    """Mean rating, its gap to the rest with a Welch 95% CI, and the drag on the overall mean.
+
+    ``rating_impact`` = overall mean - mean of the rest = (n_T / N)(mean_T - mean_rest),
+    like ``nps_impact``; its CI scales the gap's CI by the theme's share.
+    """
+    present = ~np.isnan(ratings)
+    theme, rest = ratings[member & present], ratings[~member & present]
+    theme_mean, gap, p_value = _welch_gap(member, ratings, min_test_size)
+    out = {"n_rating": float(theme.size), "rating_mean": theme_mean, "rating_gap": gap,
+           "rating_gap_ci_low": math.nan, "rating_gap_ci_high": math.nan, "rating_gap_p_value": p_value,
+           "rating_impact": math.nan, "rating_impact_ci_low": math.nan, "rating_impact_ci_high": math.nan}
+    if theme.size == 0 or rest.size == 0:
+        return out
+    share = theme.size / (theme.size + rest.size)
+    out["rating_impact"] = share * gap
+    if theme.size >= max(min_test_size, 2) and rest.size >= 2:
+        var_theme, var_rest = theme.var(ddof=1) / theme.size, rest.var(ddof=1) / rest.size
+        se = math.sqrt(var_theme + var_rest)
+        denominator = var_theme ** 2 / (theme.size - 1) + var_rest ** 2 / (rest.size - 1)
+        dof = (var_theme + var_rest) ** 2 / denominator if denominator > 0 else theme.size + rest.size - 2
+        half = float(stats.t.ppf(0.975, dof)) * se
+        out.update(rating_gap_ci_low=gap - half, rating_gap_ci_high=gap + half,
+                   rating_impact_ci_low=share * (gap - half), rating_impact_ci_high=share * (gap + half))
+    return out
 
 
 def _too_small(min_test_size: int) -> str:
@@ -640,11 +693,13 @@ def _fit_ridge(outcome: np.ndarray, exog: np.ndarray, theme_ids: pd.Index, reaso
 # --------------------------------------------------------------------------- priority and order
 
 
-def _priority(table: pd.DataFrame, has_any_nps: bool) -> pd.Series:
-    """``-nps_impact_ci_high`` in NPS points; comment volume when there is no NPS at all."""
-    if not has_any_nps:
-        return table["n_comments"].astype(float)
-    return -table["nps_impact_ci_high"].astype(float)
+def _priority(table: pd.DataFrame, has_any_nps: bool, has_any_rating: bool = False) -> pd.Series:
+    """``-nps_impact_ci_high`` in NPS points; without NPS ``-rating_impact_ci_high``; else comment volume."""
+    if has_any_nps:
+        return -table["nps_impact_ci_high"].astype(float)
+    if has_any_rating:
+        return -table["rating_impact_ci_high"].astype(float)
+    return table["n_comments"].astype(float)
 
 
 def _sort_and_rank(table: pd.DataFrame) -> pd.DataFrame:
@@ -657,11 +712,12 @@ def _sort_and_rank(table: pd.DataFrame) -> pd.DataFrame:
 
 def _with_dtypes(table: pd.DataFrame) -> pd.DataFrame:
     table = table.copy()
-    for column in ("theme_id", "n_comments", "n_nps", "rank"):
+    whole = ("theme_id", "n_comments", "n_nps", "n_rating", "rank")
+    for column in whole:
         table[column] = table[column].astype("int64")
     table["label"] = table["label"].astype(object)
     table["lift_test"] = table["lift_test"].astype(object)
-    float_columns = [c for c in table.columns if c not in ("theme_id", "n_comments", "n_nps", "rank", "label", "lift_test")]
+    float_columns = [c for c in table.columns if c not in (*whole, "label", "lift_test")]
     table[float_columns] = table[float_columns].astype("float64")
     return table
 
@@ -692,14 +748,15 @@ def overall_row(records: pd.DataFrame) -> pd.DataFrame:
     ``n_comments`` counts rows with ``theme_id >= -1`` (comments that were
     themed or left unthemed); without ``theme_id`` it counts analysed rows.
     """
-    scores = usable_scores(records)
-    everybody = np.ones(len(records), dtype=bool)
+    respondents = one_per_respondent(records)  # scores count once per row, however many comments it has
+    scores = usable_scores(respondents)
+    everybody = np.ones(len(respondents), dtype=bool)
     overall = _nps_of(everybody, scores)
     n_comments, n_themed = _comment_counts(records)
     row = {
         "theme_id": ALL_COMMENTS_ID,
         "label": ALL_COMMENTS_LABEL,
-        "n_rows": len(records),
+        "n_rows": len(respondents),
         "n_comments": n_comments,
         "n_themed": n_themed,
         "themed_share": n_themed / n_comments if n_comments else math.nan,
@@ -714,6 +771,8 @@ def overall_row(records: pd.DataFrame) -> pd.DataFrame:
         "ces_mean": _nan_mean(scores.ces),
         "n_csat": int((~np.isnan(scores.csat)).sum()),
         "csat_mean": _nan_mean(scores.csat),
+        "n_rating": int((~np.isnan(scores.rating)).sum()),
+        "rating_mean": _nan_mean(scores.rating),
     }
     frame = pd.DataFrame([row])
     descriptions = {**COLUMN_DESCRIPTIONS, **OVERALL_DESCRIPTIONS}
@@ -815,6 +874,7 @@ def theme_trend(records: pd.DataFrame, themes: pd.DataFrame, freq: str = "M") ->
     """
     if "date" not in records.columns:
         raise ValidationError("theme_trend needs a 'date' column in records; it is missing.")
+    records = one_per_respondent(records)
     labels = theme_labels(records, themes)
     periods = _periods(records["date"], freq)
     columns = ["period", "theme_id", "label", "n_comments", "n_nps", "nps", "emerging"]

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from cxtext.load import LoadedTable, detect_mapping, read_table
+from cxtext.io.columns import MappingDecision, detect_columns
+from cxtext.io.read import LoadedTable, read_table
 from cxtext.schema import DEFAULT_CES_SCALE, STATUS_ANALYZED, ColumnMapping, ScoreScale
 from cxtext.validate import validate
 
@@ -17,13 +18,25 @@ class Feedback:
     """A validated comment dump.
 
     ``records`` has one row per input row (columns in :mod:`cxtext.schema`);
-    ``table`` is the raw table as read; ``mapping`` the column roles used.
+    ``table`` is the raw table as read; ``mapping`` the column roles used;
+    ``decision`` the same with the reasons (``mapping_reasons``) and what
+    each column holds; ``rating_scale`` the rating's scale (None without one).
     """
 
     table: LoadedTable
     mapping: ColumnMapping
     ces_scale: ScoreScale
     records: pd.DataFrame
+    decision: MappingDecision | None = None
+
+    @property
+    def mapping_reasons(self) -> dict[str, dict]:
+        """Per role: the column chosen and why, the columns passed over and why."""
+        return self.decision.reasons if self.decision else {}
+
+    @property
+    def rating_scale(self) -> ScoreScale | None:
+        return self.decision.rating_scale if self.decision else None
 
     @property
     def analyzed(self) -> pd.DataFrame:
@@ -37,16 +50,18 @@ class Feedback:
 def load(
     source: str | Path | pd.DataFrame,
     *,
-    text: str | None = None,
+    text: str | list[str] | None = None,
     nps: str | None = None,
     ces: str | None = None,
     csat: str | None = None,
+    rating: str | None = None,
     date: str | None = None,
     source_column: str | None = None,
     segment: str | None = None,
     id: str | None = None,
     ces_scale: str | ScoreScale = DEFAULT_CES_SCALE,
     ces_easy_end: str = "high",
+    rating_scale: str | None = None,
     sheet: str | int | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
@@ -54,14 +69,20 @@ def load(
 ) -> Feedback:
     """Read CSV/TSV/XLSX/JSON/JSONL/Parquet (or a DataFrame), map and validate it.
 
-    Column roles are auto-detected from headers unless named (``source`` is
-    named with ``source_column`` because ``source`` is the input itself).
-    ``ces_scale`` is "1-5" or "1-7"; ``ces_easy_end`` "high" or "low" says
-    which end means little effort.
+    Column roles are detected from headers and content unless named
+    (``source`` is named with ``source_column`` because ``source`` is the
+    input itself; ``text`` may list several comment columns). ``ces_scale``
+    is "1-5" or "1-7"; ``ces_easy_end`` "high" or "low" says which end means
+    little effort; ``rating_scale`` ("1-5", "1-10") overrides the detected
+    scale of a star rating or review score. Survey-tool header rows
+    (Qualtrics, SurveyMonkey) are skipped and listed in ``table.skipped_rows``.
     """
     table = read_table(source, format=format, sheet=sheet, encoding=encoding, delimiter=delimiter)
-    mapping = detect_mapping(table.frame.columns, frame=table.frame, text=text, nps=nps, ces=ces,
-                             csat=csat, date=date, source=source_column, segment=segment, id=id)
+    decision = detect_columns(table.frame.columns, frame=table.frame, questions=table.questions,
+                              source_name=table.name,
+                              rating_scale=rating_scale, text=text, nps=nps, ces=ces, csat=csat, rating=rating,
+                              date=date, source=source_column, segment=segment, id=id)
     scale = ces_scale if isinstance(ces_scale, ScoreScale) else ScoreScale.parse(ces_scale, ces_easy_end)
-    records = validate(table.frame, mapping, scale, source_name=table.name)
-    return Feedback(table, mapping, scale, records)
+    records = validate(table.frame, decision.mapping, scale, source_name=table.name,
+                       rating_scale=decision.rating_scale)
+    return Feedback(table, decision.mapping, scale, records, decision)

@@ -222,6 +222,25 @@ def t_interval(values: np.ndarray) -> tuple[float, float]:
     return mean - half_width, mean + half_width
 
 
+@dataclass(frozen=True)
+class MeanResult:
+    """The mean of a sample (e.g. star ratings) with its 95 % Student-t interval, in the values' units."""
+
+    n: int
+    mean: float
+    ci_low: float
+    ci_high: float
+
+
+def mean_with_ci(values: Iterable[float]) -> MeanResult:
+    """Mean and 95 % t-interval of the non-missing ``values`` (a rating's mean, in its scale's points)."""
+    array = np.asarray([float(v) for v in values if not _is_missing(v)], dtype=float)
+    if array.size == 0:
+        return MeanResult(0, math.nan, math.nan, math.nan)
+    low, high = t_interval(array)
+    return MeanResult(int(array.size), float(array.mean()), low, high)
+
+
 # --------------------------------------------------------------------------- business rates
 
 

@@ -9,6 +9,7 @@ parameters with the flags given, so both paths share one definition.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "columns": {},
     "ces_scale": "1-7",
     "ces_easy_end": "high",
+    "rating_scale": None,
     "normalize": {"all_social": False, "fold_duplicates": True, "languages": None, "redact_pii": True},
     "embed": {"model": "default", "batch_size": 32, "backend": "auto"},
     "themes": {"min_theme_size": None, "reduction": "umap", "n_components": 5, "center_languages": True,
@@ -121,14 +123,18 @@ def _checked_params(params: dict[str, Any], where: str) -> dict[str, Any]:
     if params["ces_easy_end"] not in ("low", "high"):
         raise ConfigError(f"{where}: ces_easy_end must be 'low' or 'high'. "
                           f"Got {params['ces_easy_end']!r} instead.")
+    rating_scale = params.get("rating_scale")
+    if rating_scale is not None and not re.fullmatch(r"\d+-\d+", str(rating_scale)):
+        raise ConfigError(f"{where}: rating_scale must be LOW-HIGH such as '1-5' or '1-10', or null (detected). "
+                          f"Got {rating_scale!r} instead.")
     size = params["themes"]["min_theme_size"]
     if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 2):
         raise ConfigError(f"{where}: themes.min_theme_size must be an int >= 2 or null. Got {size!r} instead.")
     if not isinstance(params["seed"], int) or isinstance(params["seed"], bool):
         raise ConfigError(f"{where}: seed must be an int. Got {params['seed']!r} instead.")
-    bad_by = [b for b in params["drivers"]["by"] or [] if b not in ("source", "segment", "month")]
+    bad_by = [b for b in params["drivers"]["by"] or [] if b not in ("source", "segment", "month", "text_column")]
     if bad_by:
-        raise ConfigError(f"{where}: drivers.by accepts source, segment, month. Got {bad_by} instead.")
+        raise ConfigError(f"{where}: drivers.by accepts source, segment, month, text_column. Got {bad_by} instead.")
     if params["drivers"]["trend"] not in ("W", "M", None):
         raise ConfigError(f"{where}: drivers.trend must be W (weekly), M (monthly) or null. "
                           f"Got {params['drivers']['trend']!r} instead.")

@@ -1,17 +1,21 @@
 """Column names, scales and the small frozen dataclasses passed between stages.
 
 The *records* frame is the one table that flows through the pipeline. Each
-stage adds columns; none removes rows, so ``len(records) == rows in`` always.
+stage adds columns; none removes rows, so ``len(records) == rows in`` always
+(with several comment columns, one record per comment: ``records["row"].nunique() == rows in``).
 
 Columns of ``records`` (added by the stage named):
 
 validate
-    ``row``        int, 1-based position of the row in the input (header excluded)
+    ``row``        int, 1-based position of the row in the input (header rows excluded); the respondent
     ``id``         str | <NA>, the mapped id column as text
     ``text``       str, the comment as given ('' when missing)
     ``nps``        Int64 | <NA>, 0-10 likelihood to recommend
     ``ces``        Int64 | <NA>, customer effort on the declared :class:`ScoreScale`
     ``csat``       Int64 | <NA>, satisfaction on 1-5
+    ``rating``     Float64 | <NA>, star rating or review score on the rating's :class:`ScoreScale`
+    ``text_column`` str, the input column the comment came from (several when ``extra_text`` is mapped;
+                  then one input row gives one record per non-empty comment cell, all with its ``row``)
     ``date``       datetime64[ns] | NaT
     ``source``     str | <NA>, channel ("survey", "twitter", ...)
     ``segment``    str | <NA>
@@ -40,7 +44,7 @@ from typing import Literal
 
 from cxtext.errors import ValidationError
 
-ROLES: tuple[str, ...] = ("text", "nps", "ces", "csat", "date", "source", "segment", "id")
+ROLES: tuple[str, ...] = ("text", "nps", "ces", "csat", "rating", "date", "source", "segment", "id")
 
 UNTHEMED = -1
 NO_COMMENT = -2
@@ -56,24 +60,38 @@ STATUS_REJECTED = "rejected"
 class ColumnMapping:
     """Which input column plays which role. ``None`` means "not present".
 
-    Only ``text`` is required; every other role is optional.
+    Only ``text`` is required; every other role is optional. ``extra_text``
+    names further comment columns (``Positive_Review`` beside
+    ``Negative_Review``): each non-empty cell of any text column becomes a
+    comment of its row. ``rating`` is a star rating or review score, never NPS.
     """
 
     text: str | None = None
     nps: str | None = None
     ces: str | None = None
     csat: str | None = None
+    rating: str | None = None
     date: str | None = None
     source: str | None = None
     segment: str | None = None
     id: str | None = None
+    extra_text: tuple[str, ...] = ()
+
+    @property
+    def text_columns(self) -> tuple[str, ...]:
+        """Every comment column, the main one first."""
+        return tuple(c for c in (self.text, *self.extra_text) if c)
 
     def as_dict(self) -> dict[str, str | None]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """``{role: column}`` for every role (``None`` when unmapped); ``extra_text`` only when set."""
+        out: dict = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra_text"}
+        if self.extra_text:
+            out["extra_text"] = list(self.extra_text)
+        return out
 
     def mapped(self) -> dict[str, str]:
-        """Roles that are mapped, as ``{role: column}``."""
-        return {role: col for role, col in self.as_dict().items() if col is not None}
+        """Roles that are mapped, as ``{role: column}`` (the main text column for ``text``)."""
+        return {role: col for role, col in self.as_dict().items() if col is not None and role in ROLES}
 
 
 @dataclass(frozen=True)

@@ -244,11 +244,12 @@ def add_social_columns(drivers: pd.DataFrame, records: pd.DataFrame, themes: pd.
                        min_test_size: int = 10) -> pd.DataFrame:
     """The driver table with :data:`SOCIAL_COLUMNS` appended (joined on ``theme_id``).
 
-    When no theme has an NPS respondent (a social-only dump), ``priority``
+    When no theme has an NPS or rating respondent (a social-only dump), ``priority``
     becomes ``sentiment_priority`` and the table is re-sorted and re-ranked the
     way :func:`cxtext.drivers.driver_table` ranks by NPS drag; otherwise the
     NPS ranking is kept. ``attrs`` are kept, with the new descriptions added
-    and ``attrs["priority_basis"]`` = ``"nps"`` or ``"sentiment"``.
+    and ``attrs["priority_basis"]`` = ``"nps"``, ``"rating"`` (no NPS, ranked by rating drag)
+    or ``"sentiment"``.
     """
     from cxtext.drivers import _sort_and_rank
 
@@ -257,15 +258,19 @@ def add_social_columns(drivers: pd.DataFrame, records: pd.DataFrame, themes: pd.
     table = drivers.drop(columns=[c for c in SOCIAL_COLUMNS if c in drivers.columns])
     table = table.merge(social, on="theme_id", how="left")
     has_nps = "n_nps" in table.columns and bool((table["n_nps"].fillna(0) > 0).any())
-    if not has_nps and len(table) and {"priority", "rank"} <= set(table.columns):
+    has_rating = "n_rating" in table.columns and bool((table["n_rating"].fillna(0) > 0).any())
+    by_sentiment = not has_nps and not has_rating
+    if by_sentiment and len(table) and {"priority", "rank"} <= set(table.columns):
         table["priority"] = table["sentiment_priority"]
         table = _sort_and_rank(table)
     descriptions = dict(attrs.get("column_descriptions", {}))
     descriptions.update(SOCIAL_DESCRIPTIONS)
-    if not has_nps:
-        descriptions["priority"] = ("How urgent the theme is: no row has an NPS, so this is the sentiment drag in "
-                                    "points that holds with 95% confidence (sentiment_priority); higher is more urgent.")
-    attrs.update(column_descriptions=descriptions, priority_basis="nps" if has_nps else "sentiment")
+    if by_sentiment:
+        descriptions["priority"] = ("How urgent the theme is: no row has an NPS or a rating, so this is the "
+                                    "sentiment drag in points that holds with 95% confidence (sentiment_priority); "
+                                    "higher is more urgent.")
+    attrs.update(column_descriptions=descriptions,
+                 priority_basis="nps" if has_nps else "rating" if has_rating else "sentiment")
     table.attrs = attrs
     return table
 

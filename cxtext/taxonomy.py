@@ -246,7 +246,7 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
     if suffix in _YAML_EXTENSIONS:
         import yaml
 
-        from cxtext.load import decode_bytes
+        from cxtext.io.read import decode_bytes
 
         try:
             loaded = yaml.safe_load(decode_bytes(data)[0])
@@ -257,7 +257,7 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
             raise TaxonomyError(f"{name}: the file is empty. List one theme per item.")
         frame, row_word = _yaml_records(loaded, name)
         return _from_frame(frame, name, first_row=1, row_word=row_word)
-    from cxtext.load import read_table
+    from cxtext.io.read import read_table
 
     try:
         table = read_table(path, format=_TABLE_EXTENSIONS[suffix])

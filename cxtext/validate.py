@@ -20,7 +20,6 @@ Rules:
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -28,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from cxtext.errors import ColumnMappingError
+from cxtext.io.profile import ARABIC_INDIC_DIGITS, SCORE_PATTERN
 from cxtext.schema import (
     CSAT_SCALE,
     DEFAULT_CES_SCALE,
@@ -38,10 +38,6 @@ from cxtext.schema import (
     ScoreScale,
 )
 
-# "9", "9.0", " 9 ", "9 - very likely", "9 (likely)", "9/10", "٩": a number,
-# optionally followed by a separator and words. Anything else is not a score.
-_SCORE_PATTERN = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:/\s*10\b)?\s*(?:[-–—:(|]?\s*[^\d\s.,].*)?$")
-_ARABIC_INDIC = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _MISSING_TEXT = {"", "nan", "none", "null", "<na>"}
 
 
@@ -49,17 +45,18 @@ _MISSING_TEXT = {"", "nan", "none", "null", "<na>"}
 class ScoreReading:
     """The result of reading one score cell: a value, nothing, or a problem."""
 
-    value: int | None
+    value: int | float | None
     problem: str | None = None
 
 
-def parse_score(raw: object, scale: ScoreScale, name: str) -> ScoreReading:
+def parse_score(raw: object, scale: ScoreScale, name: str, whole: bool = True) -> ScoreReading:
     """Read one score cell on an integer ``scale``.
 
     Empty cells give ``value=None`` without a problem. Values are accepted as
     ints, integral floats, or text such as ``" 9 "``, ``"9.0"`` and
     ``"9 - very likely"``; Arabic-Indic digits are understood.
-    ``name`` ("NPS", "CES", "CSAT") is used in the problem text.
+    ``name`` ("NPS", "CES", "CSAT") is used in the problem text. ``whole``
+    False accepts decimals (review scores such as 7.5 on 1-10).
     """
     if raw is None or (isinstance(raw, float) and math.isnan(raw)) or raw is pd.NA:
         return ScoreReading(None)
@@ -77,13 +74,13 @@ def parse_score(raw: object, scale: ScoreScale, name: str) -> ScoreReading:
         shown = str(raw).strip()
         if shown.lower() in _MISSING_TEXT:
             return ScoreReading(None)
-        match = _SCORE_PATTERN.match(unicodedata.normalize("NFKC", shown).translate(_ARABIC_INDIC))
+        match = SCORE_PATTERN.match(unicodedata.normalize("NFKC", shown).translate(ARABIC_INDIC_DIGITS))
         if not match:
             return ScoreReading(None, f"{name} '{_clip(shown)}' is not a number on {scale.label}")
         number = float(match.group(1).replace(",", "."))
-    if not number.is_integer():
+    if whole and not number.is_integer():
         return ScoreReading(None, f"{name} '{_clip(shown)}' is not a whole number on {scale.label}")
-    value = int(number)
+    value = int(number) if whole else number
     if not scale.low <= value <= scale.high:
         return ScoreReading(None, f"{name} '{_clip(shown)}' is outside {scale.label}")
     return ScoreReading(value)
@@ -109,32 +106,40 @@ def validate(
     mapping: ColumnMapping,
     ces_scale: ScoreScale = DEFAULT_CES_SCALE,
     source_name: str = "input",
+    rating_scale: ScoreScale | None = None,
 ) -> pd.DataFrame:
     """Build the ``records`` frame (see :mod:`cxtext.schema`) from a raw frame.
 
-    ``source_name`` (a file name) is used in messages. Raises
-    :class:`ColumnMappingError` if a mapped column is missing; every
-    per-row problem becomes a rejection with its reason instead.
+    ``source_name`` (a file name) is used in messages. ``rating_scale`` is
+    the scale of ``mapping.rating`` (default 1-5). Raises
+    :class:`ColumnMappingError` if a mapped column is missing; every per-row
+    problem becomes a rejection with its reason instead. With several text
+    columns, each non-empty comment cell becomes a record of its row (a row
+    whose comment cells are all empty keeps one record, rejected as empty).
     """
-    missing = [f"{role}='{col}'" for role, col in mapping.mapped().items() if col not in raw.columns]
+    named = [*mapping.mapped().items(), *(("text", column) for column in mapping.extra_text)]
+    missing = [f"{role}='{col}'" for role, col in named if col not in raw.columns]
     if missing:
         raise ColumnMappingError(
             f"{source_name}: mapped column(s) {', '.join(missing)} not found. "
             f"Columns found: {', '.join(map(str, raw.columns))}."
         )
     n_rows = len(raw)
-    texts = [read_text(v) for v in _column(raw, mapping.text, n_rows)]
+    rating_scale = rating_scale or CSAT_SCALE
     scores = {
         "nps": [parse_score(v, NPS_SCALE, "NPS") for v in _column(raw, mapping.nps, n_rows)],
         "ces": [parse_score(v, ces_scale, "CES") for v in _column(raw, mapping.ces, n_rows)],
         "csat": [parse_score(v, CSAT_SCALE, "CSAT") for v in _column(raw, mapping.csat, n_rows)],
+        "rating": [parse_score(v, rating_scale, "rating", whole=False)
+                   for v in _column(raw, mapping.rating, n_rows)],
     }
     dates, date_warnings = _parse_dates(_column(raw, mapping.date, n_rows))
+    positions, texts, text_columns = _comments(raw, mapping, n_rows)
 
     statuses, reasons, scores_valid = [], [], []
-    for index in range(n_rows):
+    for index, text in zip(positions, texts):
         problems = [scores[kind][index].problem for kind in scores if scores[kind][index].problem]
-        text_missing = texts[index].strip() == "" or _only_invisible(texts[index])
+        text_missing = text.strip() == "" or _only_invisible(text)
         if problems:
             statuses.append(STATUS_REJECTED)
             reasons.append("; ".join(problems))
@@ -150,22 +155,45 @@ def validate(
             reasons.append("")
             scores_valid.append(True)
 
-    records = pd.DataFrame({
-        "row": np.arange(1, n_rows + 1, dtype=np.int64),
-        "id": pd.array([_optional_text(v) for v in _column(raw, mapping.id, n_rows)], dtype="string"),
+    def per_record(values: list) -> list:
+        return [values[i] for i in positions]
+
+    return pd.DataFrame({
+        "row": np.asarray(positions, dtype=np.int64) + 1,
+        "id": pd.array(per_record([_optional_text(v) for v in _column(raw, mapping.id, n_rows)]), dtype="string"),
         "text": texts,
-        "nps": pd.array([r.value for r in scores["nps"]], dtype="Int64"),
-        "ces": pd.array([r.value for r in scores["ces"]], dtype="Int64"),
-        "csat": pd.array([r.value for r in scores["csat"]], dtype="Int64"),
-        "date": dates,
-        "source": pd.array([_optional_text(v) for v in _column(raw, mapping.source, n_rows)], dtype="string"),
-        "segment": pd.array([_optional_text(v) for v in _column(raw, mapping.segment, n_rows)], dtype="string"),
+        "text_column": text_columns,
+        "nps": pd.array(per_record([r.value for r in scores["nps"]]), dtype="Int64"),
+        "ces": pd.array(per_record([r.value for r in scores["ces"]]), dtype="Int64"),
+        "csat": pd.array(per_record([r.value for r in scores["csat"]]), dtype="Int64"),
+        "rating": pd.array(per_record([r.value for r in scores["rating"]]), dtype="Float64"),
+        "date": dates.iloc[positions].reset_index(drop=True),
+        "source": pd.array(per_record([_optional_text(v) for v in _column(raw, mapping.source, n_rows)]),
+                           dtype="string"),
+        "segment": pd.array(per_record([_optional_text(v) for v in _column(raw, mapping.segment, n_rows)]),
+                            dtype="string"),
         "status": statuses,
         "reason": reasons,
         "scores_valid": np.array(scores_valid, dtype=bool),
-        "warning": date_warnings,
+        "warning": per_record(date_warnings),
     })
-    return records
+
+
+def _comments(raw: pd.DataFrame, mapping: ColumnMapping, n_rows: int) -> tuple[list[int], list[str], list[str]]:
+    """(row position, comment, its column) per record: one per row, or one per non-empty comment cell."""
+    columns = mapping.text_columns
+    cells = {column: [read_text(v) for v in _column(raw, column, n_rows)] for column in columns}
+    if len(columns) <= 1:
+        column = columns[0] if columns else ""
+        return list(range(n_rows)), cells.get(column, [""] * n_rows), [column] * n_rows
+    positions, texts, sources = [], [], []
+    for index in range(n_rows):
+        filled = [c for c in columns if cells[c][index].strip() and not _only_invisible(cells[c][index])]
+        for column in filled or columns[:1]:
+            positions.append(index)
+            texts.append(cells[column][index])
+            sources.append(column)
+    return positions, texts, sources
 
 
 def _column(raw: pd.DataFrame, column: str | None, n_rows: int) -> list[object]:
@@ -201,7 +229,7 @@ def _parse_dates(values: list[object]) -> tuple[pd.Series, list[str]]:
         parsed.append(stamp)
         warnings.append("" if stamp is not pd.NaT else f"date '{_clip(text)}' not understood; row kept without a date")
     series = pd.to_datetime(pd.Series(parsed, dtype="object"), errors="coerce", utc=True)
-    return series.dt.tz_localize(None), warnings
+    return series.dt.tz_localize(None).reset_index(drop=True), warnings
 
 
 def _to_timestamp(value: object, text: str) -> pd.Timestamp:

@@ -29,7 +29,7 @@ def test_analyze_help_lists_the_contract(capsys):
         main(["analyze", "--help"])
     out = capsys.readouterr().out
     for flag in ("--out", "--text", "--nps", "--ces", "--ces-scale", "--ces-low-is-easy", "--ces-high-is-easy",
-                 "--csat", "--date", "--source", "--segment", "--id", "--model", "--min-theme-size", "--seed",
+                 "--csat", "--rating", "--rating-scale", "--date", "--source", "--segment", "--id", "--model", "--min-theme-size", "--seed",
                  "--themes", "--format"):
         assert flag in out
 
@@ -38,7 +38,8 @@ def test_analyze_help_lists_the_contract(capsys):
     (None, [], "file not found"),
     ("comment,nps\nfine,3\n", ["--nps", "Score"], "--nps names column 'Score', which is not in the file. "
                                                   "Columns found: comment, nps."),
-    ("a,b\n1,2\n", [], "no text column found. Columns found: a, b."),
+    ("a,b\n1,2\n", [], "dump.csv: no column holds free-text comments. Columns found: a (0/1 flags), "
+                      "b (whole numbers from 2 to 2). Name the comment column with --text COLUMN"),
     ("comment,nps\nfine,3\n", ["--ces-scale", "0-10"], "invalid choice"),
 ])
 def test_bad_input_exits_2_with_one_line(tmp_path, content, args, message):

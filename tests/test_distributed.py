@@ -18,7 +18,9 @@ distributed = pytest.importorskip("dask.distributed")
 
 TABLES = ("assignments.csv", "themes.csv", "drivers.csv")
 # differ by nature between runs or engines
-VOLATILE = ("timings_seconds", "embedding_cache", "engine")
+# column_contents and mapping_reasons describe the values the engine looked at: the dask engine
+# profiles the head of its first partition, so their word counts and ranges differ (the mapping does not).
+VOLATILE = ("timings_seconds", "embedding_cache", "engine", "column_contents", "mapping_reasons")
 
 
 

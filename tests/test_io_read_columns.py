@@ -1,4 +1,4 @@
-"""cxtext.load: formats, encodings, delimiters and column auto-detection."""
+"""cxtext.io.read and cxtext.io.columns: formats, encodings, delimiters and column auto-detection."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from cxtext.errors import ColumnMappingError, InputError
-from cxtext.load import detect_mapping, read_table
+from cxtext.io.columns import detect_mapping
+from cxtext.io.read import read_table
 
 ROWS = [
     {"comment": "Aplicația se blochează după actualizare", "nps": "3", "channel": "survey"},
@@ -151,7 +152,7 @@ def test_explicit_mapping_wins_and_missing_column_lists_columns():
 
 
 def test_no_text_column_lists_columns_found():
-    with pytest.raises(ColumnMappingError, match="no text column found. Columns found: a, b"):
+    with pytest.raises(ColumnMappingError, match="no column holds free-text comments. Columns found: a, b"):
         detect_mapping(["a", "b"])
 
 

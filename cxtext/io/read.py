@@ -1,6 +1,6 @@
-"""Read a comment dump into a raw frame, and guess which column is which.
+"""Read a comment dump into a raw frame (stage 1 of the flow).
 
-Stage 1 of the flow. I/O lives here and in ``export``/``store`` only.
+I/O lives here and in ``export``/``store`` only.
 
 ``read_table`` returns every cell as it was written (strings for text
 formats, native values for XLSX/Parquet/JSON) so that ``validate`` can judge
@@ -15,13 +15,13 @@ import io
 import json
 import re
 from os import PathLike
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
-from cxtext.errors import ColumnMappingError, InputError
-from cxtext.schema import ROLES, ColumnMapping
+from cxtext.errors import InputError
+from cxtext.io.layouts import survey_layout
 
 FORMATS = ("csv", "tsv", "xlsx", "json", "jsonl", "parquet")
 _EXTENSIONS = {
@@ -49,7 +49,10 @@ class LoadedTable:
 
     ``frame`` has one row per input data row, in file order, with the
     original headers (``str``). ``name`` is the file name (never a full path,
-    so it can be stored and shown safely).
+    so it can be stored and shown safely). ``layout`` names the survey tool
+    whose extra header rows were dropped (:mod:`cxtext.io.layouts`), listed
+    in ``skipped_rows`` as ``{"row_in_file": n, "why": ...}`` (the header is
+    row 1); ``questions`` maps a column to the survey question above it.
     """
 
     frame: pd.DataFrame
@@ -58,6 +61,9 @@ class LoadedTable:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    layout: str | None = None
+    skipped_rows: tuple[dict, ...] = ()
+    questions: dict[str, str] = field(default_factory=dict)
 
 
 def read_table(
@@ -81,8 +87,10 @@ def read_table(
     one without data rows unless ``allow_empty`` (one file of several).
     """
     if isinstance(source, pd.DataFrame):
-        frame = _clean_headers(source.reset_index(drop=True), "frame")
-        return LoadedTable(frame=_checked(frame, "frame", allow_empty), name="frame", format="frame")
+        table = without_survey_header_rows(
+            LoadedTable(frame=_clean_headers(source.reset_index(drop=True), "frame"), name="frame", format="frame"))
+        _checked(table.frame, "frame", allow_empty)
+        return table
     if not isinstance(source, (str, PathLike)):
         raise InputError(f"cannot read a {type(source).__name__}: pass the path of a CSV, TSV, XLSX, JSON, "
                          "JSONL or Parquet file, or a pandas DataFrame.")
@@ -112,6 +120,7 @@ def read_table(
             table = _read_json(data, path.name, fmt, encoding)
         else:
             table = _read_parquet(data, path.name)
+        table = without_survey_header_rows(table)
         _checked(table.frame, path.name, allow_empty)
         return table
     except InputError as exc:
@@ -144,6 +153,17 @@ def _checked(frame: pd.DataFrame, name: str, allow_empty: bool = False) -> pd.Da
         raise InputError(f"{name}: has a header ({_clip(columns, 120)}) but no data rows. Export it again "
                          "with the comments under the header (check the export's filters and date range).")
     return frame
+
+
+def without_survey_header_rows(table: LoadedTable) -> LoadedTable:
+    """Drop the extra header rows of Qualtrics, SurveyMonkey and the like; keep their questions."""
+    layout = survey_layout(table.frame)
+    if not layout.header_rows and not layout.questions:
+        return table
+    drop = [index for index, _ in layout.header_rows]
+    skipped = tuple({"row_in_file": index + 2, "why": why} for index, why in layout.header_rows)
+    frame = table.frame.drop(index=table.frame.index[drop]).reset_index(drop=True)
+    return replace(table, frame=frame, layout=layout.tool, skipped_rows=skipped, questions=layout.questions)
 
 
 def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
@@ -496,106 +516,3 @@ def _clip(value: object, limit: int) -> str:
 def _short(exc: Exception, limit: int = 160) -> str:
     text = str(exc).replace("\n", " ")
     return text if len(text) <= limit else text[:limit] + "..."
-
-
-# Header names recognised per role, compared after lower-casing and turning
-# every run of non-letters into "_". English first; a few Arabic and
-# Romanian headers because our users' regional teams export with them.
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "text": ("comment", "comments", "text", "feedback", "verbatim", "verbatims", "response_text",
-             "open_text", "open_ended", "answer", "review", "review_text", "message", "body",
-             "content", "tweet", "post", "mention", "reason", "why", "nps_comment", "ces_comment",
-             "comentariu", "comentarii", "mesaj", "تعليق", "التعليق", "ملاحظات"),
-    "nps": ("nps", "nps_score", "score", "likelihood_to_recommend", "ltr", "recommend",
-            "how_likely_are_you_to_recommend_us", "recommendation_score", "nps_rating"),
-    "ces": ("ces", "ces_score", "effort", "effort_score", "customer_effort", "customer_effort_score"),
-    "csat": ("csat", "csat_score", "satisfaction", "satisfaction_score", "customer_satisfaction"),
-    "date": ("date", "submitted_at", "submitted", "created_at", "created", "timestamp", "time",
-             "datetime", "response_date", "survey_date", "posted_at", "data", "التاريخ"),
-    "source": ("source", "channel", "platform", "medium", "origin", "survey", "sursa", "canal",
-               "المصدر"),
-    "segment": ("segment", "customer_segment", "tier", "plan", "customer_type", "region", "market"),
-    "id": ("id", "response_id", "respondent_id", "comment_id", "tweet_id", "post_id", "record_id",
-           "ticket_id", "uuid"),
-}
-
-
-def _normalise_header(header: str) -> str:
-    return re.sub(r"[\W_]+", "_", str(header).strip().lower()).strip("_")
-
-
-# Too generic to match as part of a longer header ("ces_score" is not NPS).
-_NO_PARTIAL_MATCH = {"score", "time", "data", "id", "why", "plan", "post", "body", "text", "date"}
-
-
-def detect_mapping(columns: list[str] | pd.Index, frame: pd.DataFrame | None = None,
-                   **explicit: str | None) -> ColumnMapping:
-    """Map roles to columns: explicit names win, the rest are guessed from headers.
-
-    Guessing runs in two passes over all roles: exact alias matches first
-    (``"comment"``, ``"nps"``, ``"submitted_at"``; see ``HEADER_ALIASES``),
-    then headers containing an alias as a whole word (``"NPS Score (0-10)"``).
-    When no header looks like text and ``frame`` is given, the column with
-    the longest non-numeric values is taken as the text.
-    Raises :class:`ColumnMappingError` when an explicit column is absent or
-    when no text column can be found; both messages list the columns found.
-    """
-    columns = [str(c) for c in columns]
-    unknown_roles = set(explicit) - set(ROLES)
-    if unknown_roles:
-        raise ColumnMappingError(f"unknown role(s) {sorted(unknown_roles)}; roles are {', '.join(ROLES)}.")
-    chosen: dict[str, str | None] = {}
-    for role, column in explicit.items():
-        if column is None or column == "":
-            continue
-        if column not in columns:
-            raise ColumnMappingError(
-                f"--{role} names column '{column}', which is not in the file. "
-                f"Columns found: {', '.join(columns)}."
-            )
-        chosen[role] = column
-    taken = set(chosen.values())
-    normalised = {c: _normalise_header(c) for c in columns}
-    for exact in (True, False):
-        for role in ROLES:
-            if chosen.get(role) is None:
-                chosen[role] = _guess(role, normalised, taken, exact)
-                if chosen[role]:
-                    taken.add(chosen[role])
-    if chosen.get("text") is None and frame is not None:
-        chosen["text"] = _longest_text_column(frame, taken)
-    if chosen.get("text") is None:
-        raise ColumnMappingError(
-            "no text column found. Columns found: "
-            f"{', '.join(columns) or '(none)'}. Name it with --text COLUMN (Python: text='COLUMN')."
-        )
-    return ColumnMapping(**chosen)
-
-
-def _guess(role: str, normalised: dict[str, str], taken: set[str], exact: bool) -> str | None:
-    for alias in HEADER_ALIASES[role]:
-        alias_norm = _normalise_header(alias)
-        if not exact and (alias_norm in _NO_PARTIAL_MATCH or len(alias_norm) < 3):
-            continue
-        for column, norm in normalised.items():
-            if column in taken:
-                continue
-            if (norm == alias_norm) if exact else (alias_norm in norm.split("_")):
-                return column
-    return None
-
-
-def _longest_text_column(frame: pd.DataFrame, taken: set[str]) -> str | None:
-    """The free-text column, judged by content: long values that are not numbers."""
-    best, best_length = None, 15.0  # shorter on average is a code or a name, not a comment
-    for column in frame.columns:
-        if column in taken:
-            continue
-        values = frame[column].dropna().astype(str).head(500)
-        values = values[values.str.strip() != ""]
-        if values.empty or pd.to_numeric(values, errors="coerce").notna().mean() > 0.5:
-            continue
-        mean_length = values.str.len().mean()
-        if mean_length > best_length:
-            best, best_length = column, mean_length
-    return best

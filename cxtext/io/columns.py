@@ -1,0 +1,281 @@
+"""Which column plays which role, judged by header AND content, with the reasons.
+
+Stage 1b of the flow, after :mod:`cxtext.io.read`. Roles: ``text`` (the
+comment; several columns may be comments), ``nps`` (0-10), ``ces``,
+``csat`` (1-5), ``rating`` (stars or review scores), ``date``, ``source``,
+``segment``, ``id``.
+
+How a role is chosen (:func:`detect_columns`):
+
+1. Columns the user named win (a named column whose values do not fit its
+   role is kept, with a warning in the reasons).
+2. Every other column gets a header score per role (:mod:`cxtext.io.headers`:
+   the header, or the survey question above it, read as words) and a content
+   profile (:mod:`cxtext.io.profile`). A column may take a role only when its
+   values fit the role: text means sentences (never numbers, flags, dates,
+   ids or codes), NPS whole numbers 0-10 that are not a 1-5 rating, a rating
+   numbers on a star or review scale, and so on. When header and content
+   disagree, content wins, and the reason says so.
+3. Roles are filled in order (text, nps, ces, csat, rating, date, id,
+   source, segment), each taking its best-scoring free column. ``text`` and
+   ``date`` may be found by content alone; the score roles need a header
+   that names them, because a column of small whole numbers can be a count.
+4. A second free-text column whose header also reads as a comment
+   (``Negative_Review`` beside ``Positive_Review``, "What did you like?"
+   beside "What should we improve?") is taken as well.
+
+Every decision is written down in :class:`MappingDecision.reasons`: per
+role, the column chosen and why, and the columns passed over and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from cxtext.errors import ColumnMappingError
+from cxtext.io.headers import EXTRA_TEXT_MIN_HEADER, header_score, is_not_customer_text
+from cxtext.io.profile import ColumnProfile, profile_column
+from cxtext.schema import ROLES, ColumnMapping, ScoreScale
+
+#: The order in which roles pick their column: the most specific content first.
+ROLE_ORDER: tuple[str, ...] = ("text", "nps", "ces", "csat", "rating", "date", "id", "source", "segment")
+_ROLE_NAMES = {"text": "comments", "nps": "NPS 0-10", "ces": "CES", "csat": "CSAT 1-5", "rating": "rating",
+               "date": "date", "source": "source", "segment": "segment", "id": "id"}
+# Scales a rating may be on, smallest first: the first that holds every value is taken.
+RATING_SCALES: tuple[tuple[int, int], ...] = ((1, 5), (0, 5), (1, 10), (0, 10), (0, 100))
+
+
+@dataclass(frozen=True)
+class MappingDecision:
+    """The column mapping plus the reasons for it.
+
+    ``reasons[role]`` is ``{"column": str | None, "why": str, "passed_over":
+    [{"column": str, "why": str}, ...]}``; ``profiles`` says what each column
+    holds (:meth:`ColumnProfile.describe`); ``rating_scale`` is the detected
+    scale of the rating column (None without one).
+    """
+
+    mapping: ColumnMapping
+    reasons: dict[str, dict] = field(default_factory=dict)
+    profiles: dict[str, str] = field(default_factory=dict)
+    rating_scale: ScoreScale | None = None
+
+    def lines(self) -> list[str]:
+        """One line per role, for the CLI: ``text      <- Comment: free text, 12 words on average``."""
+        out = []
+        for role in ROLE_ORDER:
+            reason = self.reasons.get(role)
+            if reason and (reason["column"] or reason["passed_over"]):
+                column = reason["column"] or "(none)"
+                out.append(f"{role:<8} <- {column}: {reason['why']}")
+        return out
+
+
+def detect_mapping(columns: list[str] | pd.Index, frame: pd.DataFrame | None = None,
+                   questions: dict[str, str] | None = None, **explicit: object) -> ColumnMapping:
+    """The :class:`ColumnMapping` of :func:`detect_columns` (kept for callers that need no reasons)."""
+    return detect_columns(columns, frame=frame, questions=questions, **explicit).mapping
+
+
+def detect_columns(columns: list[str] | pd.Index, frame: pd.DataFrame | None = None,
+                   questions: dict[str, str] | None = None, rating_scale: str | ScoreScale | None = None,
+                   source_name: str | None = None, **explicit: object) -> MappingDecision:
+    """Map roles to columns by header and content; see the module docstring.
+
+    ``frame`` holds the values (without it only headers are read, and
+    trusted). ``questions`` maps a column to the survey question above it
+    (Qualtrics, SurveyMonkey). ``explicit`` names columns per role; ``text``
+    may be a list of several comment columns. ``rating_scale`` ("1-5",
+    "1-10", ...) overrides the detected scale of the rating. ``source_name``
+    (the file name) starts every error message.
+    Raises :class:`ColumnMappingError` when a named column is absent or no
+    column holds comments; both messages list the columns and what they hold.
+    """
+    try:
+        return _detect(columns, frame, questions, rating_scale, explicit)
+    except ColumnMappingError as exc:
+        if source_name and not str(exc).startswith(source_name):
+            raise ColumnMappingError(f"{source_name}: {exc}") from None
+        raise
+
+
+def _detect(columns: list[str] | pd.Index, frame: pd.DataFrame | None, questions: dict[str, str] | None,
+            rating_scale: str | ScoreScale | None, explicit: dict[str, object]) -> MappingDecision:
+    columns = [str(c) for c in columns]
+    unknown = set(explicit) - set(ROLES)
+    if unknown:
+        raise ColumnMappingError(f"unknown role(s) {sorted(unknown)}; roles are {', '.join(ROLES)}.")
+    profiles = {c: profile_column(frame[c], c) for c in columns if c in frame.columns} if frame is not None else {}
+    questions = questions or {}
+    named = _named_columns(explicit, columns)
+    chosen: dict[str, str | None] = {}
+    reasons: dict[str, dict] = {}
+    taken: set[str] = set()
+    for role, names in named.items():
+        chosen[role] = names[0]
+        taken.update(names)
+        fits, why = _content_fits(role, profiles.get(names[0]))
+        note = "" if fits else f"; its values do not look like {_ROLE_NAMES[role]} ({why}), check it"
+        reasons[role] = {"column": names[0], "why": f"named by you{note}", "passed_over": []}
+    extra_text = tuple(named.get("text", ())[1:])
+
+    for role in ROLE_ORDER:
+        if role in named:
+            continue
+        column, reason = _choose(role, columns, profiles, questions, taken)
+        chosen[role] = column
+        reasons[role] = reason
+        if column:
+            taken.add(column)
+    if chosen.get("text") is None:
+        raise ColumnMappingError(_no_text_message(columns, profiles))
+    if "text" not in named:
+        extra_text = _more_text_columns(chosen["text"], columns, profiles, questions, taken)
+        if extra_text:  # several comment columns: the first in the file is the main one
+            ordered = [c for c in columns if c == chosen["text"] or c in extra_text]
+            chosen["text"], extra_text = ordered[0], tuple(ordered[1:])
+            reasons["text"] = {**reasons["text"], "column": chosen["text"], "columns": list(ordered),
+                               "why": reasons["text"]["why"] + f"; {len(ordered)} free-text columns whose headers read "
+                               f"as comments ({', '.join(ordered)}): each non-empty cell is a comment of its row"}
+    scale = _rating_scale(chosen.get("rating"), profiles, rating_scale)
+    if scale is not None and chosen.get("rating"):
+        reasons["rating"]["why"] += f"; scale {scale.label}" + (" (given)" if rating_scale else " (detected)")
+    mapping = ColumnMapping(**{role: chosen.get(role) for role in ROLES}, extra_text=extra_text)
+    return MappingDecision(mapping, reasons, {c: p.describe() for c, p in profiles.items()}, scale)
+
+
+def _named_columns(explicit: dict[str, object], columns: list[str]) -> dict[str, list[str]]:
+    named: dict[str, list[str]] = {}
+    for role, value in explicit.items():
+        names = [value] if isinstance(value, str) else list(value or [])
+        names = [str(n) for n in names if n not in (None, "")]
+        for name in names:
+            if name not in columns:
+                raise ColumnMappingError(f"--{role} names column '{name}', which is not in the file. "
+                                         f"Columns found: {', '.join(columns)}.")
+        if names:
+            named[role] = list(dict.fromkeys(names))
+    return named
+
+
+def _choose(role: str, columns: list[str], profiles: dict[str, ColumnProfile], questions: dict[str, str],
+            taken: set[str]) -> tuple[str | None, dict]:
+    """The best free column for ``role``, with the reasons for it and against the others."""
+    scored: list[tuple[float, str, str]] = []
+    passed_over: list[dict[str, str]] = []
+    for column in columns:
+        if column in taken:
+            continue
+        heard, header_why = header_score(role, column, questions.get(column))
+        profile = profiles.get(column)
+        if profile is None:  # headers only: trust them
+            if heard > 0:
+                scored.append((heard, column, header_why))
+            continue
+        fits, content_why = _content_fits(role, profile)
+        if heard == 0 and not (fits and role in ("text", "date")):
+            continue
+        if not fits:
+            passed_over.append({"column": column, "why": f"{header_why}, but {content_why}"})
+            continue
+        if role == "text" and is_not_customer_text(column):
+            passed_over.append({"column": column, "why": "free text, but its header says it is not the "
+                                                         "customer's words (a reply, a title, a name or an address)"})
+            continue
+        content = _content_strength(role, profile)
+        why = f"{header_why} and {content_why}" if heard > 0 else f"found by content: {content_why}"
+        scored.append((heard + content, column, why))
+    scored.sort(key=lambda item: -item[0])
+    if not scored:
+        why = "no column fits" if passed_over else "no column has a header or values that fit"
+        return None, {"column": None, "why": why, "passed_over": passed_over}
+    _, best, why = scored[0]
+    passed_over += [{"column": c, "why": f"scored lower ({w})"} for _, c, w in scored[1:3]]
+    return best, {"column": best, "why": why, "passed_over": passed_over}
+
+
+def _content_fits(role: str, p: ColumnProfile | None) -> tuple[bool, str]:
+    """Whether the values fit ``role``, and what they are, in words."""
+    if p is None:
+        return True, "header only"
+    held = f"its values are {p.describe()}"
+    if p.is_empty:
+        return False, "it is empty"
+    if role == "text":
+        if p.is_numeric or p.is_flag or p.is_date or p.is_id or p.is_url or p.letters < 0.6:
+            return False, held
+        if p.distinct_values <= 5 and p.n >= 20 or p.distinct < 0.2 and p.words < 3:
+            return False, held + " (too few different values for comments)"
+        return True, held
+    if role in ("nps", "ces", "csat"):
+        high = {"nps": 10, "ces": 7, "csat": 5}[role]
+        low = 0 if role == "nps" else 1
+        if not p.is_numeric or p.whole < 0.9 or p.is_flag:
+            return False, held
+        inside = p.low is not None and p.high is not None and p.low >= low - 1e-9 and p.high <= high + 1e-9
+        if not inside and p.in_0_10 < 0.9:
+            return False, held + f", not {low}-{high}"
+        if role == "nps" and p.n >= 20 and p.low is not None and p.low >= 1 and (p.high or 0) <= 5:
+            return False, held + ": a 1-5 rating, not 0-10 NPS"
+        return True, held
+    if role == "rating":
+        if not p.is_numeric or p.is_flag or p.distinct_numbers < 2:
+            return False, held
+        if p.low is None or p.low < 0 or (p.high or 0) > 100:
+            return False, held + ", not a rating scale"
+        return True, held
+    if role == "date":
+        return (True, "its values are dates") if p.is_date else (False, held)
+    if role == "id":
+        unique = p.distinct >= 0.9 and p.words <= 1.5
+        return (True, held) if unique else (False, held + ", not one value per row")
+    # source, segment: a handful of labels
+    labels = not p.is_numeric and not p.is_date and p.words <= 5 and (p.distinct_values <= 50 or p.distinct <= 0.3)
+    return (True, held) if labels else (False, held + ", not a few labels")
+
+
+def _content_strength(role: str, p: ColumnProfile) -> float:
+    """0-1: how typical the values are of the role (long, varied sentences are the surest comments)."""
+    if role == "text":
+        return min(p.words / 8.0, 1.0) * 0.7 + min(p.distinct, 1.0) * 0.3
+    if role == "date":
+        return 0.5 * p.date
+    return 0.5
+
+
+def _more_text_columns(primary: str, columns: list[str], profiles: dict[str, ColumnProfile],
+                       questions: dict[str, str], taken: set[str]) -> tuple[str, ...]:
+    """Other free-text columns whose header also reads as a comment (see the module docstring)."""
+    extra = []
+    for column in columns:
+        if column in taken or column == primary or column not in profiles:
+            continue
+        heard, _ = header_score("text", column, questions.get(column))
+        fits, _ = _content_fits("text", profiles[column])
+        if fits and heard >= EXTRA_TEXT_MIN_HEADER and not is_not_customer_text(column) \
+                and profiles[column].words >= 2:
+            extra.append(column)
+    return tuple(extra)
+
+
+def _rating_scale(column: str | None, profiles: dict[str, ColumnProfile],
+                  given: str | ScoreScale | None) -> ScoreScale | None:
+    if given is not None:
+        return given if isinstance(given, ScoreScale) else ScoreScale.parse(given)
+    if column is None:
+        return None
+    profile = profiles.get(column)
+    if profile is None or profile.low is None or profile.high is None:
+        return ScoreScale(1, 5)
+    for low, high in RATING_SCALES:
+        if profile.low >= low and profile.high <= high:
+            return ScoreScale(low, high)
+    return ScoreScale(0, 100)
+
+
+def _no_text_message(columns: list[str], profiles: dict[str, ColumnProfile]) -> str:
+    held = ", ".join(f"{c} ({profiles[c].describe()})" if c in profiles else c for c in columns) or "(none)"
+    return (f"no column holds free-text comments. Columns found: {held}. "
+            "Name the comment column with --text COLUMN (Python: text='COLUMN').")

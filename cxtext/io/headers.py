@@ -1,0 +1,118 @@
+"""What a header (or the survey question above it) says about a column's role: the header half of detection.
+
+:func:`header_score` gives 1.0 for a header that is exactly a known name of
+the role (``comment``, ``nps``), 0.7 for a header containing one as a word
+(``Negative_Review``, ``NPS Score (0-10)``), 0.8-0.9 for a survey question
+that asks for the role ("How likely are you to recommend us...", "What is
+the main reason for your score?"), and 0 otherwise. Headers are compared
+after NFKC, lower-casing, splitting camelCase (``reviewText`` ->
+``review_text``) and dropping Romanian diacritics. Content must still
+confirm the role (:mod:`cxtext.io.columns`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Exact names per role. English first; Arabic and Romanian because our users'
+# regional teams export with them.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "text": ("comment", "comments", "text", "feedback", "verbatim", "verbatims", "response_text", "open_text",
+             "open_ended", "open_ended_response", "answer", "review", "reviews", "review_text", "review_body",
+             "message", "body", "content", "tweet", "post", "mention", "reason", "why", "nps_comment",
+             "ces_comment", "notes", "note", "remarks", "description", "opinion", "suggestion", "suggestions",
+             "comentariu", "comentarii", "mesaj", "recenzie", "observatii", "parere", "motiv",
+             "تعليق", "التعليق", "ملاحظات", "المراجعة", "مراجعة", "رأيك", "الرأي", "السبب"),
+    "nps": ("nps", "nps_score", "score", "likelihood_to_recommend", "ltr", "recommend",
+            "how_likely_are_you_to_recommend_us", "recommendation_score", "nps_rating", "promoter_score"),
+    "ces": ("ces", "ces_score", "effort", "effort_score", "customer_effort", "customer_effort_score"),
+    "csat": ("csat", "csat_score", "satisfaction", "satisfaction_score", "customer_satisfaction"),
+    "rating": ("rating", "ratings", "star_rating", "stars", "star", "review_score", "reviewer_score", "review_rating",
+               "overall_rating", "overall", "rate", "score", "evaluare", "nota", "stele", "التقييم", "تقييم"),
+    "date": ("date", "submitted_at", "submitted", "created_at", "created", "timestamp", "time", "datetime",
+             "response_date", "survey_date", "posted_at", "at", "recorded_date", "end_date", "submit_date",
+             "review_date", "data", "التاريخ"),
+    "source": ("source", "channel", "platform", "medium", "origin", "survey", "sursa", "canal", "المصدر"),
+    "segment": ("segment", "customer_segment", "tier", "plan", "customer_type", "region", "market", "country",
+                "product", "category", "department"),
+    "id": ("id", "response_id", "respondent_id", "comment_id", "tweet_id", "post_id", "record_id", "ticket_id",
+           "review_id", "uuid", "_id"),
+}
+# Too generic to count when only part of a longer header ("ces_score" is not NPS, "at" is in "rating").
+_WHOLE_HEADER_ONLY = {"score", "time", "data", "id", "why", "plan", "post", "body", "text", "at", "rate", "note",
+                      "star", "answer", "created", "submitted", "overall", "product", "category", "origin",
+                      "reason", "content", "message", "survey", "market"}
+
+# Survey questions that ask for a role (matched on the header and on the question text above it).
+QUESTIONS: dict[str, tuple[tuple[str, float], ...]] = {
+    "nps": ((r"recommend|net promoter|\brecomand|ترشيح|توصي|تنصح", 0.9),),
+    "ces": ((r"\beas(y|ier|ily)\b|\beffort|\bdifficult|\buș(or|oara)\b|\bsimplu\b|سهول", 0.8),),
+    "csat": ((r"\bsatisf|\bmulțumit|\bmultumit|رضا|راض", 0.8),),
+    "rating": ((r"\brat(e|ing)\b|\bstars?\b|\bout of (5|10)\b|\bevalua|تقييم", 0.8),),
+    "text": ((r"\bwhy\b|\breasons?\b|\btell us\b|\banything else\b|\bimprove|\bsuggest|\bcomments?\b|"
+              r"\bfeedback\b|what did you (like|dislike|enjoy)|what (could|should|can) we|\bdescribe\b|"
+              r"\bexplain\b|in your own words|\bde ce\b|\bmotiv|\bîmbunătăți|\bimbunatati|لماذا|سبب|اقتراح", 0.8),),
+}
+# Header words that say a free-text column is not the customer's own comment.
+_NOT_CUSTOMER_TEXT = {"reply", "replied", "developer", "title", "subject", "name", "username", "user", "author",
+                      "address", "url", "link", "email", "agent", "staff", "owner", "manager", "tags", "tag",
+                      "translated", "translation", "summary", "headline", "image", "avatar", "location", "city",
+                      "hotel", "app", "version", "variation", "status"}
+#: A second free-text column is taken only when its header reads at least this much like a comment.
+EXTRA_TEXT_MIN_HEADER = 0.7
+
+
+def normalise_header(header: str) -> str:
+    """``"Negative_Review"`` -> ``"negative_review"``, ``"reviewText"`` -> ``"review_text"``, ``"Sursă"`` -> ``"sursa"``."""
+    text = unicodedata.normalize("NFKC", str(header)).strip()
+    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", text).lower()
+    return re.sub(r"[\W_]+", "_", _without_latin_diacritics(text)).strip("_")
+
+
+def _without_latin_diacritics(text: str) -> str:
+    """Drop combining marks from Latin letters only (ă -> a, ș -> s); Arabic marks stay."""
+    kept: list[str] = []
+    base = ""
+    for ch in unicodedata.normalize("NFD", text):
+        if unicodedata.category(ch) == "Mn":
+            if "a" <= base <= "z":
+                continue
+        else:
+            base = ch
+        kept.append(ch)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
+def header_score(role: str, header: str, question: str | None = None) -> tuple[float, str]:
+    """(score 0-1, why) for ``header`` (and the survey ``question`` above it) naming ``role``."""
+    norm = normalise_header(header)
+    words = norm.split("_")
+    best, why = 0.0, ""
+    for alias in ALIASES.get(role, ()):
+        alias_norm = normalise_header(alias)
+        if norm == alias_norm:
+            return 1.0, f"header '{header}' names it"
+        if alias not in _WHOLE_HEADER_ONLY and len(alias_norm) >= 3 and _contains_words(words, alias_norm):
+            best, why = 0.7, f"header '{header}' contains '{alias}'"
+    for pattern, score in QUESTIONS.get(role, ()):
+        for label, text in (("header", header), ("question", question)):
+            if text and score > best and re.search(pattern, str(text).lower()):
+                best, why = score, f"the {label} '{_clip(str(text))}' asks for it"
+    return best, why
+
+
+def _contains_words(words: list[str], alias_norm: str) -> bool:
+    alias_words = alias_norm.split("_")
+    span = len(alias_words)
+    return any(words[i:i + span] == alias_words for i in range(len(words) - span + 1))
+
+
+def is_not_customer_text(header: str) -> bool:
+    """True for headers such as ``replyContent``, ``Review_Title``, ``userName``, ``Hotel_Address``."""
+    return bool(set(normalise_header(header).split("_")) & _NOT_CUSTOMER_TEXT)
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "..."

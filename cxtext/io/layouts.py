@@ -1,0 +1,115 @@
+"""Survey-tool layouts: the extra header rows some tools put under the header, and the questions they hold.
+
+* **Qualtrics** (CSV, TSV, XLSX): row 1 the short names (``Q1``,
+  ``StartDate``), row 2 the question texts ("How likely are you to
+  recommend us...?"), row 3 ``{"ImportId":"QID1"}``. Legacy exports have
+  only the question row (their ``ResponseID`` column reads "Response ID").
+* **SurveyMonkey**: row 1 the questions (``Respondent ID``, ``Collector
+  ID``, ...), row 2 "Response" / "Open-Ended Response" or each option of a
+  multiple-choice question (whose own header cells are blank).
+* **Any other second header row**: a first data row holding words in every
+  column whose other rows are numbers (two such columns at least), e.g. a
+  row of labels under short names.
+
+:func:`survey_layout` finds them on the raw frame; :mod:`cxtext.io.read`
+drops those rows (they are not counted as rows) and reports them, and the
+question texts go to column detection, so ``Q1`` is found as NPS from
+"How likely are you to recommend us?".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from cxtext.io.profile import read_number
+
+_IMPORT_ID = re.compile(r'^\s*\{\s*"?ImportId"?\s*:', re.IGNORECASE)
+_SURVEYMONKEY_ROW_WORDS = {"response", "open-ended response", "other (please specify)"}
+_MAX_EXTRA_HEADER_ROWS = 3
+_NUMERIC_SAMPLE = 200
+
+
+@dataclass(frozen=True)
+class SurveyLayout:
+    """What was found: the tool (None when plain), the data rows to drop (0-based) with why, the questions."""
+
+    tool: str | None = None
+    header_rows: tuple[tuple[int, str], ...] = ()
+    questions: dict[str, str] = field(default_factory=dict)
+
+
+def survey_layout(frame: pd.DataFrame) -> SurveyLayout:
+    """Recognise Qualtrics, SurveyMonkey or a generic second header row at the top of ``frame``."""
+    if frame.empty:
+        return SurveyLayout()
+    top = [_cells(frame, i) for i in range(min(_MAX_EXTRA_HEADER_ROWS, len(frame)))]
+    for index, cells in enumerate(top):
+        if any(_IMPORT_ID.match(c) for c in cells):
+            rows = tuple((i, "Qualtrics question-text row" if i < index else "Qualtrics ImportId row")
+                         for i in range(index + 1))
+            return SurveyLayout("qualtrics", rows, _questions(frame, top[0]) if index >= 1 else {})
+    headers = [_norm(c) for c in frame.columns]
+    first = [_norm(c) for c in top[0]]
+    if "responseid" in headers and ("response id" in first or "responseid" in first):
+        return SurveyLayout("qualtrics (legacy)", ((0, "Qualtrics question-text row"),), _questions(frame, top[0]))
+    if any(h in ("respondent id", "respondent_id", "respondentid") for h in headers) \
+            and set(first) & _SURVEYMONKEY_ROW_WORDS:
+        return SurveyLayout("surveymonkey", ((0, "SurveyMonkey answer-type row (Response / Open-Ended Response)"),),
+                            _surveymonkey_questions(frame, top[0]))
+    return _generic_header_rows(frame, top)
+
+
+def _generic_header_rows(frame: pd.DataFrame, top: list[list[str]]) -> SurveyLayout:
+    """Leading rows with words where every numeric column below has numbers: a second header row."""
+    body = frame.iloc[len(top):len(top) + _NUMERIC_SAMPLE]
+    numeric = [column for column in frame.columns if _mostly_numbers(body[column])]
+    if len(numeric) < 2:
+        return SurveyLayout()
+    positions = [frame.columns.get_loc(c) for c in numeric]
+    rows = []
+    for index, cells in enumerate(top):
+        words = [cells[p] for p in positions]
+        if all(w.strip() and read_number(w) is None for w in words):
+            rows.append((index, "a second header row: words where the columns below hold numbers"))
+        else:
+            break
+    if not rows:
+        return SurveyLayout()
+    return SurveyLayout("extra header rows", tuple(rows), _questions(frame, top[0]))
+
+
+def _mostly_numbers(values: pd.Series) -> bool:
+    present = [v for v in values.tolist() if v is not None and str(v).strip() not in ("", "nan", "None")]
+    return len(present) >= 3 and sum(read_number(v) is not None for v in present) >= 0.9 * len(present)
+
+
+def _cells(frame: pd.DataFrame, index: int) -> list[str]:
+    return ["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in frame.iloc[index].tolist()]
+
+
+def _norm(text: object) -> str:
+    return " ".join(str(text).strip().lower().split())
+
+
+def _questions(frame: pd.DataFrame, question_row: list[str]) -> dict[str, str]:
+    """Column -> the question text in the row under the header, where it says more than the header."""
+    return {str(column): text.strip() for column, text in zip(frame.columns, question_row)
+            if text.strip() and _norm(text) != _norm(column)}
+
+
+def _surveymonkey_questions(frame: pd.DataFrame, answer_row: list[str]) -> dict[str, str]:
+    """A blank-headed column belongs to the question to its left: "question - option"."""
+    questions: dict[str, str] = {}
+    current = ""
+    for column, answer in zip(frame.columns, answer_row):
+        blank = str(column).startswith("column_")
+        if not blank:
+            current = str(column)
+        if blank and current:
+            questions[str(column)] = f"{current} - {answer.strip()}" if answer.strip() else current
+        elif answer.strip() and _norm(answer) not in _SURVEYMONKEY_ROW_WORDS:
+            questions[str(column)] = f"{current} - {answer.strip()}"
+    return questions

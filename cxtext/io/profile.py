@@ -1,0 +1,193 @@
+"""What a column holds, judged from its values alone: the content half of column detection.
+
+:func:`profile_column` reads up to :data:`SAMPLE_SIZE` non-empty values of a
+column and measures what a person glancing at it would notice: are these
+numbers (whole? on which range?), yes/no flags, dates, codes and ids, short
+labels, or sentences? :mod:`cxtext.io.columns` combines these profiles with
+the headers to decide each column's role. Headers lie in real exports
+(``feedback`` holding a 0/1 flag, ``Review_Date`` containing "review"), so
+no role is given to a column whose content does not fit it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+#: Values read per column; enough to judge, cheap on a 100k-row file.
+SAMPLE_SIZE = 1000
+
+# "9", "9.0", " 9 ", "9 - very likely", "9 (likely)", "9/10", "٩": a number,
+# optionally followed by a separator and words without digits (so a date such
+# as "2026-06-01" or "31-Jul-18" is not a number). Shared with cxtext.validate, so
+# a column judged numeric here is read the same way there.
+SCORE_PATTERN = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:(?:/|out of)\s*\d+\b)?\s*"
+                           r"(?:(?:[-–—:(|]\s*|\s+|)[^\W\d_(][^\d]*)?$", re.IGNORECASE)
+ARABIC_INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+MISSING_TEXT = frozenset({"", "nan", "none", "null", "<na>", "n/a", "na", "-"})
+_BOOLEAN_WORDS = frozenset({"true", "false", "yes", "no", "y", "n", "t", "f", "da", "nu", "نعم", "لا",
+                            "checked", "unchecked", "x"})
+_LETTER = re.compile(r"[^\W\d_]")
+_CODE = re.compile(r"^[\w.:/#@+-]+$")  # one token of letters, digits and punctuation: an id or a code
+_URL = re.compile(r"^(https?://|www\.)", re.IGNORECASE)
+
+
+def read_number(value: object) -> float | None:
+    """A cell as a number (``"9 - very likely"`` -> 9.0, ``"٧"`` -> 7.0), or None."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+        return None if math.isnan(number) or math.isinf(number) else number
+    text = unicodedata.normalize("NFKC", str(value)).translate(ARABIC_INDIC_DIGITS)
+    match = SCORE_PATTERN.match(text)
+    return float(match.group(1).replace(",", ".")) if match else None
+
+
+@dataclass(frozen=True)
+class ColumnProfile:
+    """Measured content of one column (shares are 0-1 of its non-empty sampled values).
+
+    ``low``/``high`` are the smallest and largest numbers found (None when
+    there are none); ``in_0_10`` is the share of values that are whole
+    numbers from 0 to 10; ``words`` the mean number of words of the values.
+    """
+
+    column: str
+    n: int
+    numeric: float = 0.0
+    whole: float = 0.0
+    in_0_10: float = 0.0
+    low: float | None = None
+    high: float | None = None
+    distinct_numbers: int = 0
+    boolean: float = 0.0
+    date: float = 0.0
+    letters: float = 0.0
+    words: float = 0.0
+    characters: float = 0.0
+    distinct: float = 0.0
+    distinct_values: int = 0
+    code: float = 0.0
+    url: float = 0.0
+
+    @property
+    def is_empty(self) -> bool:
+        return self.n == 0
+
+    @property
+    def is_numeric(self) -> bool:
+        """Mostly numbers: a score, a rating, a count or a flag (junk in a few rows allowed)."""
+        return self.n > 0 and self.numeric >= 0.8
+
+    @property
+    def is_flag(self) -> bool:
+        """Yes/no, true/false or 0/1 values."""
+        two_numbers = self.is_numeric and self.distinct_numbers <= 2 and self.low is not None \
+            and self.low >= 0 and (self.high or 0) <= 1
+        return self.n > 0 and (self.boolean >= 0.9 or two_numbers)
+
+    @property
+    def is_date(self) -> bool:
+        return self.n > 0 and self.date >= 0.8
+
+    @property
+    def is_id(self) -> bool:
+        """Unique single tokens: respondent ids, ticket numbers, UUIDs."""
+        return self.n >= 5 and self.distinct >= 0.95 and self.words <= 1.2 and self.code >= 0.9
+
+    @property
+    def is_url(self) -> bool:
+        return self.n > 0 and self.url >= 0.5
+
+    def describe(self) -> str:
+        """What the column holds, in a few words a user can check ("numbers 1-5", "free text, 12 words on average")."""
+        if self.is_empty:
+            return "empty"
+        if self.is_flag:
+            return "yes/no flags" if self.boolean >= 0.9 else "0/1 flags"
+        if self.is_numeric:
+            kind = "whole numbers" if self.whole >= 0.95 else "numbers"
+            return f"{kind} from {_fmt(self.low)} to {_fmt(self.high)}"
+        if self.is_date:
+            return "dates"
+        if self.is_url:
+            return "links"
+        if self.is_id:
+            return "ids (every value different)"
+        if self.letters < 0.5:
+            return "codes and symbols"
+        if self.distinct_values <= 30 and self.distinct < 0.5:
+            return f"labels ({self.distinct_values} different values)"
+        return f"text, {self.words:.1f} words on average"
+
+
+def _fmt(number: float | None) -> str:
+    if number is None:
+        return "?"
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
+
+
+def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfile:
+    """Profile a column from its first :data:`SAMPLE_SIZE` non-empty values."""
+    name = str(values.name if column is None else column)
+    sample = [v for v in values.tolist() if not _is_missing(v)][:SAMPLE_SIZE]
+    n = len(sample)
+    if n == 0:
+        return ColumnProfile(name, 0)
+    texts = [str(v).strip() for v in sample]
+    numbers = [read_number(v) for v in sample]
+    found = np.array([x for x in numbers if x is not None], dtype=float)
+    whole = found[np.isclose(found, np.round(found))] if found.size else found
+    word_counts = np.array([len(t.split()) for t in texts], dtype=float)
+    distinct_values = len(set(texts))
+    return ColumnProfile(
+        column=name,
+        n=n,
+        numeric=found.size / n,
+        whole=(whole.size / found.size) if found.size else 0.0,
+        in_0_10=float(((whole >= 0) & (whole <= 10)).sum()) / n if whole.size else 0.0,
+        low=float(found.min()) if found.size else None,
+        high=float(found.max()) if found.size else None,
+        distinct_numbers=int(np.unique(found).size),
+        boolean=sum(t.lower() in _BOOLEAN_WORDS for t in texts) / n,
+        date=_date_share(sample, texts),
+        letters=sum(bool(_LETTER.search(t)) for t in texts) / n,
+        words=float(word_counts.mean()),
+        characters=float(np.mean([len(t) for t in texts])),
+        distinct=distinct_values / n,
+        distinct_values=distinct_values,
+        code=sum(bool(_CODE.match(t)) and any(ch.isdigit() for ch in t) or len(t) >= 16 and " " not in t
+                 for t in texts) / n,
+        url=sum(bool(_URL.match(t)) for t in texts) / n,
+    )
+
+
+def _is_missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip().lower() in MISSING_TEXT
+
+
+def _date_share(sample: list[object], texts: list[str]) -> float:
+    """Share of values that are dates: datetime objects, or strings with digits that parse as one."""
+    hits = 0
+    candidates: list[str] = []
+    for value, text in zip(sample[:200], texts[:200]):
+        if isinstance(value, (_dt.date, pd.Timestamp, np.datetime64)):
+            hits += 1
+        elif 6 <= len(text) <= 40 and any(ch.isdigit() for ch in text) and read_number(text) is None \
+                and len(text.split()) <= 6:
+            candidates.append(text)
+    if candidates:
+        parsed = pd.to_datetime(pd.Series(candidates), errors="coerce", format="mixed", utc=True)
+        hits += int(parsed.notna().sum())
+    return hits / min(len(sample), 200)

@@ -1,0 +1,221 @@
+"""cxtext.io.columns, cxtext.io.layouts: roles by header AND content, survey-tool layouts, ratings, several comments.
+
+The layouts are the ones public exports arrive in (an app-store / product
+review export, a hotel-review export, Qualtrics and SurveyMonkey CSV/XLSX
+with their extra header rows); the values are small, written here.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import cxtext
+from cxtext.errors import ColumnMappingError
+from cxtext.io.columns import detect_columns
+from cxtext.io.read import read_table
+
+COMMENTS_EN = [
+    "Delivery was late and nobody answered the phone",
+    "The app crashes every time I try to pay",
+    "Great product, works exactly as described",
+    "Refund took three weeks and I had to call twice",
+    "Customer service was friendly and quick",
+    "The battery dies after two hours of use",
+    "Checkout keeps failing with my credit card",
+    "Love the new design, much easier to use",
+    "Package arrived damaged and support ignored me",
+    "Too expensive for what you get honestly",
+]
+
+
+def _reviews(n: int = 30) -> pd.DataFrame:
+    """An Amazon-style review export: rating, date, variation, verified_reviews, feedback (0/1)."""
+    return pd.DataFrame({
+        "rating": [5, 4, 1, 3, 5, 2, 1, 4, 2, 3][:10] * (n // 10),
+        "date": ["31-Jul-18", "30-Jul-18", "29-Jul-18"] * (n // 3),
+        "variation": ["Charcoal Fabric", "Walnut Finish", "Heather Gray Fabric"] * (n // 3),
+        "verified_reviews": [f"{c} ({i})" for i, c in enumerate(COMMENTS_EN * (n // 10))],
+        "feedback": [1, 1, 0, 1, 1, 0, 0, 1, 0, 1] * (n // 10),
+    })
+
+
+def test_a_flag_named_feedback_is_not_the_comment_and_stars_are_a_rating():
+    decision = detect_columns(_reviews().columns, frame=_reviews())
+    mapping = decision.mapping
+    assert mapping.text == "verified_reviews"
+    assert mapping.rating == "rating" and mapping.nps is None
+    assert decision.rating_scale.label == "1-5"
+    assert mapping.date == "date"
+    passed = {p["column"]: p["why"] for p in decision.reasons["text"]["passed_over"]}
+    assert "feedback" in passed and "0/1 flags" in passed["feedback"]
+
+
+def test_a_review_date_is_never_the_comment_and_two_review_columns_are_both_taken():
+    frame = pd.DataFrame({
+        "Hotel_Address": ["s Gravesandestraat 55 Oost 1092 AA Amsterdam Netherlands"] * 10,
+        "Review_Date": [f"8/{d}/2017" for d in range(1, 11)],
+        "Average_Score": [7.7] * 10,
+        "Hotel_Name": ["Hotel Arena"] * 10,
+        "Reviewer_Nationality": [" Russia ", " Ireland "] * 5,
+        "Negative_Review": [f"{c}, room {i}" for i, c in enumerate(COMMENTS_EN)],
+        "Review_Total_Negative_Word_Counts": list(range(10, 20)),
+        "Positive_Review": [f"The staff were lovely and the breakfast was great {i}" for i in range(10)],
+        "Reviewer_Score": [2.9, 7.5, 10.0, 3.8, 6.7, 9.2, 5.4, 8.8, 4.2, 7.1],
+    })
+    decision = detect_columns(frame.columns, frame=frame)
+    assert decision.mapping.text == "Negative_Review"
+    assert decision.mapping.extra_text == ("Positive_Review",)
+    assert decision.mapping.date == "Review_Date"
+    assert decision.mapping.rating == "Reviewer_Score" and decision.rating_scale.label == "1-10"
+    assert decision.mapping.nps is None  # a decimal review score is never NPS
+
+
+def test_ratings_under_feedback_and_comments_under_notes():
+    frame = pd.DataFrame({"Feedback": [1, 2, 3, 4, 5, 2, 1, 4, 5, 3] * 3, "Notes": COMMENTS_EN * 3})
+    decision = detect_columns(frame.columns, frame=frame)
+    assert decision.mapping.text == "Notes"
+    why = {p["column"]: p["why"] for p in decision.reasons["text"]["passed_over"]}["Feedback"]
+    assert "header 'Feedback' names it, but its values are whole numbers from 1 to 5" in why
+
+
+def test_score_with_stars_is_a_rating_and_score_with_0_to_10_is_nps():
+    stars = pd.DataFrame({"content": COMMENTS_EN * 3, "score": [1, 2, 3, 4, 5] * 6})
+    assert detect_columns(stars.columns, frame=stars).mapping.rating == "score"
+    assert detect_columns(stars.columns, frame=stars).mapping.nps is None
+    nps = pd.DataFrame({"content": COMMENTS_EN * 3, "score": [0, 3, 6, 7, 8, 9, 10, 9, 10, 2] * 3})
+    assert detect_columns(nps.columns, frame=nps).mapping.nps == "score"
+
+
+def test_no_plausible_comment_column_says_what_each_column_holds():
+    frame = pd.DataFrame({"rating": [1, 2, 3] * 5, "feedback": [0, 1, 1] * 5,
+                          "date": ["2024-01-0%d" % d for d in (1, 2, 3)] * 5})
+    with pytest.raises(ColumnMappingError) as info:
+        detect_columns(frame.columns, frame=frame)
+    message = str(info.value)
+    assert "no column holds free-text comments" in message
+    assert "feedback (0/1 flags)" in message and "date (dates)" in message and "--text" in message
+
+
+def test_a_named_column_wins_even_when_its_values_disagree():
+    decision = detect_columns(_reviews().columns, frame=_reviews(), text="variation")
+    assert decision.mapping.text == "variation"
+    assert decision.reasons["text"]["why"].startswith("named by you")
+
+
+def _qualtrics_rows() -> list[list[str]]:
+    header = ["StartDate", "EndDate", "Status", "Progress", "Finished", "RecordedDate", "ResponseId",
+              "DistributionChannel", "UserLanguage", "Q1", "Q1_NPS_GROUP", "Q2", "Q3"]
+    questions = ["Start Date", "End Date", "Response Type", "Progress", "Finished", "Recorded Date", "Response ID",
+                 "Distribution Channel", "User Language",
+                 "How likely are you to recommend Acme to a friend or colleague?",
+                 "How likely are you to recommend Acme to a friend or colleague? - Group",
+                 "What is the main reason for your score?", "Which plan are you on?"]
+    import_ids = [json.dumps({"ImportId": key}) for key in
+                  ("startDate", "endDate", "status", "progress", "finished", "recordedDate", "_recordId",
+                   "distributionChannel", "userLanguage", "QID1", "QID1_NPS_GROUP", "QID2_TEXT", "QID3")]
+    rows = [header, questions, import_ids]
+    for i, comment in enumerate(COMMENTS_EN * 2):
+        score = [2, 4, 10, 3, 9, 5, 1, 9, 0, 6][i % 10]
+        group = 1 if score <= 6 else 2 if score <= 8 else 3
+        rows.append([f"2024-03-{i + 1:02d} 10:00:00", f"2024-03-{i + 1:02d} 10:05:00", "IP Address", "100", "True",
+                     f"2024-03-{i + 1:02d} 10:05:01", f"R_{i:015d}abc", "anonymous", "EN", str(score), str(group),
+                     comment, ["Basic", "Pro"][i % 2]])
+    return rows
+
+
+def _write_csv(path, rows):
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def _write_xlsx(path, rows):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append([None if v == "" else v for v in row])
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("writer,suffix", [(_write_csv, "csv"), (_write_xlsx, "xlsx")])
+def test_qualtrics_export_skips_its_two_extra_header_rows_and_finds_nps_from_the_question(tmp_path, writer, suffix):
+    path = writer(tmp_path / f"qualtrics.{suffix}", _qualtrics_rows())
+    feedback = cxtext.load(path)
+    assert feedback.table.layout == "qualtrics"
+    assert [r["row_in_file"] for r in feedback.table.skipped_rows] == [2, 3]
+    assert len(feedback.records) == 20
+    assert feedback.mapping.nps == "Q1" and feedback.mapping.text == "Q2"
+    assert "recommend" in feedback.mapping_reasons["nps"]["why"]
+    assert feedback.records["nps"].tolist()[:3] == [2, 4, 10]
+    assert (feedback.records["status"] == "analyzed").all()
+
+
+def _surveymonkey_rows() -> list[list[str]]:
+    header = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address",
+              "First Name", "Last Name", "Custom Data 1",
+              "How likely is it that you would recommend this company to a friend or colleague?",
+              "What is the primary reason for your score?", "Which features do you use?", "", ""]
+    answers = ["", "", "", "", "", "", "", "", "", "Response", "Open-Ended Response", "Reports", "Export", "API"]
+    rows = [header, answers]
+    for i, comment in enumerate(COMMENTS_EN * 2):
+        rows.append([str(11800000000 + i), "431000000", f"03/{i + 1:02d}/2024 10:00:00 AM",
+                     f"03/{i + 1:02d}/2024 10:04:00 AM", "", "", "", "", "", str([9, 2, 10, 4, 8][i % 5]),
+                     comment, "Reports" if i % 2 else "", "Export" if i % 3 else "", ""])
+    return rows
+
+
+@pytest.mark.parametrize("writer,suffix", [(_write_csv, "csv"), (_write_xlsx, "xlsx")])
+def test_surveymonkey_export_skips_its_answer_type_row(tmp_path, writer, suffix):
+    path = writer(tmp_path / f"surveymonkey.{suffix}", _surveymonkey_rows())
+    feedback = cxtext.load(path)
+    assert feedback.table.layout == "surveymonkey"
+    assert len(feedback.records) == 20
+    assert feedback.mapping.nps.startswith("How likely is it")
+    assert feedback.mapping.text == "What is the primary reason for your score?"
+    assert feedback.mapping.id == "Respondent ID"
+    assert feedback.records["nps"].tolist()[:3] == [9, 2, 10]
+
+
+def test_a_generic_second_header_row_is_skipped():
+    frame = pd.DataFrame({"Q1": ["NPS 0-10"] + [str(v) for v in [9, 3, 10, 6, 8] * 2],
+                          "Q2": ["Effort 1-7"] + [str(v) for v in [2, 6, 1, 7, 3] * 2],
+                          "Q3": ["Why?"] + COMMENTS_EN})
+    table = read_table(frame)
+    assert table.layout == "extra header rows" and len(table.frame) == 10
+
+
+def test_several_comment_columns_make_one_comment_per_non_empty_cell_and_count_scores_once(tmp_path):
+    frame = pd.DataFrame({
+        "What did you like?": ["Fast delivery", "", "Friendly staff at the desk", ""],
+        "What should we improve?": ["The app crashes at checkout", "Prices went up again", "", ""],
+        "NPS": [6, 3, 10, 8],
+    })
+    feedback = cxtext.load(frame)
+    assert feedback.mapping.text_columns == ("What did you like?", "What should we improve?")
+    records = feedback.records
+    assert records["row"].tolist() == [1, 1, 2, 3, 4]
+    assert records["text_column"].tolist()[:4] == ["What did you like?", "What should we improve?",
+                                                   "What should we improve?", "What did you like?"]
+    assert records["status"].tolist() == ["analyzed"] * 4 + ["rejected"]
+    from cxtext.analysis import score_summary
+    from cxtext.schema import DEFAULT_CES_SCALE
+
+    # 4 respondents: one promoter (10), two detractors (6, 3) -> NPS (1 - 2) / 4 = -25, not -40 over 5 records
+    assert score_summary(records, DEFAULT_CES_SCALE)["nps"]["nps"] == -25.0
+
+
+def test_cxtext_load_works_twice_in_one_process(tmp_path):
+    import cxtext.ingest  # noqa: F401  (importing the modules must not shadow the function)
+    import cxtext.io.read  # noqa: F401
+
+    path = tmp_path / "export.csv"
+    pd.DataFrame({"comment": COMMENTS_EN, "nps": list(range(10))}).to_csv(path, index=False)
+    assert len(cxtext.load(path).records) == 10
+    assert len(cxtext.load(path).records) == 10
