@@ -135,23 +135,3 @@ def test_python_summary_says_why_there_is_no_theme(tmp_path):
     shape = BY_NAME["every row rejected"]
     analysis = cxtext.analyze(_file(tmp_path, shape), cache_path=tmp_path / "cache.sqlite", **shape.args)
     assert "every row was rejected" in analysis.summary["no_themes_reason"]
-
-
-def test_load_twice_in_one_process_after_importing_the_modules(tmp_path):
-    """The README's first example used to fail the second time in one process ("'module' object
-    is not callable"): the module cxtext.load shadowed the function once imported."""
-    path = tmp_path / "export.csv"
-    BY_NAME["one column"].write(path)
-    script = (
-        "import cxtext.io.read, cxtext.ingest\n"
-        "import cxtext\n"
-        "from cxtext import load\n"
-        f"first = cxtext.load({str(path)!r})\n"
-        f"second = cxtext.load({str(path)!r})\n"
-        f"third = load({str(path)!r})\n"
-        "assert callable(cxtext.load)\n"
-        "print(len(first.records), len(second.records), len(third.records))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["5", "5", "5"]
