@@ -16,6 +16,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxtext.errors import ColumnMappingError, CxtextError, InputError
-from cxtext.io.columns import detect_mapping
+from cxtext.io.columns import detect_columns
 from cxtext.io.read import FORMATS, LoadedTable, read_table
 from cxtext.schema import ROLES
 
@@ -42,6 +43,7 @@ ROLE_LABELS = {
     "nps": "NPS score (0-10)",
     "ces": "CES score",
     "csat": "CSAT score (1-5)",
+    "rating": "Rating (stars, review score)",
     "date": "Date",
     "source": "Source / channel",
     "segment": "Segment",
@@ -146,14 +148,44 @@ def _missing(value: Any) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class PageMapping:
+    """What the library detected, for the Upload tab: dropdown values, more comment columns, a note, the reasons."""
+
+    roles: dict[str, str]
+    extra_text: list[str]
+    note: str
+    reasons_html: str
+
+
+def detect_for_page(table: LoadedTable) -> PageMapping:
+    """The library's column detection (header and content) with its reasons, as the page shows them."""
+    try:
+        decision = detect_columns(table.frame.columns, frame=table.frame, questions=table.questions,
+                                  source_name=table.name)
+    except ColumnMappingError as exc:
+        return PageMapping({role: NONE for role in ROLES}, [], str(exc), "")
+    mapping = decision.mapping.as_dict()
+    return PageMapping({role: mapping.get(role) or NONE for role in ROLES}, list(decision.mapping.extra_text), "",
+                       reasons_html(table, decision.lines()))
+
+
+def reasons_html(table: LoadedTable, lines: list[str]) -> str:
+    """Why each column was chosen (and skipped survey-tool header rows), so a wrong guess is caught."""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    skipped = ""
+    if table.skipped_rows:
+        rows = ", ".join(str(r["row_in_file"]) for r in table.skipped_rows)
+        skipped = (f"<p>{html.escape(str(table.layout))} export: header row(s) {rows} of the file skipped "
+                   "(not counted as responses).</p>")
+    return (f'<div class="cx-msg cx-msg-info" id="mapping-reasons" dir="auto">{skipped}'
+            f"<b>Why these columns</b> (change any role below if a guess is wrong):<ul>{items}</ul></div>")
+
+
 def detected_roles(table: LoadedTable) -> tuple[dict[str, str], str]:
     """Role -> column (or ``NONE``) guessed by the library, and a note for the page."""
-    try:
-        mapping = detect_mapping(table.frame.columns, frame=table.frame).as_dict()
-        note = ""
-    except ColumnMappingError as exc:
-        mapping, note = {}, str(exc)
-    return {role: mapping.get(role) or NONE for role in ROLES}, note
+    detected = detect_for_page(table)
+    return detected.roles, detected.note
 
 
 def table_summary(table: LoadedTable) -> str:
@@ -168,9 +200,25 @@ def table_summary(table: LoadedTable) -> str:
     return ", ".join(parts) + ". Check the column mapping, then press Run."
 
 
-def roles_from_values(values: list[str | None]) -> dict[str, str | None]:
-    """Dropdown values (in ``ROLES`` order) -> role mapping with ``None`` for unmapped roles."""
-    return {role: (v if v and v != NONE else None) for role, v in zip(ROLES, values)}
+def roles_from_values(values: list[str | None], extra_text: list[str] | None = None) -> dict[str, Any]:
+    """Dropdown values (in ``ROLES`` order) -> role mapping with ``None`` for unmapped roles.
+
+    ``extra_text``: more comment columns; ``text`` is then the list of all of them.
+    """
+    roles: dict[str, Any] = {role: (v if v and v != NONE else None) for role, v in zip(ROLES, values)}
+    extra = [c for c in extra_text or [] if c and c != NONE and c != roles.get("text")]
+    if roles.get("text") and extra:
+        roles["text"] = [roles["text"], *extra]
+    return roles
+
+
+def _role_mapping(roles: dict[str, Any]):
+    """A :class:`ColumnMapping` from page roles (``text`` may be a list)."""
+    from cxtext.schema import ColumnMapping
+
+    texts = roles.get("text") if isinstance(roles.get("text"), list) else [roles.get("text")]
+    others = {role: column for role, column in roles.items() if column and role != "text"}
+    return ColumnMapping(text=texts[0], extra_text=tuple(texts[1:]), **others)
 
 
 def check_rows(table: LoadedTable, roles: dict[str, str | None], ces_scale: str = "1-7",
@@ -182,10 +230,10 @@ def check_rows(table: LoadedTable, roles: dict[str, str | None], ces_scale: str 
     message naming the reasons instead of an empty analysis.
     """
     from cxtext.errors import ValidationError
-    from cxtext.schema import STATUS_ANALYZED, ColumnMapping, ScoreScale
+    from cxtext.schema import STATUS_ANALYZED, ScoreScale
     from cxtext.validate import validate
 
-    mapping = ColumnMapping(**{role: column for role, column in roles.items() if column})
+    mapping = _role_mapping(roles)
     records = validate(table.frame, mapping, ScoreScale.parse(ces_scale, ces_easy_end), source_name=table.name)
     if (records["status"] == STATUS_ANALYZED).any():
         return
@@ -202,7 +250,9 @@ def check_roles(table: LoadedTable | None, roles: dict[str, str | None]) -> None
     if not roles.get("text"):
         raise ColumnMappingError("Choose the column that holds the comments (Comment text).")
     used: dict[str, str] = {}
-    for role, column in roles.items():
+    pairs = [(role, column) for role, value in roles.items()
+             for column in (value if isinstance(value, list) else [value])]
+    for role, column in pairs:
         if column is None:
             continue
         if column not in table.frame.columns:
@@ -239,9 +289,8 @@ def run_analysis(
     check_roles(table, roles)
     check_rows(table, roles, ces_scale, ces_easy_end)
     mapped = {role: column for role, column in roles.items() if column}
-    columns = list(dict.fromkeys(mapped.values()))
-    data = LoadedTable(table.frame[columns], table.name, table.format, table.encoding, table.delimiter,
-                       table.sheet)
+    columns = list(dict.fromkeys(c for v in mapped.values() for c in (v if isinstance(v, list) else [v])))
+    data = replace(table, frame=table.frame[columns])
     analysis = cxtext.analyze(data, **mapped, ces_scale=ces_scale, ces_easy_end=ces_easy_end,
                               themes=themes or None, pipeline=pipeline, progress=progress,
                               taxonomy=taxonomy or None, competitors=competitor_list(competitors))
@@ -414,18 +463,24 @@ SENTIMENT_VIEW = ["negative_share", "net_sentiment", "sentiment_impact", "sentim
 
 DRIVER_VIEW = ["rank", "label", "n_comments", "share", "nps", "nps_95ci", "detractor_share", "nps_impact",
                "nps_impact_95ci", *SENTIMENT_VIEW, "detractor_lift", "lift_q_value", "odds_ratio", "ces_mean", "ces_gap",
-               "ces_gap_p_value", "csat_mean", "csat_gap", "priority", "theme_id"]
+               "ces_gap_p_value", "csat_mean", "csat_gap", "rating_mean", "rating_gap", "rating_impact",
+               "rating_impact_95ci", "priority", "theme_id"]
 _ROUND = {"share": 3, "detractor_share": 3, "negative_share": 3, "competitor_share": 3, "lift_q_value": 4, "ces_gap_p_value": 4, "odds_ratio": 2,
-          "detractor_lift": 2, "ces_mean": 2, "ces_gap": 2, "csat_mean": 2, "csat_gap": 2}
+          "detractor_lift": 2, "ces_mean": 2, "ces_gap": 2, "csat_mean": 2, "csat_gap": 2, "rating_mean": 2,
+          "rating_gap": 2, "rating_impact": 3}
 _CI_COLUMNS = {"nps_95ci": ("nps_ci_low", "nps_ci_high"),
                "nps_impact_95ci": ("nps_impact_ci_low", "nps_impact_ci_high"),
-               "sentiment_impact_95ci": ("sentiment_impact_ci_low", "sentiment_impact_ci_high")}
+               "sentiment_impact_95ci": ("sentiment_impact_ci_low", "sentiment_impact_ci_high"),
+               "rating_impact_95ci": ("rating_impact_ci_low", "rating_impact_ci_high")}
 _CI_DESCRIPTIONS = {"nps_95ci": "95% confidence interval of the theme's NPS (nps_ci_low to nps_ci_high), in points.",
                     "nps_impact_95ci": "95% confidence interval of nps_impact (nps_impact_ci_low to "
                                        "nps_impact_ci_high), in points; entirely below 0 means a clear drag.",
                     "sentiment_impact_95ci": "95% confidence interval of sentiment_impact (sentiment_impact_ci_low "
                                              "to sentiment_impact_ci_high), in points; entirely below 0 means a "
-                                             "clear drag on overall sentiment."}
+                                             "clear drag on overall sentiment.",
+                    "rating_impact_95ci": "95% confidence interval of rating_impact (rating_impact_ci_low to "
+                                          "rating_impact_ci_high), in rating points; entirely below 0 means a clear "
+                                          "drag on the average rating."}
 
 
 DRIVER_LEVELS = [("each theme", "theme"), ("parent themes", "parent")]
@@ -447,7 +502,8 @@ def drivers_frame(analysis, level: str | None = None) -> pd.DataFrame:
     drivers = _level_drivers(analysis, level)[0].copy()
     for name, (low, high) in _CI_COLUMNS.items():
         if low in drivers and high in drivers:
-            drivers[name] = [None if _missing(a) or _missing(b) else _ci_text(a, b)
+            digits = 2 if name.startswith("rating") else 1  # rating points are small numbers
+            drivers[name] = [None if _missing(a) or _missing(b) else _ci_text(a, b, digits)
                              for a, b in zip(drivers[low], drivers[high])]
     view = drivers[[c for c in DRIVER_VIEW if c in drivers.columns]].copy()
     if "competitor_share" in view and not competitor_mentions(analysis):  # 0 everywhere says nothing
@@ -474,6 +530,8 @@ def drivers_note(analysis, level: str | None = None) -> str:
     lines = [f"- **{c}**: {descriptions[c]}" for c in shown if c in descriptions]
     if drivers.attrs.get("priority_basis") == "sentiment":
         lines.insert(0, SENTIMENT_RANKING_NOTE)
+    elif drivers.attrs.get("priority_basis") == "rating":
+        lines.insert(0, RATING_RANKING_NOTE)
     extra = [drivers.attrs.get(k) for k in ("model_note", "ces_scale") if drivers.attrs.get(k)]
     return "\n".join(lines + ([""] + [f"*{html.escape(str(e))}*" for e in extra] if extra else []))
 
@@ -546,16 +604,16 @@ def _impact_bars(table: pd.DataFrame, column: str, extra: list, hover_extra: str
     return figure
 
 
-def _ci_text(low: Any, high: Any) -> str:
+def _ci_text(low: Any, high: Any, digits: int = 1) -> str:
     if _missing(low) or _missing(high):
         return "not computed (too few scored comments in the theme)"
-    return f"{_signed(low)} to {_signed(high)}"
+    return f"{_signed(low, digits)} to {_signed(high, digits)}"
 
 
-def _signed(value: float) -> str:
-    """One decimal with a sign; a value that rounds to zero shows as 0.0, never -0.0."""
-    rounded = round(float(value), 1) + 0.0
-    return "0.0" if rounded == 0 else f"{rounded:+.1f}"
+def _signed(value: float, digits: int = 1) -> str:
+    """``digits`` decimals with a sign; a value that rounds to zero shows as 0.0, never -0.0."""
+    rounded = round(float(value), digits) + 0.0
+    return f"{0:.{digits}f}" if rounded == 0 else f"{rounded:+.{digits}f}"
 
 
 def volume_nps_figure(analysis, level: str | None = None) -> go.Figure:
@@ -1207,6 +1265,8 @@ def check_upload(path: str | Path | None, max_bytes: int) -> None:
 
 SENTIMENT_RANKING_NOTE = ("**No row has an NPS score, so themes are ranked by their drag on sentiment** "
                           "(sentiment_priority: the sentiment_impact that holds with 95% confidence).")
+RATING_RANKING_NOTE = ("**No row has an NPS score, so themes are ranked by their drag on the average rating** "
+                       "(the rating_impact that holds with 95% confidence; a rating is never read as NPS).")
 SENTIMENTS = ("negative", "neutral", "positive")
 KINDS = ("complaint", "question", "suggestion", "praise", "other")
 DEFAULT_TIMEZONE = "UTC"

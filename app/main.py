@@ -171,6 +171,7 @@ def build_app(with_sample: bool = True):
             ex = views.export_tab()
 
         role_boxes = [up.roles[r] for r in ROLES]
+        mapping_boxes = [*role_boxes, up.extra_text, up.reasons]
 
         def render(analysis, keep_theme=None, compare=None) -> dict:
             """Every tab filled from one Analysis (the map is drawn when its tab opens)."""
@@ -189,17 +190,19 @@ def build_app(with_sample: bool = True):
                             ed.suggestions, ed.suggest_pick, ex.drivers_csv, ex.drivers_xlsx, ex.workbook, ex.model, ex.report_html,
                             ex.report_pptx, mp.note, mp.plot]
         analysis_outputs += views.activity_outputs(tr.activity)
-        upload_outputs = [state, up.file, up.message, up.preview, *role_boxes, up.run_message]
+        upload_outputs = [state, up.file, up.message, up.preview, *mapping_boxes, up.run_message]
 
         def model_choices(session) -> list:
             return ([(adapters.DISCOVER, "")] + adapters.saved_models()
                     + [(f"uploaded: {name}", path) for name, path in session["uploaded_models"]])
 
         def mapping_updates(table) -> dict:
-            roles, note = adapters.detected_roles(table)
+            detected = adapters.detect_for_page(table)
             choices = [adapters.NONE, *map(str, table.frame.columns)]
-            return ({up.roles[r]: gr.update(choices=choices, value=roles[r]) for r in ROLES},
-                    note)
+            return ({**{up.roles[r]: gr.update(choices=choices, value=detected.roles[r]) for r in ROLES},
+                     up.extra_text: gr.update(choices=list(map(str, table.frame.columns)), value=detected.extra_text),
+                     up.reasons: detected.reasons_html},
+                    detected.note)
 
         # ---- page load: a session, the saved models, and the sample when asked for
         def on_load(value, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
@@ -220,7 +223,7 @@ def build_app(with_sample: bool = True):
                     up.message: adapters.message_html(adapters.table_summary(table).replace(
                         "Check the column mapping, then press Run.", "This is the bundled sample."), "info")}
 
-        demo.load(on_load, [state], [*analysis_outputs, *role_boxes, up.preview, up.message, up.model, up.past],
+        demo.load(on_load, [state], [*analysis_outputs, *mapping_boxes, up.preview, up.message, up.model, up.past],
                   concurrency_id=HEAVY, show_progress="full", show_progress_on=[headline])
 
         # ---- upload and mapping
@@ -283,11 +286,11 @@ def build_app(with_sample: bool = True):
         # ---- run
         def on_run(value, *args, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
             session = _session(value)
-            *role_values, ces_scale, ces_easy, pipeline, model, competitors = args
+            *role_values, extra_text, ces_scale, ces_easy, pipeline, model, competitors = args
             started = time.perf_counter()
             try:
                 analysis = adapters.run_analysis(
-                    session["table"], adapters.roles_from_values(role_values), ces_scale=ces_scale,
+                    session["table"], adapters.roles_from_values(role_values, extra_text), ces_scale=ces_scale,
                     ces_easy_end=ces_easy, themes=model or None, pipeline=pipeline,
                     progress=adapters.progress_reporter(progress), taxonomy=session.get("taxonomy"),
                     competitors=competitors)
@@ -310,7 +313,7 @@ def build_app(with_sample: bool = True):
 
         # the previous run's message goes at once, so what shows after this run is its own
         up.run.click(lambda: "", None, up.run_message, queue=False, show_progress="hidden").then(
-            on_run, [state, *role_boxes, up.ces_scale, up.ces_easy, up.pipeline, up.model, up.competitors],
+            on_run, [state, *role_boxes, up.extra_text, up.ces_scale, up.ces_easy, up.pipeline, up.model, up.competitors],
             analysis_outputs, concurrency_id=HEAVY, show_progress="full",
             show_progress_on=[up.run_message, headline]).then(refresh_past, None, up.past, queue=False)
 

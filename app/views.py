@@ -71,12 +71,17 @@ def upload_tab(max_upload_mb: float | None = None) -> SimpleNamespace:
                                max_height=260, wrap=False, elem_id="preview")
         gr.Markdown("**Column mapping** (pre-filled from the headers; set a role to (none) if the file lacks it)")
         roles: dict[str, gr.Dropdown] = {}
-        for chunk in (ROLES[:4], ROLES[4:]):
+        for chunk in (ROLES[:5], ROLES[5:]):
             with gr.Row():
                 for role in chunk:
                     roles[role] = gr.Dropdown(choices=[adapters.NONE], value=adapters.NONE,
                                               label=adapters.ROLE_LABELS[role], elem_id=f"role-{role}",
                                               interactive=True)
+            if chunk[0] == "text":
+                extra_text = gr.Dropdown(choices=[], value=[], multiselect=True, elem_id="role-extra-text",
+                                         label="More comment columns (each non-empty cell is a comment of its row)",
+                                         interactive=True)
+        reasons = gr.HTML("", padding=False, elem_id="mapping-reasons-box")
         with gr.Row():
             ces_scale = gr.Radio(["1-5", "1-7"], value="1-7", label="CES scale", elem_id="ces-scale")
             ces_easy = gr.Radio([("the highest number means very easy", "high"),
@@ -109,7 +114,8 @@ def upload_tab(max_upload_mb: float | None = None) -> SimpleNamespace:
             with gr.Row():
                 past = gr.Dropdown(choices=[], value=None, label="Past analysis", elem_id="past-analysis", scale=4)
                 reopen = gr.Button("Open", elem_id="open-past", scale=1)
-    return SimpleNamespace(file=file, message=message, preview=preview, roles=roles, ces_scale=ces_scale,
+    return SimpleNamespace(file=file, message=message, preview=preview, roles=roles, extra_text=extra_text,
+                           reasons=reasons, ces_scale=ces_scale,
                            ces_easy=ces_easy, pipeline=pipeline, model=model, model_zip=model_zip,
                            taxonomy=taxonomy, taxonomy_message=taxonomy_message, competitors=competitors, run=run,
                            run_message=run_message, past=past, reopen=reopen)

@@ -20,6 +20,7 @@ Rules:
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -216,28 +217,59 @@ def _only_invisible(text: str) -> bool:
 
 
 def _parse_dates(values: list[object]) -> tuple[pd.Series, list[str]]:
-    """Parse dates in any common format; unreadable ones become NaT with a warning."""
+    """Parse dates in any common format; unreadable ones become NaT with a warning.
+
+    Whether ``04/03/2023`` is 4 March or 3 April is decided once for the
+    whole column (:func:`day_first`), never value by value.
+    """
     parsed: list[pd.Timestamp] = []
     warnings: list[str] = []
+    dayfirst = day_first([v for v in values if isinstance(v, str)])
     for value in values:
         text = _optional_text(value)
         if text is None:
             parsed.append(pd.NaT)
             warnings.append("")
             continue
-        stamp = _to_timestamp(value, text)
+        stamp = _to_timestamp(value, text, dayfirst)
         parsed.append(stamp)
         warnings.append("" if stamp is not pd.NaT else f"date '{_clip(text)}' not understood; row kept without a date")
     series = pd.to_datetime(pd.Series(parsed, dtype="object"), errors="coerce", utc=True)
     return series.dt.tz_localize(None).reset_index(drop=True), warnings
 
 
-def _to_timestamp(value: object, text: str) -> pd.Timestamp:
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
+
+
+def day_first(texts: list[str]) -> bool:
+    """True when the column writes day before month (``20/01/2020``); decided from every value.
+
+    A first number above 12 anywhere means day-first, a second number above
+    12 month-first; a column where neither occurs is read month-first (as
+    pandas and US exports do) unless it uses dots (``04.03.2023``), which
+    only day-first locales write.
+    """
+    firsts, seconds, dotted = [], [], 0
+    for text in texts:
+        match = _NUMERIC_DATE.match(text)
+        if match:
+            firsts.append(int(match.group(1)))
+            seconds.append(int(match.group(2)))
+            dotted += "." in text[:match.end()]
+    if any(n > 12 for n in firsts):
+        return True
+    if any(n > 12 for n in seconds):
+        return False
+    return bool(firsts) and dotted > len(firsts) / 2
+
+
+def _to_timestamp(value: object, text: str, dayfirst: bool = False) -> pd.Timestamp:
     if isinstance(value, pd.Timestamp):
         stamp = value
     else:
         try:
-            stamp = pd.Timestamp(value) if hasattr(value, "year") else pd.to_datetime(text, format="mixed")
+            stamp = (pd.Timestamp(value) if hasattr(value, "year")
+                     else pd.to_datetime(text, format="mixed", dayfirst=dayfirst))
         except (ValueError, TypeError, OverflowError):
             return pd.NaT
     if stamp is pd.NaT or not 1970 <= stamp.year <= 2200:

@@ -69,7 +69,8 @@ class MappingDecision:
             reason = self.reasons.get(role)
             if reason and (reason["column"] or reason["passed_over"]):
                 column = reason["column"] or "(none)"
-                out.append(f"{role:<8} <- {column}: {reason['why']}")
+                others = "; ".join(f"{p['column']}: {p['why']}" for p in reason["passed_over"][:2])
+                out.append(f"{role:<8} <- {column}: {reason['why']}" + (f" (not {others})" if others else ""))
         return out
 
 
@@ -180,7 +181,7 @@ def _choose(role: str, columns: list[str], profiles: dict[str, ColumnProfile], q
         if not fits:
             passed_over.append({"column": column, "why": f"{header_why}, but {content_why}"})
             continue
-        if role == "text" and is_not_customer_text(column):
+        if role == "text" and is_not_customer_text(column, questions.get(column)):
             passed_over.append({"column": column, "why": "free text, but its header says it is not the "
                                                          "customer's words (a reply, a title, a name or an address)"})
             continue
@@ -232,7 +233,7 @@ def _content_fits(role: str, p: ColumnProfile | None) -> tuple[bool, str]:
         unique = p.distinct >= 0.9 and p.words <= 1.5
         return (True, held) if unique else (False, held + ", not one value per row")
     # source, segment: a handful of labels
-    labels = not p.is_numeric and not p.is_date and p.words <= 5 and (p.distinct_values <= 50 or p.distinct <= 0.3)
+    labels = not p.is_numeric and not p.is_flag and not p.is_date and p.words <= 5 and (p.distinct_values <= 50 or p.distinct <= 0.3)
     return (True, held) if labels else (False, held + ", not a few labels")
 
 
@@ -254,7 +255,7 @@ def _more_text_columns(primary: str, columns: list[str], profiles: dict[str, Col
             continue
         heard, _ = header_score("text", column, questions.get(column))
         fits, _ = _content_fits("text", profiles[column])
-        if fits and heard >= EXTRA_TEXT_MIN_HEADER and not is_not_customer_text(column) \
+        if fits and heard >= EXTRA_TEXT_MIN_HEADER and not is_not_customer_text(column, questions.get(column)) \
                 and profiles[column].words >= 2:
             extra.append(column)
     return tuple(extra)

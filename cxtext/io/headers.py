@@ -32,7 +32,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
                "overall_rating", "overall", "rate", "score", "evaluare", "nota", "stele", "التقييم", "تقييم"),
     "date": ("date", "submitted_at", "submitted", "created_at", "created", "timestamp", "time", "datetime",
              "response_date", "survey_date", "posted_at", "at", "recorded_date", "end_date", "submit_date",
-             "review_date", "data", "التاريخ"),
+             "review_date", "start_date", "completion_date", "date_received", "data", "التاريخ"),
     "source": ("source", "channel", "platform", "medium", "origin", "survey", "sursa", "canal", "المصدر"),
     "segment": ("segment", "customer_segment", "tier", "plan", "customer_type", "region", "market", "country",
                 "product", "category", "department"),
@@ -54,6 +54,9 @@ QUESTIONS: dict[str, tuple[tuple[str, float], ...]] = {
               r"\bfeedback\b|what did you (like|dislike|enjoy)|what (could|should|can) we|\bdescribe\b|"
               r"\bexplain\b|in your own words|\bde ce\b|\bmotiv|\bîmbunătăți|\bimbunatati|لماذا|سبب|اقتراح", 0.8),),
 }
+# Questions that ask for keywords or a list, not a comment ("Which three words describe us? (separate with a comma)").
+_LIST_QUESTION = re.compile(r"\b(one|two|three|four|five|\d) words?\b|separated? (with|by) (a )?comma|"
+                            r"\bselect all\b|\bcheck all\b", re.IGNORECASE)
 # Header words that say a free-text column is not the customer's own comment.
 _NOT_CUSTOMER_TEXT = {"reply", "replied", "developer", "title", "subject", "name", "username", "user", "author",
                       "address", "url", "link", "email", "agent", "staff", "owner", "manager", "tags", "tag",
@@ -86,15 +89,22 @@ def _without_latin_diacritics(text: str) -> str:
 
 def header_score(role: str, header: str, question: str | None = None) -> tuple[float, str]:
     """(score 0-1, why) for ``header`` (and the survey ``question`` above it) naming ``role``."""
-    norm = normalise_header(header)
-    words = norm.split("_")
     best, why = 0.0, ""
-    for alias in ALIASES.get(role, ()):
-        alias_norm = normalise_header(alias)
-        if norm == alias_norm:
-            return 1.0, f"header '{header}' names it"
-        if alias not in _WHOLE_HEADER_ONLY and len(alias_norm) >= 3 and _contains_words(words, alias_norm):
-            best, why = 0.7, f"header '{header}' contains '{alias}'"
+    # the field name a survey tool puts above a column counts like the header (legacy Qualtrics: V1 -> ResponseID)
+    for label, text, scale in (("header", header, 1.0), ("field name", question, 0.9)):
+        if not text or len(str(text)) > 40 and label != "header":
+            continue
+        norm = normalise_header(text)
+        words = norm.split("_")
+        for alias in ALIASES.get(role, ()):
+            alias_norm = normalise_header(alias)
+            if norm == alias_norm:
+                return 1.0 * scale, f"{label} '{text}' names it"
+            if alias not in _WHOLE_HEADER_ONLY and len(alias_norm) >= 3 and _contains_words(words, alias_norm) \
+                    and 0.7 * scale > best:
+                best, why = 0.7 * scale, f"{label} '{text}' contains '{alias}'"
+        if role == "id" and len(words) > 1 and words[-1] == "id" and 0.7 * scale > best:
+            best, why = 0.7 * scale, f"{label} '{text}' ends in 'ID'"
     for pattern, score in QUESTIONS.get(role, ()):
         for label, text in (("header", header), ("question", question)):
             if text and score > best and re.search(pattern, str(text).lower()):
@@ -108,8 +118,11 @@ def _contains_words(words: list[str], alias_norm: str) -> bool:
     return any(words[i:i + span] == alias_words for i in range(len(words) - span + 1))
 
 
-def is_not_customer_text(header: str) -> bool:
-    """True for headers such as ``replyContent``, ``Review_Title``, ``userName``, ``Hotel_Address``."""
+def is_not_customer_text(header: str, question: str | None = None) -> bool:
+    """True for headers such as ``replyContent``, ``Review_Title``, ``userName``, ``Hotel_Address``,
+    and for questions that ask for a few words or a list rather than a comment."""
+    if any(_LIST_QUESTION.search(str(text)) for text in (header, question) if text):
+        return True
     return bool(set(normalise_header(header).split("_")) & _NOT_CUSTOMER_TEXT)
 
 

@@ -53,8 +53,10 @@ def survey_layout(frame: pd.DataFrame) -> SurveyLayout:
             return SurveyLayout("qualtrics", rows, _questions(frame, top[0]) if index >= 1 else {})
     headers = [_norm(c) for c in frame.columns]
     first = [_norm(c) for c in top[0]]
-    if "responseid" in headers and ("response id" in first or "responseid" in first):
-        return SurveyLayout("qualtrics (legacy)", ((0, "Qualtrics question-text row"),), _questions(frame, top[0]))
+    legacy_names = {"v1", "v2"} <= set(headers) and "responseid" in first
+    if legacy_names or "responseid" in headers and ("response id" in first or "responseid" in first):
+        return SurveyLayout("qualtrics (legacy)", ((0, "Qualtrics field-name / question-text row"),),
+                            _questions(frame, top[0]))
     if any(h in ("respondent id", "respondent_id", "respondentid") for h in headers) \
             and set(first) & _SURVEYMONKEY_ROW_WORDS:
         return SurveyLayout("surveymonkey", ((0, "SurveyMonkey answer-type row (Response / Open-Ended Response)"),),

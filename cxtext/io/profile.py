@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 #: Values read per column; enough to judge, cheap on a 100k-row file.
-SAMPLE_SIZE = 1000
+SAMPLE_SIZE = 2000
 
 # "9", "9.0", " 9 ", "9 - very likely", "9 (likely)", "9/10", "٩": a number,
 # optionally followed by a separator and words without digits (so a date such
@@ -135,9 +135,12 @@ def _fmt(number: float | None) -> str:
 
 
 def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfile:
-    """Profile a column from its first :data:`SAMPLE_SIZE` non-empty values."""
+    """Profile a column from :data:`SAMPLE_SIZE` of its non-empty values, evenly spaced through the file."""
     name = str(values.name if column is None else column)
-    sample = [v for v in values.tolist() if not _is_missing(v)][:SAMPLE_SIZE]
+    present = [v for v in values.tolist() if not _is_missing(v)]
+    # spread over the file: exports are often sorted (by star, by date), so the head is not typical
+    step = max(1, len(present) // SAMPLE_SIZE)
+    sample = present[::step][:SAMPLE_SIZE]
     n = len(sample)
     if n == 0:
         return ColumnProfile(name, 0)

@@ -115,9 +115,25 @@ def test_bad_mappings_are_refused(table):
         adapters.run_analysis(table, {**ROLES, "ces": "response_id", "id": None}, ces_scale="1-5",
                               progress=lambda *a: pytest.fail("the analysis started"))
     adapters.check_rows(table, ROLES)  # a sound mapping passes
-    assert adapters.roles_from_values(["comment", adapters.NONE, None, "", "d", "s", "g", "i"]) == {
-        "text": "comment", "nps": None, "ces": None, "csat": None, "date": "d", "source": "s", "segment": "g",
-        "id": "i"}
+    assert adapters.roles_from_values(["comment", adapters.NONE, None, "", "r", "d", "s", "g", "i"]) == {
+        "text": "comment", "nps": None, "ces": None, "csat": None, "rating": "r", "date": "d", "source": "s",
+        "segment": "g", "id": "i"}
+    # more comment columns make text a list; the same column twice is refused
+    roles = adapters.roles_from_values(["comment", "nps", None, None, None, None, None, None, None], ["channel"])
+    assert roles["text"] == ["comment", "channel"]
+    with pytest.raises(ColumnMappingError, match="mapped twice"):
+        adapters.check_roles(table, {**roles, "source": "channel"})
+
+
+def test_the_page_shows_why_each_column_was_chosen(tmp_path):
+    path = tmp_path / "reviews.csv"
+    pd.DataFrame({"rating": [1, 2, 3, 4, 5] * 4, "feedback": [0, 1] * 10,
+                  "verified_reviews": [f"The speaker stopped working after {i} days, support never replied"
+                                       for i in range(20)]}).to_csv(path, index=False)
+    detected = adapters.detect_for_page(adapters.read_upload(path))
+    assert detected.roles["text"] == "verified_reviews" and detected.roles["rating"] == "rating"
+    assert detected.roles["nps"] == adapters.NONE
+    assert "feedback" in detected.reasons_html and "0/1 flags" in detected.reasons_html
 
 
 # ---------------------------------------------------------------- run and overview
