@@ -110,7 +110,7 @@ DRIVER_COLUMNS: tuple[str, ...] = (
 COLUMN_DESCRIPTIONS: dict[str, str] = {
     "theme_id": "Theme number (0 and up); -100 is the all-comments row.",
     "label": "Theme name.",
-    "n_comments": "Comments in the theme, counting every comment listed under it, with or without scores.",
+    "n_comments": "Comments in the theme, counting every comment listed under it, with or without scores (with several comment columns: respondents, each row once).",
     "share": "Fraction (0-1) of themed comments that are in this theme; a comment can be in several themes, so shares may add up to more than 1.",
     "n_nps": "Respondents in the theme with a usable 0-10 NPS score.",
     "nps": "Net Promoter Score of the theme's respondents in points (-100 to 100): % scoring 9-10 minus % scoring 0-6.",

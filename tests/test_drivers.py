@@ -524,3 +524,51 @@ def test_themes_with_identical_respondents_enter_the_model_once() -> None:
     table = driver_table(records, themes).set_index("theme_id")
     assert "Themes 1 have exactly the same respondents" in table.attrs["model_note"]
     assert math.isnan(table.loc[1, "odds_ratio"]) and math.isfinite(table.loc[0, "odds_ratio"])
+
+
+def _rating_records() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Ten reviews without NPS: theme 0 rated 1, 1, 2, 2 stars; the other six 4 or 5."""
+    ratings = [1, 1, 2, 2, 4, 5, 4, 5, 4, 5]
+    records = pd.DataFrame({
+        "row": range(1, 11), "status": "analyzed", "scores_valid": True,
+        "nps": pd.array([None] * 10, dtype="Int64"),
+        "rating": pd.array(ratings, dtype="Float64"),
+        "theme_id": [0] * 4 + [1] * 6,
+    })
+    return records, pd.DataFrame({"theme_id": [0, 1], "label": ["broken after a week", "works well"]})
+
+
+def test_rating_gap_and_impact_match_a_hand_computation_and_rank_without_nps() -> None:
+    records, themes = _rating_records()
+    table = driver_table(records, themes, min_test_size=2).set_index("theme_id")
+    broken = table.loc[0]
+    assert broken["rating_mean"] == pytest.approx(1.5)
+    assert broken["rating_gap"] == pytest.approx(1.5 - 4.5)
+    # overall mean 3.3 minus the rest's 4.5 = (4/10) x (1.5 - 4.5)
+    assert broken["rating_impact"] == pytest.approx(3.3 - 4.5)
+    welch = stats.ttest_ind([1, 1, 2, 2], [4, 5, 4, 5, 4, 5], equal_var=False)
+    interval = welch.confidence_interval(0.95)
+    assert (broken["rating_gap_ci_low"], broken["rating_gap_ci_high"]) == (
+        pytest.approx(interval.low), pytest.approx(interval.high))
+    assert broken["rating_gap_p_value"] == pytest.approx(welch.pvalue)
+    assert broken["rating_impact_ci_high"] == pytest.approx(0.4 * interval.high)
+    # no NPS anywhere: ranked by the rating drag that holds with 95% confidence
+    assert table.attrs["priority_basis"] == "rating"
+    assert broken["rank"] == 1 and broken["priority"] == pytest.approx(-0.4 * interval.high)
+    assert int(broken["n_rating"]) == 4
+
+
+def test_a_respondent_with_two_comments_counts_once_per_theme() -> None:
+    # row 1 wrote two comments, both in theme 0; row 2 one comment in theme 0 and one in theme 1
+    records = pd.DataFrame({
+        "row": [1, 1, 2, 2, 3, 4], "status": "analyzed", "scores_valid": True,
+        "nps": pd.array([0, 0, 10, 10, 5, 9], dtype="Int64"),
+        "theme_id": [0, 0, 0, 1, 1, UNTHEMED], "theme_ids": ["0", "0", "0", "1", "1", ""],
+    })
+    themes = pd.DataFrame({"theme_id": [0, 1], "label": ["a", "b"]})
+    table = driver_table(records, themes, min_test_size=1).set_index("theme_id")
+    assert table.loc[0, "n_comments"] == 2 and table.loc[0, "n_nps"] == 2  # rows 1 and 2, not 3 comments
+    assert table.loc[1, "n_nps"] == 2  # rows 2 and 3
+    assert table.loc[0, "nps"] == pytest.approx(0.0)  # one detractor (0), one promoter (10)
+    overall = overall_row(records)
+    assert overall.loc[0, "n_nps"] == 4 and overall.loc[0, "nps"] == pytest.approx(0.0)  # 2 promoters, 2 detractors

@@ -137,7 +137,9 @@ def _detect(columns: list[str] | pd.Index, frame: pd.DataFrame | None, questions
         if extra_text:  # several comment columns: the first in the file is the main one
             ordered = [c for c in columns if c == chosen["text"] or c in extra_text]
             chosen["text"], extra_text = ordered[0], tuple(ordered[1:])
+            passed = [p for p in reasons["text"]["passed_over"] if p["column"] not in ordered]
             reasons["text"] = {**reasons["text"], "column": chosen["text"], "columns": list(ordered),
+                               "passed_over": passed,
                                "why": reasons["text"]["why"] + f"; {len(ordered)} free-text columns whose headers read "
                                f"as comments ({', '.join(ordered)}): each non-empty cell is a comment of its row"}
     scale = _rating_scale(chosen.get("rating"), profiles, rating_scale)
