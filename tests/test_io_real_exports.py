@@ -1,0 +1,59 @@
+"""Column detection on public exports nobody on the team wrote (tests/fixtures/real_exports, see its
+ATTRIBUTION.md; bench/real_exports.py runs the same check on the full files and analyses them).
+
+Each expectation is what a reader of the file finds: the comment column(s), the scores and their
+roles, the date (read day-first where the export writes 17/01/2023), and the survey-tool header rows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import cxtext
+
+FIXTURES = Path(__file__).parent / "fixtures" / "real_exports"
+
+EXPECTED = {
+    "qualtrics_sample.csv": dict(rows=1, layout="qualtrics", text=("Q2",), id="ResponseId", date="StartDate"),
+    "qualtrics_sample_legacy.csv": dict(rows=1, layout="qualtrics (legacy)", text=("Q2",), id="V1", date="V8"),
+    "sudzilla_google_forms_nps.csv": dict(
+        rows=39, text=("...why?",), date="Timestamp", first_date="2019-11-01 08:51:12",
+        # "On a scale of 0-10, how would you rate Sudzilla?" rates; it does not ask to recommend
+        rating="On a scale of 0-10, how would you rate Sudzilla?", nps=None),
+    "cbsco_store_nps.csv": dict(
+        rows=24, text=("If you wouldn't, why?", "If you would, why?"),
+        nps="Would you recommend C&BSco to your friends and family? (Score 0-10)",
+        date="Completion Date", first_date="2020-01-05 13:03:00"),  # 05/01/2020 in a day-first column
+    "autistica_google_form.csv": dict(rows=42, date="Timestamp", source=None,
+                                      text=("Q1: What information would you like us to know about your needs, "
+                                            "priorities, desires and concerns for the citizen science platform?",)),
+    "complaints_prepbench.csv": dict(rows=53, text=("Complaint Description",), id="Complaint ID",
+                                     date="Date Received", first_date="2023-01-17"),
+    "saudi_tourism_reviews_ar_40.csv": dict(rows=40, text=("div_text",), nps=None, rating=None, csat=None),
+    "red_v1_tweets_ro_41.csv": dict(rows=41, text=("Tweet",), nps=None, rating=None),
+    "ethiopian_bank_play_reviews_59.csv": dict(rows=59, text=("review_text",), rating="rating", nps=None,
+                                               date="review_date", id="review_id"),
+}
+
+
+def test_every_fixture_has_an_expectation():
+    assert sorted(p.name for p in FIXTURES.glob("*.csv")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_roles_rows_and_layout_come_out_as_a_reader_expects(name):
+    expected = dict(EXPECTED[name])
+    feedback = cxtext.load(FIXTURES / name)
+    assert feedback.records["row"].nunique() == expected.pop("rows")
+    assert feedback.table.layout == expected.pop("layout", None)
+    assert feedback.mapping.text_columns == expected.pop("text")
+    first_date = expected.pop("first_date", None)
+    if first_date:
+        assert feedback.records["date"].iloc[0] == pd.Timestamp(first_date)
+    for role, column in expected.items():
+        assert getattr(feedback.mapping, role) == column, (role, feedback.mapping_reasons.get(role))
+    # every decision is explained
+    assert feedback.mapping_reasons["text"]["why"]
