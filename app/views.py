@@ -144,7 +144,7 @@ def drivers_tab() -> SimpleNamespace:
                              interactive=False, max_height=420,
                              elem_id="drivers-table", pinned_columns=2)
         with gr.Accordion("What the columns mean", open=False):
-            notes = gr.Markdown()
+            notes = gr.Markdown(elem_id="drivers-notes")
         impact = gr.Plot(label="NPS impact", elem_id="impact-plot")
         scatter = gr.Plot(label="Volume vs NPS", elem_id="scatter-plot")
         ces = gr.Plot(label="CES gap", elem_id="ces-plot")

@@ -771,3 +771,40 @@ def test_taxonomy_upload_names_themes(browser, server, csv_files, shots, tmp_pat
     page.screenshot(path=shots / "25_taxonomy_themes.png", full_page=True)
     _no_traceback(page)
     context.close()
+
+
+REAL_EXPORTS = ROOT / "tests" / "fixtures" / "real_exports"
+
+
+def test_public_exports_are_mapped_with_reasons_and_ranked_by_their_own_score(browser, server, shots):
+    """Two public exports nobody here wrote (tests/fixtures/real_exports): a Google Play review export whose
+    stars become a rating (never NPS) and rank the drivers, and an NPS store survey whose two "why" columns
+    are both taken as comments; the page says why it chose each column."""
+    context, page = _open(browser, server)
+    _sample_ready(page)
+    _tab(page, "Upload")
+    play = REAL_EXPORTS / "ethiopian_bank_play_reviews_59.csv"
+    _upload(page, play, text_column="review_text")
+    expect(page.locator("#role-rating input")).to_have_value("rating", timeout=UI_TIMEOUT_MS)
+    expect(page.locator("#role-nps input")).to_have_value("(none)")
+    reasons = page.locator("#mapping-reasons")
+    expect(reasons).to_contain_text("Why these columns", timeout=UI_TIMEOUT_MS)
+    expect(reasons).to_contain_text("rating <- rating")
+    page.screenshot(path=shots / "26_public_export_mapping.png", full_page=True)
+    _run(page, play.name)
+    _tab(page, "Drivers")
+    page.get_by_text("What the columns mean").click()
+    expect(page.locator("#drivers-notes")).to_contain_text("ranked by their drag on the average rating",
+                                                           timeout=UI_TIMEOUT_MS)
+    assert "rating_mean" in [h.strip() for h in _grid_rows(page, "drivers-table")[0]]
+    page.screenshot(path=shots / "27_public_export_rating_drivers.png", full_page=True)
+
+    _tab(page, "Upload")
+    survey = REAL_EXPORTS / "cbsco_store_nps.csv"
+    _upload(page, survey, text_column="If you wouldn't, why?")
+    expect(page.locator("#role-extra-text")).to_contain_text("If you would, why?", timeout=UI_TIMEOUT_MS)
+    expect(page.locator("#mapping-reasons")).to_contain_text("2 free-text columns")
+    message = _run(page, survey.name)
+    assert "24" in message, message
+    _no_traceback(page)
+    context.close()
