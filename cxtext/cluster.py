@@ -37,7 +37,8 @@ import numpy as np
 from cxtext.errors import NotFittedError, ValidationError
 from cxtext.reduce import check_embeddings, resolve_seed
 
-__all__ = ["Clusterer", "auto_min_cluster_size", "auto_min_samples", "AUTO_MCS_FACTOR"]
+__all__ = ["Clusterer", "auto_min_cluster_size", "auto_min_samples", "AUTO_MCS_FACTOR", "agglomerative_labels",
+           "LINKAGES"]
 
 #: ``min_cluster_size = clip(round(AUTO_MCS_FACTOR * sqrt(n)), 5, 100)``.
 #: Measured on CLINC150 and HWU64 (UMAP 5-d, min_samples 5, both embedding
@@ -48,6 +49,8 @@ __all__ = ["Clusterer", "auto_min_cluster_size", "auto_min_samples", "AUTO_MCS_F
 #: min_theme_size explicitly (colleagues found 10 best on a 3k survey).
 AUTO_MCS_FACTOR = 0.35
 _SELECTION = ("eom", "leaf")
+#: Linkages :func:`agglomerative_labels` accepts.
+LINKAGES = ("average", "complete", "single")
 
 
 def auto_min_cluster_size(n: int) -> int:
@@ -234,3 +237,46 @@ class Clusterer:
         ok = dist[np.arange(X.shape[0]), best] <= self.radii_[best]
         out[ok] = best[ok]
         return out
+
+
+def agglomerative_labels(E, min_similarity: float, linkage: str = "average", min_size: int = 2) -> np.ndarray:
+    """Hierarchical clustering of unit rows cut at a cosine similarity; the small-corpus rule.
+
+    ``E``: (n, d) L2-normalised rows (cxtext passes the language-centred
+    vectors of :class:`cxtext.themes.ThemeModel`). Comments are joined
+    bottom-up (``linkage``: "average" = the mean cosine between two groups,
+    "complete" = their least similar pair, "single" = their most similar
+    pair) while the two groups being joined are at least ``min_similarity``
+    apart in that sense, i.e. the dendrogram is cut at cosine distance
+    ``1 - min_similarity``. Groups smaller than ``min_size`` are noise
+    (``-1``). Labels are ordered by size, largest first
+    (:func:`relabel_by_size`). Deterministic: no random step.
+
+    Why this rule on small corpora (10-300 comments), measured in
+    ``bench/results/small_surveys.md``: HDBSCAN needs a few comments per
+    theme just to see a dense region (its ``min_cluster_size`` >= 5 by
+    default), while a monthly survey of a small product has themes of 2-5
+    comments; a similarity cut needs no minimum beyond two.
+    """
+    from scipy.cluster.hierarchy import fcluster
+    from scipy.cluster.hierarchy import linkage as scipy_linkage
+    from scipy.spatial.distance import pdist
+
+    if linkage not in LINKAGES:
+        raise ValidationError(f"The 'linkage' parameter must be one of {list(LINKAGES)}. Got {linkage!r} instead.")
+    if isinstance(min_similarity, bool) or not isinstance(min_similarity, numbers.Real) \
+            or not -1.0 <= float(min_similarity) <= 1.0:
+        raise ValidationError(f"The 'min_similarity' parameter must be a cosine in [-1, 1]. Got {min_similarity!r} instead.")
+    _check_optional_int("min_size", min_size, 1)
+    E = np.asarray(check_embeddings(E, "E", min_rows=0), dtype=np.float64)
+    n = E.shape[0]
+    if n < 2:
+        return np.full(n, -1 if min_size > 1 else 0, dtype=np.int64)
+    distances = np.clip(pdist(E, metric="cosine"), 0.0, 2.0)
+    tree = scipy_linkage(distances, method=linkage)
+    # a tiny tolerance so a pair exactly at the cut joins whatever the rounding
+    groups = fcluster(tree, t=1.0 - float(min_similarity) + 1e-9, criterion="distance").astype(np.int64)
+    counts = np.bincount(groups)
+    labels = np.where(counts[groups] >= int(min_size), groups, -1)
+    return relabel_by_size(labels)
+
