@@ -511,7 +511,12 @@ def finish_analysis(table: LoadedTable, decision: MappingDecision, records: pd.D
     lap("drivers")
     summary = _summary(table, decision, records, theme_frame, theme_model, config, scale,
                        model_id, cache_stats, timings)
-    return Analysis(summary, records, theme_frame, drivers, config, theme_model, embeddings, scale, timings)
+    analysis = Analysis(summary, records, theme_frame, drivers, config, theme_model, embeddings, scale, timings)
+    if not summary.get("theme_count"):  # empty themes and drivers must say why, in every face
+        from cxtext.outputs import no_themes_reason
+
+        summary["no_themes_reason"] = no_themes_reason(analysis)
+    return analysis
 
 
 def stage_timer(timings: dict[str, float]) -> Callable[[str], None]:

@@ -125,12 +125,6 @@ def test_python_api_loads_and_analyses(tmp_path, shape):
     assert all(p.exists() for p in written)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Analysis.summary lacks 'no_themes_reason'; only summary.json has it (added by "
-    "cxtext.outputs.summary_with_reasons at write time). Fix: in cxtext/analysis.py, finish_analysis, "
-    "after summary = _summary(...), add: if not summary['theme_count']: "
-    "summary['no_themes_reason'] = cxtext.outputs.no_themes_reason(analysis) (build the Analysis first), "
-    "so the app and the Python API say it too."))
 def test_python_summary_says_why_there_is_no_theme(tmp_path):
     shape = BY_NAME["every row rejected"]
     analysis = cxtext.analyze(_file(tmp_path, shape), cache_path=tmp_path / "cache.sqlite", **shape.args)
