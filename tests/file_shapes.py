@@ -113,6 +113,10 @@ SHAPES: list[Shape] = [
                 "d[~np.isfinite(d)] = 0.0 if every row is zero else 1.0 (two zero rows are the same comment; "
                 "or skip the linkage when E has fewer than 2 non-zero rows and give all rows one group when "
                 "n >= min_size); reached from cxtext/themes.py ThemeModel._small_corpus_cluster."),
+    Shape("a blank line inside a one-column CSV", "one_column_blank_line.csv",
+          _text("comment\n" + "\n".join([COMMENTS[0], "", COMMENTS[1], COMMENTS[2]]) + "\n\n"), "outputs", rows=4),
+    Shape("an empty row inside a sheet", "empty_row.xlsx",
+          _sheet(["comment", "nps"], [COMMENTS[0], 3], [None, None], [COMMENTS[1], 4]), "outputs", rows=3),
     # ---------------------------------------------------------------- nothing left to theme
     Shape("every row rejected", "all_rejected.csv",
           _text(_csv_rows("comment,nps", ['"The app crashes all the time",11', '"Billing is wrong",n/a',

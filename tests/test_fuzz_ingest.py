@@ -131,6 +131,10 @@ def test_column_detection_on_random_frames(frame):
     _check_loaded(cxtext.load, frame, len(frame))
 
 
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or str(value) == ""
+
+
 def _write(frame: pd.DataFrame, path) -> None:
     fmt = path.suffix.lstrip(".")
     if fmt == "csv":
@@ -156,8 +160,13 @@ def _write(frame: pd.DataFrame, path) -> None:
 def test_column_detection_on_random_files(tmp_path_factory, frame, fmt):
     import cxtext
 
-    # a sheet whose only header cell is blank starts with an empty row: its first comment is the header
-    assume(not (fmt == "xlsx" and len(frame.columns) == 1 and not str(frame.columns[0]).strip()))
+    # Shapes no reader can tell apart from another, left out:
+    # a sheet whose header cells are all blank starts with an empty row (its first comment is the header);
+    # a sheet ends at its last filled row (an all-empty last row is not there);
+    # a one-column CSV ending in an empty comment ends in an empty line, which is the file's last newline
+    last_blank = len(frame) > 0 and all(_blank(v) for v in frame.iloc[-1])
+    assume(not (fmt == "xlsx" and (all(not str(h).strip() for h in frame.columns) or last_blank)))
+    assume(not (fmt == "csv" and len(frame.columns) == 1 and last_blank))
     path = tmp_path_factory.mktemp("columns") / f"export.{fmt}"
     _write(frame, path)
     # a file's rows are counted from the file: with no rows, the reader refuses it (naming the file)

@@ -253,10 +253,15 @@ def _read_delimited(data: bytes, name: str, fmt: str, encoding: str | None,
     # we want our own, documented renaming (comment_2) in _clean_headers.
     # the csv module refuses cells over 128 KiB by default; survey exports can
     # hold a pasted e-mail thread in one cell, so allow up to MAX_CELL_CHARS
+    one_column = sep == _NO_DELIMITER
+    if one_column:
+        # an empty line is an empty comment here (a spreadsheet saves an empty cell so): it stays a
+        # row, and row numbers stay the spreadsheet's; blank lines above the header or at the end do not
+        text = _LEADING_BLANK_LINES.sub("", text).rstrip("\r\n") + "\n"
     previous_limit = csv.field_size_limit(MAX_CELL_CHARS)
     try:
         cells = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, header=None,
-                            na_filter=False, engine="python", skip_blank_lines=True)
+                            na_filter=False, engine="python", skip_blank_lines=not one_column)
     except pd.errors.ParserError as exc:
         raise InputError(_parser_problem(name, exc, sep)) from exc
     finally:
@@ -270,6 +275,7 @@ def _read_delimited(data: bytes, name: str, fmt: str, encoding: str | None,
 
 # A character no export uses: the whole line is one cell (quotes still apply).
 _NO_DELIMITER = "\x1f"
+_LEADING_BLANK_LINES = re.compile(r"\A(?:\ufeff)?(?:[ \t]*\r?\n)+")
 _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
@@ -277,18 +283,18 @@ def _single_column(text: str, sep: str) -> bool:
     """True when the header names one column and the lines below do not form a table.
 
     A header without any delimiter over lines that hold the sniffed one in
-    varying numbers is one column of comments with commas in them; lines that
-    all hold it equally often are a table under a title line, left to the
-    parser (which then names the line).
+    varying numbers (quotes respected) is one column of comments with commas
+    in them; two or more lines that all split into the same number of cells
+    are a table under a title line, left to the parser (which then names the line).
     """
     lines = [line for line in text.lstrip("\ufeff").splitlines() if line.strip()]
     if not lines or any(d in lines[0] for d in _DELIMITERS):
         return False
-    counts = [line.count(sep) for line in lines[1:51]]
-    if not counts or not any(counts):
+    counts = [len(next(csv.reader([line], delimiter=sep), [])) for line in lines[1:51]]
+    if len(counts) < 2 or max(counts) < 2:
         return True
     most = max(set(counts), key=counts.count)
-    return not (most > 0 and counts.count(most) >= 0.8 * len(counts))
+    return not (most > 1 and counts.count(most) >= 0.8 * len(counts))
 
 
 def _parser_problem(name: str, exc: Exception, sep: str) -> str:
@@ -327,17 +333,25 @@ def _read_xlsx(data: bytes, name: str, sheet: str | int | None) -> LoadedTable:
     workbook.close()
     width = max((len(r) for r in raw_rows), default=0)
     raw_rows = [r + [None] * (width - len(r)) for r in raw_rows]
-    rows = [r for r in raw_rows if any(v is not None and str(v).strip() != "" for v in r)]
+    rows = [r for r in raw_rows if any(_filled(v) for v in r)]
     if _may_hold_uncomputed_formulas(rows, len(raw_rows)):
         _refuse_uncomputed_formulas(data, name, sheet_name, raw_rows)
     if not rows:
         others = f" Sheets in the file: {', '.join(sheets)}; pick one with --sheet NAME (Python: sheet=)." \
             if len(sheets) > 1 else ""
         raise InputError(f"{name}: sheet '{sheet_name}' is empty.{others or ' Save the comments in it with a header row.'}")
-    last = max(i for r in rows for i, v in enumerate(r) if v is not None and str(v).strip() != "") + 1
-    header = ["" if v is None else str(v) for v in rows[0][:last]]
-    frame = pd.DataFrame([r[:last] for r in rows[1:]], columns=header, dtype=object)
+    # from the header (the first filled row) to the last filled row: an empty row inside the table
+    # stays a row (an empty comment, rejected with its reason), so row numbers follow the sheet's
+    filled = [i for i, r in enumerate(raw_rows) if any(_filled(v) for v in r)]
+    table = raw_rows[filled[0]:filled[-1] + 1]
+    last = max(i for r in rows for i, v in enumerate(r) if _filled(v)) + 1
+    header = ["" if v is None else str(v) for v in table[0][:last]]
+    frame = pd.DataFrame([r[:last] for r in table[1:]], columns=header, dtype=object)
     return LoadedTable(_clean_headers(frame, name), name, "xlsx", sheet=sheet_name)
+
+
+def _filled(value: object) -> bool:
+    return value is not None and str(value).strip() != ""
 
 
 def _may_hold_uncomputed_formulas(rows: list[list], n_raw_rows: int) -> bool:
