@@ -270,6 +270,9 @@ def run_pipeline_dask(
         report("load", 0, 1)
         raw = _read_partitions(client, files, table.format, blocksize, options)
         lengths = client.gather(client.map(len, raw))
+        if not sum(lengths):  # each file may be empty (allow_empty), not all of them
+            raise InputError(f"{table.name}: {'none of the files has' if len(files) > 1 else 'has no'} data rows "
+                             "under the header. Export the comments again (check the export's filters and date range).")
         offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int).tolist()
         head = client.submit(lambda f: f.head(500), raw[0]).result()
         decision = detect_columns(head.columns, frame=head, source_name=table.name, rating_scale=params["rating_scale"], **params["columns"])

@@ -129,3 +129,18 @@ def test_python_summary_says_why_there_is_no_theme(tmp_path):
     shape = BY_NAME["every row rejected"]
     analysis = cxtext.analyze(_file(tmp_path, shape), cache_path=tmp_path / "cache.sqlite", **shape.args)
     assert "every row was rejected" in analysis.summary["no_themes_reason"]
+
+
+@pytest.mark.parametrize("args", [[], ["--text", "comment"]], ids=["detected", "named"])
+def test_dask_engine_refuses_files_without_rows(tmp_path, args, capsys):
+    """Each file of a dask glob may be a header alone (read_table(allow_empty=True)); all of them
+    at once is one error line, not a traceback from scattering nothing."""
+    pytest.importorskip("dask.distributed", reason="the dask extra is not installed")
+    for day in ("monday", "tuesday"):
+        (tmp_path / f"{day}.csv").write_text("comment,nps\n", encoding="utf-8")
+    code = main(["analyze", str(tmp_path / "*.csv"), "--engine", "dask", "--workers", "1", "--out",
+                 str(tmp_path / "out"), "--no-history", "--quiet", "--cache", str(tmp_path / "cache.sqlite"), *args])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1, err
+    assert "*.csv: none of the files has data rows" in err
