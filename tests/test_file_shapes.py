@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -144,3 +145,21 @@ def test_dask_engine_refuses_files_without_rows(tmp_path, args, capsys):
     assert code == 2
     assert len(err.strip().splitlines()) == 1, err
     assert "*.csv: none of the files has data rows" in err
+
+
+def test_social_mentions_that_are_only_links_and_handles(tmp_path, capsys):
+    """Mentions empty once the social clean-up strips links, @handles and RT prefixes: valid
+    outputs whose summary.json says there was nothing left to group."""
+    path = tmp_path / "mentions.csv"
+    path.write_text("tweet,channel\nhttps://t.co/abc123,twitter\n@nuvio_help @nuvio,twitter\n"
+                    "RT @nuvio: https://nuvio.example/promo,twitter\n🙂🙂,facebook\n", encoding="utf-8")
+    pipeline = Path(__file__).resolve().parents[1] / "pipelines" / "social_mentions.yaml"
+    out = tmp_path / "out"
+    code = main(["run", str(pipeline), str(path), "--out", str(out), "--no-history", "--quiet",
+                 "--cache", str(tmp_path / "cache.sqlite"), "--text", "tweet"])
+    assert code == 0, capsys.readouterr().err
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["rows_in"] == 4 and summary["theme_count"] == 0
+    assert "none of the 4 analysed comments has content" in summary["no_themes_reason"]
+    analysis = cxtext.analyze(path, pipeline="social_mentions", text="tweet", cache_path=tmp_path / "cache.sqlite")
+    assert "none of the 4 analysed comments has content" in analysis.summary["no_themes_reason"]
