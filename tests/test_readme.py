@@ -7,8 +7,10 @@ neither (a new block, or one whose first line changed) fails ``test_every_block_
 
 Blocks are named by their first line. ``cxtext ...`` lines run through the installed command
 (``.venv/bin/cxtext``, else ``python -m cxtext.cli``); Python blocks are executed in one
-namespace, then the outputs their comments and the README's tables promise are checked.
-The analyses embed with the real default model.
+namespace, then the outputs their comments and the README's tables promise are checked; the
+``gradio_client`` example runs against the real app, started as tests/app/test_serving.py starts
+it (tests/app/app_server.py), behind the login it passes. The analyses embed with the real
+default model (about a minute in all).
 """
 
 from __future__ import annotations
@@ -31,9 +33,6 @@ SAMPLE = ROOT / "examples" / "sample_feedback.csv"
 NOT_RUN = {
     "make app    # installs everything into .venv/, then opens the web app on the bundled sample":
         "installs into .venv/ and then serves the app until stopped: it never returns",
-    'client = Client("http://127.0.0.1:7860/", auth=("user", "password"))  # auth only when CXTEXT_AUTH is set':
-        "needs a running app; tests/app/test_serving.py starts one and drives this same /analyze API "
-        "with gradio_client (8 analyses at once, and behind CXTEXT_AUTH)",
     ".venv/bin/python -m pytest tests/app -m browser   # only the browser tests, ~4 minutes":
         "runs the browser tests, which make test already runs (about 4 minutes, needs Chromium)",
 }
@@ -71,13 +70,14 @@ def test_every_block_is_run_or_listed():
 
 # ------------------------------------------------------------------------ the files the blocks read
 def _export_frame() -> pd.DataFrame:
-    """export.xlsx: the bundled sample's first 200 comments with NPS and CES on 1-5 (the README's
-    Python example says ces_scale="1-5"), enough for the themes 3 and 5 and rows 12 and 40 it edits."""
+    """export.xlsx and export.csv: the bundled sample's first 200 comments with the column names the
+    README's examples use (comment, score), NPS and CES on 1-5 (the Python example says ces_scale="1-5");
+    enough for the themes 3 and 5 and the rows 12 and 40 it edits."""
     sample = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False).head(200)
     ces = pd.to_numeric(sample["ces"], errors="coerce").clip(1, 5)
-    return pd.DataFrame({"Response ID": sample["response_id"], "Submitted at": sample["submitted_at"],
-                         "Comment": sample["comment"], "NPS": pd.to_numeric(sample["nps"], errors="coerce"),
-                         "CES": ces})
+    return pd.DataFrame({"id": sample["response_id"], "date": sample["submitted_at"],
+                         "comment": sample["comment"], "score": pd.to_numeric(sample["nps"], errors="coerce"),
+                         "ces": ces})
 
 
 @pytest.fixture
@@ -151,7 +151,39 @@ def run_python_api(code: str, cwd: Path) -> None:
     assert namespace["analysis_id"] in set(listed["id"])
 
 
+def run_app_client(code: str, cwd: Path) -> None:
+    """The Python client against the real app, started as tests/app/test_serving.py starts it, behind
+    the login the example passes (CXTEXT_AUTH=user:password)."""
+    pytest.importorskip("gradio_client", reason="gradio_client (PyPI) is not installed")
+    server = _app_server_class()(cwd / "server", "--no-sample", CXTEXT_AUTH="user:password")
+    try:
+        url = server.wait_until_up()
+        namespace: dict = {"__name__": "readme"}
+        exec(compile(code.replace("http://127.0.0.1:7860/", url), str(README), "exec"), namespace)
+    finally:
+        log = server.stop()
+    result = namespace["result"]
+    for key in ("summary", "priority_basis", "drivers", "themes", "rejected", "rejected_rows"):
+        assert key in result, f"the README says result holds {key!r}; it has {sorted(result)} (server log: {log[-500:]})"
+    # the README's prose "(id, label, size, share, keywords, languages, parent)": id is theme_id,
+    # parent is parent_id and parent_label
+    for key in ("theme_id", "label", "size", "share", "keywords", "languages", "parent_id", "parent_label"):
+        assert key in result["themes"][0], f"the README says each theme has {key!r}: {sorted(result['themes'][0])}"
+    assert result["summary"]["nps"]["nps"] is not None and result["drivers"][0]["label"]
+
+
+def _app_server_class():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("readme_app_server", ROOT / "tests" / "app" / "app_server.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Server
+
+
 RUNNERS = {
+    'client = Client("http://127.0.0.1:7860/", auth=("user", "password"))  # auth only when CXTEXT_AUTH is set':
+        run_app_client,
     ".venv/bin/cxtext analyze examples/sample_feedback.csv --out out/sample --format xlsx --format html":
         run_sample_command,
     'feedback = cxtext.load("export.xlsx")            # read, map columns, validate every row': run_python_api,
