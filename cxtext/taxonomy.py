@@ -260,7 +260,8 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
     from cxtext.io.read import read_table
 
     try:
-        table = read_table(path, format=_TABLE_EXTENSIONS[suffix])
+        # a header alone is refused below with the taxonomy's own message ("the 'theme' column has no rows")
+        table = read_table(path, format=_TABLE_EXTENSIONS[suffix], allow_empty=True)
     except InputError as exc:
         raise TaxonomyError(f"taxonomy {exc}") from exc
     # row numbers as a spreadsheet shows them: the header is row 1
