@@ -1,7 +1,9 @@
 """cxtext.themes.ThemeModel: fit, transform, edits, save/load, errors.
 
 The model tests embed ~50 real complaint sentences (four planted themes) with
-all-MiniLM-L6-v2 once per module.
+all-MiniLM-L6-v2 once per module. Tests of the UMAP + HDBSCAN path pass
+``small_corpus_size=None``: their corpora are small enough that the default
+would use the small-corpus rule (tested in tests/test_themes_small.py).
 """
 
 from __future__ import annotations
@@ -92,7 +94,7 @@ def emb(minilm):
 
 @pytest.fixture(scope="module")
 def fitted(emb):
-    return ThemeModel(min_theme_size=5, embedding_model="minilm", random_state=0).fit(TEXTS, emb, ["en"] * len(TEXTS))
+    return ThemeModel(small_corpus_size=None, min_theme_size=5, embedding_model="minilm", random_state=0).fit(TEXTS, emb, ["en"] * len(TEXTS))
 
 
 def _copy(model):
@@ -118,7 +120,7 @@ def test_recovers_planted_themes(fitted):
 
 @pytest.mark.model
 def test_deterministic(emb, fitted):
-    again = ThemeModel(min_theme_size=5, embedding_model="minilm", random_state=0).fit(TEXTS, emb, ["en"] * len(TEXTS))
+    again = ThemeModel(small_corpus_size=None, min_theme_size=5, embedding_model="minilm", random_state=0).fit(TEXTS, emb, ["en"] * len(TEXTS))
     np.testing.assert_array_equal(again.labels_, fitted.labels_)
     assert again.secondary_labels_ == fitted.secondary_labels_
     pd.testing.assert_frame_equal(again.themes_, fitted.themes_)
@@ -302,7 +304,7 @@ def synthetic(n_per=15, k=3, dim=24, seed=0):
 
 def test_pca_path_and_dimension_check(tmp_path):
     texts, X, y = synthetic()
-    m = ThemeModel(reduction="pca", min_theme_size=5).fit(texts, X)
+    m = ThemeModel(small_corpus_size=None, reduction="pca", min_theme_size=5).fit(texts, X)
     assert m.n_themes_ == 3 and adjusted_rand_score(y, m.labels_) > 0.95
     with pytest.raises(ValidationError, match="dimensions"):
         m.transform(["x"], np.ones((1, 5)))
@@ -345,8 +347,8 @@ def _two_languages(seed: int = 0) -> tuple[np.ndarray, list[str], np.ndarray, li
 def test_language_centring_groups_by_pain_point_not_language(tmp_path):
     X, codes, gold, texts = _two_languages()
     lang = np.asarray([c == "ar" for c in codes], dtype=int)
-    plain = ThemeModel(min_theme_size=10, reduction="none", center_languages=False, random_state=0).fit(texts, X, codes)
-    centred = ThemeModel(min_theme_size=10, reduction="none", random_state=0).fit(texts, X, codes)
+    plain = ThemeModel(small_corpus_size=None, min_theme_size=10, reduction="none", center_languages=False, random_state=0).fit(texts, X, codes)
+    centred = ThemeModel(small_corpus_size=None, min_theme_size=10, reduction="none", random_state=0).fit(texts, X, codes)
     # without centring every pain point splits into one theme per language
     assert plain.n_themes_ == 4 and homogeneity_score(lang, plain.labels_) == pytest.approx(1.0)
     assert centred.n_themes_ == 2 and adjusted_rand_score(gold, centred.labels_) > 0.9
@@ -370,13 +372,13 @@ def test_language_centring_groups_by_pain_point_not_language(tmp_path):
 
 def test_language_centring_needs_languages_and_valid_params():
     X, codes, _, texts = _two_languages()
-    assert ThemeModel(min_theme_size=10, reduction="none").fit(texts, X).language_means_ == {}
+    assert ThemeModel(small_corpus_size=None, min_theme_size=10, reduction="none").fit(texts, X).language_means_ == {}
     with pytest.raises(ValidationError, match="'center_languages' parameter must be True or False"):
         ThemeModel(center_languages="yes").fit(texts, X, codes)
     with pytest.raises(ValidationError, match="'min_language_size' parameter must be an int >= 1"):
         ThemeModel(min_language_size=0).fit(texts, X, codes)
     with pytest.raises(ValidationError, match="one code per text"):
-        ThemeModel(min_theme_size=10, reduction="none").fit(texts, X, codes).transform(texts, X, codes[:3])
+        ThemeModel(small_corpus_size=None, min_theme_size=10, reduction="none").fit(texts, X, codes).transform(texts, X, codes[:3])
 
 
 # ------------------------------------------------------- fitting on a sample
@@ -400,7 +402,7 @@ def separated():
 @pytest.fixture(scope="module")
 def sampled(separated):
     texts, X, _, langs = separated
-    return ThemeModel(max_fit_size=240, random_state=0).fit(texts, X, langs)
+    return ThemeModel(small_corpus_size=None, max_fit_size=240, random_state=0).fit(texts, X, langs)
 
 
 def test_sampled_fit_labels_every_row(separated, sampled):
@@ -426,7 +428,7 @@ def test_sampled_fit_labels_every_row(separated, sampled):
 
 def test_sample_is_stratified_seeded_and_only_used_above_the_limit(separated):
     texts, X, _, langs = separated
-    model = ThemeModel(max_fit_size=240, random_state=0)
+    model = ThemeModel(small_corpus_size=None, max_fit_size=240, random_state=0)
     sample = model.sample_indices(langs)
     assert len(sample) == 240 and len(set(sample.tolist())) == 240
     assert np.all(np.diff(sample) > 0)
@@ -436,13 +438,13 @@ def test_sample_is_stratified_seeded_and_only_used_above_the_limit(separated):
     assert not np.array_equal(sample, ThemeModel(max_fit_size=240, random_state=1).sample_indices(langs))
     assert ThemeModel(max_fit_size=len(texts)).sample_indices(langs) is None
     assert ThemeModel(max_fit_size=None).sample_indices(None, n=10**7) is None
-    small = ThemeModel(max_fit_size=len(texts), random_state=0).fit(texts, X, langs)
+    small = ThemeModel(small_corpus_size=None, max_fit_size=len(texts), random_state=0).fit(texts, X, langs)
     assert small.fit_sample_size_ == len(texts)
 
 
 def test_sampled_fit_is_deterministic(separated, sampled):
     texts, X, _, langs = separated
-    again = ThemeModel(max_fit_size=240, random_state=0).fit(texts, X, langs)
+    again = ThemeModel(small_corpus_size=None, max_fit_size=240, random_state=0).fit(texts, X, langs)
     np.testing.assert_array_equal(again.labels_, sampled.labels_)
     assert again.secondary_labels_ == sampled.secondary_labels_
     pd.testing.assert_frame_equal(again.themes_, sampled.themes_)
@@ -453,7 +455,7 @@ def test_sampled_fit_agrees_with_the_full_fit(separated, sampled):
     from sklearn.metrics import normalized_mutual_info_score
 
     texts, X, gold, langs = separated
-    full = ThemeModel(max_fit_size=None, random_state=0).fit(texts, X, langs)
+    full = ThemeModel(small_corpus_size=None, max_fit_size=None, random_state=0).fit(texts, X, langs)
     assert full.fit_sample_size_ == len(texts) and full.n_themes_ == sampled.n_themes_ == 6
     themed = (full.labels_ >= 0) & (sampled.labels_ >= 0)
     assert themed.mean() >= 0.9
@@ -465,7 +467,7 @@ def test_sampled_fit_agrees_with_the_full_fit(separated, sampled):
 def test_sampled_fit_in_two_halves_matches_fit(separated, sampled, tmp_path):
     """What the distributed engine does: fit the sample, assign the rest in blocks, finish."""
     texts, X, _, langs = separated
-    model = ThemeModel(max_fit_size=240, random_state=0)
+    model = ThemeModel(small_corpus_size=None, max_fit_size=240, random_state=0)
     sample = model.sample_indices(langs)
     model.fit([texts[i] for i in sample], X[sample], [langs[i] for i in sample])
     rest = np.setdiff1d(np.arange(len(texts)), sample)
@@ -493,7 +495,7 @@ def test_sampled_fit_in_two_halves_matches_fit(separated, sampled, tmp_path):
 def test_fit_reports_its_steps():
     X, codes, _, texts = _two_languages()
     heard = []
-    ThemeModel(min_theme_size=10, reduction="none").fit(texts, X, codes, progress=lambda s, d, t: heard.append(s))
+    ThemeModel(small_corpus_size=None, min_theme_size=10, reduction="none").fit(texts, X, codes, progress=lambda s, d, t: heard.append(s))
     assert heard == ["reduce", "cluster", "label"]
 
 
@@ -586,7 +588,7 @@ def test_split_recovers_merged_synthetic_themes_deterministically():
     gold = np.repeat(np.arange(3), 1100)
 
     def merged_then_split():
-        m = ThemeModel(min_theme_size=20, reduction="pca", random_state=0).fit(texts, X)
+        m = ThemeModel(small_corpus_size=None, min_theme_size=20, reduction="pca", random_state=0).fit(texts, X)
         assert m.n_themes_ == 3
         m.merge([0, 1])
         rows = np.flatnonzero(m.labels_ == 0)  # 2,200 members: the silhouette uses a seeded sample
