@@ -71,6 +71,25 @@ def _sheet(*rows: list, extra_sheets: dict[str, list[list]] | None = None) -> Ca
     return write
 
 
+def _calculated(write: Callable[[Path], None], results: dict[str, str]) -> Callable[[Path], None]:
+    """An XLSX as Excel saves it: each formula cell with its result stored (openpyxl writes none)."""
+    import re
+    import zipfile
+
+    def save(path: Path) -> None:
+        write(path)
+        with zipfile.ZipFile(path) as book:
+            parts = {name: book.read(name) for name in book.namelist()}
+        sheet = parts["xl/worksheets/sheet1.xml"].decode("utf-8")
+        for cell, value in results.items():
+            sheet = re.sub(rf'(<c r="{cell}"[^>]*><f>[^<]*</f>)<v></v>', rf"\g<1><v>{value}</v>", sheet)
+        parts["xl/worksheets/sheet1.xml"] = sheet.encode("utf-8")
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+            for name, content in parts.items():
+                book.writestr(name, content)
+    return save
+
+
 def _parquet(frame: pd.DataFrame) -> Callable[[Path], None]:
     return lambda path: frame.to_parquet(path, index=False)
 
@@ -148,12 +167,16 @@ SHAPES: list[Shape] = [
     # ---------------------------------------------------------------- spreadsheets
     Shape("xlsx of formulas only", "formulas.xlsx",
           _sheet(["comment", "nps"], ['=CONCAT("app ","crash")', "=1+2"], ['="billing"', "=2*3"]),
-          "error", ("formula cell(s) whose results were never saved", "Open the file in Excel or LibreOffice")),
+          "error", ("holds formulas whose results were never saved", "Open the file in Excel or LibreOffice")),
     Shape("xlsx with a formula header", "formula_header.xlsx", _sheet(["=1+1", "=2+2"], ["=A1", "=B1"]),
           "error", ("formula",)),
     Shape("xlsx with scores as formulas", "formula_scores.xlsx",
           _sheet(["comment", "nps"], *[[c, f"={s}+0"] for c, s in zip(COMMENTS, [1, 2, 3, 4, 5])]),
-          "error", ("formula cell(s) whose results were never saved", "first: B2")),
+          "error", ("holds formulas whose results were never saved", "first: B2")),
+    Shape("xlsx with scores as formulas, saved by Excel", "formula_scores_saved.xlsx",
+          _calculated(_sheet(["comment", "nps"], *[[c, f"={s}+0"] for c, s in zip(COMMENTS, [1, 2, 3, 4, 5])]),
+                      {f"B{i}": str(s) for i, s in zip(range(2, 7), [1, 2, 3, 4, 5])}),
+          "outputs", rows=5, args={"nps": "nps"}),
     Shape("empty sheet", "empty_sheet.xlsx", _sheet(), "error", ("sheet 'Responses' is empty",)),
     Shape("empty first sheet, data on the second", "second_sheet.xlsx",
           _sheet(extra_sheets={"Data": [["comment", "nps"], *[[c, 3] for c in COMMENTS]]}), "error",

@@ -238,13 +238,13 @@ def _read_delimited(data: bytes, name: str, fmt: str, encoding: str | None,
     if "\x00" in text:
         raise InputError(f"{name}: contains NUL bytes, so it is not a text file. "
                          "Export it again as CSV (UTF-8) or pass the right format.")
-    if not text.strip("\ufeff \t\r\n"):
+    if not _NOT_BLANK.search(text):
         raise InputError(f"{name}: {_EMPTY}")
-    first_line, newline, rest = text.lstrip("\ufeff\r\n").partition("\n")
-    if first_line.strip() == '""':
+    first_line = _FIRST_LINE.match(text)
+    if first_line.group(1).strip() == '""':
         # one column with an empty header: the parser would skip the line as blank and take
         # the first comment for the header; keep it a header (named column_1 below)
-        text = '"Unnamed: 0"' + newline + rest
+        text = text[:first_line.start(1)] + '"Unnamed: 0"' + text[first_line.end(1):]
     sep = delimiter or ("\t" if fmt == "tsv" else sniff_delimiter(text))
     if not delimiter and _single_column(text, sep):
         # "comment" over lines of free text: commas inside the comments are not delimiters
@@ -276,6 +276,8 @@ def _read_delimited(data: bytes, name: str, fmt: str, encoding: str | None,
 # A character no export uses: the whole line is one cell (quotes still apply).
 _NO_DELIMITER = "\x1f"
 _LEADING_BLANK_LINES = re.compile(r"\A(?:\ufeff)?(?:[ \t]*\r?\n)+")
+_NOT_BLANK = re.compile(r"[^\s\ufeff]")
+_FIRST_LINE = re.compile(r"[\ufeff\r\n]*([^\r\n]*)")
 _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
@@ -362,34 +364,41 @@ def _may_hold_uncomputed_formulas(rows: list[list], n_raw_rows: int) -> bool:
     return len(rows) > 1 and any(all(r[i] is None for r in rows[1:]) for i in range(len(rows[0])))
 
 
+#: Rows scanned for formulas without saved results: a workbook never calculated shows them at once.
+_FORMULA_SCAN_ROWS = 2000
+
+
 def _refuse_uncomputed_formulas(data: bytes, name: str, sheet_name: str, values: list[list]) -> None:
     """Raise when the sheet's formulas have no saved results (files written by a program, not
-    saved by Excel or LibreOffice): openpyxl can read saved results only, and reads None instead."""
+    saved by Excel or LibreOffice): openpyxl can read saved results only, and reads None instead.
+
+    One formula with a saved result means the workbook was calculated, so empty results are
+    really empty. Only the first ``_FORMULA_SCAN_ROWS`` rows are read again.
+    """
     import openpyxl
     from openpyxl.utils import get_column_letter
 
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    worksheet = workbook[sheet_name]
-    worksheet.reset_dimensions()
-    formulas, first = 0, None
-    for r, row in enumerate(worksheet.iter_rows(values_only=True)):
-        for c, cell in enumerate(row):
-            is_formula = (isinstance(cell, str) and cell.startswith("=")) or type(cell).__name__ in (
-                "ArrayFormula", "DataTableFormula")
-            if not is_formula:
-                continue
-            computed = r < len(values) and c < len(values[r]) and values[r][c] is not None
-            if computed:
-                workbook.close()
-                return  # the workbook was calculated: empty results are really empty
-            formulas += 1
-            first = first or f"{get_column_letter(c + 1)}{r + 1} '{_clip(getattr(cell, 'text', cell), 40)}'"
-    workbook.close()
-    if formulas:
+    try:
+        worksheet = workbook[sheet_name]
+        worksheet.reset_dimensions()
+        first = None
+        for r, row in enumerate(worksheet.iter_rows(max_row=_FORMULA_SCAN_ROWS, values_only=True)):
+            for c, cell in enumerate(row):
+                is_formula = (isinstance(cell, str) and cell.startswith("=")) or type(cell).__name__ in (
+                    "ArrayFormula", "DataTableFormula")
+                if not is_formula:
+                    continue
+                if r < len(values) and c < len(values[r]) and values[r][c] is not None:
+                    return  # the workbook was calculated
+                first = first or f"{get_column_letter(c + 1)}{r + 1} '{_clip(getattr(cell, 'text', cell), 40)}'"
+    finally:
+        workbook.close()
+    if first:
         raise InputError(
-            f"{name}: sheet '{sheet_name}' holds {formulas} formula cell(s) whose results were never saved "
-            f"(first: {first}), so their values cannot be read. Open the file in Excel or LibreOffice and "
-            "save it (that stores the results), or export the sheet as CSV.")
+            f"{name}: sheet '{sheet_name}' holds formulas whose results were never saved (first: {first}), so "
+            "their values cannot be read. Open the file in Excel or LibreOffice and save it (that stores the "
+            "results), or export the sheet as CSV.")
 
 
 _JSON_HINT = 'Export the comments as a list of records, e.g. [{"comment": "...", "nps": 9}], or as CSV.'
