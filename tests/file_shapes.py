@@ -114,6 +114,12 @@ SHAPES: list[Shape] = [
     Shape("parquet without columns", "no_columns.parquet", _parquet(pd.DataFrame()), "error",
           ("has no columns",)),
     Shape("BOM only", "bom_only.csv", _text("\ufeff"), "error", ("the file is empty",)),
+    Shape("UTF-16 header only", "header_only_utf16.csv", _text("comment\tnps\r\n", "utf-16"), "error",
+          ("has a header (comment, nps) but no data rows",)),
+    Shape("header over blank lines", "header_blank_lines.csv", _text("comment,nps\n\n \n\n"), "error",
+          ("no data rows",)),
+    Shape("rows of delimiters only", "only_delimiters.csv", _text("comment,nps\n,\n,\n;\n"), "outputs",
+          ("none of the 1 analysed comments has content",), rows=3, args={"text": "comment"}),
     Shape("blank lines only", "blank_lines.csv", _text("\n \n\t\n"), "error", ("the file is empty",)),
     # ---------------------------------------------------------------- tiny files
     Shape("one row", "one_row.csv", _text(_csv_rows("comment,nps", SCORED[:1])), "outputs",
