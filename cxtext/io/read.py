@@ -218,15 +218,18 @@ def _decode_single_byte(data: bytes) -> tuple[str, str]:
 
 def sniff_delimiter(text: str) -> str:
     """Guess the delimiter among , ; tab | from the first lines."""
-    sample = "\n".join(text.splitlines()[:50])
+    sample = "\n".join(text[:_HEAD_CHARS].splitlines()[:50])
     try:
         return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
     except csv.Error:
-        header = text.splitlines()[0] if text else ""
+        header = text[:_HEAD_CHARS].splitlines()[0] if text else ""
         counts = {d: header.count(d) for d in _DELIMITERS}
         best = max(counts, key=counts.get)
         return best if counts[best] else ","
 
+
+# Delimiters and the one-column shape are judged on the file's first lines, within this many characters.
+_HEAD_CHARS = 200_000
 
 #: Largest CSV/TSV cell read, in characters (64 Mi); the csv module's default is 128 Ki.
 MAX_CELL_CHARS = 64 * 1024 * 1024
@@ -289,7 +292,7 @@ def _single_column(text: str, sep: str) -> bool:
     in them; two or more lines that all split into the same number of cells
     are a table under a title line, left to the parser (which then names the line).
     """
-    lines = [line for line in text.lstrip("\ufeff").splitlines() if line.strip()]
+    lines = [line for line in text[:_HEAD_CHARS].lstrip("\ufeff").splitlines() if line.strip()]
     if not lines or any(d in lines[0] for d in _DELIMITERS):
         return False
     counts = [len(next(csv.reader([line], delimiter=sep), [])) for line in lines[1:51]]
