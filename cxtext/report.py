@@ -68,6 +68,10 @@ GROUP_THEMES = 10         # rows of the side-by-side source/segment tables
 MAX_GROUPS = 6            # columns of the side-by-side tables
 OTHER_THEMES_MAX = 300    # rows of the "other themes" table
 HTML_QUOTES = 5
+#: Fewer comments than this and a theme is tentative (as cxtext.themes.TENTATIVE_SIZE,
+#: used when the theme table has no ``tentative`` column, e.g. an older folder).
+TENTATIVE_SIZE = 5
+TENTATIVE_TAG = "tentative: few comments"
 DECK_QUOTES = 3
 DECK_QUOTE_CHARS = 220
 MINUS = "\u2212"
@@ -110,6 +114,7 @@ class ReportData:
     ces_scale_text: str = ""
     min_test_size: int = 10
     missing_notes: list[str] = field(default_factory=list)
+    fit_rule: str = ""
 
     # --------------------------------------------------------------- builders
     @classmethod
@@ -143,6 +148,7 @@ class ReportData:
             model_note=str(drivers.attrs.get("model_note", "") or ""),
             ces_scale_text=str(drivers.attrs.get("ces_scale", "") or ""),
             min_test_size=int(params["drivers"].get("min_test_size", 10)),
+            fit_rule=_fit_rule(summary, analysis.theme_model),
         )
 
     @classmethod
@@ -207,7 +213,7 @@ class ReportData:
             ces_text = f"CES {scale['scale']}, {easy} = least effort"
         return cls(summary=summary, themes=themes, drivers=drivers, trend=trend, trend_freq=freq, groups=groups,
                    counts=counts, ces_scale_text=ces_text, min_test_size=int(driver_params.get("min_test_size", 10)),
-                   missing_notes=notes)
+                   missing_notes=notes, fit_rule=_fit_rule(summary, None))
 
     # --------------------------------------------------------------- views
     @property
@@ -229,10 +235,53 @@ class ReportData:
         themes = self.themes
         if "parent" not in themes and "parent_label" in themes:  # themes.csv names it parent_label
             themes = themes.assign(parent=themes["parent_label"])
-        extra = [c for c in ("keywords", "languages", "quotes", "size", "parent") if c in themes]
+        extra = [c for c in ("keywords", "languages", "quotes", "size", "parent", "tentative") if c in themes]
         merged = self.drivers.merge(themes[["theme_id", *extra]], on="theme_id", how="left")
+        merged["tentative"] = _tentative(merged)
         order = "rank" if "rank" in merged else "n_comments"
         return merged.sort_values(order, ascending=order == "rank", kind="stable").reset_index(drop=True)
+
+    def top_driver(self) -> dict[str, Any] | None:
+        """The theme with the largest NPS drag, when no theme's drag is statistically clear.
+
+        A small survey's themes are all below ``min_test_size``, so none gets
+        an interval and the driver table orders them by size; the reader still
+        needs to know which one costs the most. This is the theme with the most
+        negative ``nps_impact`` (a descriptive number, computed for every
+        theme), with ``testable`` (it had an interval) and ``tentative`` (few
+        comments) so the report can say how far to trust it. ``None`` without
+        NPS, when some theme's drag is clear (those are named instead), or
+        when no theme drags NPS down.
+        """
+        ranked = self.ranked()
+        if not self.has_nps or ranked.empty:
+            return None
+        if (pd.to_numeric(ranked["nps_impact_ci_high"], errors="coerce") < 0).any():
+            return None
+        impact = pd.to_numeric(ranked["nps_impact"], errors="coerce")
+        if not (impact < 0).any():
+            return None
+        row = ranked.loc[impact.idxmin()].to_dict()
+        row["testable"] = not math.isnan(_f(row.get("nps_impact_ci_high")))
+        return row
+
+
+def _tentative(frame: pd.DataFrame) -> list[bool]:
+    """Per row: a theme built from few comments. The theme table's ``tentative``
+    column when it has one, else fewer than :data:`TENTATIVE_SIZE` comments."""
+    if "tentative" in frame:
+        return [str(v).strip().lower() in ("true", "1", "yes") for v in frame["tentative"]]
+    size = frame["size"] if "size" in frame else frame.get("n_comments", pd.Series(0, index=frame.index))
+    size = pd.to_numeric(size, errors="coerce")
+    if "n_comments" in frame:
+        size = size.fillna(pd.to_numeric(frame["n_comments"], errors="coerce"))
+    return [bool(v < TENTATIVE_SIZE) if not math.isnan(v) else False for v in size.astype(float)]
+
+
+def _fit_rule(summary: dict[str, Any], theme_model: Any) -> str:
+    """How the themes were found, from summary.json ("theme_fit_rule") or the fitted model."""
+    rule = summary.get("theme_fit_rule") or getattr(theme_model, "fit_rule_", "") or ""
+    return str(rule)
 
 
 def _themes_frame(themes: pd.DataFrame) -> pd.DataFrame:
@@ -547,9 +596,12 @@ def key_findings(data: ReportData) -> list[str]:
             if not math.isnan(lift):
                 sentence += f"; its customers are {lift:.1f}× as likely to be detractors as the rest"
             out.append(sentence + ".")
-        if clear.empty:
+        top = data.top_driver()
+        if top is not None:
+            out.append(top_driver_sentence(data, top))
+        elif clear.empty:
             worst = ranked.sort_values("nps_impact").iloc[0]
-            out.append(f"No theme has a statistically clear drag on NPS; the largest estimate is "
+            out.append(f"No theme drags NPS down; the lowest estimate is "
                        f"“{worst['label']}” at {fmt_num(worst['nps_impact'], 1, True)} points.")
     elif not ranked.empty:
         top = ranked.iloc[0]
@@ -564,6 +616,27 @@ def key_findings(data: ReportData) -> list[str]:
             out.append(f"The most effort is reported in “{row['label']}”: {fmt_num(row['_gap'], 2, True)} CES points "
                        f"more than the rest ({data.ces_scale_text or 'CES'}).")
     return out
+
+
+def top_driver_sentence(data: ReportData, top: dict[str, Any]) -> str:
+    """The top driver of :meth:`ReportData.top_driver`, with how far to trust it. Plain text."""
+    caveats = []
+    if top.get("tentative"):
+        caveats.append(TENTATIVE_TAG)
+    if not top.get("testable"):
+        caveats.append(f"fewer than {data.min_test_size} scored respondents, so no confidence interval or test")
+    else:
+        caveats.append("its 95% CI includes 0, so the drag is not statistically clear")
+    sentence = (f"Top driver of detractors ({'; '.join(caveats)}): “{top['label']}” "
+                f"({_int(top['n_comments'])} comments, theme NPS {fmt_num(top.get('nps'), 0, True)}) "
+                f"costs overall NPS an estimated {fmt_num(-_f(top['nps_impact']), 1)} points")
+    lift = _f(top.get("detractor_lift"))
+    share = _f(top.get("detractor_share"))
+    if not math.isnan(lift):
+        sentence += f"; its customers are {lift:.1f}× as likely to be detractors as the rest"
+    elif not math.isnan(share):
+        sentence += f"; {fmt_pct(share)} of its respondents are detractors"
+    return sentence + ". Read it as the lead to check first, with its quotes, not as a measured effect."
 
 
 def how_to_read(data: ReportData) -> list[tuple[str, str]]:
@@ -599,7 +672,13 @@ def how_to_read(data: ReportData) -> list[tuple[str, str]]:
                               "end of the impact's CI). Rank 1 is the most urgent: a big, clear drag ranks first, "
                               "a small or noisy theme low. Without NPS scores themes are ranked by volume."),
         ("Too small", f"Themes with fewer than {k} scored respondents get no interval, test or priority (shown "
-                      f"as {DASH}); their descriptive numbers are still shown."),
+                      f"as {DASH}); their descriptive numbers are still shown, and they are ordered by size. "
+                      "When no theme's drag is clear, the key findings still name the top driver: the theme "
+                      "with the largest estimated drag, with its caveats."),
+        ("Tentative", f"A theme built from fewer than {TENTATIVE_SIZE} comments (marked “{TENTATIVE_TAG}”). "
+                      "Small surveys give small themes: a tentative theme is shown, and can be the top driver, "
+                      "but it rests on a handful of comments, so read its quotes before acting on it; "
+                      "next month's survey will tell whether it recurs."),
         ("Emerging", "A theme whose comments grew by more than 50% over the previous period and reached at least "
                      "5 comments."),
         ("Quotes", "The comments nearest the centre of the theme, as cleaned by the pipeline: e-mails, phone "
@@ -615,7 +694,20 @@ def how_to_read(data: ReportData) -> list[tuple[str, str]]:
         skip.add("CSAT gap")
     if data.trend is None or data.trend.empty:
         skip.add("Emerging")
+    if data.ranked().empty or not any(data.ranked()["tentative"]):
+        skip.add("Tentative")
     return [(term, text) for term, text in terms if term not in skip]
+
+
+def _themes_method(rule: str) -> str:
+    if rule.startswith("small-corpus"):
+        return ("Themes: a small survey, so comments are embedded and grouped by hierarchical clustering on "
+                "their similarity instead of UMAP + HDBSCAN (which needs 5+ comments per theme); labelled with "
+                f"class-based TF-IDF keyphrases. Rule: {rule}. Themes of fewer than {TENTATIVE_SIZE} comments are "
+                "tentative.")
+    line = ("Themes: comments are embedded, reduced with UMAP, clustered with HDBSCAN and labelled with "
+            "class-based TF-IDF keyphrases; near-duplicate themes are merged.")
+    return line + (f" Rule: {rule}." if rule else "")
 
 
 def methods_lines(data: ReportData) -> list[str]:
@@ -628,8 +720,7 @@ def methods_lines(data: ReportData) -> list[str]:
         f"Embedding model: {s.get('model_id') or s.get('model') or 'none'}; seed {s.get('seed', '')}; "
         f"minimum theme size {themes.get('min_theme_size') or 'automatic'}; reduction "
         f"{themes.get('reduction', 'umap')}; languages centred: {themes.get('center_languages', True)}.",
-        "Themes: comments are embedded, reduced with UMAP, clustered with HDBSCAN and labelled with "
-        "class-based TF-IDF keyphrases; near-duplicate themes are merged.",
+        _themes_method(data.fit_rule),
         "Drivers: NPS impact with a normal-approximation 95% CI; detractor lift by Fisher's exact or a "
         "two-proportion z-test with Benjamini-Hochberg q-values; odds ratios from a logistic regression on all "
         "themes; CES/CSAT gaps by Welch's t-test.",
@@ -680,6 +771,8 @@ blockquote{margin:6px 0;padding:6px 12px;border-inline-start:3px solid #b7c4d3;b
 .rank{display:inline-block;min-width:26px;padding:0 6px;border-radius:12px;background:var(--accent);color:#fff;
  font-size:13px;text-align:center;margin-inline-end:6px}
 .note{font-size:13px;color:var(--muted)}
+.tag{display:inline-block;margin-inline-start:8px;padding:0 7px;border-radius:10px;background:#fff3cd;color:#6b4f00;
+ font-size:12px;font-weight:500;vertical-align:middle}
 dl.read dt{font-weight:650;margin-top:8px}dl.read dd{margin:2px 0 0 0}
 .emerging{font-weight:650;color:var(--bad)}
 [dir=auto]{unicode-bidi:isolate}
@@ -773,6 +866,12 @@ def render_html(source: "Analysis | ReportData", top: int = TOP_THEMES) -> str:
         add(f'<figure><img alt="Driver chart: NPS impact of the {shown} most urgent themes" '
             f'src="{_data_uri(chart, "svg")}"><figcaption>{esc(caption)}</figcaption></figure>')
     add(_driver_table_html(data, ranked))
+    if data.has_nps and not ranked.empty and pd.to_numeric(ranked["nps_impact_ci_high"], errors="coerce").isna().all():
+        leader = data.top_driver()
+        add(f'<p class="note">Every theme has fewer than {data.min_test_size} scored respondents, so none gets a '
+            "confidence interval or test and the table is ordered by size"
+            + (f'; the theme with the largest estimated drag is <span dir="auto">“{esc(leader["label"])}”</span> '
+               "(see the key findings)" if leader is not None else "") + ".</p>")
     add("</section>")
 
     # top themes in full
@@ -832,7 +931,8 @@ def _driver_table_html(data: ReportData, ranked: pd.DataFrame) -> str:
         head.append('<th class="n">CSAT gap</th>')
     rows = ["<table><thead><tr>" + "".join(head) + "</tr></thead><tbody>"]
     for _, r in ranked.iterrows():
-        cells = [_td_num(str(_int(r.get("rank")))), f"<td>{_label_html(r['label'])}</td>",
+        tag = f' <span class="tag">{esc(TENTATIVE_TAG)}</span>' if r.get("tentative") else ""
+        cells = [_td_num(str(_int(r.get("rank")))), f"<td>{_label_html(r['label'])}{tag}</td>",
                  _td_num(f"{_int(r['n_comments']):,}")]
         if nps:
             ci = fmt_ci(r.get("nps_ci_low"), r.get("nps_ci_high"), 0)
@@ -859,7 +959,8 @@ def _driver_table_html(data: ReportData, ranked: pd.DataFrame) -> str:
 
 def _theme_card_html(data: ReportData, row: Any) -> str:
     out = ['<article class="card">']
-    out.append(f'<h3><span class="rank">{_int(row.get("rank"))}</span>{_label_html(row["label"])}</h3>')
+    tag = f' <span class="tag">{esc(TENTATIVE_TAG)}</span>' if row.get("tentative") else ""
+    out.append(f'<h3><span class="rank">{_int(row.get("rank"))}</span>{_label_html(row["label"])}{tag}</h3>')
     meta = []
     parent = row.get("parent")
     if not _missing(parent) and str(parent):
@@ -1056,7 +1157,8 @@ def write_pptx(source: "Analysis | ReportData", path: str | Path, drivers: int =
         box = slide.shapes.add_textbox(Inches(0.5), Inches(1.6), Inches(4.3), Inches(5.6))
         frame = box.text_frame
         frame.word_wrap = True
-        lines = [("Comments", f"{_int(row['n_comments']):,} ({fmt_pct(row.get('share'))} of themed)")]
+        lines = [("Comments", f"{_int(row['n_comments']):,} ({fmt_pct(row.get('share'))} of themed)"
+                              + (f" · {TENTATIVE_TAG}" if row.get("tentative") else ""))]
         if data.has_nps:
             nps_ci = fmt_ci(row.get("nps_ci_low"), row.get("nps_ci_high"), 0) or DASH
             impact_ci = fmt_ci(row.get("nps_impact_ci_low"), row.get("nps_impact_ci_high")) or DASH
