@@ -287,8 +287,10 @@ def run_pipeline_dask(
             for keys in client.gather(client.map(_social_keys, parts)):
                 for key, row in keys:
                     first_row.setdefault(key, row)
-            first = client.scatter(first_row, broadcast=True)
-            parts = client.map(_fold, parts, first_row=first)
+            if first_row:  # no social post, nothing to fold (and scattering an empty dict fails)
+                # one future for the whole mapping: scatter() of a dict would scatter each entry on its own
+                first = client.scatter([first_row], broadcast=True)[0]
+                parts = client.map(_fold, parts, first_row=first)
         del raw
         lap("normalize")
 

@@ -163,3 +163,22 @@ def test_social_mentions_that_are_only_links_and_handles(tmp_path, capsys):
     assert "none of the 4 analysed comments has content" in summary["no_themes_reason"]
     analysis = cxtext.analyze(path, pipeline="social_mentions", text="tweet", cache_path=tmp_path / "cache.sqlite")
     assert "none of the 4 analysed comments has content" in analysis.summary["no_themes_reason"]
+
+
+DASK_SHAPES = ["one row", "one column, commas unquoted", "every row rejected", "only non-answers",
+               "duplicate headers", "JSON records nested two levels down"]
+
+
+@pytest.mark.parametrize("name", DASK_SHAPES)
+def test_dask_engine_writes_the_same_kind_of_outputs(tmp_path, name, capsys):
+    """The dask engine on the small shapes: it crashed on every file without a social post (it
+    scattered an empty dict of posts to fold)."""
+    pytest.importorskip("dask.distributed", reason="the dask extra is not installed")
+    shape = BY_NAME[name]
+    out = tmp_path / "out"
+    code = main(["analyze", str(_file(tmp_path, shape)), "--engine", "dask", "--workers", "1", "--out", str(out),
+                 "--no-history", "--quiet", "--cache", str(tmp_path / "cache.sqlite"), *shape.cli_args()])
+    assert code == 0, capsys.readouterr().err
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    _accounted(pd.read_csv(out / "assignments.csv", keep_default_na=False), summary, shape.rows)
+    assert summary["theme_count"] > 0 or summary["no_themes_reason"]
