@@ -32,7 +32,8 @@ SAMPLE = ROOT / "examples" / "sample_feedback.csv"
 
 NOT_RUN = {
     "make app    # installs everything into .venv/, then opens the web app on the bundled sample":
-        "installs into .venv/ and then serves the app until stopped: it never returns",
+        "'make app' installs into .venv/ and then serves the app until stopped (it never returns); "
+        "'make test' runs the whole suite, this test included",
     ".venv/bin/python -m pytest tests/app -m browser   # only the browser tests, ~4 minutes":
         "runs the browser tests, which make test already runs (about 4 minutes, needs Chromium)",
 }
