@@ -260,7 +260,7 @@ def agglomerative_labels(E, min_similarity: float, linkage: str = "average", min
     """
     from scipy.cluster.hierarchy import fcluster
     from scipy.cluster.hierarchy import linkage as scipy_linkage
-    from scipy.spatial.distance import pdist
+    from scipy.spatial.distance import squareform
 
     if linkage not in LINKAGES:
         raise ValidationError(f"The 'linkage' parameter must be one of {list(LINKAGES)}. Got {linkage!r} instead.")
@@ -272,7 +272,18 @@ def agglomerative_labels(E, min_similarity: float, linkage: str = "average", min
     n = E.shape[0]
     if n < 2:
         return np.full(n, -1 if min_size > 1 else 0, dtype=np.int64)
-    distances = np.clip(pdist(E, metric="cosine"), 0.0, 2.0)
+    # cosine distance by hand: a zero row (after language centring, a comment equal to the
+    # corpus mean, e.g. the same comment twice and nothing else) has no direction, and
+    # pdist would give NaN. Two zero rows are the same comment (distance 0); a zero row
+    # is orthogonal (distance 1) to everything else.
+    norms = np.linalg.norm(E, axis=1)
+    zero = norms <= 1e-12
+    U = E / np.where(zero, 1.0, norms)[:, None]
+    D = np.clip(1.0 - U @ U.T, 0.0, 2.0)
+    D[np.ix_(zero, zero)] = 0.0
+    D = (D + D.T) / 2
+    np.fill_diagonal(D, 0.0)
+    distances = squareform(D, checks=False)
     tree = scipy_linkage(distances, method=linkage)
     # a tiny tolerance so a pair exactly at the cut joins whatever the rounding
     groups = fcluster(tree, t=1.0 - float(min_similarity) + 1e-9, criterion="distance").astype(np.int64)

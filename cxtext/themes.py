@@ -819,7 +819,10 @@ class ThemeModel:
     def _small_corpus_cluster(self, E: np.ndarray, report: Callable[[str], None]) -> np.ndarray:
         """The small-corpus rule (module docstring, "Small corpora"): average-linkage
         clustering of the centred unit vectors, cut at ``mean + small_corpus_z * std``
-        of all their pairwise cosines (``small_corpus_cut_``); single comments are noise."""
+        of all their pairwise cosines (``small_corpus_cut_``); single comments are noise.
+        Reports the "reduce" stage too (nothing to reduce), so progress shows the
+        same stages whichever rule runs."""
+        report("reduce")
         report("cluster")
         self.min_theme_size_ = 2
         # centred vectors: without language means (no languages, or centring off)

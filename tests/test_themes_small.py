@@ -170,6 +170,10 @@ def test_agglomerative_labels_finds_pairs_and_leaves_one_offs():
     assert agglomerative_labels(X, 0.5, min_size=3)[7:].tolist() == [-1] * 4
     assert (agglomerative_labels(X, 0.99) == -1).all()
     assert agglomerative_labels(X[:1], 0.5).tolist() == [-1]
+    # zero rows (the same comment twice, centred) are one group, orthogonal to the rest
+    zeros = np.vstack([np.zeros((2, X.shape[1])), X[:3]])
+    assert agglomerative_labels(zeros, 0.5).tolist() == [1, 1, 0, 0, 0]
+    assert agglomerative_labels(np.zeros((2, 4)), 0.5).tolist() == [0, 0]
     with pytest.raises(ValidationError, match="linkage"):
         agglomerative_labels(X, 0.5, linkage="ward")
     with pytest.raises(ValidationError, match="min_similarity"):
@@ -185,6 +189,9 @@ def test_small_corpus_rule_is_used_below_the_size_unless_min_theme_size_is_given
     # an explicit min_theme_size sizes HDBSCAN's themes: the default path is kept
     sized = ThemeModel(random_state=0, min_theme_size=3).fit(texts, X)
     assert not sized.small_corpus_ and "min_theme_size 3 given" in sized.fit_rule_
+    # the same comment twice and nothing else: centring leaves two zero rows, one theme
+    twice = ThemeModel(random_state=0).fit(["same", "same"], np.vstack([X[0], X[0]]), ["en", "en"])
+    assert twice.labels_.tolist() == [0, 0] and twice.tentative_ == frozenset({0})
     off = ThemeModel(random_state=0, small_corpus_size=len(X)).fit(texts, X)
     assert not off.small_corpus_ and off.fit_rule_.startswith("default:")
 
