@@ -28,9 +28,13 @@ tiny or noisy theme has a wide interval whose upper end is above 0, so its
 priority is negative; a theme that lifts NPS is most negative. Ranking by a
 confidence bound (like ranking ratings by a Wilson lower bound) puts "a big
 significant drag first, a tiny noisy theme last" without a tuning knob.
-Themes too small to judge have NaN priority and are ranked after all others,
-by volume. When no row has a usable NPS (social mentions only) priority is
-``n_comments``, so the table is ordered by volume.
+Themes too small to judge have NaN priority. Those whose point estimate of
+``nps_impact`` is a drag come right after the clear drags (in a small survey
+they are the only leads, and a theme that clearly lifts NPS must not outrank
+them); the others are ranked after all tested themes, by volume. Without any
+NPS but with ratings, the same holds with ``rating_impact``; without either
+(social mentions only) priority is ``n_comments``, so the table is ordered by
+volume (cxtext.social then ranks by sentiment drag).
 
 Key-driver model
 ----------------
@@ -329,14 +333,15 @@ def driver_table(
     table = table.join(model, on="theme_id")
     table["priority"] = _priority(table, has_any_nps=bool(scores.has_nps.any()),
                                   has_any_rating=bool((~np.isnan(scores.rating)).any()))
-    table = _sort_and_rank(table)[list(DRIVER_COLUMNS)]
+    basis = _priority_basis(scores)
+    table = _sort_and_rank(table, {"nps": "nps_impact", "rating": "rating_impact"}.get(basis))[list(DRIVER_COLUMNS)]
     table = _with_dtypes(table)
     table.attrs.update(
         column_descriptions=_descriptions(DRIVER_COLUMNS, min_test_size),
         model_note=note,
         ces_scale=_scale_text(scale, assumed=ces_scale is None),
         min_test_size=min_test_size,
-        priority_basis=_priority_basis(scores),
+        priority_basis=basis,
     )
     return table
 
@@ -702,10 +707,29 @@ def _priority(table: pd.DataFrame, has_any_nps: bool, has_any_rating: bool = Fal
     return table["n_comments"].astype(float)
 
 
-def _sort_and_rank(table: pd.DataFrame) -> pd.DataFrame:
-    ordered = table.sort_values(
-        ["priority", "n_comments", "theme_id"], ascending=[False, False, True], na_position="last"
-    ).reset_index(drop=True)
+def _sort_and_rank(table: pd.DataFrame, impact: str | None = None) -> pd.DataFrame:
+    """Order by ``priority`` in tiers, so the reader meets the likeliest drags first.
+
+    1. clear drags (``priority`` > 0), biggest first;
+    2. themes too small to test (``priority`` NaN) whose point estimate in the
+       ``impact`` column is a drag, biggest first: in a small survey these are
+       the only leads, and a theme that clearly lifts the score must not
+       outrank them;
+    3. the other tested themes (noisy, or lifting the score), by ``priority``;
+    4. the rest, by volume.
+    """
+    priority = pd.to_numeric(table["priority"], errors="coerce")
+    tier = np.where(priority > 0, 0, np.where(priority.notna(), 2, 3))
+    key = priority.to_numpy(dtype=float, na_value=np.nan).copy()
+    if impact and impact in table.columns:
+        point = pd.to_numeric(table[impact], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        tentative_drag = priority.isna().to_numpy() & (point < 0)
+        tier[tentative_drag] = 1
+        key[tentative_drag] = -point[tentative_drag]
+    ordered = (table.assign(_tier=tier, _key=key)
+               .sort_values(["_tier", "_key", "n_comments", "theme_id"], ascending=[True, False, False, True],
+                            na_position="last")
+               .drop(columns=["_tier", "_key"]).reset_index(drop=True))
     ordered["rank"] = np.arange(1, len(ordered) + 1, dtype="int64")
     return ordered
 

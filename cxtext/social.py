@@ -262,7 +262,7 @@ def add_social_columns(drivers: pd.DataFrame, records: pd.DataFrame, themes: pd.
     by_sentiment = not has_nps and not has_rating
     if by_sentiment and len(table) and {"priority", "rank"} <= set(table.columns):
         table["priority"] = table["sentiment_priority"]
-        table = _sort_and_rank(table)
+        table = _sort_and_rank(table, "sentiment_impact")
     descriptions = dict(attrs.get("column_descriptions", {}))
     descriptions.update(SOCIAL_DESCRIPTIONS)
     if by_sentiment:

@@ -572,3 +572,19 @@ def test_a_respondent_with_two_comments_counts_once_per_theme() -> None:
     assert table.loc[0, "nps"] == pytest.approx(0.0)  # one detractor (0), one promoter (10)
     overall = overall_row(records)
     assert overall.loc[0, "n_nps"] == 4 and overall.loc[0, "nps"] == pytest.approx(0.0)  # 2 promoters, 2 detractors
+
+
+def test_a_small_theme_that_looks_like_a_drag_outranks_a_theme_that_clearly_lifts_nps() -> None:
+    # theme 0: 14 promoters-ish (clearly lifts NPS); theme 1: 5 detractors (too small to test); rest: passives
+    nps = [9, 10] * 7 + [0, 1, 2, 1, 0] + [7, 8] * 20
+    records = pd.DataFrame({
+        "row": range(1, len(nps) + 1), "status": "analyzed", "scores_valid": True,
+        "nps": pd.array(nps, dtype="Int64"),
+        "theme_id": [0] * 14 + [1] * 5 + [UNTHEMED] * 40,
+    })
+    themes = pd.DataFrame({"theme_id": [0, 1], "label": ["great staff", "charged twice"]})
+    table = driver_table(records, themes)
+    assert table["theme_id"].tolist() == [1, 0]
+    small = table.iloc[0]
+    assert math.isnan(small["priority"]) and small["nps_impact"] < 0 and small["lift_test"] == "too small (n<10)"
+    assert table.iloc[1]["nps_impact_ci_low"] > 0  # the lifting theme is tested and clearly positive
