@@ -76,6 +76,8 @@ def test_the_three_language_complaint_is_one_theme(fitted):
     assert fitted.small_corpus_ and fitted.fit_rule_.startswith("small-corpus")
     assert f"n=13 < small_corpus_size {SMALL_CORPUS_SIZE}" in fitted.fit_rule_
     assert fitted.reducer_method_ == "none" and fitted.min_theme_size_ == 2
+    # small surveys: a language gets its own mean from 5 comments (6 English, 4 Romanian, 3 Arabic here)
+    assert set(fitted.language_means_) == {"*", "en"}
     langs = fitted.themes_.set_index("theme_id").loc[int(late[0]), "languages"]
     assert all(code in langs for code in ("en", "ar", "ro"))
 
