@@ -110,7 +110,7 @@ steps 2-3 are replaced by
 corpus mean is subtracted first), cut where the average cosine between two
 groups falls below ``mean + small_corpus_z * std`` of the cosines of all
 pairs of the corpus's comments (``small_corpus_z`` default 1.125; the cosine
-used is ``small_corpus_cut_``, about 0.15 on e5 surveys). A comment left on
+used is ``small_corpus_cut_``, 0.15-0.22 on the e5 test surveys). A comment left on
 its own is noise; a theme needs 2 comments. This replaces the default
 ``min_theme_size=None`` only: a given ``min_theme_size`` sizes HDBSCAN's
 themes and keeps steps 2-3 whatever the corpus size. Steps 4 and 5-8
