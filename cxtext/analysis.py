@@ -593,10 +593,12 @@ def theme_table(records: pd.DataFrame, theme_model: Any, n_parents: int | None =
     ``parent_label``: the theme's parent theme (:class:`cxtext.hierarchy.ThemeHierarchy`
     with ``n_parents``; ``None`` = automatic; a taxonomy theme's own ``parent`` when its file gives one).
     ``origin``: "taxonomy" (a theme of the team's taxonomy, listed even with
-    size 0) or "discovered".
+    size 0) or "discovered". ``tentative``: the theme was built from few
+    comments (``theme_model.tentative_``; fewer than
+    :data:`cxtext.themes.TENTATIVE_SIZE` without it): shown, not to be leant on alone.
     """
     columns = ["theme_id", "label", "keywords", "size", "share", "languages", "quotes", "parent_id", "parent_label",
-               "origin"]
+               "origin", "tentative"]
     if theme_model is None or not len(getattr(theme_model, "themes_", [])):
         return pd.DataFrame(columns=columns)
     themes = theme_model.themes_[["theme_id", "label", "keywords", "languages", "quotes"]].copy()
@@ -606,6 +608,7 @@ def theme_table(records: pd.DataFrame, theme_model: Any, n_parents: int | None =
     themes["share"] = [round(s / themed_total, 4) if themed_total else 0.0 for s in themes["size"]]
     origins = theme_model.origins() if hasattr(theme_model, "origins") else {}
     themes["origin"] = [origins.get(int(t), "discovered") for t in themes["theme_id"]]
+    themes["tentative"] = _tentative(themes, theme_model)
     # a taxonomy theme nobody mentioned is news too: it stays listed with size 0
     keep = (themes["size"] > 0) | (themes["origin"] == "taxonomy")
     themes = themes[keep] if themed_total else themes
@@ -614,6 +617,15 @@ def theme_table(records: pd.DataFrame, theme_model: Any, n_parents: int | None =
     if hasattr(theme_model, "taxonomy_parents"):
         themes = _taxonomy_parents(themes, theme_model.taxonomy_parents())
     return themes[columns]
+
+
+def _tentative(themes: pd.DataFrame, theme_model: Any) -> list[bool]:
+    from cxtext.themes import TENTATIVE_SIZE
+
+    tentative = getattr(theme_model, "tentative_", None)
+    if tentative is None:
+        return [int(size) < TENTATIVE_SIZE for size in themes["size"]]
+    return [int(t) in tentative for t in themes["theme_id"]]
 
 
 def _taxonomy_parents(themes: pd.DataFrame, parent_names: dict[int, str]) -> pd.DataFrame:
@@ -707,7 +719,16 @@ def _theme_summary(records: pd.DataFrame, themes: pd.DataFrame, theme_model: Any
     themable = analysed & (records["theme_id"] != NO_COMMENT)
     unthemed = int((records["theme_id"] == UNTHEMED).sum())
     out = _taxonomy_summary(themes, theme_model)
-    return out | {
+    fit = {}
+    if theme_model is not None and hasattr(theme_model, "fit_rule_"):
+        from cxtext.themes import TENTATIVE_SIZE
+
+        fit = {"theme_fit_rule": str(theme_model.fit_rule_),
+               "small_corpus": bool(getattr(theme_model, "small_corpus_", False)),
+               "tentative_themes": sorted(int(t) for t in themes.loc[themes["tentative"], "theme_id"])
+               if "tentative" in themes else [],
+               "tentative_size": TENTATIVE_SIZE}
+    return out | fit | {
         "theme_count": int(len(themes)),
         "rows_themed": int((records["theme_id"] >= 0).sum()),
         "rows_unthemed": unthemed,

@@ -131,13 +131,7 @@ SHAPES: list[Shape] = [
                                       "Support never answers; I waited an hour"])), "outputs", rows=3),
     Shape("the same comment twice", "same_twice.csv",
           _text(_csv_rows("comment,nps", ['"The app crashes every time",3', '"The app crashes every time",4'])),
-          "outputs", rows=2,
-          xfail="ValueError 'The condensed distance matrix must contain only finite values' (a traceback): "
-                "language centring turns identical vectors into zero rows, whose cosine distance is NaN. Fix: "
-                "cxtext/cluster.py agglomerative_labels(), before the linkage: d = pdist(E, 'cosine'); "
-                "d[~np.isfinite(d)] = 0.0 if every row is zero else 1.0 (two zero rows are the same comment; "
-                "or skip the linkage when E has fewer than 2 non-zero rows and give all rows one group when "
-                "n >= min_size); reached from cxtext/themes.py ThemeModel._small_corpus_cluster."),
+          "outputs", rows=2),
     Shape("a blank line inside a one-column CSV", "one_column_blank_line.csv",
           _text("comment\n" + "\n".join([COMMENTS[0], "", COMMENTS[1], COMMENTS[2]]) + "\n\n"), "outputs", rows=4),
     Shape("an empty row inside a sheet", "empty_row.xlsx",

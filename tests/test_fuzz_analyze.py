@@ -19,7 +19,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cxtext
@@ -268,11 +268,6 @@ def test_random_small_tables_analyse_or_fail_clearly(tmp_path_factory, frame, fm
     except CxtextError as exc:
         assert "table." in str(exc) or "column" in str(exc).lower(), str(exc)
         return
-    except ValueError as exc:
-        # a known crash, xfailed with its fix as the shape "the same comment twice" (tests/file_shapes.py):
-        # skip it here so this test keeps looking for others
-        assume("condensed distance matrix must contain only finite values" not in str(exc))
-        raise
     from cxtext.io.read import read_table
 
     table = read_table(path)
