@@ -377,9 +377,12 @@ def headline(analysis) -> str:
     name = (s.get("input") or {}).get("name") or "data"
     nps = s.get("nps") or {}
     parts = [f"<b>{html.escape(str(name))}</b>", f"{s['rows_in']:,} rows", f"{s['rows_analyzed']:,} analysed",
-             f"<span data-testid='theme-count'>{s.get('theme_count', 0)}</span> themes"]
+             f"<span data-testid='theme-count'>{s.get('theme_count', 0)}</span> themes"
+             + (f" ({len(s['tentative_themes'])} tentative)" if s.get("tentative_themes") else "")]
     if nps:
         parts.append(f"NPS {_fmt(nps.get('nps'), 1, signed=True)}")
+    elif (s.get("rating") or {}).get("mean") is not None:
+        parts.append(f"mean rating {_fmt(s['rating']['mean'], 2)} of {html.escape(str(s['rating']['scale']))}")
     return f'<div class="cx-headline" data-testid="headline">{" · ".join(parts)}</div>'
 
 
@@ -415,14 +418,24 @@ def overview_html(analysis) -> str:
                            "csat"))
     else:
         cards.append(_card("CSAT", "–", "no CSAT column mapped", "csat"))
+    rating = s.get("rating")
+    if rating:
+        cards.append(_card("Rating", _fmt(rating.get("mean"), 2),
+                           f"mean on {html.escape(str(rating.get('scale')))} · n = {rating.get('n', 0):,}<br>"
+                           f"95% CI {_fmt(rating.get('ci_low'), 2)} to {_fmt(rating.get('ci_high'), 2)}", "rating"))
     reasons = s.get("rejection_reasons") or {}
     top = "; ".join(f"{html.escape(_clip(r, 60))} ({n})" for r, n in list(reasons.items())[:3])
     cards.append(_card("Rows", f"{s['rows_in']:,}",
                        f"<span data-testid='rows-analyzed'>{s['rows_analyzed']:,}</span> analysed · "
                        f"{s['rows_rejected']:,} rejected" + (f"<br>{top}" if top else ""), "rows"))
+    tentative = s.get("tentative_themes") or []
     cards.append(_card("Themes", f"{s.get('theme_count', 0)}",
                        f"unthemed {_fmt(s.get('unthemed_share'), 0, percent=True)} of comments · "
-                       f"{s.get('rows_no_comment', 0):,} non-answers", "themes"))
+                       f"{s.get('rows_no_comment', 0):,} non-answers"
+                       + (f"<br>{len(tentative)} tentative (fewer than {s.get('tentative_size', 5)} comments)"
+                          if tentative else "")
+                       + (f"<br><small>{html.escape(str(s['theme_fit_rule']))}</small>"
+                          if s.get("theme_fit_rule") else ""), "themes"))
     languages = s.get("languages") or {}
     total = sum(languages.values()) or 1
     lang = ", ".join(f"{html.escape(str(k))} {100 * v / total:.0f}%" for k, v in list(languages.items())[:6])
@@ -461,7 +474,7 @@ def _display(frame: pd.DataFrame) -> pd.DataFrame:
 SENTIMENT_VIEW = ["negative_share", "net_sentiment", "sentiment_impact", "sentiment_impact_95ci",
                   "competitor_share"]
 
-DRIVER_VIEW = ["rank", "label", "n_comments", "share", "nps", "nps_95ci", "detractor_share", "nps_impact",
+DRIVER_VIEW = ["rank", "label", "tentative", "n_comments", "share", "nps", "nps_95ci", "detractor_share", "nps_impact",
                "nps_impact_95ci", *SENTIMENT_VIEW, "detractor_lift", "lift_q_value", "odds_ratio", "ces_mean", "ces_gap",
                "ces_gap_p_value", "csat_mean", "csat_gap", "rating_mean", "rating_gap", "rating_impact",
                "rating_impact_95ci", "priority", "theme_id"]
@@ -505,11 +518,14 @@ def drivers_frame(analysis, level: str | None = None) -> pd.DataFrame:
             digits = 2 if name.startswith("rating") else 1  # rating points are small numbers
             drivers[name] = [None if _missing(a) or _missing(b) else _ci_text(a, b, digits)
                              for a, b in zip(drivers[low], drivers[high])]
+    tentative = set(analysis.summary.get("tentative_themes") or []) if level in (None, "theme") else set()
+    if tentative and "theme_id" in drivers:
+        drivers["tentative"] = ["few comments" if int(t) in tentative else "" for t in drivers["theme_id"]]
     view = drivers[[c for c in DRIVER_VIEW if c in drivers.columns]].copy()
     if "competitor_share" in view and not competitor_mentions(analysis):  # 0 everywhere says nothing
         view = view.drop(columns="competitor_share")
     for column in view.columns:
-        if column in ("label", "rank", "theme_id", "n_comments", *_CI_COLUMNS):
+        if column in ("label", "rank", "theme_id", "n_comments", "tentative", *_CI_COLUMNS):
             continue
         view[column] = pd.to_numeric(view[column], errors="coerce").round(_ROUND.get(column, 1))
     view = view.loc[:, [c for c in view.columns if view[c].notna().any() or c in ("rank", "label")]]
@@ -532,6 +548,8 @@ def drivers_note(analysis, level: str | None = None) -> str:
         lines.insert(0, SENTIMENT_RANKING_NOTE)
     elif drivers.attrs.get("priority_basis") == "rating":
         lines.insert(0, RATING_RANKING_NOTE)
+    if len(drivers) and _missing(drivers.iloc[0].get("priority")):
+        lines.insert(0, TENTATIVE_LEAD_NOTE.format(k=drivers.attrs.get("min_test_size", 10)))
     extra = [drivers.attrs.get(k) for k in ("model_note", "ces_scale") if drivers.attrs.get(k)]
     return "\n".join(lines + ([""] + [f"*{html.escape(str(e))}*" for e in extra] if extra else []))
 
@@ -1265,6 +1283,9 @@ def check_upload(path: str | Path | None, max_bytes: int) -> None:
 
 SENTIMENT_RANKING_NOTE = ("**No row has an NPS score, so themes are ranked by their drag on sentiment** "
                           "(sentiment_priority: the sentiment_impact that holds with 95% confidence).")
+TENTATIVE_LEAD_NOTE = ("**No theme's drag is statistically clear**: the first themes have fewer than {k} scored "
+                       "respondents each, so they are ranked by their estimated drag, the likeliest leads to check "
+                       "with their quotes first, not measured effects.")
 RATING_RANKING_NOTE = ("**No row has an NPS score, so themes are ranked by their drag on the average rating** "
                        "(the rating_impact that holds with 95% confidence; a rating is never read as NPS).")
 SENTIMENTS = ("negative", "neutral", "positive")

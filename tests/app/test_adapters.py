@@ -640,3 +640,18 @@ def test_competitors_typed_in_the_page_are_found(social_frame_, tmp_path, cache_
     assert (named.iloc[3:] == "").all()
     assert adapters.competitor_mentions(analysis) == {"Vodafone": 3}
     assert "competitor_share" in adapters.drivers_frame(analysis).columns
+
+
+def test_a_small_survey_says_its_themes_are_tentative(analysis):
+    """56 rows: the small-survey rule's themes; the page says which are tentative and how far to trust the ranking."""
+    summary = analysis.summary
+    assert summary["theme_fit_rule"].startswith("small-corpus")
+    tentative = summary["tentative_themes"]
+    assert tentative, "the fixture's survey has themes of fewer than 5 comments"
+    assert f"({len(tentative)} tentative)" in adapters.headline(analysis)
+    assert "tentative (fewer than 5 comments)" in adapters.overview_html(analysis)
+    frame = adapters.drivers_frame(analysis)
+    shown = frame.set_index("theme_id")["tentative"]
+    assert {int(t) for t, v in shown.items() if v == "few comments"} == set(tentative) & set(shown.index)
+    if pd.isna(analysis.drivers.iloc[0]["priority"]):
+        assert "No theme's drag is statistically clear" in adapters.drivers_note(analysis)
