@@ -23,7 +23,7 @@ from cxtext import __version__
 from cxtext.errors import ThemeEditError, ValidationError
 from cxtext.io.columns import MappingDecision, detect_columns
 from cxtext.io.read import LoadedTable, read_table
-from cxtext.normalize import normalize
+from cxtext.text.normalize import normalize
 from cxtext.pipeline import PipelineConfig, load_pipeline
 from cxtext.schema import (
     NO_COMMENT,

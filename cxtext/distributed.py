@@ -50,7 +50,7 @@ import pandas as pd
 from cxtext.errors import InputError
 from cxtext.io.columns import detect_columns
 from cxtext.io.read import _EXTENSIONS, LoadedTable, decode_bytes, read_table, sniff_delimiter
-from cxtext.normalize import answer_key, normalize
+from cxtext.text.normalize import answer_key, normalize
 from cxtext.pipeline import PipelineConfig
 from cxtext.schema import STATUS_ANALYZED, ScoreScale
 from cxtext.validate import validate

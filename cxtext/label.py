@@ -11,13 +11,13 @@ comments included, as one more class) and ``A`` the average term count per
 class (BERTopic's c-TF-IDF, with per-comment binary counts so one comment
 repeating a word cannot carry a theme). Terms:
 
-* tokens come from :func:`cxtext.stopwords.tokenize`; they are matched by
+* tokens come from :func:`cxtext.text.stopwords.tokenize`; they are matched by
   their key (case folded, Arabic letter variants unified, Romanian diacritics
   folded), and shown in their most frequent surface form;
 * an n-gram may contain a stop word only in the middle ("money back",
   "waiting for refund"), never at either end; a unigram is never a stop word;
   the stop list depends on the comment's language
-  (:func:`cxtext.stopwords.stop_words_for`);
+  (:func:`cxtext.text.stopwords.stop_words_for`);
 * tokens without a letter (digits-only) or of one character never appear;
 * a term must occur in at least 2 of the theme's comments (1 when the theme
   has fewer than 4).
@@ -54,7 +54,7 @@ import pandas as pd
 from scipy import sparse
 
 from cxtext.errors import NotFittedError, ValidationError
-from cxtext.stopwords import guess_language, is_keyword_token, normalize_token, stop_words_for, tokenize
+from cxtext.text.stopwords import guess_language, is_keyword_token, normalize_token, stop_words_for, tokenize
 
 __all__ = ["ThemeLabeler", "format_languages", "extract_terms", "THEME_COLUMNS"]
 
@@ -136,7 +136,7 @@ class ThemeLabeler:
     count in the corpus term frequencies. ``embeddings`` (L2-normalised rows)
     are needed for centroid-nearest quotes; without them the quotes are the
     comments containing the most of the theme's keywords. ``languages``: one
-    ISO code per text; ``None`` uses :func:`cxtext.stopwords.guess_language`.
+    ISO code per text; ``None`` uses :func:`cxtext.text.stopwords.guess_language`.
 
     Fitted attributes (dicts keyed by theme id)
     -------------------------------------------

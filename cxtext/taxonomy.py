@@ -402,7 +402,7 @@ class TaxonomyMatcher:
 # --------------------------------------------------------------- the model
 def embed_taxonomy(taxonomy: Taxonomy, embedder) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """(phrase vectors, owning theme index per phrase, language per phrase) with the comments' embedder."""
-    from cxtext.normalize import detect_language
+    from cxtext.text.normalize import detect_language
 
     phrases, owner = [], []
     for t, theme in enumerate(taxonomy.themes):

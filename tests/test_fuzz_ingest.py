@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from cxtext.errors import CxtextError
 from cxtext.io.read import read_table
-from cxtext.normalize import normalize
+from cxtext.text.normalize import normalize
 from cxtext.schema import ColumnMapping
 from cxtext.validate import validate
 

@@ -1,4 +1,4 @@
-"""cxtext.label and cxtext.stopwords: keywords, labels, quotes, languages."""
+"""cxtext.label and cxtext.text.stopwords: keywords, labels, quotes, languages."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from cxtext.errors import NotFittedError, ValidationError
 from cxtext.label import THEME_COLUMNS, ThemeLabeler, extract_terms, format_languages
-from cxtext.stopwords import (
+from cxtext.text.stopwords import (
     ARABIC,
     ENGLISH,
     ROMANIAN,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cxtext.normalize import clean_text, detect_language, is_non_answer, normalize, text_hash
+from cxtext.text.normalize import clean_text, detect_language, is_non_answer, normalize, text_hash
 from cxtext.schema import ColumnMapping
 from cxtext.validate import validate
 
@@ -81,7 +81,7 @@ def _languages_frame() -> pd.DataFrame:
 
 
 def test_language_cache_gives_the_same_languages_and_is_read_on_a_rerun(tmp_path):
-    from cxtext.normalize import language_namespace
+    from cxtext.text.normalize import language_namespace
     from cxtext.store import LabelCache
 
     plain = normalize(_languages_frame())

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cxtext.errors import ValidationError
-from cxtext.redact import PLACEHOLDERS, Match, Redactor, iban_is_valid, luhn_is_valid, redact, redact_series
+from cxtext.text.redact import PLACEHOLDERS, Match, Redactor, iban_is_valid, luhn_is_valid, redact, redact_series
 
 
 # ------------------------------------------------------------------ phones
