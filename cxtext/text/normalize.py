@@ -31,7 +31,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from cxtext.redact import PLACEHOLDERS, Redactor
+from cxtext.text.redact import PLACEHOLDERS, Redactor
 from cxtext.store import LabelCache, text_hash
 from cxtext.schema import STATUS_ANALYZED
 
@@ -179,7 +179,7 @@ def normalize(
     pipeline); otherwise rows whose ``source`` is in ``social_sources`` are.
     ``languages`` restricts language identification to these codes.
     ``redact_pii`` masks e-mails, phones, cards, IBANs, @handles and token
-    links in ``text`` and ``clean_text`` (see :mod:`cxtext.redact`), so no
+    links in ``text`` and ``clean_text`` (see :mod:`cxtext.text.redact`), so no
     later stage, cache, model file or export ever holds them.
     ``language_cache`` remembers each cleaned text's language, so a re-run
     identifies only texts it has not seen (language identification is most
