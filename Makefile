@@ -28,10 +28,10 @@ install: $(INSTALLED)
 
 # The default embedding model is built once from PyPI packages (no download).
 $(DEFAULT_MODEL): $(INSTALLED)
-	$(PY) -m cxtext.modelbuild
+	$(PY) -m cxtext.embed.build
 
 $(DEFAULT_BACKEND): | $(DEFAULT_MODEL)
-	$(PY) -m cxtext.backends build onnx-int8
+	$(PY) -m cxtext.embed.backends build onnx-int8
 
 model: $(DEFAULT_MODEL) $(DEFAULT_BACKEND)
 

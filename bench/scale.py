@@ -198,7 +198,7 @@ def markdown(table: pd.DataFrame) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--backend", default="auto", help="embedding backend (cxtext.backends; auto = the default)")
+    parser.add_argument("--backend", default="auto", help="embedding backend (cxtext.embed.backends; auto = the default)")
     parser.add_argument("--out", default=str(RESULTS))
     parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

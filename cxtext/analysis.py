@@ -32,7 +32,6 @@ from cxtext.schema import (
     STATUS_ANALYZED,
     UNTHEMED,
     UNTHEMED_LABEL,
-    ColumnMapping,
     ScoreScale,
 )
 from cxtext.validate import validate

@@ -266,7 +266,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     if args.command == "build-model":
         from cxtext.embed import models_dir
-        from cxtext.modelbuild import build_e5_small
+        from cxtext.embed.build import build_e5_small
 
         dest = Path(args.dest) if args.dest else models_dir() / "multilingual-e5-small"
         print(build_e5_small(dest))

@@ -1,8 +1,8 @@
-"""Embedding backends (cxtext.backends): same model, faster runtimes.
+"""Embedding backends (cxtext.embed.backends): same model, faster runtimes.
 
 Tests marked ``model`` load real models. Backends that need a built artefact
 (onnx, onnx-int8, model2vec) are skipped when it is not built: build them with
-``python -m cxtext.backends build all``. torch-int8 needs no artefact and
+``python -m cxtext.embed.backends build all``. torch-int8 needs no artefact and
 always runs.
 
 Documented floors (cosine of each vector to the torch fp32 one, on the short
@@ -28,7 +28,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from cxtext import backends  # noqa: E402
+from cxtext.embed import backends  # noqa: E402
 from cxtext.embed import SentenceTransformerEmbedder, resolve_model  # noqa: E402
 from cxtext.errors import ModelError  # noqa: E402
 
@@ -65,7 +65,7 @@ def _default():
 def _needs_artefact(backend: str):
     """Skip (with the build command) when a backend's artefact is not built."""
     if backend in backends.ARTEFACT_BACKENDS and not backends.artefact_ready(_default(), backend):
-        pytest.skip(f'"{backend}" is not built: run python -m cxtext.backends build {backend}')
+        pytest.skip(f'"{backend}" is not built: run python -m cxtext.embed.backends build {backend}')
 
 
 # ------------------------------------------------------------ no model load
@@ -122,7 +122,7 @@ def test_missing_artefact_is_not_ready_and_not_built_silently(tmp_path, monkeypa
     monkeypatch.setenv("CXTEXT_MODELS_DIR", str(tmp_path))
     resolved = resolve_model("default", build_missing=False)
     assert not backends.artefact_ready(resolved, "onnx")
-    with pytest.raises(ModelError, match="cxtext.backends build onnx"):
+    with pytest.raises(ModelError, match="cxtext.embed.backends build onnx"):
         backends.load_runner(resolved, "onnx", build_missing=False)
 
 

@@ -17,7 +17,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from cxtext import modelbuild  # noqa: E402
+from cxtext.embed import build as modelbuild  # noqa: E402
 from cxtext.embed import (  # noqa: E402
     E5_PREFIX,
     CachedEmbedder,

