@@ -804,7 +804,7 @@ def score_summary(records: pd.DataFrame, ces_scale: ScoreScale,
                   rating_scale: ScoreScale | None = None) -> dict[str, Any]:
     """Overall NPS (with 95% CI), CES, CSAT and rating over rows whose scores are valid, once per respondent."""
     from cxtext import metrics
-    from cxtext.respondents import one_per_respondent
+    from cxtext.drivers import one_per_respondent
 
     records = one_per_respondent(records)
     valid = records["scores_valid"].to_numpy()

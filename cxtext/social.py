@@ -193,10 +193,10 @@ def social_driver_columns(records: pd.DataFrame, themes: pd.DataFrame, min_test_
     ``min_test_size`` comments in the theme, else NaN (as in the driver
     table). ``competitor_share`` needs a ``competitors`` column.
     """
-    from cxtext.drivers import _check_min_test_size, nps_impact, theme_labels, theme_membership
+    from cxtext.drivers import check_min_test_size, nps_impact, theme_labels, theme_membership
     from cxtext.metrics import Z_95
 
-    _check_min_test_size(min_test_size)
+    check_min_test_size(min_test_size)
     if "sentiment" not in records.columns:
         raise ValidationError("records have no 'sentiment' column; run annotate_records first.")
     labels = theme_labels(records, themes)
@@ -251,7 +251,7 @@ def add_social_columns(drivers: pd.DataFrame, records: pd.DataFrame, themes: pd.
     and ``attrs["priority_basis"]`` = ``"nps"``, ``"rating"`` (no NPS, ranked by rating drag)
     or ``"sentiment"``.
     """
-    from cxtext.drivers import _sort_and_rank
+    from cxtext.drivers import sort_and_rank
 
     social = social_driver_columns(records, themes, min_test_size)
     attrs = dict(drivers.attrs)
@@ -262,7 +262,7 @@ def add_social_columns(drivers: pd.DataFrame, records: pd.DataFrame, themes: pd.
     by_sentiment = not has_nps and not has_rating
     if by_sentiment and len(table) and {"priority", "rank"} <= set(table.columns):
         table["priority"] = table["sentiment_priority"]
-        table = _sort_and_rank(table, "sentiment_impact")
+        table = sort_and_rank(table, "sentiment_impact")
     descriptions = dict(attrs.get("column_descriptions", {}))
     descriptions.update(SOCIAL_DESCRIPTIONS)
     if by_sentiment:
