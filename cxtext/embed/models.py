@@ -106,7 +106,7 @@ def _folder_fingerprint(folder: Path) -> str:
 
 
 def _resolve_default(build_missing: bool) -> ResolvedModel:
-    from cxtext.embed import build as modelbuild
+    import cxtext.embed.build as modelbuild
 
     folder = models_dir() / modelbuild.MODEL_NAME
     if build_missing:
