@@ -282,7 +282,7 @@ def run_analysis(
     a taxonomy file (:func:`cxtext.taxonomy.load_taxonomy`) whose themes come
     first (``origin`` "taxonomy" in the theme table). ``competitors``: names as
     typed in the page, "Vodafone: Vodafone RO, فودافون; Orange"
-    (:func:`cxtext.competitors.parse_competitors`).
+    (:func:`cxtext.social.competitors.parse_competitors`).
     """
     import cxtext
 
@@ -300,7 +300,7 @@ def run_analysis(
 
 def competitor_list(text: str | None) -> dict[str, list[str]] | None:
     """Competitors typed in the page, or None when the box is empty."""
-    from cxtext.competitors import parse_competitors
+    from cxtext.social.competitors import parse_competitors
 
     parsed = parse_competitors(text or "")
     return parsed or None

@@ -1,4 +1,4 @@
-"""Sentiment and comment-kind accuracy of cxtext.sentiment / cxtext.kinds, per language.
+"""Sentiment and comment-kind accuracy of cxtext.social.sentiment / cxtext.social.kinds, per language.
 
     .venv/bin/python bench/sentiment.py                # writes bench/results/sentiment.md and kinds.md
     .venv/bin/python bench/sentiment.py --embed-only   # only fill the embedding cache
@@ -196,7 +196,7 @@ def sentiment_scores(truth: np.ndarray, predicted: np.ndarray, score: np.ndarray
 
 def run_sentiment(sets: list[dict], vectors: dict[str, np.ndarray], seed_vectors: np.ndarray,
                   seed: pd.DataFrame) -> tuple[str, dict]:
-    from cxtext.sentiment import SentimentModel
+    from cxtext.social.sentiment import SentimentModel
 
     results: dict[str, dict[str, dict]] = {}
     for config_name, params in SENTIMENT_CONFIGS:
@@ -260,7 +260,7 @@ def run_kinds(eval_frame: pd.DataFrame, eval_vectors: np.ndarray, seed_vectors: 
               seed: pd.DataFrame) -> tuple[str, dict]:
     from sklearn.metrics import confusion_matrix
 
-    from cxtext.kinds import KINDS, KindModel
+    from cxtext.social.kinds import KINDS, KindModel
 
     truth = eval_frame["kind"].to_numpy(dtype=str)
     languages = eval_frame["language"].tolist()
@@ -299,8 +299,8 @@ def main(argv: list[str] | None = None) -> None:
 
     from machine import machine_line
 
-    from cxtext.kinds import kinds_seed
-    from cxtext.sentiment import sentiment_seed
+    from cxtext.social.kinds import kinds_seed
+    from cxtext.social.sentiment import sentiment_seed
 
     start = time.perf_counter()
     embedder = make_embedder()
@@ -322,7 +322,7 @@ def main(argv: list[str] | None = None) -> None:
     RESULTS_SENTIMENT.write_text(
         f"# Sentiment accuracy per language\n\n{machine}\n\nCommand: {command} "
         f"({time.perf_counter() - start:.0f} s with a warm embedding cache).\n\n"
-        f"Model: multilingual-e5-small embeddings + `cxtext.sentiment.SentimentModel`, trained only on the "
+        f"Model: multilingual-e5-small embeddings + `cxtext.social.sentiment.SentimentModel`, trained only on the "
         f"bundled seed ({len(seed)} short comments written for cxtext: {seed_counts}). "
         f"No benchmark row is used for training. Samples are class-balanced ({args.per_class} per class at most, "
         f"texts cut to {args.max_chars} characters), so the sample's majority baseline is 1/k; "
@@ -335,7 +335,7 @@ def main(argv: list[str] | None = None) -> None:
     kinds_text, _ = run_kinds(kinds_eval, kinds_vectors, kseed_vectors, kseed)
     RESULTS_KINDS.write_text(
         f"# Comment kinds: accuracy and confusion matrix\n\n{machine}\n\nCommand: {command}.\n\n"
-        f"Model: multilingual-e5-small embeddings + `cxtext.kinds.KindModel`, trained on "
+        f"Model: multilingual-e5-small embeddings + `cxtext.social.kinds.KindModel`, trained on "
         f"`cxtext/data/kinds_seed.csv` ({len(kseed)} comments, 14 per kind and language) and measured on "
         f"`bench/data/kinds_eval.csv` (written separately, no sentence shared with any seed).\n\n{kinds_text}",
         encoding="utf-8")

@@ -361,7 +361,7 @@ def analyze(
     (multilingual-e5-small), "minilm", a local folder or a model name.
     ``themes``: a saved ThemeModel folder to reuse instead of discovering
     themes. ``competitors``: names to find in every comment, a list or
-    ``{name: [aliases]}`` (:mod:`cxtext.competitors`). ``embedder``: any object with ``model_id`` and
+    ``{name: [aliases]}`` (:mod:`cxtext.social.competitors`). ``embedder``: any object with ``model_id`` and
     ``encode(texts, progress)`` (bypasses ``model``). Arguments left as
     ``None`` take the pipeline's values.
     """

@@ -343,7 +343,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _competitors(value: str) -> dict[str, list[str]]:
-    from cxtext.competitors import parse_competitors
+    from cxtext.social.competitors import parse_competitors
 
     path = Path(value)
     text = path.read_text(encoding="utf-8-sig") if path.is_file() else value

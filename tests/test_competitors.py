@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cxtext.competitors import (
+from cxtext.social.competitors import (
     CompetitorMatcher,
     competitor_share_by_theme,
     fold,

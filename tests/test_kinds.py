@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cxtext.kinds import KINDS, KindModel, kinds_seed
+from cxtext.social.kinds import KINDS, KindModel, kinds_seed
 
 EXAMPLES = [
     ("en", "complaint", "My package never arrived and nobody answers the phone"),

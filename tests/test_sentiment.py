@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from cxtext.errors import NotFittedError, ValidationError
-from cxtext.kinds import kinds_seed
-from cxtext.seedclf import SeedClassifier
-from cxtext.sentiment import LABELS, SentimentModel, sentiment_seed
+from cxtext.social.kinds import kinds_seed
+from cxtext.social.seedclf import SeedClassifier
+from cxtext.social.sentiment import LABELS, SentimentModel, sentiment_seed
 
 CLEAR = [
     ("en", "negative", "Terrible service, my internet is down again and nobody helps"),

@@ -141,15 +141,15 @@ def test_competitor_counts_per_comment_most_named_first():
 @pytest.mark.model
 def test_annotate_records_end_to_end(tmp_path_factory):
     from cxtext.embed import CachedEmbedder, SentenceTransformerEmbedder
-    from cxtext.kinds import KindModel
-    from cxtext.sentiment import SentimentModel
+    from cxtext.social.kinds import KindModel
+    from cxtext.social.sentiment import SentimentModel
     from cxtext.store import EmbeddingCache
 
     embedder = CachedEmbedder(SentenceTransformerEmbedder("default"),
                               EmbeddingCache(tmp_path_factory.getbasetemp() / "seed-embeddings.sqlite"))
     kind_model = KindModel().fit_seed(embedder)  # kinds seed also carries sentiment labels
-    from cxtext.kinds import kinds_seed
-    from cxtext.sentiment import sentiment_seed
+    from cxtext.social.kinds import kinds_seed
+    from cxtext.social.sentiment import sentiment_seed
 
     seed = kinds_seed().merge(sentiment_seed()[["text", "sentiment"]], on="text")
     sentiment_model = SentimentModel().fit(embedder.encode(seed["text"].tolist()), seed["sentiment"],

@@ -1,6 +1,6 @@
 """Comment kind: complaint, question, suggestion (feature request), praise or other.
 
-Same approach as :mod:`cxtext.sentiment`: a classifier on the sentence
+Same approach as :mod:`cxtext.social.sentiment`: a classifier on the sentence
 embeddings, trained on ``cxtext/data/kinds_seed.csv`` (210 short comments,
 14 per kind and language in English, Arabic and Romanian, written for
 cxtext). Accuracy and a confusion matrix on a separate held-out set
@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxtext.seedclf import SeedClassifier, read_seed
+from cxtext.social.seedclf import SeedClassifier, read_seed
 
 KINDS: tuple[str, ...] = ("complaint", "question", "suggestion", "praise", "other")
 KINDS_SEED = "kinds_seed.csv"
@@ -27,7 +27,7 @@ def kinds_seed() -> pd.DataFrame:
 
 
 class KindModel(SeedClassifier):
-    """Comment-kind classifier on embeddings (see :class:`~cxtext.seedclf.SeedClassifier`)."""
+    """Comment-kind classifier on embeddings (see :class:`~cxtext.social.seedclf.SeedClassifier`)."""
 
     def __init__(self, method: str = "logistic", C: float = 1.0, center_languages: bool = True,
                  temperature: float = 0.02, random_state: int = 0) -> None:

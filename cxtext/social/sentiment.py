@@ -1,7 +1,7 @@
 """Sentiment per comment: negative / neutral / positive and a score in [-1, 1].
 
 Offline and multilingual: a classifier on the sentence embeddings cxtext
-already computes (see :mod:`cxtext.seedclf`), trained on a seed set of short
+already computes (see :mod:`cxtext.social.seedclf`), trained on a seed set of short
 comments written for cxtext in English, Arabic and Romanian
 (``cxtext/data/sentiment_seed.csv`` plus the complaint/praise/neutral rows of
 ``cxtext/data/kinds_seed.csv``). ``sentiment_score = P(positive) -
@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from cxtext.errors import NotFittedError, ValidationError
-from cxtext.seedclf import SeedClassifier, read_seed
+from cxtext.social.seedclf import SeedClassifier, read_seed
 
 LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
 METHODS: tuple[str, ...] = ("polarity", "logistic", "prototype")
@@ -64,7 +64,7 @@ class SentimentModel:
 
     ``center_languages`` removes each language's mean direction learnt on the
     seed set. Fitted attributes: ``classes_`` (:data:`LABELS`),
-    ``classifier_`` (the :class:`~cxtext.seedclf.SeedClassifier`).
+    ``classifier_`` (the :class:`~cxtext.social.seedclf.SeedClassifier`).
     """
 
     def __init__(self, method: str = "polarity", C: float = 1.0, center_languages: bool = True,

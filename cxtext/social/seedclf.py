@@ -1,6 +1,6 @@
 """A small classifier on sentence embeddings, trained on a bundled seed set.
 
-Shared by :mod:`cxtext.sentiment` and :mod:`cxtext.kinds`. The seed sets are
+Shared by :mod:`cxtext.social.sentiment` and :mod:`cxtext.social.kinds`. The seed sets are
 short comments in English, Arabic and Romanian written for cxtext
 (``cxtext/data/*.csv``); they are embedded with the same embedder as the
 comments being classified, so the classifier works with whichever model the
@@ -32,7 +32,7 @@ import pandas as pd
 from cxtext.center import LanguageCenterer
 from cxtext.errors import NotFittedError, ValidationError
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 METHODS = ("logistic", "prototype")
 
 

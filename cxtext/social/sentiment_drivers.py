@@ -1,28 +1,18 @@
-"""Score-less feedback (social mentions): per-comment annotations, sentiment drivers, activity.
+"""Sentiment as the score of score-less feedback: per theme ``negative_share``, ``net_sentiment`` and
+``sentiment_impact`` (with its CI), computed exactly like ``nps_impact`` in :mod:`cxtext.drivers` with
+positive / neutral / negative in the roles of promoter / passive / detractor, plus ``competitor_share``.
+:func:`add_social_columns` joins them to a driver table and, when no row has an NPS or a rating, ranks
+themes by sentiment drag. :func:`sentiment_nps_agreement`: how well sentiment agrees with the NPS
+category on rows that have both.
 
-* :func:`annotate_records` / :func:`annotate_comments`: ``sentiment``,
-  ``sentiment_score``, ``kind`` and ``competitors`` for every comment.
-* :func:`social_driver_columns`: per theme ``negative_share``,
-  ``net_sentiment`` and ``sentiment_impact`` (with its CI), computed exactly
-  like ``nps_impact`` in :mod:`cxtext.drivers` with positive / neutral /
-  negative in the roles of promoter / passive / detractor, plus
-  ``competitor_share``. :func:`add_social_columns` joins them to a driver
-  table and, when no row has an NPS, ranks themes by sentiment drag.
-* :func:`sentiment_nps_agreement`: how well sentiment agrees with the NPS
-  category on rows that have both.
-* :func:`activity_table`: mentions by weekday and hour of day, in a chosen
-  timezone, per source.
-
-Net sentiment is in points (-100..100): % positive - % negative among the
-theme's comments that have a sentiment. ``sentiment_impact`` = overall net
-sentiment - net sentiment of every sentiment-bearing comment not in the
-theme; negative means the theme pulls overall sentiment down.
+Net sentiment is in points (-100..100): % positive - % negative among the theme's comments that have a
+sentiment. ``sentiment_impact`` = overall net sentiment - net sentiment of every sentiment-bearing
+comment not in the theme; negative means the theme pulls overall sentiment down.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -30,7 +20,6 @@ import pandas as pd
 
 from cxtext.errors import ValidationError
 
-ANNOTATION_COLUMNS: tuple[str, ...] = ("sentiment", "sentiment_score", "kind", "competitors")
 SOCIAL_COLUMNS: tuple[str, ...] = (
     "n_sentiment", "negative_share", "neutral_share", "positive_share", "net_sentiment",
     "net_sentiment_ci_low", "net_sentiment_ci_high", "sentiment_impact", "sentiment_impact_se",
@@ -51,127 +40,6 @@ SOCIAL_DESCRIPTIONS: dict[str, str] = {
     "sentiment_priority": "Sentiment drag that holds with 95% confidence (minus sentiment_impact_ci_high), in points; higher is more urgent. Used as priority when no row has an NPS.",
     "competitor_share": "Fraction (0-1) of the theme's comments that name a competitor (empty when no competitor list was given).",
 }
-WEEKDAYS: tuple[str, ...] = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-# --------------------------------------------------------------------------- annotations
-
-
-def annotate_comments(
-    texts: Sequence[str],
-    embeddings: np.ndarray,
-    languages: Sequence[str] | None = None,
-    competitors: Mapping[str, Sequence[str]] | Sequence[str] | None = None,
-    *,
-    embedder: Any = None,
-    sentiment_model: Any = None,
-    kind_model: Any = None,
-) -> pd.DataFrame:
-    """``sentiment``, ``sentiment_score``, ``kind``, ``competitors`` per text, in input order.
-
-    ``embeddings``: one row per text from the **same** embedder as
-    ``embedder`` (rows with NaN, i.e. not embedded, get ``<NA>`` sentiment and
-    kind). The sentiment and kind models are fitted on the bundled seed sets
-    with ``embedder`` unless fitted ones are given; ``embedder=None`` means
-    the default model (multilingual-e5-small) with the default embedding
-    cache. ``competitors``: names or ``{name: [aliases]}``; the column holds
-    the names found joined by ``"; "`` ('' when none or no list).
-    """
-    from cxtext.competitors import CompetitorMatcher, join_names
-
-    vectors = np.asarray(embeddings, dtype=np.float32)
-    if vectors.ndim != 2 or len(vectors) != len(texts):
-        raise ValidationError(f"embeddings must have one row per text: got shape {vectors.shape} for "
-                              f"{len(texts)} texts.")
-    langs = ["und"] * len(texts) if languages is None else [str(x) for x in languages]
-    ok = np.isfinite(vectors).all(axis=1) if vectors.shape[1] else np.zeros(len(texts), dtype=bool)
-    out = pd.DataFrame({
-        "sentiment": pd.Series([pd.NA] * len(texts), dtype="string"),
-        "sentiment_score": np.full(len(texts), np.nan),
-        "kind": pd.Series([pd.NA] * len(texts), dtype="string"),
-    })
-    if ok.any():
-        if sentiment_model is None or kind_model is None:
-            embedder = embedder if embedder is not None else _default_embedder()
-        if sentiment_model is None:
-            from cxtext.sentiment import SentimentModel
-
-            sentiment_model = SentimentModel().fit_seed(embedder)
-        if kind_model is None:
-            from cxtext.kinds import KindModel
-
-            kind_model = KindModel().fit_seed(embedder)
-        kept_langs = [lang for lang, keep in zip(langs, ok) if keep]
-        frame = sentiment_model.predict_frame(vectors[ok], kept_langs)
-        positions = np.flatnonzero(ok)
-        out.loc[positions, "sentiment"] = frame["sentiment"].to_numpy()
-        out.loc[positions, "sentiment_score"] = frame["sentiment_score"].to_numpy()
-        out.loc[positions, "kind"] = kind_model.predict(vectors[ok], kept_langs)
-    if competitors:
-        matcher = CompetitorMatcher(competitors).fit()
-        out["competitors"] = [join_names(names) for names in matcher.transform(texts)]
-    else:
-        out["competitors"] = ""
-    return out
-
-
-def annotate_records(records: pd.DataFrame, embeddings: np.ndarray,
-                     competitors: Mapping[str, Sequence[str]] | Sequence[str] | None = None,
-                     **kwargs: Any) -> pd.DataFrame:
-    """:func:`annotate_comments` on an analysis' ``records`` and ``embeddings`` (one row each).
-
-    Uses ``language``; competitors are matched on the raw ``text`` (before
-    redaction, which would remove ``@handles``). Folded duplicates
-    (``duplicate_of``) copy the annotations of their first copy, so every
-    analysed comment is annotated. Returns the four
-    :data:`ANNOTATION_COLUMNS`, indexed like ``records``.
-    """
-    texts = records["text"].fillna("").astype(str).tolist() if "text" in records else [""] * len(records)
-    languages = records["language"].fillna("und").astype(str).tolist() if "language" in records else None
-    out = annotate_comments(texts, embeddings, languages, competitors, **kwargs)
-    out.index = records.index
-    if "duplicate_of" in records.columns and "row" in records.columns:
-        position_of_row = {int(r): i for i, r in enumerate(records["row"])}
-        for i, first in enumerate(records["duplicate_of"]):
-            if not pd.isna(first) and int(first) in position_of_row:
-                source = position_of_row[int(first)]
-                for column in ("sentiment", "sentiment_score", "kind"):
-                    out.iat[i, out.columns.get_loc(column)] = out.iat[source, out.columns.get_loc(column)]
-    return out[list(ANNOTATION_COLUMNS)]
-
-
-_SEED_MODELS: dict[str, tuple[Any, Any]] = {}
-
-
-def seed_models(embedder: Any) -> tuple[Any, Any]:
-    """The sentiment and kind models fitted on the bundled seed sets with ``embedder``.
-
-    Fitted once per embedding model (``embedder.model_id``) and process. The
-    ~480 seed texts are embedded through the default embedding cache
-    (``cxtext.store.default_cache_path``), whatever cache the analysis uses,
-    so they are embedded once per machine and model, not once per analysis.
-    """
-    from cxtext.embed import CachedEmbedder
-    from cxtext.kinds import KindModel
-    from cxtext.sentiment import SentimentModel
-    from cxtext.store import EmbeddingCache
-
-    base = getattr(embedder, "embedder", embedder)  # unwrap a CachedEmbedder
-    key = str(base.model_id)
-    if key not in _SEED_MODELS:
-        seed_embedder = CachedEmbedder(base, EmbeddingCache())
-        _SEED_MODELS[key] = (SentimentModel().fit_seed(seed_embedder), KindModel().fit_seed(seed_embedder))
-    return _SEED_MODELS[key]
-
-
-def _default_embedder() -> Any:
-    from cxtext.embed import CachedEmbedder, SentenceTransformerEmbedder
-    from cxtext.store import EmbeddingCache
-
-    return CachedEmbedder(SentenceTransformerEmbedder("default"), EmbeddingCache())
-
-
-# --------------------------------------------------------------------------- driver columns
 
 
 def _sentiment_counts(mask: np.ndarray, sentiment: np.ndarray):
@@ -282,7 +150,7 @@ def competitor_counts(records: pd.DataFrame, column: str = "competitors") -> dic
     :func:`annotate_records`); rejected rows are left out. Empty when the
     column is missing or no comment names a competitor.
     """
-    from cxtext.competitors import split_names
+    from cxtext.social.competitors import split_names
 
     if column not in records.columns:
         return {}
@@ -350,65 +218,3 @@ def sentiment_nps_agreement(records: pd.DataFrame) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- activity
-
-
-def activity_table(records: pd.DataFrame, timezone: str = "UTC", source_timezone: str = "UTC",
-                   by: str | None = "source") -> pd.DataFrame:
-    """Mentions by weekday and hour of day in ``timezone``, per ``by`` group.
-
-    ``records["date"]``: timestamps; naive ones are read as ``source_timezone``
-    (cxtext's validate stage stores times that carried an offset as naive
-    UTC), then converted to ``timezone`` (an IANA name such as
-    "Europe/Bucharest" or "Asia/Riyadh"). Rows without a date, and rejected
-    rows, are left out. When every date has time 00:00:00 the input held
-    dates only: ``hour`` is then ``<NA>`` and only weekdays are counted.
-
-    Long format, one row per (group, weekday, hour) that has mentions:
-    ``<by>`` (when given; missing groups read "(missing)"), ``weekday``
-    (0 = Monday), ``weekday_name``, ``hour`` (0-23, Int64), ``mentions``.
-    ``attrs["timezone"]`` and ``attrs["has_time"]`` record the choices.
-    """
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    from cxtext.drivers import MISSING_GROUP
-
-    for name in (timezone, source_timezone):
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError, TypeError):
-            raise ValidationError(f"Unknown timezone {name!r}: use an IANA name such as 'UTC', "
-                                  "'Europe/Bucharest' or 'Asia/Riyadh'.") from None
-    if "date" not in records.columns:
-        raise ValidationError("records have no 'date' column; map a date column to see activity times.")
-    if by is not None and by not in records.columns:
-        raise ValidationError(f"records have no {by!r} column to group activity by; use by=None.")
-    keep = records["date"].notna()
-    if "status" in records.columns:
-        keep &= records["status"] == "analyzed"
-    dates = pd.to_datetime(records.loc[keep, "date"], errors="coerce")
-    has_time = bool(len(dates)) and bool((dates.dt.hour.ne(0) | dates.dt.minute.ne(0) | dates.dt.second.ne(0)).any())
-    if dates.dt.tz is None:
-        dates = dates.dt.tz_localize(source_timezone, ambiguous="NaT", nonexistent="shift_forward")
-    local = dates.dt.tz_convert(timezone) if has_time else dates
-    frame = pd.DataFrame({
-        "weekday": local.dt.day_of_week.astype("Int64"),
-        "hour": local.dt.hour.astype("Int64") if has_time else pd.Series(pd.NA, index=local.index, dtype="Int64"),
-    })
-    group_columns = ["weekday", "hour"]
-    if by is not None:
-        frame.insert(0, by, records.loc[keep, by].astype("string").fillna(MISSING_GROUP).to_numpy())
-        group_columns = [by, *group_columns]
-    frame = frame[frame["weekday"].notna()]
-    table = frame.groupby(group_columns, dropna=False).size().rename("mentions").reset_index()
-    table.insert(group_columns.index("weekday") + 1, "weekday_name",
-                 [WEEKDAYS[int(d)] for d in table["weekday"]])
-    table["mentions"] = table["mentions"].astype("int64")
-    table.attrs.update(timezone=timezone if has_time else "dates only", has_time=has_time)
-    return table.sort_values(group_columns, kind="stable").reset_index(drop=True)
-
-
-def activity_pivot(activity: pd.DataFrame, by_value: str | None = None, by: str = "source") -> pd.DataFrame:
-    """A weekday x hour grid of mentions (0 where none) from :func:`activity_table`."""
-    frame = activity if by_value is None else activity[activity[by] == by_value]
-    grid = frame.groupby(["weekday_name", "hour"])["mentions"].sum().unstack(fill_value=0)
-    return grid.reindex(index=list(WEEKDAYS), columns=range(24), fill_value=0).astype("int64")

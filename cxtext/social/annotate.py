@@ -1,0 +1,133 @@
+"""Per-comment annotations: ``sentiment``, ``sentiment_score``, ``kind`` and ``competitors`` for every comment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cxtext.errors import ValidationError
+
+ANNOTATION_COLUMNS: tuple[str, ...] = ("sentiment", "sentiment_score", "kind", "competitors")
+
+
+# --------------------------------------------------------------------------- annotations
+
+
+def annotate_comments(
+    texts: Sequence[str],
+    embeddings: np.ndarray,
+    languages: Sequence[str] | None = None,
+    competitors: Mapping[str, Sequence[str]] | Sequence[str] | None = None,
+    *,
+    embedder: Any = None,
+    sentiment_model: Any = None,
+    kind_model: Any = None,
+) -> pd.DataFrame:
+    """``sentiment``, ``sentiment_score``, ``kind``, ``competitors`` per text, in input order.
+
+    ``embeddings``: one row per text from the **same** embedder as
+    ``embedder`` (rows with NaN, i.e. not embedded, get ``<NA>`` sentiment and
+    kind). The sentiment and kind models are fitted on the bundled seed sets
+    with ``embedder`` unless fitted ones are given; ``embedder=None`` means
+    the default model (multilingual-e5-small) with the default embedding
+    cache. ``competitors``: names or ``{name: [aliases]}``; the column holds
+    the names found joined by ``"; "`` ('' when none or no list).
+    """
+    from cxtext.social.competitors import CompetitorMatcher, join_names
+
+    vectors = np.asarray(embeddings, dtype=np.float32)
+    if vectors.ndim != 2 or len(vectors) != len(texts):
+        raise ValidationError(f"embeddings must have one row per text: got shape {vectors.shape} for "
+                              f"{len(texts)} texts.")
+    langs = ["und"] * len(texts) if languages is None else [str(x) for x in languages]
+    ok = np.isfinite(vectors).all(axis=1) if vectors.shape[1] else np.zeros(len(texts), dtype=bool)
+    out = pd.DataFrame({
+        "sentiment": pd.Series([pd.NA] * len(texts), dtype="string"),
+        "sentiment_score": np.full(len(texts), np.nan),
+        "kind": pd.Series([pd.NA] * len(texts), dtype="string"),
+    })
+    if ok.any():
+        if sentiment_model is None or kind_model is None:
+            embedder = embedder if embedder is not None else _default_embedder()
+        if sentiment_model is None:
+            from cxtext.social.sentiment import SentimentModel
+
+            sentiment_model = SentimentModel().fit_seed(embedder)
+        if kind_model is None:
+            from cxtext.social.kinds import KindModel
+
+            kind_model = KindModel().fit_seed(embedder)
+        kept_langs = [lang for lang, keep in zip(langs, ok) if keep]
+        frame = sentiment_model.predict_frame(vectors[ok], kept_langs)
+        positions = np.flatnonzero(ok)
+        out.loc[positions, "sentiment"] = frame["sentiment"].to_numpy()
+        out.loc[positions, "sentiment_score"] = frame["sentiment_score"].to_numpy()
+        out.loc[positions, "kind"] = kind_model.predict(vectors[ok], kept_langs)
+    if competitors:
+        matcher = CompetitorMatcher(competitors).fit()
+        out["competitors"] = [join_names(names) for names in matcher.transform(texts)]
+    else:
+        out["competitors"] = ""
+    return out
+
+
+def annotate_records(records: pd.DataFrame, embeddings: np.ndarray,
+                     competitors: Mapping[str, Sequence[str]] | Sequence[str] | None = None,
+                     **kwargs: Any) -> pd.DataFrame:
+    """:func:`annotate_comments` on an analysis' ``records`` and ``embeddings`` (one row each).
+
+    Uses ``language``; competitors are matched on the raw ``text`` (before
+    redaction, which would remove ``@handles``). Folded duplicates
+    (``duplicate_of``) copy the annotations of their first copy, so every
+    analysed comment is annotated. Returns the four
+    :data:`ANNOTATION_COLUMNS`, indexed like ``records``.
+    """
+    texts = records["text"].fillna("").astype(str).tolist() if "text" in records else [""] * len(records)
+    languages = records["language"].fillna("und").astype(str).tolist() if "language" in records else None
+    out = annotate_comments(texts, embeddings, languages, competitors, **kwargs)
+    out.index = records.index
+    if "duplicate_of" in records.columns and "row" in records.columns:
+        position_of_row = {int(r): i for i, r in enumerate(records["row"])}
+        for i, first in enumerate(records["duplicate_of"]):
+            if not pd.isna(first) and int(first) in position_of_row:
+                source = position_of_row[int(first)]
+                for column in ("sentiment", "sentiment_score", "kind"):
+                    out.iat[i, out.columns.get_loc(column)] = out.iat[source, out.columns.get_loc(column)]
+    return out[list(ANNOTATION_COLUMNS)]
+
+
+_SEED_MODELS: dict[str, tuple[Any, Any]] = {}
+
+
+def seed_models(embedder: Any) -> tuple[Any, Any]:
+    """The sentiment and kind models fitted on the bundled seed sets with ``embedder``.
+
+    Fitted once per embedding model (``embedder.model_id``) and process. The
+    ~480 seed texts are embedded through the default embedding cache
+    (``cxtext.store.default_cache_path``), whatever cache the analysis uses,
+    so they are embedded once per machine and model, not once per analysis.
+    """
+    from cxtext.embed import CachedEmbedder
+    from cxtext.social.kinds import KindModel
+    from cxtext.social.sentiment import SentimentModel
+    from cxtext.store import EmbeddingCache
+
+    base = getattr(embedder, "embedder", embedder)  # unwrap a CachedEmbedder
+    key = str(base.model_id)
+    if key not in _SEED_MODELS:
+        seed_embedder = CachedEmbedder(base, EmbeddingCache())
+        _SEED_MODELS[key] = (SentimentModel().fit_seed(seed_embedder), KindModel().fit_seed(seed_embedder))
+    return _SEED_MODELS[key]
+
+
+def _default_embedder() -> Any:
+    from cxtext.embed import CachedEmbedder, SentenceTransformerEmbedder
+    from cxtext.store import EmbeddingCache
+
+    return CachedEmbedder(SentenceTransformerEmbedder("default"), EmbeddingCache())
+
+
+# --------------------------------------------------------------------------- driver columns
