@@ -305,7 +305,7 @@ def _run(args: argparse.Namespace) -> int:
     config = config.with_overrides(overrides)
     progress = None if args.quiet else _ProgressPrinter()
     if args.engine == "dask":
-        from cxtext.distributed import DEFAULT_WORKERS, run_pipeline_dask
+        from cxtext.engines.dask_engine import DEFAULT_WORKERS, run_pipeline_dask
 
         if args.sheet:
             raise CxtextError("--sheet is for XLSX files; the dask engine reads CSV, TSV, JSON(L) and Parquet.")

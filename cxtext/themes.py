@@ -164,7 +164,7 @@ threshold (core comments of the sample are not), so the unthemed share is
 somewhat higher than a full fit's. Measured on CLINC150 (8,600 queries, e5):
 see ``bench/results/scale_fit.md``. ``max_fit_size=None`` never samples.
 :meth:`sample_indices` and :meth:`finish_sampled_fit` expose the two halves
-so :mod:`cxtext.distributed` fits on its client and assigns on its workers
+so :mod:`cxtext.engines.dask_engine` fits on its client and assigns on its workers
 with the same result.
 
 **Edits** (``rename``, ``merge``, ``delete``, ``split``, ``move``) change the

@@ -81,7 +81,7 @@ def _assert_same_tables(a, b):
 
 def test_dask_engine_equals_local_engine(files, local_out, client, tmp_path):
     """Split into ~400-byte blocks (several partitions), a fresh embedding cache of its own."""
-    from cxtext.distributed import run_pipeline_dask
+    from cxtext.engines.dask_engine import run_pipeline_dask
 
     local_dir, _, local = local_out
     config = load_pipeline("survey_comments").with_overrides({"seed": 0, "themes": {"min_theme_size": 4}})
