@@ -105,7 +105,7 @@ def handmade() -> report.ReportData:
                "input": {"name": "<i>export</i>.csv"}, "mapping": {"text": "comment", "nps": "nps"},
                "nps": {"n": 60, "nps": nps_metric(pd.Series(scores)).nps, "ci_low": -20.0, "ci_high": 10.0},
                "unthemed_share": 10 / 60, "rows_themed": 50, "rows_unthemed": 10, "rows_no_comment": 0}
-    return report.ReportData(summary=summary, themes=report._themes_frame(themes), drivers=drivers,
+    return report.ReportData(summary=summary, themes=report.themes_frame(themes), drivers=drivers,
                              counts={"Sentiment": {"negative": 35, "positive": 15}})
 
 

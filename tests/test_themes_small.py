@@ -221,7 +221,7 @@ def test_report_names_a_tentative_top_driver_when_every_theme_is_too_small():
     assert drivers["nps_impact_ci_high"].isna().all()  # every theme below min_test_size
     data = report.ReportData(summary={"rows_in": 12, "rows_analyzed": 12, "theme_count": 3,
                                       "nps": {"n": 12, "nps": 25.0, "ci_low": -20.0, "ci_high": 60.0}},
-                             themes=report._themes_frame(themes), drivers=drivers,
+                             themes=report.themes_frame(themes), drivers=drivers,
                              fit_rule="small-corpus: average-linkage clustering cut at centred cosine >= 0.14")
     top = data.top_driver()
     assert top["label"] == "late delivery" and top["tentative"] and not top["testable"]
