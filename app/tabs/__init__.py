@@ -1,0 +1,7 @@
+"""The app's tabs, one module each (``app.adapters`` gathers their names):
+
+``common`` constants and message boxes; ``upload``; ``overview``; ``drivers``; ``themes``; ``map``;
+``trends`` (and sources); ``edit`` (edit themes, export); ``social`` (sentiment, kinds, competitors, activity).
+
+May import the library (cxtext) and plotly/pandas; never app.main or app.api.
+"""

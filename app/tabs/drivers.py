@@ -1,0 +1,249 @@
+"""Drivers tab: the driver grid (rounded, CIs as text), its notes and its charts."""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from app.tabs.common import GREY, _missing, _short_label, competitor_mentions, empty_figure
+
+
+# --------------------------------------------------------------------------- drivers
+
+# cxtext.social's columns, shown when the analysis has sentiment (every analysis with the annotate stage)
+SENTIMENT_VIEW = ["negative_share", "net_sentiment", "sentiment_impact", "sentiment_impact_95ci",
+                  "competitor_share"]
+
+DRIVER_VIEW = ["rank", "label", "tentative", "n_comments", "share", "nps", "nps_95ci", "detractor_share", "nps_impact",
+               "nps_impact_95ci", *SENTIMENT_VIEW, "detractor_lift", "lift_q_value", "odds_ratio", "ces_mean", "ces_gap",
+               "ces_gap_p_value", "csat_mean", "csat_gap", "rating_mean", "rating_gap", "rating_impact",
+               "rating_impact_95ci", "priority", "theme_id"]
+_ROUND = {"share": 3, "detractor_share": 3, "negative_share": 3, "competitor_share": 3, "lift_q_value": 4, "ces_gap_p_value": 4, "odds_ratio": 2,
+          "detractor_lift": 2, "ces_mean": 2, "ces_gap": 2, "csat_mean": 2, "csat_gap": 2, "rating_mean": 2,
+          "rating_gap": 2, "rating_impact": 3}
+_CI_COLUMNS = {"nps_95ci": ("nps_ci_low", "nps_ci_high"),
+               "nps_impact_95ci": ("nps_impact_ci_low", "nps_impact_ci_high"),
+               "sentiment_impact_95ci": ("sentiment_impact_ci_low", "sentiment_impact_ci_high"),
+               "rating_impact_95ci": ("rating_impact_ci_low", "rating_impact_ci_high")}
+_CI_DESCRIPTIONS = {"nps_95ci": "95% confidence interval of the theme's NPS (nps_ci_low to nps_ci_high), in points.",
+                    "nps_impact_95ci": "95% confidence interval of nps_impact (nps_impact_ci_low to "
+                                       "nps_impact_ci_high), in points; entirely below 0 means a clear drag.",
+                    "sentiment_impact_95ci": "95% confidence interval of sentiment_impact (sentiment_impact_ci_low "
+                                             "to sentiment_impact_ci_high), in points; entirely below 0 means a "
+                                             "clear drag on overall sentiment.",
+                    "rating_impact_95ci": "95% confidence interval of rating_impact (rating_impact_ci_low to "
+                                          "rating_impact_ci_high), in rating points; entirely below 0 means a clear "
+                                          "drag on the average rating."}
+
+
+DRIVER_LEVELS = [("each theme", "theme"), ("parent themes", "parent")]
+
+
+def _level_drivers(analysis, level: str | None) -> tuple[pd.DataFrame, str]:
+    """The driver table at ``level`` ("theme", "parent" or None: the analysis's own) and the noun
+    the charts use for its rows."""
+    if level is None:
+        return analysis.drivers, "theme"
+    return analysis.drivers_at(level), "parent theme" if level == "parent" else "theme"
+
+
+def drivers_frame(analysis, level: str | None = None) -> pd.DataFrame:
+    """The driver table as shown: the library's columns, rounded, each CI as one "low to high" cell,
+    all-empty columns left out. The exported files keep every column.
+
+    ``level``: "theme" or "parent" (:meth:`cxtext.analysis.Analysis.drivers_at`); None: the analysis's own."""
+    drivers = _level_drivers(analysis, level)[0].copy()
+    for name, (low, high) in _CI_COLUMNS.items():
+        if low in drivers and high in drivers:
+            digits = 2 if name.startswith("rating") else 1  # rating points are small numbers
+            drivers[name] = [None if _missing(a) or _missing(b) else _ci_text(a, b, digits)
+                             for a, b in zip(drivers[low], drivers[high])]
+    tentative = set(analysis.summary.get("tentative_themes") or []) if level in (None, "theme") else set()
+    if tentative and "theme_id" in drivers:
+        drivers["tentative"] = ["few comments" if int(t) in tentative else "" for t in drivers["theme_id"]]
+    view = drivers[[c for c in DRIVER_VIEW if c in drivers.columns]].copy()
+    if "competitor_share" in view and not competitor_mentions(analysis):  # 0 everywhere says nothing
+        view = view.drop(columns="competitor_share")
+    for column in view.columns:
+        if column in ("label", "rank", "theme_id", "n_comments", "tentative", *_CI_COLUMNS):
+            continue
+        view[column] = pd.to_numeric(view[column], errors="coerce").round(_ROUND.get(column, 1))
+    view = view.loc[:, [c for c in view.columns if view[c].notna().any() or c in ("rank", "label")]]
+    return view
+
+
+def drivers_widths(frame: pd.DataFrame) -> list[str]:
+    """Pixel widths for the driver grid: a wide theme label, compact numbers."""
+    special = {"label": "250px", "rank": "70px", "nps_95ci": "150px", "nps_impact_95ci": "150px",
+               "sentiment_impact_95ci": "170px"}
+    return [special.get(c, f"{max(90, 9 * len(c) + 24)}px") for c in frame.columns]
+
+
+def drivers_note(analysis, level: str | None = None) -> str:
+    drivers = _level_drivers(analysis, level)[0]
+    descriptions = {**drivers.attrs.get("column_descriptions", {}), **_CI_DESCRIPTIONS}
+    shown = drivers_frame(analysis, level).columns
+    lines = [f"- **{c}**: {descriptions[c]}" for c in shown if c in descriptions]
+    if drivers.attrs.get("priority_basis") == "sentiment":
+        lines.insert(0, SENTIMENT_RANKING_NOTE)
+    elif drivers.attrs.get("priority_basis") == "rating":
+        lines.insert(0, RATING_RANKING_NOTE)
+    if len(drivers) and _missing(drivers.iloc[0].get("priority")):
+        lines.insert(0, TENTATIVE_LEAD_NOTE.format(k=drivers.attrs.get("min_test_size", 10)))
+    extra = [drivers.attrs.get(k) for k in ("model_note", "ces_scale") if drivers.attrs.get(k)]
+    return "\n".join(lines + ([""] + [f"*{html.escape(str(e))}*" for e in extra] if extra else []))
+
+
+def _colour(values: list[float], good: str = "#2e8540", bad: str = "#c62828") -> list[str]:
+    return [GREY if v is None or math.isnan(v) else (bad if v > 0 else good) for v in values]
+
+
+
+
+def _bar_height(n: int) -> int:
+    return max(260, 120 + 28 * n)
+
+
+
+
+def drivers_heading(analysis) -> str:
+    """The line above the driver table: what the ranking is by (NPS, or sentiment when no row has NPS)."""
+    if analysis.drivers.attrs.get("priority_basis") == "sentiment":
+        return ("Themes ranked by **priority**: the drag on net sentiment that holds with 95% confidence "
+                "(no row has an NPS score). Sort by any column with the ⋮ button in its header.")
+    return ("Themes ranked by **priority**: the NPS drag that holds with 95% confidence. "
+            "Sort by any column with the ⋮ button in its header.")
+
+
+def impact_figure(analysis, level: str | None = None) -> go.Figure:
+    """nps_impact per theme (or parent theme, ``level="parent"``) with its 95% CI, most urgent on top."""
+    drivers, noun = _level_drivers(analysis, level)
+    if drivers.attrs.get("priority_basis") == "sentiment":  # no NPS at all: the ranking is by sentiment drag
+        return sentiment_impact_figure(analysis, level)
+    if drivers.empty or "nps_impact" not in drivers or drivers["nps_impact"].isna().all():
+        return empty_figure("No NPS scores: map an NPS column to see each theme's impact on NPS.")
+    table = drivers.dropna(subset=["nps_impact"]).iloc[::-1]
+    return _impact_bars(
+        table, "nps_impact", extra=[], hover_extra="",
+        hover_name="NPS impact", title=f"NPS impact per {noun} (points of overall NPS, 95% CI); red = clear drag",
+        xaxis_title=f"overall NPS minus NPS without the {noun}")
+
+
+def _impact_bars(table: pd.DataFrame, column: str, extra: list, hover_extra: str, hover_name: str,
+                 title: str, xaxis_title: str) -> go.Figure:
+    """Horizontal bars of ``column`` per theme with its ``_ci_low``/``_ci_high`` as error bars, red when
+    the whole CI is below 0. ``extra``: more customdata columns (from index 3) for ``hover_extra``."""
+    low = table[f"{column}_ci_low"].astype(float)
+    high = table[f"{column}_ci_high"].astype(float)
+    impact = table[column].astype(float)
+    colours = ["#c62828" if h < 0 else ("#2e8540" if lo > 0 else GREY) for lo, h in zip(low.fillna(-1e9),
+                                                                                        high.fillna(1e9))]
+    figure = go.Figure(go.Bar(
+        x=impact, y=[_short_label(v) for v in table["label"]], orientation="h", marker_color=colours,
+        error_x={"type": "data", "symmetric": False, "array": (high - impact).fillna(0),
+                 "arrayminus": (impact - low).fillna(0), "color": "#444", "thickness": 1.2},
+        customdata=np.stack([table["n_comments"], [_ci_text(a, b) for a, b in zip(low, high)],
+                             table["label"], *extra], axis=1),
+        hovertemplate=f"<b>%{{customdata[2]}}</b><br>{hover_name} %{{x:.1f}} points<br>95% CI %{{customdata[1]}}"
+                      f"<br>%{{customdata[0]}} comments{hover_extra}<extra></extra>",
+    ))
+    figure.add_vline(x=0, line_color="#333", line_width=1)
+    figure.update_layout(title=title, xaxis_title=xaxis_title, height=_bar_height(len(table)),
+                         margin={"l": 10, "r": 20, "t": 50, "b": 40}, template="plotly_white")
+    return figure
+
+
+def _ci_text(low: Any, high: Any, digits: int = 1) -> str:
+    if _missing(low) or _missing(high):
+        return "not computed (too few scored comments in the theme)"
+    return f"{_signed(low, digits)} to {_signed(high, digits)}"
+
+
+def _signed(value: float, digits: int = 1) -> str:
+    """``digits`` decimals with a sign; a value that rounds to zero shows as 0.0, never -0.0."""
+    rounded = round(float(value), digits) + 0.0
+    return f"{0:.{digits}f}" if rounded == 0 else f"{rounded:+.{digits}f}"
+
+
+def volume_nps_figure(analysis, level: str | None = None) -> go.Figure:
+    """Theme (or parent theme) size against its NPS: big ones low on the chart hurt most."""
+    drivers, noun = _level_drivers(analysis, level)
+    if drivers.empty or "nps" not in drivers or drivers["nps"].isna().all():
+        return empty_figure("No NPS scores: map an NPS column to compare themes by volume and NPS.")
+    table = drivers.dropna(subset=["nps"])
+    overall = (analysis.summary.get("nps") or {}).get("nps")
+    named = set(table["theme_id"].head(6)) | set(table.nlargest(3, "n_comments")["theme_id"])
+    figure = go.Figure(go.Scatter(
+        x=table["n_comments"], y=table["nps"], mode="markers+text",
+        text=[_short_label(v, 28) if t in named else "" for v, t in zip(table["label"], table["theme_id"])],
+        textposition="top center",
+        marker={"size": 12, "color": _colour((-table["nps_impact"]).tolist()), "line": {"width": 1, "color": "#333"}},
+        error_y={"type": "data", "symmetric": False, "array": (table["nps_ci_high"] - table["nps"]).fillna(0),
+                 "arrayminus": (table["nps"] - table["nps_ci_low"]).fillna(0), "color": "#999", "thickness": 1},
+        customdata=np.stack([table["label"], table["n_nps"]], axis=1),
+        hovertemplate="<b>%{customdata[0]}</b><br>%{x} comments<br>NPS %{y:.1f} (n = %{customdata[1]})"
+                      "<extra></extra>",
+    ))
+    if overall is not None:
+        figure.add_hline(y=overall, line_dash="dash", line_color="#555",
+                         annotation_text=f"overall NPS {overall:+.1f}", annotation_position="bottom right")
+    figure.update_layout(title=f"{noun.capitalize()} volume vs {noun} NPS (95% CI; the 6 most urgent and 3 biggest "
+                               f"{noun}s named)", xaxis_title=f"comments in the {noun}",
+                         yaxis_title=f"NPS of the {noun}'s respondents", height=460,
+                         margin={"l": 10, "r": 20, "t": 50, "b": 40}, template="plotly_white")
+    return figure
+
+
+def ces_figure(analysis, level: str | None = None) -> go.Figure:
+    """ces_gap per theme (or parent theme): extra effort of its customers versus the rest."""
+    drivers, noun = _level_drivers(analysis, level)
+    if drivers.empty or "ces_gap" not in drivers or drivers["ces_gap"].isna().all():
+        return empty_figure("No CES scores: map a CES column to see which themes cost customers effort.")
+    table = drivers.dropna(subset=["ces_gap"]).sort_values("ces_gap")
+    p_values = table.get("ces_gap_p_value", pd.Series(np.nan, index=table.index)).astype(float)
+    colours = [("#c62828" if g > 0 else "#2e8540") if p < 0.05 else GREY
+               for g, p in zip(table["ces_gap"], p_values.fillna(1.0))]
+    figure = go.Figure(go.Bar(
+        x=table["ces_gap"], y=[_short_label(v) for v in table["label"]], orientation="h", marker_color=colours,
+        customdata=np.stack([table["label"], table["ces_mean"].round(2), p_values.round(4)], axis=1),
+        hovertemplate="<b>%{customdata[0]}</b><br>CES gap %{x:.2f} scale points<br>theme mean "
+                      "%{customdata[1]}<br>p = %{customdata[2]}<extra></extra>",
+    ))
+    figure.add_vline(x=0, line_color="#333", line_width=1)
+    scale = analysis.drivers.attrs.get("ces_scale", "")
+    figure.update_layout(title=f"CES gap per {noun} (positive = more effort; coloured when p < 0.05) · {scale}",
+                         xaxis_title=f"{noun} mean effort minus the rest, in scale points",
+                         height=_bar_height(len(table)), margin={"l": 10, "r": 20, "t": 50, "b": 40},
+                         template="plotly_white")
+    return figure
+
+
+RATING_RANKING_NOTE = ("**No row has an NPS score, so themes are ranked by their drag on the average rating** "
+                       "(the rating_impact that holds with 95% confidence; a rating is never read as NPS).")
+
+
+SENTIMENT_RANKING_NOTE = ("**No row has an NPS score, so themes are ranked by their drag on sentiment** "
+                          "(sentiment_priority: the sentiment_impact that holds with 95% confidence).")
+
+
+TENTATIVE_LEAD_NOTE = ("**No theme's drag is statistically clear**: the first themes have fewer than {k} scored "
+                       "respondents each, so they are ranked by their estimated drag, the likeliest leads to check "
+                       "with their quotes first, not measured effects.")
+
+
+def sentiment_impact_figure(analysis, level: str | None = None) -> go.Figure:
+    """sentiment_impact per theme (or parent theme) with its 95% CI, in driver order (most urgent on top)."""
+    drivers, noun = _level_drivers(analysis, level)
+    if drivers.empty or "sentiment_impact" not in drivers or drivers["sentiment_impact"].isna().all():
+        return empty_figure("No sentiment: this analysis was run without the sentiment stage.")
+    table = drivers.dropna(subset=["sentiment_impact"]).iloc[::-1]
+    return _impact_bars(
+        table, "sentiment_impact", extra=[table["negative_share"].astype(float)],
+        hover_extra=", %{customdata[3]:.0%} negative", hover_name="sentiment impact",
+        title=f"Sentiment impact per {noun} (points of net sentiment, 95% CI); red = clear drag",
+        xaxis_title=f"overall net sentiment minus net sentiment without the {noun}")
