@@ -33,7 +33,7 @@ RESULTS = ROOT / "bench" / "results" / "hierarchy.md"
 def main() -> int:
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-    from cxtext.hierarchy import ThemeHierarchy
+    from cxtext.themes.hierarchy import ThemeHierarchy
     from cxtext.themes import ThemeModel
 
     machine = machine_line()

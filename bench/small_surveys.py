@@ -51,7 +51,7 @@ a language, the corpus mean), L2-normalised:
 * ``hdbscan-raw mcs=m ms=s``: HDBSCAN directly on the centred unit vectors
   (no reduction), min_cluster_size m in {2, 3}, min_samples s in {1, 2}.
 * ``agglo-average cos>=t`` / ``agglo-complete cos>=t``: hierarchical
-  clustering cut at centred cosine t (:func:`cxtext.cluster.agglomerative_labels`),
+  clustering cut at centred cosine t (:func:`cxtext.themes.cluster.agglomerative_labels`),
   groups of one comment unthemed.
 * ``agglo-average z>=t``: the same cut expressed in the corpus's own
   similarity units, z = (cos - mean) / std over all pairs.
@@ -286,7 +286,7 @@ def score(gold: np.ndarray, labels: np.ndarray) -> dict:
 # ------------------------------------------------------------------- rules
 def prepared(X: np.ndarray, languages: list[str], min_language_size: int = 20) -> np.ndarray:
     """The vectors ThemeModel clusters: centred by language (min_language_size 20), unit rows."""
-    from cxtext.center import LanguageCenterer
+    from cxtext.themes.center import LanguageCenterer
 
     E = LanguageCenterer(min_language_size).fit_transform(X, languages).astype(np.float64)
     return E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-12)
@@ -324,7 +324,7 @@ def reassign(E: np.ndarray, labels: np.ndarray, quantile: float = 0.05) -> np.nd
 def hdbscan_raw(E: np.ndarray, mcs: int, ms: int) -> np.ndarray:
     import hdbscan
 
-    from cxtext.cluster import relabel_by_size
+    from cxtext.themes.cluster import relabel_by_size
 
     if len(E) < mcs:
         return np.full(len(E), -1, dtype=np.int64)
@@ -334,8 +334,8 @@ def hdbscan_raw(E: np.ndarray, mcs: int, ms: int) -> np.ndarray:
 
 
 def umap_hdbscan_nearest(E: np.ndarray, seed: int = 0) -> np.ndarray:
-    from cxtext.cluster import Clusterer
-    from cxtext.reduce import Reducer
+    from cxtext.themes.cluster import Clusterer
+    from cxtext.themes.reduce import Reducer
 
     Z = Reducer("umap", 5, 15, "cosine", seed).fit_transform(E)
     c = Clusterer(min_cluster_size=None, reassign_quantile=None, random_state=seed).fit(Z)
@@ -347,7 +347,7 @@ def umap_hdbscan_nearest(E: np.ndarray, seed: int = 0) -> np.ndarray:
 
 
 def rules_for(sample: dict, vectors: dict[str, np.ndarray], timings: dict, reuse: pd.DataFrame | None = None) -> list[dict]:
-    from cxtext.cluster import agglomerative_labels
+    from cxtext.themes.cluster import agglomerative_labels
     from cxtext.themes import ThemeModel
 
     frame = sample["frame"]

@@ -4,7 +4,7 @@ Run:  .venv/bin/python bench/suggest.py       (writes bench/results/suggest.md)
 
 ``clinc-banking`` of bench/themes.py (1,500 English queries, 30 intents),
 default model, embeddings cached by bench/themes.py. ``cxtext.analyze``
-finds the themes (seed 0, its defaults), then :func:`cxtext.suggest.suggest_edits`
+finds the themes (seed 0, its defaults), then :func:`cxtext.themes.suggest.suggest_edits`
 lists suggestions with its default thresholds (and with all of them switched
 off, to see the distributions). Each theme is named by its majority gold
 intent. Judged:
@@ -64,7 +64,7 @@ def main() -> int:
 
     from cxtext.analysis import run_pipeline
     from cxtext.pipeline import load_pipeline
-    from cxtext.suggest import apply_suggestion, suggest_edits
+    from cxtext.themes.suggest import apply_suggestion, suggest_edits
 
     machine = machine_line()
     texts, vectors, gold = dataset("clinc-banking", "default")
@@ -167,7 +167,7 @@ def main() -> int:
     text = (f"# Merge and split suggestions vs CLINC150 intents\n\nDate: {dt.date.today().isoformat()}\n\n"
             f"Machine: {machine}\n\nCommand: `.venv/bin/python bench/suggest.py` (definitions in its docstring). "
             "clinc-banking: 1,500 English queries, 30 intents, default model, default thresholds of "
-            "cxtext/suggest.py.\n\n" + "\n".join(lines) + "\n\nMerges:\n\n"
+            "cxtext/themes/suggest.py.\n\n" + "\n".join(lines) + "\n\nMerges:\n\n"
             + ("\n".join(f"- {r}" for r in merge_rows) or "- none") + "\n\nSplits:\n\n"
             + ("\n".join(f"- {r}" for r in split_rows) or "- none") + "\n")
     RESULTS.write_text(text, encoding="utf-8")

@@ -30,7 +30,7 @@ Metrics, per rule:
   6,750 in-scope rows of non-taxonomy intents, where a row pulled into a
   taxonomy theme counts under that theme and unthemed rows as one label.
   For the library rule ("cluster") the final themes are exactly those of
-  :func:`cxtext.taxonomy.apply_taxonomy`; for the comment-level rules the
+  :func:`cxtext.themes.taxonomy.apply_taxonomy`; for the comment-level rules the
   rest keeps the clusters of the same fit (the pipeline would re-cluster
   nothing: the library only offers them for comparison). Without a
   taxonomy the same rows score NMI (first row of the table).
@@ -81,7 +81,7 @@ def choose_taxonomy() -> tuple[list[str], list[list[str]]]:
 def main() -> int:
     from sklearn.metrics import normalized_mutual_info_score as nmi
 
-    from cxtext.taxonomy import Taxonomy, TaxonomyMatcher, TaxonomyTheme, apply_taxonomy, prototypes
+    from cxtext.themes.taxonomy import Taxonomy, TaxonomyMatcher, TaxonomyTheme, apply_taxonomy, prototypes
     from cxtext.themes import ThemeModel
 
     machine = machine_line()

@@ -231,7 +231,7 @@ class Analysis:
         take their first copy's); ``languages``: per row (None when unknown);
         ``rows``: positions in ``records`` of the theme's comments that have
         their own embedding (folded duplicates left out). Shared with
-        :mod:`cxtext.suggest`, so a suggested split shows exactly the parts
+        :mod:`cxtext.themes.suggest`, so a suggested split shows exactly the parts
         that applying it gives.
         """
         if self.embeddings is None:
@@ -400,7 +400,7 @@ def run_pipeline(
     """
     report = progress or (lambda stage, done, total: None)
     if taxonomy is not None:
-        from cxtext.taxonomy import load_taxonomy
+        from cxtext.themes.taxonomy import load_taxonomy
 
         if themes is not None:
             raise ValidationError("Pass either a saved theme model (--themes) or a taxonomy (--taxonomy), not "
@@ -469,7 +469,7 @@ def run_pipeline(
             # every row rejected, empty or a non-answer: nothing to learn themes from
             theme_model, primary, all_ids = None, np.array([], dtype=int), []
         else:
-            from cxtext.fitcache import ThemeFitCache, fit_key
+            from cxtext.themes.fitcache import ThemeFitCache, fit_key
             from cxtext.store import default_cache_path
 
             theme_model = theme_model_from_params(params, model_name)
@@ -533,8 +533,8 @@ def stage_timer(timings: dict[str, float]) -> Callable[[str], None]:
 
 def _with_taxonomy(theme_model: Any, taxonomy: Any, embedder: Any, texts: list[str], vectors: np.ndarray,
                    languages: list, report: ProgressCallback) -> Any:
-    """A copy of the fitted model whose matched themes are the taxonomy's (cxtext.taxonomy)."""
-    from cxtext.taxonomy import apply_taxonomy, embed_taxonomy
+    """A copy of the fitted model whose matched themes are the taxonomy's (cxtext.themes.taxonomy)."""
+    from cxtext.themes.taxonomy import apply_taxonomy, embed_taxonomy
 
     report("taxonomy", 0, 1)
     model = copy.deepcopy(theme_model)  # the fit cache keeps the plain fit
@@ -589,7 +589,7 @@ def theme_table(records: pd.DataFrame, theme_model: Any, n_parents: int | None =
 
     ``size`` counts every row whose primary theme it is (folded duplicates
     included); ``share`` is size over all themed rows (0-1). ``parent_id`` /
-    ``parent_label``: the theme's parent theme (:class:`cxtext.hierarchy.ThemeHierarchy`
+    ``parent_label``: the theme's parent theme (:class:`cxtext.themes.hierarchy.ThemeHierarchy`
     with ``n_parents``; ``None`` = automatic; a taxonomy theme's own ``parent`` when its file gives one).
     ``origin``: "taxonomy" (a theme of the team's taxonomy, listed even with
     size 0) or "discovered". ``tentative``: the theme was built from few
@@ -645,7 +645,7 @@ def _taxonomy_parents(themes: pd.DataFrame, parent_names: dict[int, str]) -> pd.
 
 
 def _with_parents(themes: pd.DataFrame, theme_model: Any, n_parents: int | None) -> pd.DataFrame:
-    from cxtext.hierarchy import ThemeHierarchy
+    from cxtext.themes.hierarchy import ThemeHierarchy
 
     row_of = {int(t): i for i, t in enumerate(theme_model.themes_["theme_id"])}
     centroids = np.asarray(theme_model.centroids_)[[row_of[int(t)] for t in themes["theme_id"]]] \
@@ -751,7 +751,7 @@ def _taxonomy_summary(themes: pd.DataFrame, theme_model: Any) -> dict[str, Any]:
         "themes_with_comments": int((own["size"] > 0).sum()),
         "rows_in_taxonomy_themes": int(own["size"].sum()),
         "empty_themes": own.loc[own["size"] == 0, "label"].tolist(),
-        "rule": "cxtext.taxonomy.TaxonomyMatcher(rule='cluster'): see bench/results/taxonomy.md",
+        "rule": "cxtext.themes.taxonomy.TaxonomyMatcher(rule='cluster'): see bench/results/taxonomy.md",
     }}
 
 

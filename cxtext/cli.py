@@ -188,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
         "suggest", help="likely merges and splits of a past analysis's themes, with their evidence",
         description="List likely merges (near-duplicate centroids or overlapping keywords) and likely splits "
                     "(themes with two clear sub-groups) of a past analysis, best first, each with its "
-                    "evidence and the command that applies it (thresholds: cxtext/suggest.py).")
+                    "evidence and the command that applies it (thresholds: cxtext/themes/suggest.py).")
     suggest.add_argument("target", metavar="ID", help="a past analysis id ('cxtext history list')")
     suggest.add_argument("--apply", type=int, metavar="N",
                          help="apply suggestion N of the list and save the result as a new analysis")
@@ -419,7 +419,7 @@ def _edit_past_analysis(store, analysis_id: str, action: str, args: argparse.Nam
         edited = analysis.delete_theme(args.theme_id)
         what = f"deleted theme {args.theme_id}"
     elif action == "apply":
-        from cxtext.suggest import apply_numbered
+        from cxtext.themes.suggest import apply_numbered
 
         edited = apply_numbered(analysis, args.apply, max_suggestions=args.max)
         what = f"applied suggestion {args.apply}"
@@ -531,7 +531,7 @@ def _themes(args: argparse.Namespace) -> int:
 
 def _suggest(store, args: argparse.Namespace) -> int:
     """``themes suggest ID``: the numbered suggestions with evidence and commands, or ``--apply N``."""
-    from cxtext.suggest import suggest_edits, suggestion_command
+    from cxtext.themes.suggest import suggest_edits, suggestion_command
 
     if args.max < 1:
         raise CxtextError(f"--max must be 1 or more. Got {args.max}.")

@@ -1,4 +1,4 @@
-"""cxtext.cluster: HDBSCAN wrapper, size rule, noise reassignment."""
+"""cxtext.themes.cluster: HDBSCAN wrapper, size rule, noise reassignment."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from cxtext.cluster import Clusterer, auto_min_cluster_size, auto_min_samples, relabel_by_size
+from cxtext.themes.cluster import Clusterer, auto_min_cluster_size, auto_min_samples, relabel_by_size
 from cxtext.errors import NotFittedError, ValidationError
 
 

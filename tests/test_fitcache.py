@@ -1,11 +1,11 @@
-"""cxtext.fitcache: a fitted theme model comes back only for exactly the same fit."""
+"""cxtext.themes.fitcache: a fitted theme model comes back only for exactly the same fit."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from cxtext.fitcache import ThemeFitCache, fit_key
+from cxtext.themes.fitcache import ThemeFitCache, fit_key
 from cxtext.themes import ThemeModel
 
 

@@ -1,4 +1,4 @@
-"""cxtext.hierarchy.ThemeHierarchy: parent themes from theme centroids."""
+"""cxtext.themes.hierarchy.ThemeHierarchy: parent themes from theme centroids."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from cxtext.errors import ValidationError
-from cxtext.hierarchy import PARENT_COLUMNS, ThemeHierarchy
+from cxtext.themes.hierarchy import PARENT_COLUMNS, ThemeHierarchy
 
 
 def _themes(groups: dict[str, list[str]], seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:

@@ -1,4 +1,4 @@
-"""cxtext.label and cxtext.text.stopwords: keywords, labels, quotes, languages."""
+"""cxtext.themes.label and cxtext.text.stopwords: keywords, labels, quotes, languages."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from cxtext.errors import NotFittedError, ValidationError
-from cxtext.label import THEME_COLUMNS, ThemeLabeler, extract_terms, format_languages
+from cxtext.themes.label import THEME_COLUMNS, ThemeLabeler, extract_terms, format_languages
 from cxtext.text.stopwords import (
     ARABIC,
     ENGLISH,

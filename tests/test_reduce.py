@@ -1,4 +1,4 @@
-"""cxtext.reduce: Reducer parameters, fallbacks on tiny corpora, determinism."""
+"""cxtext.themes.reduce: Reducer parameters, fallbacks on tiny corpora, determinism."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from cxtext.errors import NotFittedError, ValidationError
-from cxtext.reduce import Reducer, exact_knn, resolve_seed
+from cxtext.themes.reduce import Reducer, exact_knn, resolve_seed
 
 
 def blobs(n_per=20, k=3, dim=16, seed=0):

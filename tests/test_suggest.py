@@ -7,7 +7,7 @@ import pytest
 
 import cxtext
 from cxtext.errors import CxtextError, ValidationError
-from cxtext.suggest import (
+from cxtext.themes.suggest import (
     SUGGESTION_COLUMNS,
     apply_numbered,
     apply_suggestion,

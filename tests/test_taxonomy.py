@@ -12,7 +12,7 @@ import pytest
 
 import cxtext
 from cxtext.errors import CxtextError, TaxonomyError
-from cxtext.taxonomy import Taxonomy, TaxonomyMatcher, TaxonomyTheme, load_taxonomy
+from cxtext.themes.taxonomy import Taxonomy, TaxonomyMatcher, TaxonomyTheme, load_taxonomy
 from cxtext.themes import ThemeModel
 
 from feedback import COMPLAINTS

@@ -16,7 +16,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score, homogeneity_score
 
 from cxtext.errors import ModelError, NotFittedError, ThemeEditError, ValidationError
-from cxtext.label import THEME_COLUMNS
+from cxtext.themes.label import THEME_COLUMNS
 from cxtext.themes import ThemeModel
 
 REFUND = [

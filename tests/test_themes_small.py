@@ -1,4 +1,4 @@
-"""Small surveys (cxtext.themes small-corpus rule, cxtext.cluster.agglomerative_labels, the report's top driver).
+"""Small surveys (cxtext.themes small-corpus rule, cxtext.themes.cluster.agglomerative_labels, the report's top driver).
 
 A monthly NPS survey of a small product: 20 rows, 13 usable comments, three
 of them the same complaint ("delivery was late, nobody answered") in
@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from cxtext import report
-from cxtext.cluster import agglomerative_labels
+from cxtext.themes.cluster import agglomerative_labels
 from cxtext.drivers import driver_table
 from cxtext.errors import ValidationError
 from cxtext.themes import SMALL_CORPUS_SIZE, TENTATIVE_SIZE, ThemeModel

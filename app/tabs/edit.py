@@ -89,8 +89,8 @@ def move_comments(analysis, rows_text: str | None, target: Any):
 
 
 def find_suggestions(analysis) -> pd.DataFrame:
-    """:func:`cxtext.suggest.suggest_edits` on the analysis (empty without themes)."""
-    from cxtext.suggest import suggest_edits
+    """:func:`cxtext.themes.suggest.suggest_edits` on the analysis (empty without themes)."""
+    from cxtext.themes.suggest import suggest_edits
 
     if analysis is None:
         raise InputError("Run an analysis first.")
@@ -124,7 +124,7 @@ def suggestion_choices(suggestions: pd.DataFrame | None) -> list[tuple[str, int]
 
 def apply_suggestion(analysis, suggestions: pd.DataFrame | None, number: Any):
     """Apply suggestion ``number`` of ``suggestions`` (found on this very analysis); returns (edited, message)."""
-    from cxtext.suggest import apply_suggestion as apply
+    from cxtext.themes.suggest import apply_suggestion as apply
 
     if analysis is None:
         raise InputError("Run an analysis first.")

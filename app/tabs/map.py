@@ -17,11 +17,11 @@ from app.tabs.common import GREY, MAP_HOVER_CHARS, PALETTE, _clip, _short_label,
 def map_coordinates(analysis, cache: dict | None = None) -> pd.DataFrame:
     """2-D position of every embedded comment: ``row, x, y, theme_id, theme_label, text``.
 
-    The projection is the library's :class:`cxtext.reduce.Reducer` (UMAP) on
+    The projection is the library's :class:`cxtext.themes.reduce.Reducer` (UMAP) on
     ``analysis.embeddings``. Theme edits keep the embeddings, so ``cache``
     (a per-session dict) keeps the projection across edits.
     """
-    from cxtext.reduce import Reducer
+    from cxtext.themes.reduce import Reducer
 
     embeddings = analysis.embeddings
     columns = ["row", "x", "y", "theme_id", "theme_label", "text"]

@@ -172,7 +172,7 @@ def run_analysis(
 
     Only the mapped columns are handed over, so a role set to "(none)" stays
     unmapped (the library would otherwise auto-detect it again). ``taxonomy``:
-    a taxonomy file (:func:`cxtext.taxonomy.load_taxonomy`) whose themes come
+    a taxonomy file (:func:`cxtext.themes.taxonomy.load_taxonomy`) whose themes come
     first (``origin`` "taxonomy" in the theme table). ``competitors``: names as
     typed in the page, "Vodafone: Vodafone RO, فودافون; Orange"
     (:func:`cxtext.social.competitors.parse_competitors`).
@@ -203,9 +203,9 @@ TAXONOMY_TYPES = [".csv", ".tsv", ".txt", ".xlsx", ".yaml", ".yml"]
 
 
 def read_taxonomy(path: str | Path, into: Path) -> tuple[Path, str]:
-    """Check an uploaded taxonomy file (:func:`cxtext.taxonomy.load_taxonomy`) and keep a copy in the
+    """Check an uploaded taxonomy file (:func:`cxtext.themes.taxonomy.load_taxonomy`) and keep a copy in the
     session folder; returns (the copy, a message naming its themes)."""
-    from cxtext.taxonomy import load_taxonomy
+    from cxtext.themes.taxonomy import load_taxonomy
 
     if not path:
         raise InputError("No taxonomy file received. Upload a CSV, TSV, TXT, XLSX or YAML file.")

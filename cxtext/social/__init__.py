@@ -8,7 +8,7 @@
 ``sentiment_drivers``  sentiment drag per theme (like nps_impact), sentiment vs NPS agreement
 ``activity``           mentions by weekday and hour, per source
 
-May import ``cxtext.errors``, ``cxtext.metrics``, ``cxtext.center``, ``cxtext.embed``, ``cxtext.store`` and
+May import ``cxtext.errors``, ``cxtext.metrics``, ``cxtext.themes.center``, ``cxtext.embed``, ``cxtext.store`` and
 ``cxtext.drivers``; never the faces (analysis, cli, app).
 """
 

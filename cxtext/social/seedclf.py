@@ -15,7 +15,7 @@ Two methods:
   softmax of temperature ``temperature``.
 
 Either can first remove each language's mean direction
-(:class:`~cxtext.center.LanguageCenterer`) learnt **on the seed set**, whose
+(:class:`~cxtext.themes.center.LanguageCenterer`) learnt **on the seed set**, whose
 classes are balanced within every language, so the shift removed is the
 language's and not the sentiment of the dump being analysed. Comments in a
 language the seed set does not have get the overall seed mean.
@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cxtext.center import LanguageCenterer
+from cxtext.themes.center import LanguageCenterer
 from cxtext.errors import NotFittedError, ValidationError
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"

@@ -1,6 +1,6 @@
 """Stop words and token normalisation for English, Arabic and Romanian.
 
-Used by :mod:`cxtext.label` to pick theme keywords. Three things matter for
+Used by :mod:`cxtext.themes.label` to pick theme keywords. Three things matter for
 mixed customer comments:
 
 * **Matching keys.** Every token is turned into a *key* before it is counted

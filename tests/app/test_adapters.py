@@ -255,7 +255,7 @@ def test_map_coordinates_are_cached_across_edits(analysis, monkeypatch):
     def no_refit(*args, **kwargs):
         raise AssertionError("the map was projected again")
 
-    monkeypatch.setattr("cxtext.reduce.Reducer.fit_transform", no_refit)
+    monkeypatch.setattr("cxtext.themes.reduce.Reducer.fit_transform", no_refit)
     again = adapters.map_coordinates(renamed, cache)
     assert (again[["x", "y"]].to_numpy() == coordinates[["x", "y"]].to_numpy()).all()
     assert "Billing errors" in set(again["theme_label"])

@@ -4,7 +4,7 @@ Pipeline of :meth:`ThemeModel.fit` (every step deterministic for a seed):
 
 0. **Centre by language** (``center_languages=True`` and ``languages``
    given): subtract each language's mean vector
-   (:class:`cxtext.center.LanguageCenterer`), so a mixed en/ar/ro dump is
+   (:class:`cxtext.themes.center.LanguageCenterer`), so a mixed en/ar/ro dump is
    grouped by pain point rather than by language. The means are saved with
    the model and applied again in :meth:`transform`. All later steps,
    calibration included, work on the centred unit vectors.
@@ -15,11 +15,11 @@ Pipeline of :meth:`ThemeModel.fit` (every step deterministic for a seed):
    similarity distribution (``sim_mean_``, ``sim_std_``: mean and standard
    deviation of the cosine of up to 20,000 random pairs of comments) and
    expresses cosines as ``z = (cos - sim_mean_) / sim_std_``.
-2. **Reduce** the embeddings with :class:`cxtext.reduce.Reducer` (UMAP to
+2. **Reduce** the embeddings with :class:`cxtext.themes.reduce.Reducer` (UMAP to
    ``n_components`` dimensions by default).
-3. **Cluster** the reduced points with :class:`cxtext.cluster.Clusterer`
+3. **Cluster** the reduced points with :class:`cxtext.themes.cluster.Clusterer`
    (HDBSCAN; ``min_theme_size=None`` scales with the corpus, see
-   :func:`cxtext.cluster.auto_min_cluster_size`). Its members are a theme's
+   :func:`cxtext.themes.cluster.auto_min_cluster_size`). Its members are a theme's
    *core* comments; HDBSCAN noise is the *raw* unthemed share.
 4. **Merge near-duplicate themes**: while the two most similar theme
    centroids (mean of core comments, L2-normalised, in embedding space) have
@@ -78,7 +78,7 @@ Pipeline of :meth:`ThemeModel.fit` (every step deterministic for a seed):
 6. **Reassign noise**: each HDBSCAN noise comment goes to its most similar
    centroid if it passes that theme's threshold, else stays ``-1``.
    (Assignment in embedding space beat reassignment in the UMAP space of
-   :class:`~cxtext.cluster.Clusterer` on every benchmark set.)
+   :class:`~cxtext.themes.cluster.Clusterer` on every benchmark set.)
 7. **Secondary themes**: a themed comment also speaks of theme ``k`` (≠ its
    primary ``p``) when ``cos(x, c_k) >= threshold_k`` *and*
    ``cos(x, c_p) - cos(x, c_k) <= secondary_margin * sim_std_`` (default
@@ -87,7 +87,7 @@ Pipeline of :meth:`ThemeModel.fit` (every step deterministic for a seed):
    benchmark queries this flags 2-5% of comments with MiniLM, 6-9% with e5.
 8. **Order and describe**: theme ids ``0..k-1`` by size (after reassignment)
    descending; keywords, label, quotes and languages from
-   :class:`cxtext.label.ThemeLabeler`.
+   :class:`cxtext.themes.label.ThemeLabeler`.
 
 ``centroids_`` are the mean of each theme's core comments (L2-normalised,
 embedding space); they and the thresholds are what :meth:`transform` and a
@@ -106,7 +106,7 @@ from 5 comments (``SMALL_CORPUS_MIN_LANGUAGE``; ``min_language_size`` if
 smaller) instead of 20, which no language of a small survey reaches, and
 steps 2-3 are replaced by
 **average-linkage hierarchical clustering** of the centred unit vectors
-(:func:`cxtext.cluster.agglomerative_labels`; without language means the
+(:func:`cxtext.themes.cluster.agglomerative_labels`; without language means the
 corpus mean is subtracted first), cut where the average cosine between two
 groups falls below ``mean + small_corpus_z * std`` of the cosines of all
 pairs of the corpus's comments (``small_corpus_z`` default 1.125; the cosine
@@ -212,11 +212,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxtext.center import LanguageCenterer
-from cxtext.cluster import Clusterer, agglomerative_labels
+from cxtext.themes.center import LanguageCenterer
+from cxtext.themes.cluster import Clusterer, agglomerative_labels
 from cxtext.errors import ModelError, NotFittedError, ThemeEditError, ValidationError
-from cxtext.label import THEME_COLUMNS, ThemeLabeler, format_languages
-from cxtext.reduce import Reducer, check_embeddings, resolve_seed
+from cxtext.themes.label import THEME_COLUMNS, ThemeLabeler, format_languages
+from cxtext.themes.reduce import Reducer, check_embeddings, resolve_seed
 
 __all__ = ["ThemeModel", "FORMAT_VERSION"]
 
@@ -257,7 +257,7 @@ _PARAMS = (
 #: Fewer themes than this and no theme is judged diffuse: the spread of
 #: coherence needs a few themes to be estimated.
 # Bump when fit's rule changes its result for the same input and parameters:
-# cached fits (cxtext.fitcache) of an older rule are then not reused.
+# cached fits (cxtext.themes.fitcache) of an older rule are then not reused.
 # 2: step 4c (dissolved catch-alls clustered again).
 # 3: small corpora (fewer than small_corpus_size comments) clustered by the small-corpus rule.
 # 4: the small-corpus rule centres languages of 5+ comments.
@@ -320,11 +320,11 @@ class ThemeModel:
     ----------
     min_theme_size : int >= 2 or None
         Smallest theme (HDBSCAN ``min_cluster_size``). ``None`` scales with
-        the corpus (:func:`cxtext.cluster.auto_min_cluster_size`), and below
+        the corpus (:func:`cxtext.themes.cluster.auto_min_cluster_size`), and below
         ``small_corpus_size`` comments uses the small-corpus rule instead.
     reduction : {"umap", "pca", "none"}
     n_components, n_neighbors : int
-        Reducer settings (see :class:`cxtext.reduce.Reducer`).
+        Reducer settings (see :class:`cxtext.themes.reduce.Reducer`).
     reassign_threshold : float in [0, 1)
         Quantile of a theme's core-comment similarities used as its
         assignment threshold (default 0.05; see the module docstring).
@@ -336,7 +336,7 @@ class ThemeModel:
         (default 0.25; 0 disables secondary themes except exact ties).
     center_languages : bool
         Subtract each language's mean vector before clustering (default
-        True; :class:`cxtext.center.LanguageCenterer`). Needs ``languages`` in
+        True; :class:`cxtext.themes.center.LanguageCenterer`). Needs ``languages`` in
         :meth:`fit`; without them nothing is centred. Without it, e5 groups a
         mixed dump by language before pain point (bench/RESULTS.md).
     min_language_size : int >= 1
@@ -1181,7 +1181,7 @@ class ThemeModel:
           Part thresholds are tighter than the whole theme's, so a comment
           on the edge of the old theme may now stay unthemed.
         * **Descriptions**: label, keywords, quotes and languages of each part
-          come from :class:`cxtext.label.ThemeLabeler` run on the members
+          come from :class:`cxtext.themes.label.ThemeLabeler` run on the members
           (so the keywords are those that tell the parts apart).
 
         Recorded in ``edits_`` as ``{"op": "split", "theme_id", "into",
@@ -1341,10 +1341,10 @@ class ThemeModel:
     def set_taxonomy_themes(self, taxonomy, assigned: np.ndarray, prototypes: np.ndarray, texts: Sequence[str],
                             prepared: np.ndarray, languages: Sequence[str] | None,
                             matched_clusters: set[int]) -> "ThemeModel":
-        """Replace matched themes by a team's taxonomy themes (:func:`cxtext.taxonomy.apply_taxonomy`).
+        """Replace matched themes by a team's taxonomy themes (:func:`cxtext.themes.taxonomy.apply_taxonomy`).
 
         ``assigned``: taxonomy index per fitted comment (-1: none), as
-        :class:`cxtext.taxonomy.TaxonomyMatcher` predicts it; ``prototypes``
+        :class:`cxtext.themes.taxonomy.TaxonomyMatcher` predicts it; ``prototypes``
         (k, dim) the taxonomy prototypes; ``prepared``: the fitted comments'
         vectors after :meth:`_prepare`; ``matched_clusters``: the fitted
         theme ids claimed by a taxonomy theme (they disappear; their comments

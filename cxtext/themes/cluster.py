@@ -35,7 +35,7 @@ import warnings
 import numpy as np
 
 from cxtext.errors import NotFittedError, ValidationError
-from cxtext.reduce import check_embeddings, resolve_seed
+from cxtext.themes.reduce import check_embeddings, resolve_seed
 
 __all__ = ["Clusterer", "auto_min_cluster_size", "auto_min_samples", "AUTO_MCS_FACTOR", "agglomerative_labels",
            "LINKAGES"]
