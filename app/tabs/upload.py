@@ -126,8 +126,13 @@ def check_rows(table: LoadedTable, roles: dict[str, str | None], ces_scale: str 
     from cxtext.schema import STATUS_ANALYZED, ScoreScale
     from cxtext.validate import validate
 
+    from cxtext.io.columns import rating_scale_of
+
     mapping = _role_mapping(roles)
-    records = validate(table.frame, mapping, ScoreScale.parse(ces_scale, ces_easy_end), source_name=table.name)
+    # the rating's scale as the analysis will detect it, so a 1-10 review score is not refused as "outside 1-5"
+    rating_scale = rating_scale_of(table.frame[mapping.rating]) if mapping.rating else None
+    records = validate(table.frame, mapping, ScoreScale.parse(ces_scale, ces_easy_end), source_name=table.name,
+                       rating_scale=rating_scale)
     if (records["status"] == STATUS_ANALYZED).any():
         return
     examples = "; ".join(f"row {row}: {_clip(reason, 90)}" for row, reason in

@@ -269,7 +269,15 @@ def _rating_scale(column: str | None, profiles: dict[str, ColumnProfile],
         return given if isinstance(given, ScoreScale) else ScoreScale.parse(given)
     if column is None:
         return None
-    profile = profiles.get(column)
+    return scale_of_profile(profiles.get(column))
+
+
+def rating_scale_of(values: pd.Series) -> ScoreScale:
+    """The smallest of :data:`RATING_SCALES` holding every value of a rating column (1-5 when unknown)."""
+    return scale_of_profile(profile_column(values))
+
+
+def scale_of_profile(profile: ColumnProfile | None) -> ScoreScale:
     if profile is None or profile.low is None or profile.high is None:
         return ScoreScale(1, 5)
     for low, high in RATING_SCALES:

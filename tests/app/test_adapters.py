@@ -655,3 +655,12 @@ def test_a_small_survey_says_its_themes_are_tentative(analysis):
     assert {int(t) for t, v in shown.items() if v == "few comments"} == set(tentative) & set(shown.index)
     if pd.isna(analysis.drivers.iloc[0]["priority"]):
         assert "No theme's drag is statistically clear" in adapters.drivers_note(analysis)
+
+
+def test_a_review_score_on_1_10_is_not_refused_by_the_page_check(tmp_path):
+    path = tmp_path / "hotel.csv"
+    pd.DataFrame({"Negative_Review": [f"The room was noisy and small, night {i}" for i in range(12)],
+                  "Reviewer_Score": [6.5 + (i % 4) for i in range(12)]}).to_csv(path, index=False)
+    table = adapters.read_upload(path)
+    roles = adapters.roles_from_values(["Negative_Review", None, None, None, "Reviewer_Score", None, None, None, None])
+    adapters.check_rows(table, roles)  # every score is above 5: read on 1-10, not refused as outside 1-5
