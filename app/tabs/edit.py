@@ -23,12 +23,17 @@ from app.tabs.themes import _as_list, theme_choices
 def themes_frame(analysis) -> pd.DataFrame:
     if analysis.themes.empty:
         return pd.DataFrame({"theme_id": [], "label": []})
-    columns = ["theme_id", "label", "size", "share", "keywords"]
+    from app.tabs.themes import theme_count_table
+
+    columns = ["theme_id", "label", "keywords"]
     if "origin" in analysis.themes and (analysis.themes["origin"] == "taxonomy").any():
         columns.insert(2, "origin")  # only when a taxonomy was used: "taxonomy" or "discovered"
     view = analysis.themes[columns].copy()
+    counts = theme_count_table(analysis)
+    # the one count every view shows (comments listed under the theme), the primary-theme count beside it
+    view.insert(2, "comments", [int(counts["comments"].get(int(t), 0)) for t in view["theme_id"]])
+    view.insert(3, "as main theme", [int(counts["main_theme"].get(int(t), 0)) for t in view["theme_id"]])
     view["keywords"] = ["; ".join(_as_list(k))[:120] for k in view["keywords"]]
-    view["share"] = view["share"].astype(float).round(3)
     return view
 
 

@@ -16,12 +16,22 @@ from app.tabs.common import PAGE_SIZE, _fmt, _missing, empty_figure, message_htm
 # --------------------------------------------------------------------------- themes
 
 
+def theme_count_table(analysis) -> pd.DataFrame:
+    """Per theme id: ``comments`` (every comment listed under the theme: the one count every view, the
+    driver table, the exports and the report show) and ``main_theme`` (comments whose first theme it is)."""
+    from cxtext.drivers.outcome import theme_counts
+
+    return theme_counts(analysis.records, [int(t) for t in analysis.themes["theme_id"]])
+
+
 def theme_choices(analysis) -> list[tuple[str, int]]:
-    """(label, theme_id) for the theme pickers, in driver-rank order."""
+    """(label, theme_id) for the theme pickers, in driver-rank order; the count in brackets is the comments
+    listed under the theme (the driver table's n_comments)."""
     order = analysis.drivers["theme_id"].tolist() if not analysis.drivers.empty else []
     themes = analysis.themes.set_index("theme_id")
+    counts = theme_count_table(analysis)["comments"]
     ids = [t for t in order if t in themes.index] + [t for t in themes.index if t not in order]
-    return [(f"{themes.loc[t, 'label']} ({int(themes.loc[t, 'size'])})", int(t)) for t in ids]
+    return [(f"{themes.loc[t, 'label']} ({int(counts.get(int(t), 0))})", int(t)) for t in ids]
 
 
 def theme_tree_html(analysis) -> str:
@@ -32,6 +42,8 @@ def theme_tree_html(analysis) -> str:
         return message_html("No parent themes: this analysis has no themes to group.")
     by_theme = analysis.drivers_at("theme").set_index("theme_id")
     by_parent = analysis.drivers_at("parent").set_index("theme_id")
+    counts = theme_count_table(analysis)["comments"]
+    themes = themes.assign(size=[int(counts.get(int(t), 0)) for t in themes["theme_id"]])
 
     def stats(drivers: pd.DataFrame, key: int, size: int) -> str:
         parts = [f"{size:,} comments"]
@@ -43,7 +55,9 @@ def theme_tree_html(analysis) -> str:
                 parts.append(f"impact {_fmt(row.get('nps_impact'), 1, signed=True)}")
         return " · ".join(parts)
 
-    sizes = themes.groupby("parent_id")["size"].sum().sort_values(ascending=False, kind="stable")
+    # a parent's count: comments listed under any of its themes, each once (its parent-level n_comments)
+    sizes = pd.Series({p: int(by_parent.loc[p, "n_comments"]) if p in by_parent.index else int(group["size"].sum())
+                       for p, group in themes.groupby("parent_id")}).sort_values(ascending=False, kind="stable")
     blocks = []
     for parent_id, size in sizes.items():
         children = themes[themes["parent_id"] == parent_id].sort_values(["size", "theme_id"],
@@ -99,7 +113,11 @@ def theme_detail_html(analysis, theme_id: int | None) -> str:
     stats = ""
     if not driver.empty:
         d = driver.iloc[0]
-        stats = (f"<div class='cx-theme-stats'>rank {int(d['rank'])} · {int(d['n_comments'])} comments "
+        main = int(theme_count_table(analysis)["main_theme"].get(int(theme_id), 0))
+        both = (f" <span data-testid='main-theme-count'>({main} with it as their main theme)</span>"
+                if main != int(d["n_comments"]) else "")
+        stats = (f"<div class='cx-theme-stats'>rank {int(d['rank'])} · <span data-testid='theme-comments-count'>"
+                 f"{int(d['n_comments'])}</span> comments{both} "
                  f"({_fmt(d.get('share'), 0, percent=True)} of themed) · NPS {_fmt(d.get('nps'), 1, signed=True)} "
                  f"[{_fmt(d.get('nps_ci_low'), 1, signed=True)}, {_fmt(d.get('nps_ci_high'), 1, signed=True)}] · "
                  f"NPS impact {_fmt(d.get('nps_impact'), 1, signed=True)} · "

@@ -1,0 +1,69 @@
+"""Issue 24: the app as a product manager reads it, on public exports (tests/fixtures/real_exports/).
+
+Each test runs the page's own helpers on an analysis of a real file and checks the numbers a reader sees.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app import adapters
+from app_server import ROOT
+
+EXPORTS = ROOT / "tests" / "fixtures" / "real_exports"
+
+
+def _analyse(name: str, roles: dict, cache_dir, **kwargs):
+    table = adapters.read_upload(EXPORTS / name)
+    full = {role: None for role in ("text", "nps", "ces", "csat", "rating", "date", "source", "segment", "id")}
+    full.update(roles)
+    with pytest.MonkeyPatch.context() as patch:  # module scope: keep the cache out of the user's folder
+        patch.setenv("CXTEXT_CACHE_DIR", str(cache_dir))
+        patch.setenv("CXTEXT_DATA_DIR", str(cache_dir / "data"))
+        return adapters.run_analysis(table, full, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def bank_csat(cache_dir):
+    """59 Google Play reviews of Ethiopian bank apps, their 1-5 stars mapped as CSAT, no NPS."""
+    return _analyse("ethiopian_bank_play_reviews_59.csv",
+                    {"text": "review_text", "csat": "rating", "date": "review_date"}, cache_dir)
+
+
+@pytest.fixture(scope="module")
+def stores_nps(cache_dir):
+    """24 store-survey answers with a 0-10 NPS and two comment columns."""
+    return _analyse("cbsco_store_nps.csv",
+                    {"text": ["If you wouldn't, why?", "If you would, why?"],
+                     "nps": "Would you recommend C&BSco to your friends and family? (Score 0-10)",
+                     "date": "Completion Date", "segment": "Store"}, cache_dir)
+
+
+# ---------------------------------------------------------------- 1. one count per theme
+
+
+@pytest.mark.parametrize("name", ["bank_csat", "stores_nps"])
+def test_one_count_per_theme_in_every_view(name, request):
+    analysis = request.getfixturevalue(name)
+    drivers = analysis.drivers.set_index("theme_id")
+    picker = dict((value, label) for label, value in adapters.theme_choices(analysis))
+    tree = adapters.theme_tree_html(analysis)
+    for theme_id, row in drivers.iterrows():
+        count = int(row["n_comments"])
+        assert picker[theme_id].endswith(f"({count})")
+        detail = adapters.theme_detail_html(analysis, theme_id)
+        assert f"<span data-testid='theme-comments-count'>{count}</span> comments" in detail
+        _, pager, _ = adapters.theme_comments(analysis, theme_id, 0)
+        assert pager.split(" of ")[1].split(" ")[0] == str(count)
+        shown = re.search(rf"data-theme-id='{theme_id}'>.*?cx-tree-stats'>([\d,]+) comments", tree)
+        assert shown and int(shown.group(1).replace(",", "")) == count
+    edit = adapters.themes_frame(analysis).set_index("theme_id")
+    assert (edit["comments"] == drivers["n_comments"].reindex(edit.index)).all()
+    assert (edit["as main theme"] == analysis.themes.set_index("theme_id")["size"].reindex(edit.index)).all()
