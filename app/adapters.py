@@ -67,12 +67,15 @@ from app.tabs.drivers import (  # noqa: F401
     drivers_note,
     drivers_widths,
     impact_figure,
+    outcome,
     sentiment_impact_figure,
     volume_nps_figure,
+    with_outcome_ranking,
 )
 from app.tabs.themes import (  # noqa: F401
     _as_list_quotes,
     theme_choices,
+    theme_count_table,
     theme_comments,
     theme_detail_html,
     theme_members,

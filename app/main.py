@@ -146,6 +146,7 @@ def build_app(with_sample: bool = True):
 
         def render(analysis, keep_theme=None, compare=None) -> dict:
             """Every tab filled from one Analysis (the map is drawn when its tab opens)."""
+            analysis = adapters.with_outcome_ranking(analysis)  # ranked by the file's own outcome everywhere
             return {headline: adapters.headline(analysis),
                     **views.fill_overview(ov, analysis), **views.fill_drivers(dr, analysis),
                     **views.fill_themes(th, analysis, keep_theme), **views.fill_trends(tr, analysis, compare),

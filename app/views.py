@@ -152,14 +152,24 @@ def drivers_tab() -> SimpleNamespace:
                            ces=ces)
 
 
+def plot_update(figure, label: str | None = None):
+    """A chart panel: shown with ``figure``, hidden (not left empty) when there is nothing to show (None)."""
+    if figure is None:
+        return gr.update(value=None, visible=False)
+    return gr.update(value=figure, visible=True, **({"label": label} if label else {}))
+
+
 def fill_driver_level(ui: SimpleNamespace, analysis, level: str = "theme") -> dict[Any, Any]:
-    """The driver table, its notes and the three charts at one level ("theme" or "parent")."""
+    """The driver table, its notes and the three charts at one level ("theme" or "parent"); charts with
+    nothing to show for the file's outcome are hidden."""
     frame = adapters.drivers_frame(analysis, level)
     label = "Theme drivers" if level == "theme" else "Parent theme drivers"
+    out = adapters.outcome(analysis, level)
     return {ui.table: gr.update(value=frame, column_widths=adapters.drivers_widths(frame), label=label),
             ui.notes: adapters.drivers_note(analysis, level),
-            ui.impact: adapters.impact_figure(analysis, level), ui.scatter: adapters.volume_nps_figure(analysis, level),
-            ui.ces: adapters.ces_figure(analysis, level)}
+            ui.impact: plot_update(adapters.impact_figure(analysis, level), f"{out.title}: {out.drag_name}"),
+            ui.scatter: plot_update(adapters.volume_nps_figure(analysis, level), f"Volume vs {out.name}"),
+            ui.ces: plot_update(adapters.ces_figure(analysis, level))}
 
 
 def fill_drivers(ui: SimpleNamespace, analysis) -> dict[Any, Any]:
@@ -191,7 +201,8 @@ def themes_tab() -> SimpleNamespace:
 def fill_theme(ui: SimpleNamespace, analysis, theme_id, page: int = 0) -> dict[Any, Any]:
     table, label, page = adapters.theme_comments(analysis, theme_id, page)
     return {ui.detail: adapters.theme_detail_html(analysis, theme_id),
-            ui.histogram: adapters.theme_score_figure(analysis, theme_id),
+            ui.histogram: plot_update(adapters.theme_score_figure(analysis, theme_id),
+                                      f"{adapters.outcome(analysis).name} distribution"),
             ui.comments: table, ui.page_label: label, ui.page: page}
 
 
@@ -238,7 +249,8 @@ def fill_trends(ui: SimpleNamespace, analysis, compare: str | None = None) -> di
     choices = adapters.compare_choices(analysis)
     values = [value for _, value in choices]
     compare = compare if compare in values else (values[0] if values else adapters.COMPARE_KIND)
-    return {ui.volume: volume, ui.nps: nps, ui.trend_note: adapters.message_html(trend_note),
+    return {ui.volume: plot_update(volume), ui.nps: plot_update(nps, f"Theme {adapters.outcome(analysis).name} by month"),
+            ui.trend_note: adapters.message_html(trend_note),
             ui.compare: gr.update(choices=choices or adapters.COMPARE_CHOICES[:1], value=compare),
             **fill_compare(ui, analysis, compare), **fill_activity(ui.activity, analysis)}
 

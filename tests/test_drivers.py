@@ -21,6 +21,9 @@ from cxtext.drivers import (
     driver_table_by,
     overall_row,
     theme_trend,
+    one_per_respondent,
+    theme_membership,
+    usable_scores,
 )
 from cxtext.errors import ValidationError
 from cxtext.schema import NO_COMMENT, UNTHEMED, ScoreScale
@@ -307,7 +310,7 @@ def test_separated_theme_is_left_out_and_the_others_keep_their_mle() -> None:
 
 def test_social_only_data_ranks_by_volume() -> None:
     records, themes = planted_records()
-    social = records.assign(nps=pd.array([None] * len(records), dtype="Int64"))
+    social = records.assign(nps=pd.array([None] * len(records), dtype="Int64"), ces=np.nan, csat=np.nan)
     table = driver_table(social, themes, ces_scale=CES_SCALE)
     assert table["n_comments"].is_monotonic_decreasing
     assert (table["priority"] == table["n_comments"]).all()
@@ -588,3 +591,33 @@ def test_a_small_theme_that_looks_like_a_drag_outranks_a_theme_that_clearly_lift
     small = table.iloc[0]
     assert math.isnan(small["priority"]) and small["nps_impact"] < 0 and small["lift_test"] == "too small (n<10)"
     assert table.iloc[1]["nps_impact_ci_low"] > 0  # the lifting theme is tested and clearly positive
+
+
+def test_without_nps_or_rating_the_ranking_uses_csat_then_ces() -> None:
+    """Issue 24: the file's own outcome ranks the themes (NPS, then rating, then CSAT, then CES)."""
+    from cxtext.drivers.outcome import outcome_of, rank_by_outcome
+
+    records, themes = planted_records()
+    effort_only = records.assign(nps=pd.array([None] * len(records), dtype="Int64"), csat=np.nan)
+    table = driver_table(effort_only, themes, ces_scale=CES_SCALE)
+    assert table.attrs["priority_basis"] == "ces"
+    assert outcome_of(table).title == "What drives customer effort"
+    assert table.iloc[0]["theme_id"] == HOLD  # the planted effort theme: 2 points more effort
+    stored = table.attrs["outcome_priority"]
+    assert stored["ci_high"][HOLD] < 0 and table.iloc[0]["priority"] == pytest.approx(-stored["ci_high"][HOLD])
+    # by hand: overall mean minus the mean of the rest, on "higher = easier"
+    scores = usable_scores(one_per_respondent(effort_only))
+    member = theme_membership(one_per_respondent(effort_only), [HOLD])[HOLD].to_numpy()
+    present = ~np.isnan(scores.ces)
+    drag = np.nanmean(scores.ces) - np.nanmean(scores.ces[~member & present])
+    assert stored["drag"][HOLD] == pytest.approx(drag, rel=1e-9)
+
+    satisfaction = records.assign(nps=pd.array([None] * len(records), dtype="Int64"))
+    table = driver_table(satisfaction, themes, ces_scale=CES_SCALE)
+    assert table.attrs["priority_basis"] == "csat"
+    # a later stage ranking by sentiment is undone by rank_by_outcome
+    resorted = table.sort_values("n_comments").assign(priority=np.nan)
+    resorted.attrs = {**table.attrs, "priority_basis": "sentiment"}
+    again = rank_by_outcome(resorted)
+    assert again.attrs["priority_basis"] == "csat"
+    assert again["theme_id"].tolist() == table["theme_id"].tolist()

@@ -45,11 +45,31 @@ DRIVER_LEVELS = [("each theme", "theme"), ("parent themes", "parent")]
 
 
 def _level_drivers(analysis, level: str | None) -> tuple[pd.DataFrame, str]:
-    """The driver table at ``level`` ("theme", "parent" or None: the analysis's own) and the noun
-    the charts use for its rows."""
+    """The driver table at ``level`` ("theme", "parent" or None: the analysis's own), ranked by the file's
+    own outcome (:func:`cxtext.drivers.outcome.rank_by_outcome`), and the noun the charts use for its rows."""
+    from cxtext.drivers.outcome import rank_by_outcome
+
     if level is None:
-        return analysis.drivers, "theme"
-    return analysis.drivers_at(level), "parent theme" if level == "parent" else "theme"
+        return rank_by_outcome(analysis.drivers), "theme"
+    return rank_by_outcome(analysis.drivers_at(level)), "parent theme" if level == "parent" else "theme"
+
+
+def outcome(analysis, level: str | None = None):
+    """The :class:`cxtext.drivers.outcome.Outcome` the analysis is judged by (NPS, rating, CSAT, CES, sentiment)."""
+    from cxtext.drivers.outcome import outcome_of
+
+    return outcome_of(_level_drivers(analysis, level)[0], analysis.summary)
+
+
+def with_outcome_ranking(analysis):
+    """The analysis with its driver table ranked by the file's own outcome (in place; a no-op when it already
+    is), so the theme picker, the Drivers tab and the exports agree."""
+    from cxtext.drivers.outcome import rank_by_outcome
+
+    ranked = rank_by_outcome(analysis.drivers)
+    if ranked is not analysis.drivers:
+        analysis.drivers = ranked
+    return analysis
 
 
 def drivers_frame(analysis, level: str | None = None) -> pd.DataFrame:
@@ -89,13 +109,16 @@ def drivers_note(analysis, level: str | None = None) -> str:
     descriptions = {**drivers.attrs.get("column_descriptions", {}), **_CI_DESCRIPTIONS}
     shown = drivers_frame(analysis, level).columns
     lines = [f"- **{c}**: {descriptions[c]}" for c in shown if c in descriptions]
-    if drivers.attrs.get("priority_basis") == "sentiment":
-        lines.insert(0, SENTIMENT_RANKING_NOTE)
-    elif drivers.attrs.get("priority_basis") == "rating":
-        lines.insert(0, RATING_RANKING_NOTE)
+    basis = drivers.attrs.get("priority_basis")
+    if basis in ("sentiment", "rating", "csat", "ces"):
+        lines.insert(0, {"sentiment": SENTIMENT_RANKING_NOTE, "rating": RATING_RANKING_NOTE,
+                         "csat": CSAT_RANKING_NOTE, "ces": CES_RANKING_NOTE}[basis])
     if len(drivers) and _missing(drivers.iloc[0].get("priority")):
         lines.insert(0, TENTATIVE_LEAD_NOTE.format(k=drivers.attrs.get("min_test_size", 10)))
-    extra = [drivers.attrs.get(k) for k in ("model_note", "ces_scale") if drivers.attrs.get(k)]
+    keys = ("model_note", "ces_scale") if "ces_mean" in shown else ("model_note",)  # only what is mapped
+    if drivers.attrs.get("priority_basis") not in (None, "nps"):
+        keys = keys[1:]  # the key-driver model is about detractors: nothing to say without NPS
+    extra = [drivers.attrs.get(k) for k in keys if drivers.attrs.get(k)]
     return "\n".join(lines + ([""] + [f"*{html.escape(str(e))}*" for e in extra] if extra else []))
 
 
@@ -112,30 +135,52 @@ def _bar_height(n: int) -> int:
 
 
 def drivers_heading(analysis) -> str:
-    """The line above the driver table: what the ranking is by (NPS, or sentiment when no row has NPS)."""
-    if analysis.drivers.attrs.get("priority_basis") == "sentiment":
-        return ("Themes ranked by **priority**: the drag on net sentiment that holds with 95% confidence "
-                "(no row has an NPS score). Sort by any column with the ⋮ button in its header.")
-    return ("Themes ranked by **priority**: the NPS drag that holds with 95% confidence. "
-            "Sort by any column with the ⋮ button in its header.")
+    """The line above the driver table: the file's outcome as a title and what the ranking is by."""
+    out = outcome(analysis)
+    return (f"### {out.title}\n{out.order_text} Sort by any column with the ⋮ button in its header.")
 
 
-def impact_figure(analysis, level: str | None = None) -> go.Figure:
-    """nps_impact per theme (or parent theme, ``level="parent"``) with its 95% CI, most urgent on top."""
+def impact_figure(analysis, level: str | None = None) -> go.Figure | None:
+    """The drag of each theme (or parent theme, ``level="parent"``) on the file's own outcome with its 95% CI,
+    most urgent on top: NPS impact, rating impact, CSAT or CES drag, sentiment impact. None when the file has
+    no outcome to measure a drag on (the panel is hidden)."""
     drivers, noun = _level_drivers(analysis, level)
-    if drivers.attrs.get("priority_basis") == "sentiment":  # no NPS at all: the ranking is by sentiment drag
+    out = outcome(analysis, level)
+    if out.key == "sentiment":
         return sentiment_impact_figure(analysis, level)
+    if out.key in ("rating", "csat", "ces"):
+        return _mean_drag_figure(drivers, noun, out)
     if drivers.empty or "nps_impact" not in drivers or drivers["nps_impact"].isna().all():
-        return empty_figure("No NPS scores: map an NPS column to see each theme's impact on NPS.")
+        return None
     table = drivers.dropna(subset=["nps_impact"]).iloc[::-1]
     return _impact_bars(
         table, "nps_impact", extra=[], hover_extra="",
-        hover_name="NPS impact", title=f"NPS impact per {noun} (points of overall NPS, 95% CI); red = clear drag",
+        hover_name="NPS impact", title=f"What drives detractors: NPS impact per {noun} (points of overall NPS, "
+                                       "95% CI); red = clear drag",
         xaxis_title=f"overall NPS minus NPS without the {noun}")
 
 
+def _mean_drag_figure(drivers: pd.DataFrame, noun: str, out) -> go.Figure | None:
+    """The drag on the average rating, CSAT or effort per theme with its 95% CI (cxtext.drivers.outcome.drag_of)."""
+    from cxtext.drivers.outcome import drag_of
+
+    if drivers.empty:
+        return None
+    drags = [drag_of(row, out, drivers) for _, row in drivers.iterrows()]
+    table = drivers.assign(_drag=[d[0] for d in drags], _drag_ci_low=[d[1] for d in drags],
+                           _drag_ci_high=[d[2] for d in drags]).dropna(subset=["_drag"])
+    if table.empty:
+        return None
+    what = {"rating": "the average rating", "csat": "average satisfaction (CSAT)",
+            "ces": "effort (CES, negative = more effort)"}[out.key]
+    return _impact_bars(
+        table.iloc[::-1], "_drag", extra=[], hover_extra="", hover_name=out.drag_name,
+        title=f"{out.title}: drag on {what} per {noun} ({out.unit}, 95% CI); red = clear drag",
+        xaxis_title=f"overall mean minus the mean without the {noun}, in {out.unit}", digits=out.digits)
+
+
 def _impact_bars(table: pd.DataFrame, column: str, extra: list, hover_extra: str, hover_name: str,
-                 title: str, xaxis_title: str) -> go.Figure:
+                 title: str, xaxis_title: str, digits: int = 1) -> go.Figure:
     """Horizontal bars of ``column`` per theme with its ``_ci_low``/``_ci_high`` as error bars, red when
     the whole CI is below 0. ``extra``: more customdata columns (from index 3) for ``hover_extra``."""
     low = table[f"{column}_ci_low"].astype(float)
@@ -147,9 +192,9 @@ def _impact_bars(table: pd.DataFrame, column: str, extra: list, hover_extra: str
         x=impact, y=[_short_label(v) for v in table["label"]], orientation="h", marker_color=colours,
         error_x={"type": "data", "symmetric": False, "array": (high - impact).fillna(0),
                  "arrayminus": (impact - low).fillna(0), "color": "#444", "thickness": 1.2},
-        customdata=np.stack([table["n_comments"], [_ci_text(a, b) for a, b in zip(low, high)],
+        customdata=np.stack([table["n_comments"], [_ci_text(a, b, digits) for a, b in zip(low, high)],
                              table["label"], *extra], axis=1),
-        hovertemplate=f"<b>%{{customdata[2]}}</b><br>{hover_name} %{{x:.1f}} points<br>95% CI %{{customdata[1]}}"
+        hovertemplate=f"<b>%{{customdata[2]}}</b><br>{hover_name} %{{x:.{digits}f}}<br>95% CI %{{customdata[1]}}"
                       f"<br>%{{customdata[0]}} comments{hover_extra}<extra></extra>",
     ))
     figure.add_vline(x=0, line_color="#333", line_width=1)
@@ -170,11 +215,20 @@ def _signed(value: float, digits: int = 1) -> str:
     return f"{0:.{digits}f}" if rounded == 0 else f"{rounded:+.{digits}f}"
 
 
-def volume_nps_figure(analysis, level: str | None = None) -> go.Figure:
-    """Theme (or parent theme) size against its NPS: big ones low on the chart hurt most."""
+_OUTCOME_MEAN = {"rating": ("rating_mean", "mean rating", "rating"), "csat": ("csat_mean", "mean CSAT", "csat"),
+                 "ces": ("ces_mean", "mean CES", "ces"),
+                 "sentiment": ("net_sentiment", "net sentiment", None)}
+
+
+def volume_nps_figure(analysis, level: str | None = None) -> go.Figure | None:
+    """Theme (or parent theme) size against its score in the file's outcome (NPS, mean rating, CSAT, CES,
+    net sentiment): big ones low on the chart hurt most. None when there is no score (the panel is hidden)."""
     drivers, noun = _level_drivers(analysis, level)
+    out = outcome(analysis, level)
+    if out.key in _OUTCOME_MEAN:
+        return _volume_mean_figure(analysis, drivers, noun, out)
     if drivers.empty or "nps" not in drivers or drivers["nps"].isna().all():
-        return empty_figure("No NPS scores: map an NPS column to compare themes by volume and NPS.")
+        return None
     table = drivers.dropna(subset=["nps"])
     overall = (analysis.summary.get("nps") or {}).get("nps")
     named = set(table["theme_id"].head(6)) | set(table.nlargest(3, "n_comments")["theme_id"])
@@ -199,11 +253,37 @@ def volume_nps_figure(analysis, level: str | None = None) -> go.Figure:
     return figure
 
 
-def ces_figure(analysis, level: str | None = None) -> go.Figure:
-    """ces_gap per theme (or parent theme): extra effort of its customers versus the rest."""
+def _volume_mean_figure(analysis, drivers: pd.DataFrame, noun: str, out) -> go.Figure | None:
+    column, name, summary_key = _OUTCOME_MEAN[out.key]
+    if drivers.empty or column not in drivers or pd.to_numeric(drivers[column], errors="coerce").isna().all():
+        return None
+    table = drivers.assign(_y=pd.to_numeric(drivers[column], errors="coerce")).dropna(subset=["_y"])
+    named = set(table["theme_id"].head(6)) | set(table.nlargest(3, "n_comments")["theme_id"])
+    figure = go.Figure(go.Scatter(
+        x=table["n_comments"], y=table["_y"], mode="markers+text",
+        text=[_short_label(v, 28) if t in named else "" for v, t in zip(table["label"], table["theme_id"])],
+        textposition="top center", marker={"size": 12, "color": "#1f77b4", "line": {"width": 1, "color": "#333"}},
+        customdata=table[["label"]].to_numpy(),
+        hovertemplate=f"<b>%{{customdata[0]}}</b><br>%{{x}} comments<br>{name} %{{y:.2f}}<extra></extra>"))
+    overall = (analysis.summary.get(summary_key) or {}).get("mean") if summary_key else None
+    if overall is not None:
+        figure.add_hline(y=overall, line_dash="dash", line_color="#555",
+                         annotation_text=f"overall {name} {overall:.2f}", annotation_position="bottom right")
+    figure.update_layout(title=f"{noun.capitalize()} volume vs {noun} {name} (the 6 most urgent and 3 biggest "
+                               f"{noun}s named)", xaxis_title=f"comments in the {noun}",
+                         yaxis_title=f"{name} of the {noun}'s comments", height=460,
+                         margin={"l": 10, "r": 20, "t": 50, "b": 40}, template="plotly_white")
+    return figure
+
+
+def ces_figure(analysis, level: str | None = None) -> go.Figure | None:
+    """ces_gap per theme (or parent theme): extra effort of its customers versus the rest. None without CES
+    scores, or when effort already is the outcome the impact chart shows (the panel is hidden)."""
     drivers, noun = _level_drivers(analysis, level)
     if drivers.empty or "ces_gap" not in drivers or drivers["ces_gap"].isna().all():
-        return empty_figure("No CES scores: map a CES column to see which themes cost customers effort.")
+        return None
+    if outcome(analysis, level).key == "ces":
+        return None
     table = drivers.dropna(subset=["ces_gap"]).sort_values("ces_gap")
     p_values = table.get("ces_gap_p_value", pd.Series(np.nan, index=table.index)).astype(float)
     colours = [("#c62828" if g > 0 else "#2e8540") if p < 0.05 else GREY
@@ -223,6 +303,10 @@ def ces_figure(analysis, level: str | None = None) -> go.Figure:
     return figure
 
 
+CSAT_RANKING_NOTE = ("**No row has an NPS score or a rating, so themes are ranked by their drag on average "
+                     "satisfaction (CSAT)** that holds with 95% confidence.")
+CES_RANKING_NOTE = ("**No row has an NPS score, a rating or CSAT, so themes are ranked by the extra effort (CES) "
+                    "they cost** that holds with 95% confidence.")
 RATING_RANKING_NOTE = ("**No row has an NPS score, so themes are ranked by their drag on the average rating** "
                        "(the rating_impact that holds with 95% confidence; a rating is never read as NPS).")
 
@@ -240,10 +324,11 @@ def sentiment_impact_figure(analysis, level: str | None = None) -> go.Figure:
     """sentiment_impact per theme (or parent theme) with its 95% CI, in driver order (most urgent on top)."""
     drivers, noun = _level_drivers(analysis, level)
     if drivers.empty or "sentiment_impact" not in drivers or drivers["sentiment_impact"].isna().all():
-        return empty_figure("No sentiment: this analysis was run without the sentiment stage.")
+        return None
     table = drivers.dropna(subset=["sentiment_impact"]).iloc[::-1]
     return _impact_bars(
         table, "sentiment_impact", extra=[table["negative_share"].astype(float)],
         hover_extra=", %{customdata[3]:.0%} negative", hover_name="sentiment impact",
-        title=f"Sentiment impact per {noun} (points of net sentiment, 95% CI); red = clear drag",
+        title=f"What drives negative sentiment: sentiment impact per {noun} (points of net sentiment, 95% CI); "
+              "red = clear drag",
         xaxis_title=f"overall net sentiment minus net sentiment without the {noun}")

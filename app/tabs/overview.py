@@ -24,6 +24,10 @@ def headline(analysis) -> str:
         parts.append(f"NPS {_fmt(nps.get('nps'), 1, signed=True)}")
     elif (s.get("rating") or {}).get("mean") is not None:
         parts.append(f"mean rating {_fmt(s['rating']['mean'], 2)} of {html.escape(str(s['rating']['scale']))}")
+    elif (s.get("csat") or {}).get("n"):
+        parts.append(f"CSAT {_fmt(s['csat'].get('csat_percent'), 0)}% satisfied")
+    elif (s.get("ces") or {}).get("n"):
+        parts.append(f"CES {_fmt(s['ces'].get('mean'), 2)}")
     return f'<div class="cx-headline" data-testid="headline">{" · ".join(parts)}</div>'
 
 

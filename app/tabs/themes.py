@@ -145,14 +145,20 @@ def _as_list_quotes(value: Any) -> list[str]:
     return [str(q) for q in value]
 
 
-def theme_score_figure(analysis, theme_id: int | None) -> go.Figure:
-    """Histogram of the 0-10 NPS answers of the theme's respondents."""
+def theme_score_figure(analysis, theme_id: int | None) -> go.Figure | None:
+    """The distribution of the file's own outcome in the theme: 0-10 NPS answers, ratings, CSAT or CES
+    answers, or negative/neutral/positive comments. None when the theme has none (the panel is hidden)."""
+    from cxtext.drivers.outcome import outcome_of
+
     if theme_id is None or _theme_row(analysis, theme_id) is None:
-        return empty_figure("Pick a theme.", 220)
+        return None
     members = theme_members(analysis, theme_id)
+    out = outcome_of(analysis.drivers, analysis.summary)
+    if out.key != "nps":
+        return _outcome_distribution(members, out)
     scores = members.loc[members["scores_valid"].astype(bool), "nps"].dropna().astype(int)
     if scores.empty:
-        return empty_figure("No NPS scores in this theme.", 220)
+        return None
     counts = scores.value_counts().reindex(range(11), fill_value=0)
     colours = ["#c62828"] * 7 + ["#f9a825"] * 2 + ["#2e8540"] * 2
     figure = go.Figure(go.Bar(x=list(range(11)), y=counts.tolist(), marker_color=colours,
@@ -162,6 +168,35 @@ def theme_score_figure(analysis, theme_id: int | None) -> go.Figure:
                          yaxis_title="respondents", height=280, margin={"l": 10, "r": 10, "t": 50, "b": 40},
                          template="plotly_white", bargap=0.15)
     return figure
+
+
+def _outcome_distribution(members: pd.DataFrame, out) -> go.Figure | None:
+    layout = {"yaxis_title": "comments", "height": 280, "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
+              "template": "plotly_white", "bargap": 0.15}
+    if out.key == "sentiment" and "sentiment" in members:
+        counts = members["sentiment"].dropna().astype(str).value_counts().reindex(
+            ["negative", "neutral", "positive"], fill_value=0)
+        if not counts.sum():
+            return None
+        figure = go.Figure(go.Bar(x=counts.index.tolist(), y=counts.tolist(),
+                                  marker_color=["#c62828", GREY_BAR, "#2e8540"]))
+        figure.update_layout(title=f"Sentiment of this theme's comments (n = {int(counts.sum())})", **layout)
+        return figure
+    if not out.score_column or out.score_column not in members:
+        return None
+    valid = members["scores_valid"].astype(bool) if "scores_valid" in members else True
+    scores = pd.to_numeric(members.loc[valid, out.score_column], errors="coerce").dropna()
+    if scores.empty:
+        return None
+    counts = scores.round(1).value_counts().sort_index()
+    figure = go.Figure(go.Bar(x=[f"{v:g}" for v in counts.index], y=counts.tolist(), marker_color="#1f77b4",
+                              hovertemplate=f"{out.name} %{{x}}: %{{y}} comments<extra></extra>"))
+    figure.update_layout(title=f"{out.name[0].upper() + out.name[1:]} answers in this theme (n = {len(scores)})",
+                         xaxis={"type": "category", "title": out.name}, **layout)
+    return figure
+
+
+GREY_BAR = "#9e9e9e"
 
 
 def theme_comments(analysis, theme_id: int | None, page: int, per_page: int = PAGE_SIZE) -> tuple[str, str, int]:

@@ -21,20 +21,21 @@ COMPARE_CHOICES = [("survey vs social", COMPARE_KIND), ("each source / channel",
 
 
 
-def trend_figures(analysis, top: int = 8) -> tuple[go.Figure, go.Figure, str]:
-    """Monthly comment volume and NPS of the biggest themes (``cxtext.drivers.theme_trend``)."""
+def trend_figures(analysis, top: int = 8) -> tuple[go.Figure | None, go.Figure | None, str]:
+    """Monthly comment volume and the file's own outcome (NPS, rating, CSAT, CES, sentiment) of the biggest
+    themes (``cxtext.drivers.theme_trend``, ``theme_score_trend``); None for a chart with nothing to show."""
     if not _mapped(analysis, "date"):
-        note = "Map a date column to see theme volume and NPS by month."
-        return empty_figure(note), empty_figure(note), note
+        note = "Map a date column to see theme volume and scores by month."
+        return None, None, note
     if analysis.themes.empty:
         note = "No themes were found, so there is no trend to show."
-        return empty_figure(note), empty_figure(note), note
+        return None, None, note
     from cxtext.drivers import theme_trend
 
     trend = theme_trend(analysis.records, analysis.themes, freq="M")
     if trend.empty:
         note = "No readable dates in the date column."
-        return empty_figure(note), empty_figure(note), note
+        return None, None, note
     keep = analysis.themes.sort_values("size", ascending=False)["theme_id"].head(top).tolist()
     shown = trend[trend["theme_id"].isin(keep)]
     volume, nps = go.Figure(), go.Figure()
@@ -60,14 +61,47 @@ def trend_figures(analysis, top: int = 8) -> tuple[go.Figure, go.Figure, str]:
                          yaxis_title="comments", **layout)
     nps.update_layout(title=f"NPS per month by theme (months with ≥ {MIN_MONTH_NPS} scored comments)",
                       yaxis_title="NPS (points)", **layout)
-    if not nps.data:
-        nps = empty_figure("No theme has enough NPS scores per month.")
+    out = _outcome(analysis)
+    if out.key != "nps":
+        nps = _score_trend_figure(analysis, keep, out, layout)
+    elif not nps.data:
+        nps = None  # no theme has enough NPS scores per month: the panel is hidden
     latest = trend["period"].max()
     emerging_now = trend[trend["emerging"].astype(bool) & (trend["period"] == latest)]
     note = (f"Emerging in {latest}: " + "; ".join(str(label) for label in emerging_now["label"])
             if not emerging_now.empty else
             f"No theme is emerging in {latest} (a rise of 50% on the month before, with at least 5 comments).")
     return volume, nps, note
+
+
+def _outcome(analysis):
+    from cxtext.drivers.outcome import outcome_of
+
+    return outcome_of(analysis.drivers, analysis.summary)
+
+
+def _score_trend_figure(analysis, keep: list, out, layout: dict) -> go.Figure | None:
+    """The file's own outcome per month by theme (mean rating, CSAT, CES or net sentiment), or None."""
+    from cxtext.drivers import theme_score_trend
+
+    if not out.score_column:
+        return None
+    trend = theme_score_trend(analysis.records, analysis.themes, out.score_column, freq="M")
+    factor, name = (100.0, "net sentiment (points)") if out.key == "sentiment" else (1.0, f"mean {out.name}")
+    figure = go.Figure()
+    for index, theme_id in enumerate(keep):
+        part = trend[(trend["theme_id"] == theme_id) & (trend["n"] >= MIN_MONTH_NPS)]
+        if part.empty:
+            continue
+        figure.add_trace(go.Scatter(x=part["period"], y=part["mean"] * factor, mode="lines+markers",
+                                    name=_short_label(part["label"].iloc[0], 32),
+                                    line={"color": PALETTE[index % len(PALETTE)]}, customdata=part["n"],
+                                    hovertemplate=f"%{{x}}: {name} %{{y:.2f}} (n = %{{customdata}})"))
+    if not figure.data:
+        return None
+    figure.update_layout(title=f"{name[0].upper() + name[1:]} per month by theme (months with ≥ {MIN_MONTH_NPS} scored "
+                               "comments)", yaxis_title=name, **layout)
+    return figure
 
 
 def compare_choices(analysis) -> list[tuple[str, str]]:

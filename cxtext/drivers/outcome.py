@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxtext.drivers.figures import welch_drag  # noqa: F401 - the CSAT/CES drag, re-exported
 from cxtext.drivers.membership import member_pairs
 
 OUTCOME_ORDER: tuple[str, ...] = ("nps", "rating", "csat", "ces", "sentiment", "volume")
@@ -241,24 +242,3 @@ def _num(value: Any) -> float:
 def _signed(value: float, digits: int) -> str:
     rounded = round(float(value), digits) + 0.0
     return f"{0:.{digits}f}" if rounded == 0 else f"{rounded:+.{digits}f}".replace("-", "−")
-
-
-def welch_drag(member: np.ndarray, values: np.ndarray, min_test_size: int) -> tuple[float, float, float]:
-    """(drag, low, high of its 95% CI) of a theme on the overall mean of ``values`` (higher = better):
-    overall mean minus the rest's mean, Welch interval scaled by the theme's share; NaN CI when too small."""
-    from scipy import stats
-
-    present = ~np.isnan(values)
-    theme, rest = values[member & present], values[~member & present]
-    if theme.size == 0 or rest.size == 0:
-        return math.nan, math.nan, math.nan
-    share = theme.size / (theme.size + rest.size)
-    gap = float(theme.mean() - rest.mean())
-    if theme.size < max(min_test_size, 2) or rest.size < 2:
-        return share * gap, math.nan, math.nan
-    var_theme, var_rest = theme.var(ddof=1) / theme.size, rest.var(ddof=1) / rest.size
-    se = math.sqrt(var_theme + var_rest)
-    denominator = var_theme ** 2 / (theme.size - 1) + var_rest ** 2 / (rest.size - 1)
-    dof = (var_theme + var_rest) ** 2 / denominator if denominator > 0 else theme.size + rest.size - 2
-    half = float(stats.t.ppf(0.975, dof)) * se
-    return share * gap, share * (gap - half), share * (gap + half)

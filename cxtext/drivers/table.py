@@ -32,7 +32,12 @@ Themes too small to judge have NaN priority. Those whose point estimate of
 ``nps_impact`` is a drag come right after the clear drags (in a small survey
 they are the only leads, and a theme that clearly lifts NPS must not outrank
 them); the others are ranked after all tested themes, by volume. Without any
-NPS but with ratings, the same holds with ``rating_impact``; without either
+NPS but with ratings, the same holds with ``rating_impact``; without either but
+with CSAT, with the theme's drag on mean CSAT (overall mean minus the rest's,
+Welch 95% CI); then with CES the same on effort (oriented so a drag is more
+effort). Those two drags are kept in ``attrs["outcome_priority"]`` so
+:func:`cxtext.drivers.outcome.rank_by_outcome` can restore the ranking after
+cxtext.social re-ranks a score-less table by sentiment. Without any score
 (social mentions only) priority is ``n_comments``, so the table is ordered by
 volume (cxtext.social then ranks by sentiment drag).
 
@@ -64,7 +69,7 @@ from cxtext.drivers.columns import (
     MODEL_COLUMNS,
     OVERALL_DESCRIPTIONS,
 )
-from cxtext.drivers.figures import bh_q_values, nps_of, theme_row
+from cxtext.drivers.figures import bh_q_values, nps_of, theme_row, welch_drag
 from cxtext.drivers.keydriver import key_driver_model
 from cxtext.drivers.membership import (
     UsableScores,
@@ -122,8 +127,12 @@ def driver_table(
     table["priority"] = _priority(table, has_any_nps=bool(scores.has_nps.any()),
                                   has_any_rating=bool((~np.isnan(scores.rating)).any()))
     basis = _priority_basis(scores)
-    table = sort_and_rank(table, {"nps": "nps_impact", "rating": "rating_impact"}.get(basis))[list(DRIVER_COLUMNS)]
-    table = _with_dtypes(table)
+    stored = _mean_drags(basis, membership, scores, scale, min_test_size)
+    if stored:
+        table["priority"] = [stored["priority"].get(int(t), math.nan) for t in table["theme_id"]]
+        table["_drag"] = [stored["drag"].get(int(t), math.nan) for t in table["theme_id"]]
+    table = sort_and_rank(table, {"nps": "nps_impact", "rating": "rating_impact"}.get(basis, "_drag" if stored else None))
+    table = _with_dtypes(table[list(DRIVER_COLUMNS)])
     table.attrs.update(
         column_descriptions=described_columns(DRIVER_COLUMNS, min_test_size),
         model_note=note,
@@ -131,21 +140,54 @@ def driver_table(
         min_test_size=min_test_size,
         priority_basis=basis,
     )
+    if stored:
+        table.attrs["outcome_priority"] = stored
+        table.attrs["column_descriptions"]["priority"] = _BASIS_PRIORITY[basis]
     return table
 
 
 def _priority_basis(scores: UsableScores) -> str:
-    """What ``priority`` ranks by: "nps", "rating" (no NPS) or "volume" (neither)."""
+    """What ``priority`` ranks by: "nps", "rating" (no NPS), "csat" (neither), "ces" (none of them) or "volume"."""
     if scores.has_nps.any():
         return "nps"
-    return "rating" if (~np.isnan(scores.rating)).any() else "volume"
+    for basis, values in (("rating", scores.rating), ("csat", scores.csat), ("ces", scores.ces)):
+        if (~np.isnan(values)).any():
+            return basis
+    return "volume"
+
+
+_BASIS_PRIORITY = {
+    "csat": ("How urgent the theme is: no row has an NPS or a rating, so this is the drag on average CSAT "
+             "(in CSAT points) that holds with 95% confidence; higher is more urgent."),
+    "ces": ("How urgent the theme is: no row has an NPS, rating or CSAT, so this is the extra effort on the CES "
+            "scale (in points, averaged over all respondents) that holds with 95% confidence; higher is more urgent."),
+}
+
+
+def _mean_drags(basis: str, membership: pd.DataFrame, scores: UsableScores, scale: ScoreScale,
+                min_test_size: int) -> dict:
+    """For a CSAT or CES ranking: per theme its drag on the overall mean (oriented so negative is worse),
+    the 95% CI and the priority (minus the CI's upper end), as ``{"basis", "drag", "ci_low", "ci_high",
+    "priority"}`` of theme_id -> value dicts; empty for other bases."""
+    if basis not in ("csat", "ces"):
+        return {}
+    values = scores.csat if basis == "csat" else scores.ces
+    if basis == "ces" and scale.good_end != "high":
+        values = -values  # higher = easier, so a negative drag always means more effort
+    out: dict = {"basis": basis, "drag": {}, "ci_low": {}, "ci_high": {}, "priority": {}}
+    for theme_id in membership.columns:
+        drag, low, high = welch_drag(membership[theme_id].to_numpy(), values, min_test_size)
+        out["drag"][int(theme_id)], out["ci_low"][int(theme_id)], out["ci_high"][int(theme_id)] = drag, low, high
+        out["priority"][int(theme_id)] = -high
+    return out
 
 
 # --------------------------------------------------------------------------- priority and order
 
 
 def _priority(table: pd.DataFrame, has_any_nps: bool, has_any_rating: bool = False) -> pd.Series:
-    """``-nps_impact_ci_high`` in NPS points; without NPS ``-rating_impact_ci_high``; else comment volume."""
+    """``-nps_impact_ci_high`` in NPS points; without NPS ``-rating_impact_ci_high``; else comment volume
+    (replaced by the CSAT or CES drag in :func:`driver_table` when the file has one)."""
     if has_any_nps:
         return -table["nps_impact_ci_high"].astype(float)
     if has_any_rating:

@@ -159,3 +159,33 @@ def _trend_attrs(frame: pd.DataFrame) -> pd.DataFrame:
         **TREND_DESCRIPTIONS,
     }
     return frame
+
+
+def theme_score_trend(records: pd.DataFrame, themes: pd.DataFrame, column: str, freq: str = "M") -> pd.DataFrame:
+    """Mean of a score column (``rating``, ``csat``, ``ces`` or ``sentiment_score``) per theme and period.
+
+    The counterpart of :func:`theme_trend`'s NPS for files judged by another outcome. Only usable scores
+    count (``scores_valid``); rows without a date are left out. Columns: ``period``, ``theme_id``,
+    ``label``, ``n`` (scored comments in the theme and period) and ``mean`` (NaN when ``n`` is 0).
+    """
+    columns = ["period", "theme_id", "label", "n", "mean"]
+    if "date" not in records.columns or column not in records.columns:
+        return pd.DataFrame(columns=columns)
+    records = one_per_respondent(records)
+    labels = theme_labels(records, themes)
+    periods = _periods(records["date"], freq)
+    values = pd.to_numeric(records[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if "scores_valid" in records.columns and column != "sentiment_score":
+        values = np.where(records["scores_valid"].fillna(False).astype(bool).to_numpy(), values, np.nan)
+    usable = periods.notna().to_numpy() & ~np.isnan(values)
+    if not usable.any() or labels.empty:
+        return pd.DataFrame(columns=columns)
+    membership = theme_membership(records, labels.index).to_numpy()
+    positions, theme_columns = np.nonzero(membership & usable[:, None])
+    pairs = pd.DataFrame({"period": periods.to_numpy()[positions],
+                          "theme_id": labels.index.to_numpy()[theme_columns], "value": values[positions]})
+    grouped = pairs.groupby(["period", "theme_id"])["value"].agg(n="size", mean="mean").reset_index()
+    grouped["label"] = grouped["theme_id"].map(labels).astype(object)
+    grouped["period"] = grouped["period"].astype(str)
+    grouped["n"] = grouped["n"].astype("int64")
+    return grouped[columns].sort_values(["theme_id", "period"]).reset_index(drop=True)

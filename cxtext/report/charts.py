@@ -36,7 +36,8 @@ def _save(fig, fmt: str) -> bytes:
 
 
 def driver_chart(data: ReportData, fmt: str = "svg", top: int = CHART_THEMES) -> bytes | None:
-    """NPS impact per theme with its 95% CI (most urgent at the top); comment counts without NPS.
+    """The drag of each theme on the file's own outcome (NPS impact, rating, CSAT, CES or sentiment drag) with its
+    95% CI, most urgent at the top; comment counts when there is no outcome.
 
     Red: the whole interval is below 0 (a clear drag); green: above 0; grey: unclear.
     """
@@ -48,10 +49,13 @@ def driver_chart(data: ReportData, fmt: str = "svg", top: int = CHART_THEMES) ->
     y = np.arange(len(ranked))[::-1]
     fig = _figure(8.5, 0.9 + 0.36 * len(ranked))
     ax = fig.add_subplot(111)
-    if data.has_nps:
-        impact = pd.to_numeric(ranked["nps_impact"], errors="coerce").to_numpy(dtype=float)
-        low = pd.to_numeric(ranked.get("nps_impact_ci_low"), errors="coerce").to_numpy(dtype=float)
-        high = pd.to_numeric(ranked.get("nps_impact_ci_high"), errors="coerce").to_numpy(dtype=float)
+    from cxtext.drivers.outcome import drag_of
+
+    out = data.outcome
+    if out.impact is not None:
+        drags = np.array([drag_of(r, out, data.drivers) for _, r in ranked.iterrows()], dtype=float).reshape(-1, 3)
+        impact, low, high = drags[:, 0], drags[:, 1], drags[:, 2]
+    if out.impact is not None and not np.isnan(impact).all():
         colors = [_CLEAR_DRAG if h < 0 else _CLEAR_LIFT if lo > 0 else _UNCLEAR for lo, h in zip(low, high)]
         has_ci = ~np.isnan(low) & ~np.isnan(high)
         for yi, x, lo, hi, color, ok in zip(y, impact, low, high, colors, has_ci):
@@ -59,13 +63,20 @@ def driver_chart(data: ReportData, fmt: str = "svg", top: int = CHART_THEMES) ->
                 ax.plot([lo, hi], [yi, yi], color=color, linewidth=2.2, solid_capstyle="butt", alpha=0.55)
             ax.plot([x], [yi], "o", color=color, markersize=7, markerfacecolor=color if ok else "white")
         ax.axvline(0, color="#333333", linewidth=0.8)
-        ax.set_xlabel("NPS impact, points (overall NPS minus NPS without the theme; negative = drags NPS down)")
-        ax.set_title("What moves NPS: impact of each theme with its 95% confidence interval", loc="left", fontsize=11)
+        if out.key == "nps":
+            ax.set_xlabel("NPS impact, points (overall NPS minus NPS without the theme; negative = drags NPS down)")
+            ax.set_title("What moves NPS: impact of each theme with its 95% confidence interval", loc="left",
+                         fontsize=11)
+        else:
+            ax.set_xlabel(f"{out.drag_name}, {out.unit} (overall mean minus the mean without the theme; "
+                          "negative = a drag)")
+            ax.set_title(f"{out.title}: {out.drag_name} of each theme with its 95% confidence interval",
+                         loc="left", fontsize=11)
     else:
         counts = pd.to_numeric(ranked["n_comments"], errors="coerce").fillna(0).to_numpy()
         ax.barh(y, counts, color=_ACCENT)
         ax.set_xlabel("comments in the theme")
-        ax.set_title("Themes by volume (no NPS scores in this data)", loc="left", fontsize=11)
+        ax.set_title("Themes by volume (no scores and no sentiment in this data)", loc="left", fontsize=11)
     ax.set_yticks(y)
     ax.set_yticklabels(labels, fontsize=9)
     ax.set_ylim(-0.7, len(ranked) - 0.3)

@@ -83,8 +83,10 @@ class ReportData:
         params = analysis.config.params
         summary = dict(analysis.summary)
         records = analysis.records
+        from cxtext.drivers.outcome import rank_by_outcome
+
         themes = themes_frame(analysis.themes)
-        drivers = analysis.drivers.copy()
+        drivers = rank_by_outcome(analysis.drivers.copy())
         trend, freq = None, params["drivers"].get("trend")
         has_dates = "date" in records.columns and records["date"].notna().any()
         if has_dates and not themes.empty:
@@ -180,6 +182,13 @@ class ReportData:
     def has_nps(self) -> bool:
         nps = self.summary.get("nps") or {}
         return bool(nps.get("n")) and "nps_impact" in self.drivers and self.drivers["nps_impact"].notna().any()
+
+    @property
+    def outcome(self):
+        """The file's own outcome (:func:`cxtext.drivers.outcome.outcome_of`): NPS, rating, CSAT, CES, sentiment."""
+        from cxtext.drivers.outcome import outcome_of
+
+        return outcome_of(self.drivers, self.summary)
 
     def has(self, column: str) -> bool:
         return column in self.drivers and pd.to_numeric(self.drivers[column], errors="coerce").notna().any()

@@ -105,9 +105,10 @@ def render_html(source: "Analysis | ReportData", top: int = TOP_THEMES) -> str:
     add('<html lang="en"><head><meta charset="utf-8">')
     add(f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">')
     add('<meta name="viewport" content="width=device-width, initial-scale=1">')
-    add(f"<title>What drives detractors: {esc(name)}</title>")
+    title = data.outcome.title
+    add(f"<title>{esc(title)}: {esc(name)}</title>")
     add(f"<style>{_CSS}</style></head><body><main>")
-    add(f"<h1>What drives detractors</h1>")
+    add(f"<h1>{esc(title)}</h1>")
     period = ""
     if data.trend is not None and not data.trend.empty:
         periods = sorted(data.trend["period"].astype(str).unique())
@@ -141,18 +142,23 @@ def render_html(source: "Analysis | ReportData", top: int = TOP_THEMES) -> str:
     chart = driver_chart(data, "svg")
     if chart:
         shown = min(len(ranked), CHART_THEMES)
+        out = data.outcome
         caption = ("Each dot is a theme's NPS impact, the line its 95% confidence interval; red = clearly drags NPS "
-                   "down, grey = not conclusive, green = clearly lifts it."
-                   if data.has_nps else "Comments per theme.")
+                   "down, grey = not conclusive, green = clearly lifts it." if out.key == "nps" else
+                   f"Each dot is a theme's {out.drag_name} in {out.unit}, the line its 95% confidence interval; red "
+                   "= a clear drag, grey = not conclusive, green = a clear lift." if out.impact else
+                   "Comments per theme.")
+        caption = f"{out.order_text} {caption}"
         if len(ranked) > shown:
             caption += f" The {shown} most urgent of {len(ranked)} themes are drawn; all are in the table below."
-        add(f'<figure><img alt="Driver chart: NPS impact of the {shown} most urgent themes" '
+        add(f'<figure><img alt="Driver chart: {esc(out.drag_name)} of the {shown} most urgent themes" '
             f'src="{_data_uri(chart, "svg")}"><figcaption>{esc(caption)}</figcaption></figure>')
     add(_driver_table_html(data, ranked))
     if data.has_nps and not ranked.empty and pd.to_numeric(ranked["nps_impact_ci_high"], errors="coerce").isna().all():
         leader = data.top_driver()
         add(f'<p class="note">Every theme has fewer than {data.min_test_size} scored respondents, so none gets a '
-            "confidence interval or test and the table is ordered by size"
+            "confidence interval or test; the table puts first the themes whose estimated drag is a drag, "
+            "biggest drag first, then the rest by size"
             + (f'; the theme with the largest estimated drag is <span dir="auto">“{esc(leader["label"])}”</span> '
                "(see the key findings)" if leader is not None else "") + ".</p>")
     add("</section>")
@@ -203,8 +209,14 @@ def _kinds_html(data: ReportData) -> str:
 def _driver_table_html(data: ReportData, ranked: pd.DataFrame) -> str:
     if ranked.empty:
         return '<p class="note">No themes were found, so there is no driver table.</p>'
+    from cxtext.drivers.outcome import drag_text
+
     nps, ces, csat = data.has_nps, data.has("ces_gap"), data.has("csat_gap")
+    out = data.outcome
     head = ['<th class="n">Rank</th>', "<th>Theme</th>", '<th class="n">Comments</th>']
+    other = out.impact is not None and out.key != "nps"
+    if other:
+        head.append(f'<th class="n">{esc(out.drag_name[0].upper() + out.drag_name[1:])} (95% CI)</th>')
     if nps:
         head += ['<th class="n">Theme NPS (95% CI)</th>', '<th class="n">NPS impact (95% CI)</th>',
                  '<th class="n">Detractor lift (q)</th>', '<th class="n">Odds ratio</th>']
@@ -217,6 +229,8 @@ def _driver_table_html(data: ReportData, ranked: pd.DataFrame) -> str:
         tag = f' <span class="tag">{esc(TENTATIVE_TAG)}</span>' if r.get("tentative") else ""
         cells = [_td_num(str(_int(r.get("rank")))), f"<td>{_label_html(r['label'])}{tag}</td>",
                  _td_num(f"{_int(r['n_comments']):,}")]
+        if other:
+            cells.append(_td_num(esc(drag_text(r, out, data.drivers))))
         if nps:
             ci = fmt_ci(r.get("nps_ci_low"), r.get("nps_ci_high"), 0)
             cells.append(_td_num(fmt_num(r.get("nps"), 0, True) + (f" ({ci})" if ci else "")))

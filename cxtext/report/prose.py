@@ -67,9 +67,18 @@ def key_findings(data: ReportData) -> list[str]:
             out.append(f"No theme drags NPS down; the lowest estimate is "
                        f"“{worst['label']}” at {fmt_num(worst['nps_impact'], 1, True)} points.")
     elif not ranked.empty:
-        top = ranked.iloc[0]
-        out.append(f"There are no NPS scores, so themes are ordered by volume; the largest is “{top['label']}” "
-                   f"with {_int(top['n_comments'])} comments.")
+        from cxtext.drivers.outcome import fix_first
+
+        outcome = data.outcome
+        out.append(outcome.order_text)
+        first = fix_first(data.drivers, data.themes, s, n=1)
+        if outcome.impact is not None and first:
+            item = first[0]
+            out.append(f"The biggest {outcome.drag_name} is “{item['label']}” ({item['comments']:,} comments): "
+                       f"{item['drag_text']}" + ("" if item["clear"] else "; not statistically clear") + ".")
+        else:
+            top = ranked.sort_values("n_comments", ascending=False).iloc[0]
+            out.append(f"The largest theme is “{top['label']}” with {_int(top['n_comments'])} comments.")
     if data.has("ces_gap") and not ranked.empty:
         gaps = ranked.assign(_gap=pd.to_numeric(ranked["ces_gap"], errors="coerce"),
                              _p=pd.to_numeric(ranked.get("ces_gap_p_value"), errors="coerce"))
@@ -131,11 +140,13 @@ def how_to_read(data: ReportData) -> list[tuple[str, str]]:
                     "positive = MORE effort whatever the survey's direction." +
                     (f" Here: {data.ces_scale_text}." if data.ces_scale_text else "")),
         ("CSAT gap", "Satisfaction (1-5) in the theme minus the rest; negative = less satisfied."),
-        ("Priority and rank", "Priority is the NPS drag in points that holds with 95% confidence (minus the upper "
-                              "end of the impact's CI). Rank 1 is the most urgent: a big, clear drag ranks first, "
-                              "a small or noisy theme low. Without NPS scores themes are ranked by volume."),
+        ("Priority and rank", data.outcome.order_text + " Priority is that drag (minus the upper end of its "
+                              "95% CI). Rank 1 is the most urgent: a big, clear drag ranks first, a small or "
+                              "noisy theme low; themes too small to test come after the clear drags, by their "
+                              "estimated drag." if data.outcome.impact else data.outcome.order_text),
         ("Too small", f"Themes with fewer than {k} scored respondents get no interval, test or priority (shown "
-                      f"as {DASH}); their descriptive numbers are still shown, and they are ordered by size. "
+                      f"as {DASH}); their descriptive numbers are still shown; those whose estimated drag is a drag "
+                      "come right after the clear drags, biggest estimate first, the others last by size. "
                       "When no theme's drag is clear, the key findings still name the top driver: the theme "
                       "with the largest estimated drag, with its caveats."),
         ("Tentative", f"A theme built from fewer than {TENTATIVE_SIZE} comments (marked “{TENTATIVE_TAG}”). "

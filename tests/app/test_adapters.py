@@ -180,11 +180,18 @@ def test_driver_table_and_charts(analysis):
     assert "**nps_impact**" in notes and "**nps_95ci**" in notes
 
 
-def test_charts_say_what_is_missing_without_scores(analysis):
-    no_scores = analysis.drivers.assign(nps=float("nan"), nps_impact=float("nan"), ces_gap=float("nan"))
-    stub = type("A", (), {"drivers": no_scores, "summary": analysis.summary})()
+def test_charts_with_nothing_to_show_are_hidden(analysis):
+    """Issue 24: a chart with nothing to show for the file's outcome is hidden, not left empty."""
+    from app import views
+
+    no_scores = analysis.drivers.assign(nps=float("nan"), nps_impact=float("nan"), ces_gap=float("nan"),
+                                        ces_mean=float("nan"), csat_mean=float("nan"), csat_gap=float("nan"),
+                                        rating_mean=float("nan"), rating_impact=float("nan"))
+    no_scores = no_scores.drop(columns=[c for c in no_scores if c.startswith("sentiment")])
+    stub = type("A", (), {"drivers": no_scores, "summary": {}})()
     for figure in (adapters.impact_figure(stub), adapters.volume_nps_figure(stub), adapters.ces_figure(stub)):
-        assert not figure.data and "map" in figure.layout.annotations[0].text.lower()
+        assert figure is None
+        assert views.plot_update(figure)["visible"] is False
 
 
 # ---------------------------------------------------------------- themes
@@ -412,7 +419,7 @@ def test_social_only_drivers_are_ranked_by_negative_impact(social_analysis):
     assert frame.iloc[0]["negative_share"] == pytest.approx(negative, abs=0.001)
     assert adapters.drivers_note(social_analysis).startswith(adapters.SENTIMENT_RANKING_NOTE)
     figure = adapters.impact_figure(social_analysis)
-    assert "Sentiment impact" in figure.layout.title.text
+    assert "What drives negative sentiment: sentiment impact" in figure.layout.title.text
     assert "sentiment" in adapters.drivers_heading(social_analysis) and "NPS" not in \
         adapters.drivers_heading(social_analysis).split("(")[0]
     assert "per parent theme" in adapters.impact_figure(social_analysis, "parent").layout.title.text

@@ -67,3 +67,47 @@ def test_one_count_per_theme_in_every_view(name, request):
     edit = adapters.themes_frame(analysis).set_index("theme_id")
     assert (edit["comments"] == drivers["n_comments"].reindex(edit.index)).all()
     assert (edit["as main theme"] == analysis.themes.set_index("theme_id")["size"].reindex(edit.index)).all()
+
+
+# ---------------------------------------------------------------- 2. the file's own outcome
+
+
+def test_a_csat_file_is_judged_by_csat_everywhere(bank_csat, tmp_path):
+    from app import views
+    from cxtext.report import render_html
+
+    analysis = adapters.with_outcome_ranking(bank_csat)
+    assert analysis.drivers.attrs["priority_basis"] == "csat"  # not sentiment, although the file has sentiment
+    assert adapters.outcome(analysis).title == "What drives low satisfaction"
+    assert adapters.drivers_heading(analysis).startswith("### What drives low satisfaction")
+    impact = adapters.impact_figure(analysis)
+    assert "CSAT" in impact.layout.title.text and "NPS" not in impact.layout.title.text
+    # the drag is overall mean CSAT minus the mean without the theme, by hand for the first theme
+    from cxtext.drivers import theme_membership
+    first = int(analysis.drivers.iloc[0]["theme_id"])
+    valid = analysis.records[analysis.records["status"] == "analyzed"]
+    member = theme_membership(valid, [first])[first]
+    csat = valid["csat"].astype(float)
+    assert impact.data[0].x[-1] == pytest.approx(csat.mean() - csat[~member].mean(), abs=1e-9)
+    assert "CSAT" in adapters.volume_nps_figure(analysis).layout.title.text
+    assert adapters.ces_figure(analysis) is None  # no CES mapped: the panel is hidden
+    updates = views.plot_update(adapters.ces_figure(analysis))
+    assert updates["visible"] is False
+    notes = adapters.drivers_note(analysis)
+    assert "CES" not in notes and "detractor" not in notes.lower()
+    histogram = adapters.theme_score_figure(analysis, first)
+    assert "CSAT" in histogram.layout.title.text and sum(histogram.data[0].y) == int(member.sum())
+    _, monthly, _ = adapters.trend_figures(analysis)
+    assert monthly is None or "CSAT" in monthly.layout.title.text
+    report = render_html(analysis)
+    assert "<h1>What drives low satisfaction</h1>" in report and "What drives detractors" not in report
+    assert "ordered by their drag on average satisfaction" in report and "ordered by volume" not in report
+
+
+def test_an_nps_file_keeps_nps(stores_nps):
+    analysis = adapters.with_outcome_ranking(stores_nps)
+    assert adapters.outcome(analysis).key == "nps"
+    assert adapters.drivers_heading(analysis).startswith("### What drives detractors")
+    first = int(analysis.drivers.iloc[0]["theme_id"])
+    figure = adapters.theme_score_figure(analysis, first)
+    assert figure is None or "NPS answers" in figure.layout.title.text
