@@ -11,16 +11,37 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import pandas as pd
 
 from cxtext.errors import InputError
-
-if TYPE_CHECKING:
-    from cxtext.analysis import Analysis
+from cxtext.pipeline import PipelineConfig
+from cxtext.summary import no_themes_reason
 
 QUOTE_SEPARATOR = " | "
+
+
+class WritableAnalysis(Protocol):
+    """What this module reads of an analysis; :class:`cxtext.analysis.Analysis` is one.
+
+    Declared here, not imported: the analysis writes itself through this module
+    (``Analysis.write``), so this module, below it, must not import it back.
+    """
+
+    summary: dict[str, Any]
+    records: pd.DataFrame
+    themes: pd.DataFrame
+    drivers: pd.DataFrame
+    config: PipelineConfig
+    theme_model: Any
+
+    @property
+    def assignments(self) -> pd.DataFrame: ...
+
+    def drivers_by(self, by: str) -> pd.DataFrame: ...
+
+    def trend(self, freq: str = "M") -> pd.DataFrame: ...
 
 ASSIGNMENT_DESCRIPTIONS = {
     "row": "1-based position of the row in the input file (header excluded).",
@@ -50,7 +71,7 @@ THEME_DESCRIPTIONS = {
 }
 
 
-def tables_for_export(analysis: "Analysis") -> dict[str, pd.DataFrame]:
+def tables_for_export(analysis: WritableAnalysis) -> dict[str, pd.DataFrame]:
     """The three tables as written: quotes flattened to text for CSV/XLSX."""
     themes = analysis.themes.copy()
     if "quotes" in themes:
@@ -59,7 +80,7 @@ def tables_for_export(analysis: "Analysis") -> dict[str, pd.DataFrame]:
     return {"drivers": analysis.drivers, "themes": themes, "assignments": analysis.assignments}
 
 
-def column_descriptions(analysis: "Analysis") -> dict[str, dict[str, str]]:
+def column_descriptions(analysis: WritableAnalysis) -> dict[str, dict[str, str]]:
     return {
         "drivers": dict(analysis.drivers.attrs.get("column_descriptions", {})),
         "themes": THEME_DESCRIPTIONS,
@@ -67,7 +88,7 @@ def column_descriptions(analysis: "Analysis") -> dict[str, dict[str, str]]:
     }
 
 
-def write_analysis(analysis: "Analysis", out_dir: Path, formats: list[str]) -> list[Path]:
+def write_analysis(analysis: WritableAnalysis, out_dir: Path, formats: list[str]) -> list[Path]:
     """Write the analysis into ``out_dir`` (created if needed); returns the files written.
 
     Always: summary.json, assignments.csv, themes.csv, drivers.csv.
@@ -113,40 +134,13 @@ def write_analysis(analysis: "Analysis", out_dir: Path, formats: list[str]) -> l
     return written
 
 
-def summary_with_reasons(analysis: "Analysis") -> dict[str, Any]:
+def summary_with_reasons(analysis: WritableAnalysis) -> dict[str, Any]:
     """The summary, plus ``no_themes_reason`` when there is no theme: an empty
     themes.csv and drivers.csv must say why, not look like a failed run."""
     summary = analysis.summary
     if summary.get("theme_count") or summary.get("no_themes_reason"):
         return summary
-    return {**summary, "no_themes_reason": no_themes_reason(analysis)}
-
-
-def no_themes_reason(analysis: "Analysis") -> str:
-    """Why an analysis has no theme, in one sentence a reader can act on."""
-    summary = analysis.summary
-    rows_in, analysed = int(summary.get("rows_in", 0)), int(summary.get("rows_analyzed", 0))
-    to_theme = int(summary.get("rows_unthemed", 0)) + int(summary.get("rows_themed", 0))
-    if rows_in == 0:
-        return "the input has no data rows."
-    if analysed == 0:
-        return (f"every row was rejected ({rows_in}), so no comment was left to group; rejection_reasons and "
-                "the reason column of assignments.csv say why. Fix those values in the export and run again.")
-    config = analysis.config
-    if not (config.runs("embed") and config.runs("cluster")) and analysis.theme_model is None:
-        return f"the pipeline '{config.name}' does not run the theme stages (embed, cluster)."
-    if to_theme == 0:
-        return (f"none of the {analysed} analysed comments has content to group: all are non-answers "
-                "('n/a', 'nothing', only emojis, links or punctuation), counted in the 'no comment' group "
-                "(theme_id -2).")
-    size = getattr(analysis.theme_model, "min_theme_size_", None) or config.params["themes"]["min_theme_size"]
-    needed = f"at least {int(size)}" if size else "several"
-    if to_theme == 1:
-        return (f"only one comment has content to group, and a theme needs {needed} comments saying much the "
-                "same thing; it is unthemed (theme_id -1). Analyse more comments together.")
-    return (f"no group of similar comments was found among the {to_theme} comments with content (a theme needs "
-            f"{needed} comments saying much the same thing); they are unthemed (theme_id -1). Analyse more "
-            "comments together, or lower --min-theme-size.")
+    return {**summary, "no_themes_reason": no_themes_reason(summary, analysis.config, analysis.theme_model)}
 
 
 def _parquet_safe(frame: pd.DataFrame) -> pd.DataFrame:

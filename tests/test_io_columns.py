@@ -204,7 +204,7 @@ def test_several_comment_columns_make_one_comment_per_non_empty_cell_and_count_s
     assert records["text_column"].tolist()[:4] == ["What did you like?", "What should we improve?",
                                                    "What should we improve?", "What did you like?"]
     assert records["status"].tolist() == ["analyzed"] * 4 + ["rejected"]
-    from cxtext.analysis import score_summary
+    from cxtext.summary import score_summary
     from cxtext.schema import DEFAULT_CES_SCALE
 
     # 4 respondents: one promoter (10), two detractors (6, 3) -> NPS (1 - 2) / 4 = -25, not -40 over 5 records

@@ -173,7 +173,7 @@ def _fold(records: pd.DataFrame, first_row: dict[str, int]) -> pd.DataFrame:
 
 
 def _rows_to_embed(records: pd.DataFrame) -> np.ndarray:
-    from cxtext.analysis import _rows_to_embed as rows
+    from cxtext.theming import rows_to_embed as rows
 
     return rows(records)
 
@@ -251,9 +251,8 @@ def run_pipeline_dask(
     the local engine's (``embeddings`` is None: the vectors stay on the
     workers); its summary has an extra ``engine`` entry.
     """
-    from cxtext.analysis import (
-        _attach_themes, finish_analysis, stage_timer, theme_model_from_params,
-    )
+    from cxtext.analysis import finish_analysis, stage_timer
+    from cxtext.theming import attach_themes, theme_model_from_params
 
     report = progress or (lambda stage, done, total: None)
     params = config.params
@@ -319,14 +318,14 @@ def run_pipeline_dask(
             lap("embed")
             if params["social"]["annotate"]:
                 # the seed classifiers are tiny: annotate on the client, from the gathered vectors
-                from cxtext.analysis import _annotate
+                from cxtext.social import annotate_analysed
 
                 vectors = [v for v in client.gather(client.map(lambda e: e["vectors"], embedded)) if v.size]
                 if vectors:
                     stacked = np.concatenate(vectors)
                     embeddings = np.full((len(records), stacked.shape[1]), np.nan, dtype=np.float32)
                     embeddings[np.flatnonzero(embed_rows)] = stacked
-                    records = _annotate(records, embeddings, SentenceTransformerEmbedder(
+                    records = annotate_analysed(records, embeddings, SentenceTransformerEmbedder(
                         model=model_name, batch_size=params["embed"]["batch_size"], backend=backend),
                         params["social"]["competitors"])
                 lap("annotate")
@@ -363,10 +362,10 @@ def run_pipeline_dask(
                 primary = theme_model.labels_
                 secondary = theme_model.secondary_labels_
             all_ids = [";".join(map(str, [p, *extra])) if p >= 0 else "" for p, extra in zip(primary, secondary)]
-            records = _attach_themes(records, embed_rows, np.asarray(primary, dtype=np.int64), all_ids)
+            records = attach_themes(records, embed_rows, np.asarray(primary, dtype=np.int64), all_ids)
             lap("themes")
         else:
-            records = _attach_themes(records, np.zeros(len(records), dtype=bool), np.array([], dtype=int), [])
+            records = attach_themes(records, np.zeros(len(records), dtype=bool), np.array([], dtype=int), [])
         n_workers = len(client.scheduler_info().get("workers", {}))
         n_partitions = len(parts)
     finally:

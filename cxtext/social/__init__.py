@@ -8,12 +8,18 @@
 ``sentiment_drivers``  sentiment drag per theme (like nps_impact), sentiment vs NPS agreement
 ``activity``           mentions by weekday and hour, per source
 
-May import ``cxtext.errors``, ``cxtext.metrics``, ``cxtext.themes.center``, ``cxtext.embed``, ``cxtext.store`` and
-``cxtext.drivers``; never the faces (analysis, cli, app).
+May import ``cxtext.errors``, ``cxtext.schema``, ``cxtext.metrics``, ``cxtext.themes.center``, ``cxtext.embed``,
+``cxtext.store`` and ``cxtext.drivers``; never the faces (analysis, cli, app).
 """
 
 from cxtext.social.activity import WEEKDAYS, activity_pivot, activity_table
-from cxtext.social.annotate import ANNOTATION_COLUMNS, annotate_comments, annotate_records, seed_models
+from cxtext.social.annotate import (
+    ANNOTATION_COLUMNS,
+    annotate_analysed,
+    annotate_comments,
+    annotate_records,
+    seed_models,
+)
 from cxtext.social.sentiment_drivers import (
     SOCIAL_COLUMNS,
     SOCIAL_DESCRIPTIONS,
@@ -24,5 +30,5 @@ from cxtext.social.sentiment_drivers import (
 )
 
 __all__ = ["ANNOTATION_COLUMNS", "SOCIAL_COLUMNS", "SOCIAL_DESCRIPTIONS", "WEEKDAYS", "activity_pivot",
-           "activity_table", "add_social_columns", "annotate_comments", "annotate_records", "competitor_counts",
-           "seed_models", "sentiment_nps_agreement", "social_driver_columns"]
+           "activity_table", "add_social_columns", "annotate_analysed", "annotate_comments", "annotate_records",
+           "competitor_counts", "seed_models", "sentiment_nps_agreement", "social_driver_columns"]

@@ -123,6 +123,24 @@ def seed_models(embedder: Any) -> tuple[Any, Any]:
     return _SEED_MODELS[key]
 
 
+
+def annotate_analysed(records: pd.DataFrame, embeddings: np.ndarray, embedder: Any,
+                      competitors: Any = None) -> pd.DataFrame:
+    """``records`` with the :data:`ANNOTATION_COLUMNS` joined: the annotate stage of an analysis.
+
+    The sentiment and kind models are the seed models of ``embedder`` (:func:`seed_models`);
+    rejected rows get ``<NA>`` sentiment and kind and a NaN score.
+    """
+    from cxtext.schema import STATUS_ANALYZED
+
+    sentiment_model, kind_model = seed_models(embedder)
+    annotations = annotate_records(records, embeddings, competitors or None,
+                                   sentiment_model=sentiment_model, kind_model=kind_model)
+    analysed = (records["status"] == STATUS_ANALYZED).to_numpy()
+    annotations.loc[~analysed, ["sentiment", "kind"]] = pd.NA
+    annotations.loc[~analysed, "sentiment_score"] = np.nan
+    return records.join(annotations)
+
 def _default_embedder() -> Any:
     from cxtext.embed import CachedEmbedder, SentenceTransformerEmbedder
     from cxtext.store import EmbeddingCache

@@ -1,0 +1,177 @@
+"""summary.json as the analysis assembles it: input, mapping, row counts, scores, themes, model, timings.
+
+``build_summary``     the whole summary of one analysis (the faces add nothing to it but
+                      ``no_themes_reason`` and, after edits, ``edits``)
+``theme_summary``     the theme counts (also recomputed after every theme edit)
+``score_summary``     overall NPS (with its 95% CI), CES, CSAT and rating, once per respondent
+``no_themes_reason``  why an analysis has no theme, in one sentence a reader can act on
+
+May import ``cxtext.schema``, ``cxtext.metrics``, ``cxtext.io`` (the read table and column mapping it
+describes), ``cxtext.pipeline``, ``cxtext.themes``, ``cxtext.drivers`` and ``cxtext.social``; never the faces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cxtext import __version__
+from cxtext.io.columns import MappingDecision
+from cxtext.io.read import LoadedTable
+from cxtext.pipeline import PipelineConfig
+from cxtext.schema import NO_COMMENT, STATUS_ANALYZED, UNTHEMED, ScoreScale
+
+
+def theme_summary(records: pd.DataFrame, themes: pd.DataFrame, theme_model: Any) -> dict[str, Any]:
+    """Theme and row counts, the fit rule and tentative themes, and ``taxonomy`` when one was used."""
+    analysed = records["status"] == STATUS_ANALYZED
+    themable = analysed & (records["theme_id"] != NO_COMMENT)
+    unthemed = int((records["theme_id"] == UNTHEMED).sum())
+    out = _taxonomy_summary(themes, theme_model)
+    fit = {}
+    if theme_model is not None and hasattr(theme_model, "fit_rule_"):
+        from cxtext.themes import TENTATIVE_SIZE
+
+        fit = {"theme_fit_rule": str(theme_model.fit_rule_),
+               "small_corpus": bool(getattr(theme_model, "small_corpus_", False)),
+               "tentative_themes": sorted(int(t) for t in themes.loc[themes["tentative"], "theme_id"])
+               if "tentative" in themes else [],
+               "tentative_size": TENTATIVE_SIZE}
+    return out | fit | {
+        "theme_count": int(len(themes)),
+        "rows_themed": int((records["theme_id"] >= 0).sum()),
+        "rows_unthemed": unthemed,
+        "rows_no_comment": int((records["theme_id"] == NO_COMMENT).sum()),
+        "unthemed_share": round(unthemed / int(themable.sum()), 4) if themable.any() else 0.0,
+        "raw_unthemed_share": (round(float(theme_model.raw_unthemed_share_), 4)
+                               if theme_model is not None and hasattr(theme_model, "raw_unthemed_share_")
+                               else None),
+    }
+
+
+def _taxonomy_summary(themes: pd.DataFrame, theme_model: Any) -> dict[str, Any]:
+    """``{"taxonomy": {...}}`` when the themes came partly from a team's taxonomy, else ``{}``."""
+    edits = [e for e in getattr(theme_model, "edits_", []) if e.get("op") == "taxonomy"]
+    if not edits or "origin" not in themes:
+        return {}
+    own = themes[themes["origin"] == "taxonomy"]
+    return {"taxonomy": {
+        "source": edits[-1].get("source"),
+        "themes": int(len(own)),
+        "themes_with_comments": int((own["size"] > 0).sum()),
+        "rows_in_taxonomy_themes": int(own["size"].sum()),
+        "empty_themes": own.loc[own["size"] == 0, "label"].tolist(),
+        "rule": "cxtext.themes.taxonomy.TaxonomyMatcher(rule='cluster'): see bench/results/taxonomy.md",
+    }}
+
+
+def build_summary(table: LoadedTable, decision: MappingDecision, records: pd.DataFrame, themes: pd.DataFrame,
+             theme_model: Any, config: PipelineConfig, scale: ScoreScale, model_id: str | None,
+             cache_stats: dict[str, int], timings: dict[str, float]) -> dict[str, Any]:
+    """The summary of one analysis, as written to summary.json (key order is the file's)."""
+    analysed = int((records["status"] == STATUS_ANALYZED).sum())
+    several = len(decision.mapping.text_columns) > 1
+    summary: dict[str, Any] = {
+        "cxtext_version": __version__,
+        "pipeline": config.name,
+        "input": {"name": table.name, "format": table.format, "encoding": table.encoding,
+                  "delimiter": table.delimiter, "sheet": table.sheet, "layout": table.layout,
+                  "header_rows_skipped": [dict(r) for r in table.skipped_rows]},
+        "mapping": decision.mapping.as_dict(),
+        "mapping_reasons": decision.reasons,
+        "column_contents": decision.profiles,
+        "rows_in": int(records["row"].nunique()) if several else int(len(records)),
+        # with several comment columns these two count comments: comments_in = analysed + rejected
+        **({"comments_in": int(len(records)), "text_columns": list(decision.mapping.text_columns)}
+           if several else {}),
+        "rows_analyzed": analysed,
+        "rows_rejected": int(len(records) - analysed),
+        "rejection_reasons": records.loc[records["status"] != STATUS_ANALYZED, "reason"]
+        .value_counts().to_dict(),
+        "duplicates_folded": int(records["duplicate_of"].notna().sum()),
+        "rows_with_warnings": int((records["warning"] != "").sum()),
+        "languages": records.loc[records["status"] == STATUS_ANALYZED, "language"].value_counts().to_dict(),
+    }
+    summary.update(score_summary(records, scale, decision.rating_scale))
+    summary.update(theme_summary(records, themes, theme_model))
+    if "sentiment" in records.columns:
+        from cxtext.social import sentiment_nps_agreement
+
+        summary["sentiment"] = records["sentiment"].value_counts().to_dict()
+        summary["kinds"] = records["kind"].value_counts().to_dict()
+        summary["sentiment_vs_nps"] = _json_ready(sentiment_nps_agreement(records))
+    summary.update({
+        "model": config.params["embed"]["model"] if theme_model is None else theme_model.embedding_model,
+        "model_id": model_id,
+        "seed": config.params["seed"],
+        "parameters": config.params,
+        "embedding_cache": cache_stats,
+        "timings_seconds": timings,
+    })
+    return summary
+
+
+def score_summary(records: pd.DataFrame, ces_scale: ScoreScale,
+                  rating_scale: ScoreScale | None = None) -> dict[str, Any]:
+    """Overall NPS (with 95% CI), CES, CSAT and rating over rows whose scores are valid, once per respondent."""
+    from cxtext import metrics
+    from cxtext.drivers import one_per_respondent
+
+    records = one_per_respondent(records)
+    valid = records["scores_valid"].to_numpy()
+    out: dict[str, Any] = {}
+    for column, compute in (("nps", metrics.nps), ("csat", metrics.csat)):
+        values = records.loc[valid, column].dropna().astype(int)
+        out[column] = _json_ready(asdict(compute(values))) if len(values) else None
+    ces_values = records.loc[valid, "ces"].dropna().astype(int)
+    out["ces"] = None
+    if len(ces_values):
+        out["ces"] = {**_json_ready(asdict(metrics.ces(ces_values, ces_scale))),
+                      "scale": ces_scale.label, "easy_end": ces_scale.good_end}
+    ratings = records.loc[valid, "rating"].dropna().astype(float) if "rating" in records else pd.Series([])
+    out["rating"] = None
+    if len(ratings):
+        out["rating"] = {**_json_ready(asdict(metrics.mean_with_ci(ratings))),
+                         "scale": (rating_scale or ScoreScale(1, 5)).label}
+    return out
+
+
+def _json_ready(values: dict[str, Any]) -> dict[str, Any]:
+    """Round floats for reading and turn NaN into None so the JSON is valid."""
+    ready: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, (float, np.floating)):
+            ready[key] = None if np.isnan(value) else round(float(value), 4)
+        elif isinstance(value, (np.integer,)):
+            ready[key] = int(value)
+        else:
+            ready[key] = value
+    return ready
+
+
+def no_themes_reason(summary: dict[str, Any], config: PipelineConfig, theme_model: Any) -> str:
+    """Why an analysis has no theme, in one sentence a reader can act on."""
+    rows_in, analysed = int(summary.get("rows_in", 0)), int(summary.get("rows_analyzed", 0))
+    to_theme = int(summary.get("rows_unthemed", 0)) + int(summary.get("rows_themed", 0))
+    if rows_in == 0:
+        return "the input has no data rows."
+    if analysed == 0:
+        return (f"every row was rejected ({rows_in}), so no comment was left to group; rejection_reasons and "
+                "the reason column of assignments.csv say why. Fix those values in the export and run again.")
+    if not (config.runs("embed") and config.runs("cluster")) and theme_model is None:
+        return f"the pipeline '{config.name}' does not run the theme stages (embed, cluster)."
+    if to_theme == 0:
+        return (f"none of the {analysed} analysed comments has content to group: all are non-answers "
+                "('n/a', 'nothing', only emojis, links or punctuation), counted in the 'no comment' group "
+                "(theme_id -2).")
+    size = getattr(theme_model, "min_theme_size_", None) or config.params["themes"]["min_theme_size"]
+    needed = f"at least {int(size)}" if size else "several"
+    if to_theme == 1:
+        return (f"only one comment has content to group, and a theme needs {needed} comments saying much the "
+                "same thing; it is unthemed (theme_id -1). Analyse more comments together.")
+    return (f"no group of similar comments was found among the {to_theme} comments with content (a theme needs "
+            f"{needed} comments saying much the same thing); they are unthemed (theme_id -1). Analyse more "
+            "comments together, or lower --min-theme-size.")
