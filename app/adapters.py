@@ -52,6 +52,8 @@ from app.tabs.overview import (  # noqa: F401
     headline,
     overview_html,
     rejected_frame,
+    run_message,
+    warnings_html,
 )
 from app.tabs.drivers import (  # noqa: F401
     DRIVER_LEVELS,

@@ -269,16 +269,9 @@ def build_app(with_sample: bool = True):
             except Exception as exc:  # noqa: BLE001
                 return {state: session, up.run_message: adapters.message_html(adapters.error_text(exc), "error")}
             session.update(analysis=analysis, map={})
-            seconds = time.perf_counter() - started
-            cache = analysis.summary.get("embedding_cache") or {}
-            done = (f"Analysed {analysis.summary['rows_analyzed']:,} of {analysis.summary['rows_in']:,} rows in "
-                    f"{seconds:.1f} s ({cache.get('hits', 0):,} embeddings from the cache): "
-                    f"{analysis.summary.get('theme_count', 0)} themes.")
-            if analysis.summary.get("rows_rejected"):
-                done += (f" {analysis.summary['rows_rejected']:,} rows were rejected: the Overview tab lists them "
-                         "and why.")
+            done, kind = adapters.run_message(analysis, time.perf_counter() - started)  # "warn" with warnings
             return {state: session, **render(analysis), tabs: gr.Tabs(selected="drivers"),
-                    up.run_message: adapters.message_html(done, "ok")}
+                    up.run_message: adapters.message_html(done, kind)}
 
         def refresh_past():
             return gr.update(choices=adapters.past_analyses())

@@ -6,7 +6,7 @@ import html
 
 import pandas as pd
 
-from app.tabs.common import _card, _clip, _fmt
+from app.tabs.common import _card, _clip, _fmt, message_html
 from app.tabs.social import social_cards
 
 
@@ -20,15 +20,47 @@ def headline(analysis) -> str:
     parts = [f"<b>{html.escape(str(name))}</b>", f"{s['rows_in']:,} rows", f"{s['rows_analyzed']:,} analysed",
              f"<span data-testid='theme-count'>{s.get('theme_count', 0)}</span> themes"
              + (f" ({len(s['tentative_themes'])} tentative)" if s.get("tentative_themes") else "")]
+    from cxtext.io.warnings import coverage_text, summary_warnings
+
     if nps:
-        parts.append(f"NPS {_fmt(nps.get('nps'), 1, signed=True)}")
+        parts.append(f"NPS {_fmt(nps.get('nps'), 1, signed=True)}{coverage_text(s, 'nps')}")
     elif (s.get("rating") or {}).get("mean") is not None:
-        parts.append(f"mean rating {_fmt(s['rating']['mean'], 2)} of {html.escape(str(s['rating']['scale']))}")
+        parts.append(f"mean rating {_fmt(s['rating']['mean'], 2)} of {html.escape(str(s['rating']['scale']))}"
+                     + coverage_text(s, "rating"))
     elif (s.get("csat") or {}).get("n"):
-        parts.append(f"CSAT {_fmt(s['csat'].get('csat_percent'), 0)}% satisfied")
+        parts.append(f"CSAT {_fmt(s['csat'].get('csat_percent'), 0)}% satisfied{coverage_text(s, 'csat')}")
     elif (s.get("ces") or {}).get("n"):
-        parts.append(f"CES {_fmt(s['ces'].get('mean'), 2)}")
+        parts.append(f"CES {_fmt(s['ces'].get('mean'), 2)}{coverage_text(s, 'ces')}")
+    found = summary_warnings(s)
+    if found:
+        parts.append(f"<span data-testid='headline-warnings' style='color:#8a5a00'>⚠ {len(found)} "
+                     f"warning{'s' if len(found) != 1 else ''}: see the Overview tab</span>")
     return f'<div class="cx-headline" data-testid="headline">{" · ".join(parts)}</div>'
+
+
+def warnings_html(summary: dict) -> str:
+    """The analysis's warnings (:func:`cxtext.io.warnings.summary_warnings`) as warning boxes, or ""."""
+    from cxtext.io.warnings import summary_warnings
+
+    return "".join(message_html(w.message, "warn").replace('class="cx-msg', 'data-testid="data-warning" class="cx-msg', 1)
+                   for w in summary_warnings(summary))
+
+
+def run_message(analysis, seconds: float) -> tuple[str, str]:
+    """The line under Run after an analysis and its kind: "warn" (with the warnings) when a score column was
+    rejected in bulk or a headline stands on few rows, else "ok"."""
+    from cxtext.io.warnings import summary_warnings
+
+    s = analysis.summary
+    cache = s.get("embedding_cache") or {}
+    done = (f"Analysed {s['rows_analyzed']:,} of {s['rows_in']:,} rows in {seconds:.1f} s "
+            f"({cache.get('hits', 0):,} embeddings from the cache): {s.get('theme_count', 0)} themes.")
+    if s.get("rows_rejected"):
+        done += f" {s['rows_rejected']:,} rows were rejected: the Overview tab lists them and why."
+    found = summary_warnings(s)
+    if found:
+        return done + "\n" + "\n".join(w.message for w in found), "warn"
+    return done, "ok"
 
 
 def overview_html(analysis) -> str:
@@ -91,7 +123,7 @@ def overview_html(analysis) -> str:
     cards += social_cards(analysis)  # sentiment, kinds, competitors, sentiment vs NPS (when annotated)
     cards.append(_card("Run time", run, f"embedding cache: {cache.get('hits', 0):,} hits, "
                        f"{cache.get('misses', 0):,} computed", "timing"))
-    return f'<div class="cx-cards">{"".join(cards)}</div>'
+    return warnings_html(s) + f'<div class="cx-cards">{"".join(cards)}</div>'
 
 
 

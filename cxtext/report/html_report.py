@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 _CSS = """
 :root{--ink:#1d1d1f;--muted:#5f6368;--line:#dadce0;--bg:#f6f7f9;--accent:#1f4e79;--bad:#c0392b;--good:#1e8449}
 *{box-sizing:border-box}
+.warning{background:#fff8e1;border:1px solid #f0d58a;color:#5c4400;border-radius:6px;padding:8px 12px}
 body{margin:0;background:var(--bg);color:var(--ink);
  font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans Arabic","DejaVu Sans",Arial,sans-serif,
  "Apple Color Emoji","Segoe UI Emoji","Noto Color Emoji"}
@@ -118,7 +119,12 @@ def render_html(source: "Analysis | ReportData", top: int = TOP_THEMES) -> str:
         'Definitions of every number are in <a href="#how-to-read">How to read this</a>.</p>')
 
     # overview
-    add('<section id="overview"><div class="tiles">')
+    add('<section id="overview">')
+    from cxtext.io.warnings import summary_warnings
+
+    for warning in summary_warnings(s):  # the same sentences as the app's and the command line's
+        add(f'<p class="warning" data-kind="{esc(warning.kind)}">⚠ {esc(warning.message)}</p>')
+    add('<div class="tiles">')
     for key, value, detail in headline_facts(data):
         add(f'<div class="tile"><div class="k">{esc(key)}</div><div class="v">{esc(value)}</div>'
             f'<div class="d">{esc(detail)}</div></div>')

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from cxtext import __version__
+from cxtext.io.warnings import coverage_text
 from cxtext.report.data import ReportData, TENTATIVE_SIZE, TENTATIVE_TAG
 from cxtext.report.fmt import DASH, _f, _int, fmt_ci, fmt_num, fmt_pct
 
@@ -23,7 +24,8 @@ def headline_facts(data: ReportData) -> list[tuple[str, str, str]]:
     nps = s.get("nps") or {}
     if nps.get("n"):
         facts.append(("NPS", fmt_num(nps.get("nps"), 1, sign=True),
-                      f"95% CI {fmt_ci(nps.get('ci_low'), nps.get('ci_high'))}; n = {_int(nps.get('n')):,}"))
+                      f"95% CI {fmt_ci(nps.get('ci_low'), nps.get('ci_high'))}; n = {_int(nps.get('n')):,}"
+                      + coverage_text(s, "nps")))
     ces = s.get("ces") or {}
     if ces.get("n"):
         facts.append(("CES (mean)", fmt_num(ces.get("mean"), 2),
@@ -48,7 +50,9 @@ def key_findings(data: ReportData) -> list[str]:
     ranked = data.ranked()
     if nps.get("n"):
         out.append(f"Overall NPS is {fmt_num(nps['nps'], 1, True)} (95% CI {fmt_ci(nps.get('ci_low'), nps.get('ci_high'))}) "
-                   f"from {_int(nps['n']):,} scored responses.")
+                   f"from {_int(nps['n']):,} scored responses"
+                   + (f" (only {_int(nps['n']):,} of {_int(s.get('rows_in')):,} rows have a usable NPS)"
+                      if coverage_text(s, "nps") else "") + ".")
     if data.has_nps and not ranked.empty:
         clear = ranked[pd.to_numeric(ranked["nps_impact_ci_high"], errors="coerce") < 0]
         for _, row in clear.head(3).iterrows():

@@ -111,3 +111,51 @@ def test_an_nps_file_keeps_nps(stores_nps):
     first = int(analysis.drivers.iloc[0]["theme_id"])
     figure = adapters.theme_score_figure(analysis, first)
     assert figure is None or "NPS answers" in figure.layout.title.text
+
+
+# ---------------------------------------------------------------- 3. warnings, not ticks
+
+
+@pytest.fixture(scope="module")
+def review_score_as_nps(cache_dir, tmp_path_factory):
+    """The Ethiopian bank reviews with their 1-5 stars turned into a 2.5-10 review score (stars x 2, a half
+    point off on two rows of three), mapped as NPS: the mistake of the issue."""
+    import pandas as pd
+
+    frame = pd.read_csv(EXPORTS / "ethiopian_bank_play_reviews_59.csv")
+    frame["score"] = [r * 2 - (0.5 if i % 3 else 0) for i, r in enumerate(frame["rating"])]
+    path = tmp_path_factory.mktemp("review") / "review_scores.csv"
+    frame[["review_text", "score", "review_date"]].to_csv(path, index=False)
+    table = adapters.read_upload(path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CXTEXT_CACHE_DIR", str(cache_dir))
+        patch.setenv("CXTEXT_DATA_DIR", str(cache_dir / "data"))
+        return adapters.run_analysis(table, {"text": "review_text", "nps": "score", "date": "review_date"})
+
+
+def test_a_review_score_mapped_as_nps_warns_with_the_fix(review_score_as_nps):
+    from cxtext.io.warnings import summary_warnings
+    from cxtext.report import render_html
+
+    s = review_score_as_nps.summary
+    rejected = sum(1 for i in range(59) if i % 3)  # two rows of three have a half point
+    assert s["rows_rejected"] == rejected and s["nps"]["n"] == 59 - rejected
+    found = summary_warnings(s)
+    bulk = [w for w in found if w.kind == "bulk_rejection"]
+    assert len(bulk) == 1 and bulk[0].role == "nps" and (bulk[0].count, bulk[0].total) == (rejected, 59)
+    assert "map it as a rating" in bulk[0].message and "not whole numbers on 0-10" in bulk[0].message
+    minority = [w for w in found if w.kind == "minority"]
+    assert minority and f"{59 - rejected} of 59 rows" in minority[0].message
+    message, kind = adapters.run_message(review_score_as_nps, 1.0)
+    assert kind == "warn" and "map it as a rating" in message
+    assert f"(on {59 - rejected} of 59 rows)" in adapters.headline(review_score_as_nps)
+    assert adapters.overview_html(review_score_as_nps).count('data-testid="data-warning"') == len(found)
+    report = render_html(review_score_as_nps)
+    assert "map it as a rating" in report and f"of 59 rows have a usable NPS" in report
+
+
+def test_a_clean_file_has_no_warning(stores_nps):
+    from cxtext.io.warnings import summary_warnings
+
+    assert summary_warnings(stores_nps.summary) == []
+    assert adapters.run_message(stores_nps, 1.0)[1] == "ok"

@@ -1,0 +1,153 @@
+"""Warnings a reader must see before the numbers: a score column rejected in bulk, a headline on a few rows.
+
+:func:`summary_warnings` works from the content of ``summary.json`` (an
+``Analysis.summary`` or the file an ``--out`` folder holds), so the app, the
+report and the command line say the same thing in the same words:
+
+* **bulk rejection**: more than ``threshold`` (10%) of the rows that have a value
+  in a score column (NPS, CES, CSAT, rating) were rejected for it. The warning
+  names the column, how many rows, the reason with example values, and the fix
+  ("2.5-10 looks like a review score: map it as a rating");
+* **minority**: a headline figure (NPS, CES, CSAT, mean rating) computed on fewer
+  than half of the rows read: the figure must say on how many.
+
+Nothing here reads the file again: the rejected values are taken from the
+rejection reasons (``NPS '7.5' is not a whole number on 0-10``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+BULK_REJECTION_SHARE = 0.10   # more than this share of a role's values rejected: warn
+MINORITY_SHARE = 0.5          # a headline figure on fewer than this share of the rows read: say on how many
+
+ROLE_OF_NAME = {"NPS": "nps", "CES": "ces", "CSAT": "csat", "rating": "rating"}
+ROLE_NAMES = {"nps": "NPS", "ces": "CES", "csat": "CSAT", "rating": "rating"}
+_REASON = re.compile(r"^(NPS|CES|CSAT|rating) '(?P<value>.*)' is (?P<problem>not a whole number|not a number|outside)"
+                     r"(?: on)? (?P<scale>\S+)")
+
+
+@dataclass(frozen=True)
+class DataWarning:
+    """One warning: ``kind`` "bulk_rejection" or "minority", the ``role`` (nps, ces, csat, rating), its
+    ``column``, ``count`` rows out of ``total``, and ``message``: the whole sentence with the reason and the fix."""
+
+    kind: str
+    role: str
+    column: str | None
+    count: int
+    total: int
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "role": self.role, "column": self.column, "count": self.count,
+                "total": self.total, "message": self.message}
+
+
+def summary_warnings(summary: dict[str, Any], threshold: float = BULK_REJECTION_SHARE,
+                     minority: float = MINORITY_SHARE) -> list[DataWarning]:
+    """The warnings of one analysis, from its summary (``summary.json`` content), bulk rejections first.
+
+    A role's rows "with a value" are its usable scores (``summary[role]["n"]``)
+    plus the rows rejected for that role. ``threshold``: the rejected share of
+    those above which a role is warned about; ``minority``: the share of the
+    rows read under which a headline figure says on how many rows it stands.
+    """
+    rejected = _rejected_by_role(summary.get("rejection_reasons") or {})
+    mapping = summary.get("mapping") or {}
+    rows_in = int(summary.get("rows_in") or 0)
+    out: list[DataWarning] = []
+    for role, found in rejected.items():
+        usable = _usable(summary, role)
+        count = sum(found["counts"].values())
+        total = usable + count
+        if not total or count / total <= threshold:
+            continue
+        column = mapping.get(role)
+        out.append(DataWarning("bulk_rejection", role, column, count, total,
+                               _bulk_message(role, column, count, total, found)))
+    for role in ("nps", "rating", "csat", "ces"):
+        usable = _usable(summary, role)
+        if usable and rows_in and usable < minority * rows_in:
+            name = ROLE_NAMES[role]
+            out.append(DataWarning(
+                "minority", role, mapping.get(role), usable, rows_in,
+                f"The {name} figures stand on {usable:,} of {rows_in:,} rows ({100 * usable / rows_in:.0f}%): "
+                f"the other rows have no usable {name}."))
+    return out
+
+
+def coverage_text(summary: dict[str, Any], role: str, minority: float = MINORITY_SHARE) -> str:
+    """" (on 89 of 499 rows)" after a headline figure computed on a minority of the rows read, else ""."""
+    usable = _usable(summary, role)
+    rows_in = int(summary.get("rows_in") or 0)
+    if usable and rows_in and usable < minority * rows_in:
+        return f" (on {usable:,} of {rows_in:,} rows)"
+    return ""
+
+
+def _usable(summary: dict[str, Any], role: str) -> int:
+    block = summary.get(role) or {}
+    try:
+        return int(block.get("n") or 0)
+    except (TypeError, ValueError, AttributeError):
+        return 0
+
+
+def _rejected_by_role(reasons: dict[str, int]) -> dict[str, dict[str, Any]]:
+    """role -> {"counts": {problem: rows}, "values": [numbers seen], "texts": [values that are not numbers],
+    "scale": the scale named}."""
+    out: dict[str, dict[str, Any]] = {}
+    for reason, count in reasons.items():
+        for part in str(reason).split("; "):
+            match = _REASON.match(part.strip())
+            if not match:
+                continue
+            role = ROLE_OF_NAME[match.group(1)]
+            found = out.setdefault(role, {"counts": {}, "values": [], "texts": [], "scale": match.group("scale")})
+            problem = match.group("problem")
+            found["counts"][problem] = found["counts"].get(problem, 0) + int(count)
+            value = match.group("value")
+            try:
+                found["values"].append(float(value.replace(",", ".")))
+            except ValueError:
+                found["texts"].append(value)
+            break  # a row is counted once, for its first score problem
+    return out
+
+
+def _range(values: list[float]) -> str:
+    low, high = min(values), max(values)
+    return f"{low:g}-{high:g}" if low != high else f"{low:g}"
+
+
+def _bulk_message(role: str, column: str | None, count: int, total: int, found: dict[str, Any]) -> str:
+    name = ROLE_NAMES[role]
+    where = f"column '{column}'" if column else f"the {name} column"
+    problem = max(found["counts"], key=found["counts"].get)
+    values, texts, scale = found["values"], found["texts"], found["scale"]
+    head = (f"{count:,} of the {total:,} rows with a value in {where} ({100 * count / total:.0f}%) were rejected "
+            f"as {name}: ")
+    if problem == "not a whole number":
+        why = f"values such as {', '.join(f'{v:g}' for v in sorted(set(values))[:3])} are not whole numbers on {scale}."
+        if role in ("nps", "csat", "ces"):
+            fix = (f" {_range(values)} with decimals looks like a review score: map it as a rating (stars, review "
+                   f"score), not as {name}.")
+        else:
+            fix = " Map a column of whole numbers."
+    elif problem == "outside":
+        why = f"values {_range(values)} are outside {scale}."
+        if role == "ces":
+            fix = " Check the CES scale (1-5 or 1-7) on the Upload tab, or map the column as a rating."
+        elif role == "rating":
+            fix = " Set the rating scale to the column's own (e.g. --rating-scale 1-10)."
+        else:
+            fix = f" {_range(values)} looks like a score on another scale: map it as a rating, not as {name}."
+    else:
+        shown = ", ".join(f"'{t}'" for t in texts[:2]) or "text"
+        why = f"values such as {shown} are not numbers."
+        fix = f" Map a column of {name} numbers, or set {name} to (none)."
+    return head + why + fix + " The figures below use only the rows that were kept."
