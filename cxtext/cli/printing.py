@@ -1,0 +1,61 @@
+"""What the command line prints: the column mapping, the headline, theme lists, a progress line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+def print_themes(themes) -> None:
+    for theme in themes.itertuples():
+        print(f"{theme.theme_id:>4}  {theme.size:>6}  {theme.label}")
+
+
+def print_columns(table, decision) -> None:
+    """The column mapping, one line per role, before anything is analysed, so a wrong guess is caught early."""
+    skipped = f"; skipped {len(table.skipped_rows)} {table.layout} header row(s)" if table.skipped_rows else ""
+    print(f"{table.name}: {len(table.frame)} rows{skipped}. Columns (--text, --nps, ... to change):")
+    for line in decision.lines():
+        print(f"  {line}")
+    sys.stdout.flush()
+
+
+def print_headline(summary: dict[str, Any], out: str, written: list[Path]) -> None:
+    nps = summary.get("nps") or {}
+    line = (f"{summary['rows_in']} rows: {summary['rows_analyzed']} analyzed, "
+            f"{summary['rows_rejected']} rejected; {summary.get('theme_count', 0)} themes")
+    if summary.get("comments_in"):
+        line = line.replace(" rows: ", f" rows ({summary['comments_in']} comments in "
+                                       f"{len(summary.get('text_columns', []))} columns): ", 1)
+    if nps.get("nps") is not None:
+        line += f"; NPS {nps['nps']:+.1f} (95% CI {nps['ci_low']:+.1f} to {nps['ci_high']:+.1f}, n={nps['n']})"
+    rating = summary.get("rating") or {}
+    if rating.get("mean") is not None:
+        line += f"; mean rating {rating['mean']:.2f} on {rating['scale']} (n={rating['n']})"
+    print(line)
+    names = ", ".join(Path(p).name for p in written)
+    print(f"results written to {out}/ ({names})")
+
+
+class ProgressPrinter:
+    """One updating line on stderr per stage: 'embed 640/1200'."""
+
+    def __init__(self) -> None:
+        self._stage = ""
+        self._tty = sys.stderr.isatty()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self._stage:
+            if self._stage:
+                sys.stderr.write("\n" if self._tty else "")
+            self._stage = stage
+            if not self._tty:
+                sys.stderr.write(f"{stage}...\n")
+        if self._tty:
+            bar = "#" * int(30 * done / total) if total else ""
+            sys.stderr.write(f"\r{stage:<10} [{bar:<30}] {done}/{total}")
+            sys.stderr.flush()
+
+    def finish(self) -> None:
+        if self._tty and self._stage:
+            sys.stderr.write("\n")
