@@ -18,6 +18,7 @@ from sklearn.metrics import adjusted_rand_score, homogeneity_score
 from cxtext.errors import ModelError, NotFittedError, ThemeEditError, ValidationError
 from cxtext.themes.label import THEME_COLUMNS
 from cxtext.themes import ThemeModel
+from cxtext.themes.steps import dissolve_diffuse
 
 REFUND = [
     "I am still waiting for my refund after three weeks",
@@ -637,17 +638,17 @@ def _as_fitted(model: ThemeModel, min_theme_size: int = 10) -> ThemeModel:
 def test_a_catch_all_theme_is_dissolved_and_real_ones_kept():
     E, labels = _tight_and_loose(9, np.random.default_rng(0))
     model = _as_fitted(ThemeModel(min_relative_coherence=0.6))
-    kept = model._dissolve_diffuse(E, labels)
+    kept = dissolve_diffuse(model, E, labels)
     assert model.n_reclustered_ == 0  # 40 loose points, < 4 themes' worth: not clustered again
     assert model.n_dissolved_ == 1
     assert (kept[labels == 9] == -1).all()
     assert (kept[labels < 9] == labels[labels < 9]).all()  # the others keep their (contiguous) ids
 
     off = _as_fitted(ThemeModel(min_relative_coherence=None))
-    assert (off._dissolve_diffuse(E, labels) == labels).all() and off.n_dissolved_ == 0
+    assert (dissolve_diffuse(off, E, labels) == labels).all() and off.n_dissolved_ == 0
     few = _as_fitted(ThemeModel(min_relative_coherence=0.6))  # 7 themes: too few to judge what is typical
     E7, labels7 = _tight_and_loose(6, np.random.default_rng(0))
-    assert (few._dissolve_diffuse(E7, labels7) == labels7).all() and few.n_dissolved_ == 0
+    assert (dissolve_diffuse(few, E7, labels7) == labels7).all() and few.n_dissolved_ == 0
     with pytest.raises(ValidationError, match="min_relative_coherence"):
         ThemeModel(min_relative_coherence=1.5).fit(["a b c"] * 12, np.eye(12, 8), None)
 
@@ -662,7 +663,7 @@ def test_a_dissolved_catch_all_is_clustered_again_into_its_real_themes():
     E = np.vstack([E[labels < 9], groups / np.linalg.norm(groups, axis=1, keepdims=True)])
     labels = np.concatenate([labels[labels < 9], np.full(90, 9)])  # three groups in one broad theme
     model = _as_fitted(ThemeModel(min_relative_coherence=0.6))
-    kept = model._dissolve_diffuse(E, labels)
+    kept = dissolve_diffuse(model, E, labels)
     assert model.n_dissolved_ == 1 and model.n_reclustered_ == 3
     assert (kept[labels < 9] == labels[labels < 9]).all()
     group_ids = [set(kept[labels == 9][30 * g: 30 * (g + 1)].tolist()) for g in range(3)]
@@ -673,5 +674,5 @@ def test_a_dissolved_catch_all_is_clustered_again_into_its_real_themes():
     E2 = np.vstack([E[labels < 9], loose / np.linalg.norm(loose, axis=1, keepdims=True)])
     labels2 = np.concatenate([labels[labels < 9], np.full(60, 9)])
     odd = _as_fitted(ThemeModel(min_relative_coherence=0.6))
-    kept2 = odd._dissolve_diffuse(E2, labels2)
+    kept2 = dissolve_diffuse(odd, E2, labels2)
     assert odd.n_dissolved_ == 1 and odd.n_reclustered_ == 0 and (kept2[-60:] == -1).all()

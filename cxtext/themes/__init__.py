@@ -4,7 +4,13 @@
 ``reduce``     UMAP / PCA to a few dimensions
 ``cluster``    HDBSCAN, and average-linkage clustering for small surveys
 ``label``      keyphrases, quotes and languages per theme
-``model``      :class:`ThemeModel`: fit / transform, edits, taxonomy themes, the saved folder
+``model``      :class:`ThemeModel`: parameters, fit / transform, the model's state; its methods
+               delegate to functions taking the model, in:
+``steps``      the fit steps 0-8 (explained there);  ``small_corpus``  the small-corpus rule
+``sampled``    fitting at scale (a language-stratified sample, the rest assigned)
+``assign``     the assignment rule (prototypes, thresholds, secondary themes)
+``edits``      rename, merge, delete, split, move;  ``taxonomy_themes``  taxonomy themes in a model
+``persist``    the saved folder (model.json + centroids.npy);  ``params``  parameter names and checks
 ``hierarchy``  parent themes;  ``taxonomy``  a team's own themes;  ``suggest``  likely merges and splits
 ``fitcache``   fitted models kept per (texts, languages, model, parameters)
 
@@ -12,12 +18,8 @@ May import ``cxtext.errors``, ``cxtext.schema``, ``cxtext.store``, ``cxtext.embe
 ``suggest`` also reads an :class:`~cxtext.analysis.Analysis` it is given. Never cli or app.
 """
 
-from cxtext.themes.model import (
-    FIT_REVISION,
-    SMALL_CORPUS_SIZE,
-    SMALL_CORPUS_Z,
-    TENTATIVE_SIZE,
-    ThemeModel,
-)
+from cxtext.themes.model import ThemeModel
+from cxtext.themes.small_corpus import SMALL_CORPUS_SIZE, SMALL_CORPUS_Z, TENTATIVE_SIZE
+from cxtext.themes.steps import FIT_REVISION
 
 __all__ = ["FIT_REVISION", "SMALL_CORPUS_SIZE", "SMALL_CORPUS_Z", "TENTATIVE_SIZE", "ThemeModel"]
