@@ -154,7 +154,8 @@ def build_app(with_sample: bool = True):
                     mp.note: adapters.message_html("The map is drawn when you open this tab (a few seconds)."),
                     mp.plot: None}
 
-        analysis_outputs = [state, headline, tabs, up.run_message, ov.cards, ov.rejected, dr.heading, dr.table,
+        analysis_outputs = [state, headline, tabs, up.run_message, ov.cards, ov.rejected, dr.heading, dr.fix,
+                            dr.technical, dr.table,
                             dr.notes, dr.impact, dr.scatter, dr.ces, th.picker, th.detail, th.histogram, th.comments,
                             th.page_label, th.page, tr.trend_note, tr.volume, tr.nps, tr.compare, tr.source_note, tr.sources,
                             tr.source_plot, ed.table, ed.rename_id, ed.rename_label, ed.merge_ids, ed.merge_label,
@@ -429,14 +430,22 @@ def build_app(with_sample: bool = True):
                       concurrency_id=HEAVY, show_progress="full", show_progress_on=[ed.suggestions])
         ed.apply.click(on_apply, [state, ed.suggest_pick, th.picker, tr.compare], edit_outputs)
 
-        def on_level(value, level):
+        def on_level(value, level, technical):
             session = _session(value)
             if session["analysis"] is None:
                 return {}
-            return views.fill_driver_level(dr, session["analysis"], level)
+            return views.fill_driver_level(dr, session["analysis"], level, technical)
 
-        dr.level.input(on_level, [state, dr.level], [dr.table, dr.notes, dr.impact, dr.scatter, dr.ces],
+        dr.level.input(on_level, [state, dr.level, dr.technical], [dr.table, dr.notes, dr.impact, dr.scatter, dr.ces],
                        concurrency_limit=None)
+
+        def on_technical(value, level, technical):
+            session = _session(value)
+            if session["analysis"] is None:
+                return {}
+            return {dr.table: views.driver_table_update(session["analysis"], level, technical)}
+
+        dr.technical.input(on_technical, [state, dr.level, dr.technical], [dr.table], concurrency_limit=None)
         ed.rename.click(edit("rename"), [state, ed.rename_id, ed.rename_label, ed.merge_ids, ed.merge_label,
                                          th.picker, tr.compare], edit_outputs)
         ed.merge.click(edit("merge"), [state, ed.rename_id, ed.rename_label, ed.merge_ids, ed.merge_label,

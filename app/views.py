@@ -46,6 +46,10 @@ CSS = """
 .cx-tree-parent summary {cursor: pointer;}
 .cx-tree-parent ul {margin: 4px 0 2px 0; padding-inline-start: 22px;}
 .cx-tree-stats {color: #555; font-size: .85rem;}
+.cx-fix {border: 1px solid #e2c9c6; background: #fffaf9; border-radius: 8px; padding: 8px 12px; margin: 4px 0;}
+.cx-fix-items {display: flex; flex-wrap: wrap; gap: 12px; margin-top: 6px;}
+.cx-fix-item {flex: 1 1 280px; min-width: 0;}
+.cx-fix-stats {color: #333; font-size: .9rem;}
 """
 
 
@@ -139,8 +143,13 @@ def drivers_tab() -> SimpleNamespace:
     with gr.Tab("Drivers", id="drivers"):
         heading = gr.Markdown("Themes ranked by **priority**: the NPS drag that holds with 95% confidence. "
                               "Sort by any column with the ⋮ button in its header.", elem_id="drivers-heading")
-        level = gr.Radio(adapters.DRIVER_LEVELS, value="theme", label="Drivers of", elem_id="drivers-level")
-        table = gr.Dataframe(empty_grid("rank", "label", "n_comments", "nps", "nps_impact"), label="Theme drivers",
+        fix = gr.HTML("", elem_id="fix-first-box", padding=False)
+        with gr.Row():
+            level = gr.Radio(adapters.DRIVER_LEVELS, value="theme", label="Drivers of", elem_id="drivers-level",
+                             scale=3)
+            technical = gr.Checkbox(False, label="Show technical columns (ids, p- and q-values, odds ratios, "
+                                                 "priority, every score column)", elem_id="drivers-technical", scale=2)
+        table = gr.Dataframe(empty_grid("#", "Theme", "Comments"), label="Theme drivers",
                              interactive=False, max_height=420,
                              elem_id="drivers-table", pinned_columns=2)
         with gr.Accordion("What the columns mean", open=False):
@@ -149,7 +158,7 @@ def drivers_tab() -> SimpleNamespace:
         scatter = gr.Plot(label="Volume vs NPS", elem_id="scatter-plot")
         ces = gr.Plot(label="CES gap", elem_id="ces-plot")
     return SimpleNamespace(heading=heading, level=level, table=table, notes=notes, impact=impact, scatter=scatter,
-                           ces=ces)
+                           ces=ces, fix=fix, technical=technical)
 
 
 def plot_update(figure, label: str | None = None):
@@ -159,13 +168,21 @@ def plot_update(figure, label: str | None = None):
     return gr.update(value=figure, visible=True, **({"label": label} if label else {}))
 
 
-def fill_driver_level(ui: SimpleNamespace, analysis, level: str = "theme") -> dict[Any, Any]:
+def driver_table_update(analysis, level: str = "theme", technical: bool = False):
+    """The driver grid: the plain view (:func:`adapters.drivers_view`), or every column with ``technical``."""
+    label = "Theme drivers" if level == "theme" else "Parent theme drivers"
+    if technical:
+        frame = adapters.drivers_frame(analysis, level)
+        return gr.update(value=frame, column_widths=adapters.drivers_widths(frame), label=label)
+    frame = adapters.drivers_view(analysis, level)
+    return gr.update(value=frame, column_widths=adapters.drivers_view_widths(frame), label=label)
+
+
+def fill_driver_level(ui: SimpleNamespace, analysis, level: str = "theme", technical: bool = False) -> dict[Any, Any]:
     """The driver table, its notes and the three charts at one level ("theme" or "parent"); charts with
     nothing to show for the file's outcome are hidden."""
-    frame = adapters.drivers_frame(analysis, level)
-    label = "Theme drivers" if level == "theme" else "Parent theme drivers"
     out = adapters.outcome(analysis, level)
-    return {ui.table: gr.update(value=frame, column_widths=adapters.drivers_widths(frame), label=label),
+    return {ui.table: driver_table_update(analysis, level, technical),
             ui.notes: adapters.drivers_note(analysis, level),
             ui.impact: plot_update(adapters.impact_figure(analysis, level), f"{out.title}: {out.drag_name}"),
             ui.scatter: plot_update(adapters.volume_nps_figure(analysis, level), f"Volume vs {out.name}"),
@@ -173,8 +190,8 @@ def fill_driver_level(ui: SimpleNamespace, analysis, level: str = "theme") -> di
 
 
 def fill_drivers(ui: SimpleNamespace, analysis) -> dict[Any, Any]:
-    return {**fill_driver_level(ui, analysis, "theme"), ui.level: "theme",
-            ui.heading: adapters.drivers_heading(analysis)}
+    return {**fill_driver_level(ui, analysis, "theme"), ui.level: "theme", ui.technical: False,
+            ui.heading: adapters.drivers_heading(analysis), ui.fix: adapters.fix_first_html(analysis)}
 
 
 def themes_tab() -> SimpleNamespace:

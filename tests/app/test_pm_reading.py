@@ -159,3 +159,34 @@ def test_a_clean_file_has_no_warning(stores_nps):
 
     assert summary_warnings(stores_nps.summary) == []
     assert adapters.run_message(stores_nps, 1.0)[1] == "ok"
+
+
+# ---------------------------------------------------------------- 4. a drivers view a PM can act on
+
+
+@pytest.mark.parametrize("name", ["bank_csat", "stores_nps"])
+def test_fix_first_and_the_plain_driver_table(name, request):
+    from cxtext.drivers.outcome import drag_of, fix_first
+
+    analysis = adapters.with_outcome_ranking(request.getfixturevalue(name))
+    out = adapters.outcome(analysis)
+    view = adapters.drivers_view(analysis)
+    assert list(view.columns[:2]) == ["#", "Theme"] and {"Comments", "Share of themed (%)"} <= set(view.columns)
+    assert not any("_" in c for c in view.columns)  # no raw library names, no theme_id
+    assert view["Comments"].tolist() == analysis.drivers["n_comments"].tolist()
+    shares = (analysis.drivers["share"] * 100).round(0).tolist()
+    assert view["Share of themed (%)"].tolist() == shares
+    drag_column = [c for c in view.columns if c.startswith(out.drag_name[0].upper() + out.drag_name[1:])]
+    assert drag_column and view[drag_column[0]].iloc[0] == pytest.approx(
+        round(drag_of(analysis.drivers.iloc[0], out, analysis.drivers)[0], out.digits))
+    assert sum(int(w.rstrip("px")) for w in adapters.drivers_view_widths(view)) < 1340  # fits a 1400 px page
+    items = fix_first(analysis.drivers, analysis.themes, analysis.summary)
+    assert 1 <= len(items) <= 3 and all(item["drag"] < 0 for item in items)
+    ranks = analysis.drivers.set_index("theme_id")["rank"]
+    assert [ranks[i["theme_id"]] for i in items] == sorted(ranks[i["theme_id"]] for i in items)
+    page = adapters.fix_first_html(analysis)
+    assert page.count("data-testid='fix-first-item'") == len(items)
+    for item in items:
+        assert f"{item['comments']:,} comments" in page and item["drag_text"] in page
+    technical = adapters.drivers_frame(analysis)
+    assert "theme_id" in technical.columns  # behind the toggle
