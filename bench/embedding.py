@@ -7,7 +7,7 @@
 Each backend runs in its own fresh process (so load time includes imports and
 peak memory is its own), on the default model (multilingual-e5-small) plus
 all-MiniLM-L6-v2 (torch) for comparison. Backends whose artefact is not built
-are built first (see cxtext.embed.backends); build time is not counted.
+are built first (see cxtext.embed.backends and cxtext.embed.artefacts); build time is not counted.
 
 Measured per backend:
 
@@ -96,7 +96,7 @@ def worker(model: str, backend: str, n: int, repeats: int, out_dir: Path) -> Non
     import numpy as np
 
     started = time.perf_counter()
-    from cxtext.embed.backends import artefact_ready, build_artefact
+    from cxtext.embed.artefacts import artefact_ready, build_artefact
     from cxtext.embed import SentenceTransformerEmbedder, resolve_model
 
     resolved = resolve_model(model)

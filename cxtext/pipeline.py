@@ -147,7 +147,7 @@ def _checked_params(params: dict[str, Any], where: str) -> dict[str, Any]:
         raise ConfigError(f"{where}: themes.parents must be an int >= 1 or null (automatic). Got {parents!r} instead.")
     if params["drivers"]["level"] not in ("theme", "parent"):
         raise ConfigError(f"{where}: drivers.level must be theme or parent. Got {params['drivers']['level']!r} instead.")
-    from cxtext.embed.backends import BACKENDS
+    from cxtext.embed.recipes import BACKENDS
 
     if params["embed"]["backend"] not in BACKENDS:
         raise ConfigError(f"{where}: embed.backend must be one of {', '.join(BACKENDS)}. "

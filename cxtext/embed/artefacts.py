@@ -1,0 +1,361 @@
+"""The derived files ("artefacts") of the ONNX and Model2Vec backends: where they live, whether they are
+current, and how they are built (ONNX export, int8 quantization, Model2Vec distillation).
+
+Built once per model, beside its folder, with a build record (``cxtext_build*.json``) and
+``PROVENANCE.md``; see :mod:`cxtext.embed.backends` for the why. Imports
+:mod:`cxtext.embed.recipes`, :mod:`cxtext.embed.paths` and ``cxtext.errors``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from cxtext.embed.recipes import (
+    ARTEFACT_BACKENDS,
+    BUILD_INFO,
+    MAX_TOKENS,
+    ONNX_FP32,
+    ONNX_INT8,
+    ONNX_OPSET,
+    PROVENANCE,
+    RECIPES,
+    check_backend,
+)
+from cxtext.errors import ModelError
+
+if TYPE_CHECKING:
+    from cxtext.embed.models import ResolvedModel
+
+# Distillation settings (part of recipe "r1" of model2vec).
+M2V_PCA_DIMS = 256
+M2V_SEED = 0
+# Rough build times on 2 cores, for the "building" message.
+_BUILD_MINUTES = {"onnx": "~2 min", "onnx-int8": "~1 min", "model2vec": "15-50 min"}
+
+Notify = Callable[[str], None]
+
+
+def notify_stderr(message: str) -> None:
+    sys.stderr.write(f"cxtext: {message}\n")
+    sys.stderr.flush()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "model"
+
+
+def artefact_dir(resolved: ResolvedModel, backend: str) -> Path:
+    """Folder that holds (or will hold) ``backend``'s artefact for a model.
+
+    Beside the model folder for models under ``models_dir()`` (the default:
+    ``models/multilingual-e5-small-onnx``, ``...-m2v``); else under
+    ``models_dir()`` named after the model and its cache id.
+    """
+    from cxtext.embed.paths import models_dir
+
+    backend = check_backend(backend)
+    if backend not in ARTEFACT_BACKENDS:
+        raise ModelError(f'Backend "{backend}" needs no built file.')
+    suffix = "m2v" if backend == "model2vec" else "onnx"
+    base = Path(resolved.path_or_name)
+    root = models_dir()
+    try:
+        inside = base.parent.resolve() == root.resolve()  # the model folder itself may be a link
+    except OSError:
+        inside = False
+    if inside:
+        return base.parent / f"{base.name}-{suffix}"
+    tag = hashlib.sha256(resolved.model_id.encode()).hexdigest()[:8]
+    return root / f"{_slug(Path(resolved.name).name)}-{tag}-{suffix}"
+
+
+def artefact_file(folder: Path, backend: str) -> Path:
+    return folder / {"onnx": ONNX_FP32, "onnx-int8": ONNX_INT8, "model2vec": "model.safetensors"}[backend]
+
+
+def _record_path(folder: Path, backend: str) -> Path:
+    # one record per backend: the two ONNX files share a folder
+    return folder / (BUILD_INFO if backend == "model2vec" else f"cxtext_build.{backend}.json")
+
+
+def read_record(folder: Path, backend: str) -> dict | None:
+    """The build record of ``backend``'s artefact in ``folder``, or None."""
+    try:
+        return json.loads(_record_path(folder, backend).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def artefact_ready(resolved: ResolvedModel, backend: str) -> bool:
+    """True when ``backend`` needs no artefact or a current one is built.
+
+    Current = the file exists with the recorded size, and the record names the
+    same base model id and recipe. Cheap: no hashing.
+    """
+    backend = check_backend(backend)
+    if backend not in ARTEFACT_BACKENDS:
+        return True
+    folder = artefact_dir(resolved, backend)
+    record = read_record(folder, backend)
+    target = artefact_file(folder, backend)
+    return bool(
+        record
+        and record.get("recipe") == RECIPES[backend]
+        and record.get("base_model_id") == resolved.model_id
+        and target.is_file()
+        and target.stat().st_size == record.get("bytes")
+    )
+
+
+def _sha256(path: Path, chunk: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _need(module: str, package: str, backend: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ModelError(
+            f'Building the "{backend}" backend needs the package {package}: run '
+            f"'pip install {package}', or use backend=\"torch\" or \"torch-int8\", which need nothing extra."
+        ) from None
+
+
+def _local_folder(resolved: ResolvedModel, backend: str) -> Path:
+    folder = Path(resolved.path_or_name)
+    if not (folder.is_dir() and (folder / "tokenizer.json").is_file()):
+        raise ModelError(
+            f'Backend "{backend}" is built from a local model folder with a tokenizer.json; '
+            f"{resolved.name!r} ({resolved.path_or_name}) is not one. "
+            'Use backend="torch" or "torch-int8".'
+        )
+    return folder
+
+
+def _write_record(folder: Path, backend: str, resolved: ResolvedModel, target: Path,
+                  seconds: float, extra: dict) -> None:
+    record = {
+        "backend": backend,
+        "recipe": RECIPES[backend],
+        "base_model": resolved.name,
+        "base_model_id": resolved.model_id,
+        "base_path": resolved.path_or_name,
+        "file": target.name,
+        "bytes": target.stat().st_size,
+        "sha256": _sha256(target),
+        "built_at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "build_seconds": round(seconds, 1),
+        "versions": {p: _version(p) for p in (
+            "torch", "transformers", "sentence-transformers", "onnx", "onnxscript",
+            "onnxruntime", "tokenizers", "model2vec", "skeletoken", "numpy", "scikit-learn")},
+        **extra,
+    }
+    _record_path(folder, backend).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    _write_provenance(folder)
+
+
+def _write_provenance(folder: Path) -> None:
+    """PROVENANCE.md summarising every build record in ``folder``."""
+    lines = [f"# {folder.name}: derived embedding artefacts (built by cxtext)", "",
+             "Derived from a local model folder by `python -m cxtext.embed.backends build`. Same licence as",
+             "the base model (multilingual-e5-small: MIT). Not committed; rebuild on demand.", ""]
+    for rec_path in sorted(folder.glob("cxtext_build*.json")):
+        try:
+            rec = json.loads(rec_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        lines += [
+            f"## `{rec['file']}` (backend `{rec['backend']}`, recipe {rec['recipe']})", "",
+            f"- base model: `{rec['base_model']}` (cache id `{rec['base_model_id']}`) "
+            f"at `{rec['base_path']}`",
+            f"- built {rec['built_at']} in {rec['build_seconds']} s; {rec['bytes']} bytes; "
+            f"sha256 `{rec['sha256']}`",
+            f"- how: {rec.get('how', '')}",
+            "- versions: " + ", ".join(
+                f"{k} {v}" for k, v in rec["versions"].items() if v != "not installed"),
+            "",
+        ]
+    (folder / PROVENANCE).write_text("\n".join(lines), encoding="utf-8")
+
+
+class _PoolNormalize:
+    """Factory for the module exported to ONNX: transformer + mean pooling + L2."""
+
+    @staticmethod
+    def make(auto_model: Any) -> Any:
+        import torch
+
+        class Wrapped(torch.nn.Module):
+            def __init__(self, inner: Any) -> None:
+                super().__init__()
+                self.inner = inner
+
+            def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+                hidden = self.inner(input_ids=input_ids, attention_mask=attention_mask,
+                                    token_type_ids=torch.zeros_like(input_ids)).last_hidden_state
+                mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                return torch.nn.functional.normalize(pooled, p=2.0, dim=1)
+
+        return Wrapped(auto_model).eval()
+
+
+def _export_onnx(base: Path, out: Path) -> str:
+    """Export base folder's transformer + mean pooling + normalize to ``out``."""
+    import torch
+
+    _need("onnx", "onnx", "onnx")
+    _need("onnxscript", "onnxscript", "onnx")
+    from transformers import AutoModel
+
+    auto = AutoModel.from_pretrained(str(base), local_files_only=True, attn_implementation="eager")
+    auto.eval()
+    module = _PoolNormalize.make(auto)
+    # example ids for tracing only (shapes are dynamic); below any vocabulary's size
+    ids = torch.tensor([[0, 100, 101, 102, 2], [0, 100, 101, 2, 1]], dtype=torch.long)
+    mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 1, 0]], dtype=torch.long)
+    batch, seq = torch.export.Dim("batch"), torch.export.Dim("seq", max=MAX_TOKENS)
+    # The exporter's known-harmless chatter (no torchvision ops to register,
+    # upstream deprecations, axis renames) would fill make/CI logs.
+    registration_log = logging.getLogger("torch.onnx._internal.exporter._registration")
+    log_level = registration_log.level
+    registration_log.setLevel(logging.ERROR)
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r".*LeafSpec.*", category=FutureWarning)
+            warnings.filterwarnings("ignore", message=r".*axis name.*will not be used.*", category=UserWarning)
+            program = torch.onnx.export(
+                module, (ids, mask), input_names=["input_ids", "attention_mask"],
+                output_names=["sentence_embedding"], opset_version=ONNX_OPSET, dynamo=True,
+                dynamic_shapes={"input_ids": {0: batch, 1: seq}, "attention_mask": {0: batch, 1: seq}},
+                external_data=False, optimize=True, verbose=False,  # no progress lines in make/CI logs
+            )
+    finally:
+        registration_log.setLevel(log_level)
+    program.save(str(out))
+    return (f"torch.onnx.export (dynamo, opset {ONNX_OPSET}) of transformers AutoModel from the base folder "
+            "wrapped with mean pooling over the attention mask and L2 normalisation; output "
+            "`sentence_embedding`")
+
+
+def _quantize_onnx(src: Path, out: Path) -> str:
+    """onnxruntime dynamic int8 quantization of ``src`` (weights int8, activations uint8)."""
+    _need("onnx", "onnx", "onnx-int8")
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    # Per-channel int8 weights with reduce_range (7-bit) avoid the u8s8 overflow
+    # of AVX2 (non-VNNI) kernels; on this machine they were both the closest to
+    # fp32 (cosine mean 0.996) and the fastest of the four variants tried.
+    quantize_dynamic(str(src), str(out), weight_type=QuantType.QInt8, per_channel=True,
+                     reduce_range=True, op_types_to_quantize=["MatMul", "Gemm"])
+    return ("onnxruntime.quantization.quantize_dynamic of model.onnx: MatMul/Gemm weights int8 "
+            "per channel with reduce_range, activations uint8 quantized per batch at run time "
+            "(the embedding table stays fp32)")
+
+
+def _distill_m2v(base: Path, out_dir: Path) -> str:
+    """Model2Vec distillation of ``base`` into ``out_dir`` (a StaticModel folder)."""
+    _need("model2vec", "model2vec", "model2vec")
+    _need("skeletoken", "skeletoken", "model2vec")
+    from model2vec.distill import distill_from_model
+    from transformers import AutoModel, AutoTokenizer
+
+    model = AutoModel.from_pretrained(str(base), local_files_only=True)
+    tokenizer = AutoTokenizer.from_pretrained(str(base), local_files_only=True)
+    # sklearn's randomized PCA draws from NumPy's global generator: seed it so a
+    # rebuild gives the same vectors under the same cache id.
+    np.random.seed(M2V_SEED)
+    static = distill_from_model(model=model, tokenizer=tokenizer, device="cpu", pca_dims=M2V_PCA_DIMS)
+    static.save_pretrained(str(out_dir))
+    return (f"model2vec.distill.distill_from_model on the base folder (all tokenizer tokens, mean pooling, "
+            f"PCA to {M2V_PCA_DIMS} dims, SIF weighting 1e-4, float16; numpy seed {M2V_SEED}); no prefix")
+
+
+def build_artefact(resolved: ResolvedModel, backend: str, force: bool = False,
+                   notify: Notify | None = notify_stderr) -> Path:
+    """Build ``backend``'s artefact for ``resolved`` unless a current one exists.
+
+    Returns the artefact file. Written to a temporary file or folder, then
+    renamed, so a killed build leaves nothing half-written in place.
+    ``notify`` gets a one-line message before a build starts (stderr by default).
+    """
+    backend = check_backend(backend)
+    if backend not in ARTEFACT_BACKENDS:
+        raise ModelError(f'Backend "{backend}" needs no built file.')
+    base = _local_folder(resolved, backend)
+    folder = artefact_dir(resolved, backend)
+    target = artefact_file(folder, backend)
+    if not force and artefact_ready(resolved, backend):
+        return target
+    if backend == "onnx-int8" and not artefact_ready(resolved, "onnx"):
+        build_artefact(resolved, "onnx", force=force, notify=notify)
+    if notify is not None:
+        notify(f'building the "{backend}" embedding backend for {resolved.name} into {folder} '
+               f"(one time, {_BUILD_MINUTES[backend]} on 2 cores) ...")
+    started = time.perf_counter()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    if backend == "model2vec":
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.building-", dir=folder.parent))
+        try:
+            how = _distill_m2v(base, tmp)
+            _write_record(tmp, backend, resolved, artefact_file(tmp, backend),
+                          time.perf_counter() - started, {"how": how})
+            for path in [tmp, *tmp.rglob("*")]:
+                path.chmod(0o755 if path.is_dir() else 0o644)
+            if folder.exists():
+                trash = folder.with_name(f".{folder.name}.old-{os.getpid()}")
+                os.rename(folder, trash)
+                shutil.rmtree(trash, ignore_errors=True)
+            os.rename(tmp, folder)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp_file = folder / f".{target.name}.building-{os.getpid()}"
+        try:
+            if backend == "onnx":
+                how = _export_onnx(base, tmp_file)
+                shutil.copyfile(base / "tokenizer.json", folder / "tokenizer.json")
+            else:
+                how = _quantize_onnx(artefact_file(folder, "onnx"), tmp_file)
+            os.replace(tmp_file, target)
+            target.chmod(0o644)
+        finally:
+            for leftover in folder.glob(f".{target.name}.building-{os.getpid()}*"):
+                leftover.unlink(missing_ok=True)
+        _write_record(folder, backend, resolved, target, time.perf_counter() - started,
+                      {"how": how, "tokenizer": "tokenizer.json (copied from the base folder)",
+                       "max_tokens": MAX_TOKENS})
+    if notify is not None:
+        notify(f'built "{backend}" in {time.perf_counter() - started:.0f} s: {target}')
+    return target
