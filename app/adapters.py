@@ -53,6 +53,7 @@ from app.tabs.overview import (  # noqa: F401
     overview_html,
     rejected_frame,
     run_message,
+    stale_headline,
     warnings_html,
 )
 from app.tabs.drivers import (  # noqa: F401

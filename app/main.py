@@ -163,7 +163,7 @@ def build_app(with_sample: bool = True):
                             ed.suggestions, ed.suggest_pick, ex.drivers_csv, ex.drivers_xlsx, ex.workbook, ex.model, ex.report_html,
                             ex.report_pptx, mp.note, mp.plot]
         analysis_outputs += views.activity_outputs(tr.activity)
-        upload_outputs = [state, up.file, up.message, up.preview, *mapping_boxes, up.run_message]
+        upload_outputs = [state, up.file, up.message, up.preview, *mapping_boxes, up.run_message, headline]
 
         def model_choices(session) -> list:
             return ([(adapters.DISCOVER, "")] + adapters.saved_models()
@@ -218,7 +218,8 @@ def build_app(with_sample: bool = True):
                 message += adapters.message_html(note + " Choose the comment column below.", "warn")
             # the drop zone is emptied again: the table lives in the session, the message names the file
             return {state: session, up.message: message, up.preview: adapters.preview_frame(table),
-                    up.run_message: "", up.file: None, **updates}
+                    up.run_message: "", up.file: None, **updates,
+                    headline: adapters.stale_headline(session["analysis"], table)}  # the tabs are the old file's
 
         up.file.upload(on_upload, [up.file, state], upload_outputs, concurrency_limit=None)
 

@@ -380,6 +380,25 @@ def test_theme_trend_flags_emerging_themes() -> None:
     assert trend.loc[("2024-01", 1), "nps"] == 100.0
 
 
+def test_emerging_compares_shares_not_counts() -> None:
+    """Issue 24: a month when every theme grows because more people answered flags no theme."""
+    # 2024-01: 3 + 3 + 4 comments; 2024-02 (the survey went out): 30 + 30 + 40, the same shares
+    counts = {("2024-01", 0): 3, ("2024-01", 1): 3, ("2024-01", 2): 4,
+              ("2024-02", 0): 30, ("2024-02", 1): 30, ("2024-02", 2): 40}
+    months = [m for (m, _), n in counts.items() for _ in range(n)]
+    theme_of = [t for (_, t), n in counts.items() for _ in range(n)]
+    records = pd.DataFrame({"row": range(1, len(months) + 1), "status": "analyzed", "scores_valid": True,
+                            "nps": pd.array([8] * len(months), dtype="Int64"), "theme_id": theme_of,
+                            "date": pd.to_datetime([m + "-15" for m in months])})
+    themes = pd.DataFrame({"theme_id": [0, 1, 2], "label": ["a", "b", "c"]})
+    trend = theme_trend(records, themes)
+    assert not trend["emerging"].any()
+    # theme 2 doubles its share (40% -> 80% of 50 comments; 50 rows become non-answers): emerging
+    records.loc[records["date"].dt.month.eq(2) & records["theme_id"].isin([0, 1]), "theme_id"] = [0] * 5 + [1] * 5 + [-2] * 50
+    trend = theme_trend(records, themes).set_index(["period", "theme_id"])
+    assert trend.loc[("2024-02", 2), "emerging"] and not trend.loc[("2024-02", 0), "emerging"]
+
+
 def test_theme_trend_fills_quiet_periods_with_zero() -> None:
     records, themes = planted_records()
     trend = theme_trend(records, themes)

@@ -342,3 +342,15 @@ def test_report_from_a_written_analysis_folder_matches(analysis, tmp_path):
     # without drivers_by_source.csv the folder report says how to get the comparison
     assert "--by source" in html_text
     assert len(Presentation(str(files[1])).slides) >= 5
+
+
+
+def test_languages_under_a_floor_are_grouped_as_other() -> None:
+    """Issue 24: "14 languages: en 90%, und 9%, es 0%, pcm 0%..." for an English file reads en, undetermined, other."""
+    from cxtext.report.fmt import language_shares
+
+    languages = {"en": 450, "und": 45, "es": 2, "pcm": 1, "fy": 1, "sl": 1}
+    shares = language_shares(languages)
+    assert [(name, count) for name, count, _ in shares] == [("en", 450), ("undetermined", 45), ("other", 5)]
+    assert sum(share for _, _, share in shares) == pytest.approx(1.0)
+    assert language_shares({"ar": 2, "en": 2}) == [("other", 4, 1.0)]  # too few comments to name a language

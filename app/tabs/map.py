@@ -58,7 +58,7 @@ def map_figure(coordinates: pd.DataFrame) -> go.Figure:
         figure.add_trace(go.Scattergl(
             x=part["x"], y=part["y"], mode="markers", name=f"{_short_label(label, 32)} ({len(part)})",
             marker={"size": 6 if theme_id >= 0 else 4, "color": colour, "opacity": 0.85 if theme_id >= 0 else 0.5},
-            customdata=np.stack([[html.escape(_clip(t, MAP_HOVER_CHARS)) for t in part["text"]],
+            customdata=np.stack([[html.escape(_clip(html.unescape(str(t)), MAP_HOVER_CHARS)) for t in part["text"]],
                                  [html.escape(label)] * len(part), part["row"]], axis=1),
             hovertemplate="<b>%{customdata[1]}</b> · row %{customdata[2]}<br>%{customdata[0]}<extra></extra>",
         ))

@@ -63,6 +63,18 @@ def run_message(analysis, seconds: float) -> tuple[str, str]:
     return done, "ok"
 
 
+def stale_headline(analysis, table) -> str:
+    """The headline after a new file is uploaded but not yet run: says plainly that the tabs still show the
+    previous file's analysis, so nobody reads its numbers as the new file's."""
+    if analysis is None:
+        return message_html(f"{table.name} is loaded: check the column mapping, then press Run analysis.")
+    previous = (analysis.summary.get("input") or {}).get("name") or "the previous file"
+    return (message_html(f"New file {table.name} loaded, not analysed yet: every tab below still shows the "
+                         f"analysis of {previous}. Check the column mapping, then press Run analysis.", "warn")
+            .replace('class="cx-msg', 'data-testid="stale-analysis" class="cx-msg', 1)
+            + headline(analysis))
+
+
 def overview_html(analysis) -> str:
     s = analysis.summary
     cards = []
@@ -113,9 +125,11 @@ def overview_html(analysis) -> str:
                           if tentative else "")
                        + (f"<br><small>{html.escape(str(s['theme_fit_rule']))}</small>"
                           if s.get("theme_fit_rule") else ""), "themes"))
-    languages = s.get("languages") or {}
-    total = sum(languages.values()) or 1
-    lang = ", ".join(f"{html.escape(str(k))} {100 * v / total:.0f}%" for k, v in list(languages.items())[:6])
+    from cxtext.report.fmt import language_shares
+
+    shares = language_shares(s.get("languages") or {})  # languages under a floor grouped as "other"
+    languages = [name for name, _, _ in shares if name not in ("other", "undetermined")]
+    lang = ", ".join(f"{html.escape(name)} {100 * share:.0f}%" for name, _, share in shares)
     cache = s.get("embedding_cache") or {}
     timings = s.get("timings_seconds") or {}
     cards.append(_card("Languages", html.escape(str(len(languages))), lang or "–", "languages"))
@@ -132,7 +146,7 @@ def rejected_frame(analysis) -> pd.DataFrame:
     rejected = analysis.rejected.copy()
     if rejected.empty:
         return pd.DataFrame({"row": [], "reason": []})
-    rejected["text"] = [_clip(t, 120) for t in rejected["text"].fillna("")]
+    rejected["text"] = [_clip(html.unescape(str(t)), 120) for t in rejected["text"].fillna("")]
     return _display(rejected[["row", "reason", "nps", "ces", "csat", "id", "text"]])
 
 

@@ -127,7 +127,8 @@ def theme_detail_html(analysis, theme_id: int | None) -> str:
     keywords = "".join(f"<span class='cx-chip' dir='auto'>{html.escape(k)}</span>"
                        for k in _as_list(theme.get("keywords")))
     languages = ", ".join(html.escape(x) for x in _as_list(theme.get("languages"))) or "–"
-    quotes = "".join(f"<blockquote class='cx-quote' dir='{text_direction(q)}'>{html.escape(q)}</blockquote>"
+    quotes = "".join(f"<blockquote class='cx-quote' dir='{text_direction(q)}'>{html.escape(html.unescape(q))}"
+                     "</blockquote>"
                      for q in _as_list_quotes(theme.get("quotes")))
     return (f"<div class='cx-theme' data-testid='theme-detail'>"
             f"<h3 dir='auto' data-testid='theme-label'>{html.escape(str(theme['label']))}</h3>{stats}"
@@ -214,7 +215,7 @@ def theme_comments(analysis, theme_id: int | None, page: int, per_page: int = PA
     for record in chunk.itertuples(index=False):
         direction = text_direction(record.text, record.language)
         cells = [f"<td>{int(record.row)}</td>",
-                 f"<td dir='{direction}' class='cx-text'>{html.escape(str(record.text))}</td>"]
+                 f"<td dir='{direction}' class='cx-text'>{html.escape(html.unescape(str(record.text)))}</td>"]
         cells += [f"<td>{'' if _missing(getattr(record, c)) else int(getattr(record, c))}</td>" for c in score_columns]
         cells.append(f"<td>{html.escape(str(record.language))}</td>")
         for column in extra_columns:

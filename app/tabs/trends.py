@@ -57,7 +57,7 @@ def trend_figures(analysis, top: int = 8) -> tuple[go.Figure | None, go.Figure |
                                      hovertemplate="%{x}: NPS %{y:.0f} (n = %{customdata})"))
     layout = {"height": 420, "template": "plotly_white", "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
               "xaxis": {"type": "category"}}
-    volume.update_layout(title=f"Comments per month, {len(keep)} biggest themes (★ = emerging: +50% and ≥ 5)",
+    volume.update_layout(title=f"Comments per month, {len(keep)} biggest themes (★ = emerging: share of the month +50% and ≥ 5)",
                          yaxis_title="comments", **layout)
     nps.update_layout(title=f"NPS per month by theme (months with ≥ {MIN_MONTH_NPS} scored comments)",
                       yaxis_title="NPS (points)", **layout)
@@ -70,7 +70,8 @@ def trend_figures(analysis, top: int = 8) -> tuple[go.Figure | None, go.Figure |
     emerging_now = trend[trend["emerging"].astype(bool) & (trend["period"] == latest)]
     note = (f"Emerging in {latest}: " + "; ".join(str(label) for label in emerging_now["label"])
             if not emerging_now.empty else
-            f"No theme is emerging in {latest} (a rise of 50% on the month before, with at least 5 comments).")
+            f"No theme is emerging in {latest} (its share of the month's comments up 50% on the month before, "
+            "with at least 5 comments).")
     return volume, nps, note
 
 

@@ -7,9 +7,10 @@ ALL_COMMENTS_LABEL = "All comments"
 MISSING_GROUP = "(missing)"
 GROUPINGS: tuple[str, ...] = ("source", "segment", "month", "text_column")
 
-# A theme is "emerging" in a period when its comment count grew by more than
-# EMERGING_MIN_GROWTH (0.5 = +50 %) over the previous period AND it has at
-# least EMERGING_MIN_COMMENTS comments, so 1 -> 2 comments is not news.
+# A theme is "emerging" in a period when its share of the period's comments grew
+# by more than EMERGING_MIN_GROWTH (0.5 = +50 %) over its share of the previous
+# period AND it has at least EMERGING_MIN_COMMENTS comments, so 1 -> 2 comments
+# is not news, nor a month when every theme grows because more people answered.
 EMERGING_MIN_GROWTH = 0.5
 EMERGING_MIN_COMMENTS = 5
 
@@ -96,8 +97,8 @@ TREND_DESCRIPTIONS: dict[str, str] = {
     "n_nps": "Respondents in the theme with a usable NPS score during the period.",
     "nps": "NPS of the theme's respondents in the period, in points (-100 to 100); empty without scores.",
     "emerging": (
-        f"True when comments grew by more than {EMERGING_MIN_GROWTH:.0%} over the previous period "
-        f"and number at least {EMERGING_MIN_COMMENTS}."
+        f"True when the theme's share of the period's comments grew by more than {EMERGING_MIN_GROWTH:.0%} "
+        f"over its share of the previous period and it has at least {EMERGING_MIN_COMMENTS} comments."
     ),
 }
 

@@ -91,9 +91,10 @@ def theme_trend(records: pd.DataFrame, themes: pd.DataFrame, freq: str = "M") ->
     every period between the first and last date (0 comments when quiet).
     Columns: ``period`` (text such as "2024-03"), ``theme_id``, ``label``,
     ``n_comments``, ``n_nps``, ``nps`` (points, NaN without scores) and
-    ``emerging``: comment count grew by more than :data:`EMERGING_MIN_GROWTH`
-    (50 %) versus the previous period and is at least
-    :data:`EMERGING_MIN_COMMENTS` (5); growth from 0 counts as growth.
+    ``emerging``: the theme's share of the period's comments grew by more than
+    :data:`EMERGING_MIN_GROWTH` (50 %) versus its share of the previous period,
+    and it has at least :data:`EMERGING_MIN_COMMENTS` (5) comments; growth from
+    0 counts as growth.
     The first period is never emerging (nothing to compare with).
     """
     if "date" not in records.columns:
@@ -106,6 +107,7 @@ def theme_trend(records: pd.DataFrame, themes: pd.DataFrame, freq: str = "M") ->
     if not dated.any() or labels.empty:
         return _trend_attrs(pd.DataFrame(columns=columns))
     counts = _period_counts(records, labels, periods, dated)
+    counts = counts.merge(_period_totals(records, periods, dated), on="period", how="left")
     counts["nps"] = np.where(
         counts["n_nps"] > 0, 100.0 * (counts["promoters"] - counts["detractors"]) / counts["n_nps"].where(counts["n_nps"] > 0), np.nan
     )
@@ -144,12 +146,28 @@ def _period_counts(records: pd.DataFrame, labels: pd.Series, periods: pd.Series,
     return grouped.reindex(full_index, fill_value=0).astype("int64").reset_index()
 
 
+def _period_totals(records: pd.DataFrame, periods: pd.Series, dated: np.ndarray) -> pd.DataFrame:
+    """Per period: the comments of that period (themed or not; non-answers and rejected rows left out)."""
+    comment = np.ones(len(records), dtype=bool)
+    if "theme_id" in records.columns:
+        comment = (pd.to_numeric(records["theme_id"], errors="coerce") >= -1).to_numpy()
+    elif "status" in records.columns:
+        comment = (records["status"] == "analyzed").to_numpy()
+    totals = pd.Series(periods.to_numpy()[dated & comment]).value_counts()
+    return pd.DataFrame({"period": totals.index, "period_comments": totals.to_numpy(dtype="int64")})
+
+
 def _emerging(counts: pd.DataFrame) -> pd.Series:
-    ordered = counts.sort_values(["theme_id", "period"])
-    previous = ordered.groupby("theme_id")["n_comments"].shift(1)
-    current = ordered["n_comments"]
+    """A theme's SHARE of its period's comments grew by more than EMERGING_MIN_GROWTH over the previous
+    period's share, with at least EMERGING_MIN_COMMENTS comments: a month when every theme grows because
+    more people answered is not news."""
+    total = counts["period_comments"].fillna(0).astype(float) if "period_comments" in counts else None
+    share = counts["n_comments"] / total.where(total > 0) if total is not None else counts["n_comments"].astype(float)
+    ordered = counts.assign(_share=share.fillna(0.0)).sort_values(["theme_id", "period"])
+    previous = ordered.groupby("theme_id")["_share"].shift(1)
+    current = ordered["_share"]
     grew = previous.notna() & (current > previous * (1 + EMERGING_MIN_GROWTH))
-    return (grew & (current >= EMERGING_MIN_COMMENTS)).reindex(counts.index).astype(bool)
+    return (grew & (ordered["n_comments"] >= EMERGING_MIN_COMMENTS)).reindex(counts.index).astype(bool)
 
 
 def _trend_attrs(frame: pd.DataFrame) -> pd.DataFrame:

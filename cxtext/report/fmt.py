@@ -13,6 +13,35 @@ from typing import Any
 MINUS = "\u2212"
 DASH = "\u2013"
 
+#: Languages under both floors are grouped as "other": fewer comments than this ...
+LANGUAGE_MIN_COMMENTS = 3
+#: ... or a smaller share of the comments than this.
+LANGUAGE_MIN_SHARE = 0.01
+LANGUAGE_NAMES = {"und": "undetermined"}
+
+
+def language_shares(languages: dict[str, int], min_comments: int = LANGUAGE_MIN_COMMENTS,
+                    min_share: float = LANGUAGE_MIN_SHARE) -> list[tuple[str, int, float]]:
+    """(language, comments, share) biggest first, the languages under a floor grouped as "other".
+
+    A language is listed on its own when it has at least ``min_comments`` comments AND at least
+    ``min_share`` of them (so one stray "pcm" guess in an English file is not a language of the file);
+    the rest are summed into "other" (last). "und" reads "undetermined".
+    """
+    total = sum(int(v) for v in languages.values())
+    if not total:
+        return []
+    kept, other = [], 0
+    for language, count in sorted(languages.items(), key=lambda item: (-int(item[1]), str(item[0]))):
+        count = int(count)
+        if count >= min_comments and count / total >= min_share:
+            kept.append((LANGUAGE_NAMES.get(str(language), str(language)), count, count / total))
+        else:
+            other += count
+    if other:
+        kept.append(("other", other, other / total))
+    return kept
+
 
 # --------------------------------------------------------------------------- formatting
 

@@ -157,8 +157,9 @@ def how_to_read(data: ReportData) -> list[tuple[str, str]]:
                       "Small surveys give small themes: a tentative theme is shown, and can be the top driver, "
                       "but it rests on a handful of comments, so read its quotes before acting on it; "
                       "next month's survey will tell whether it recurs."),
-        ("Emerging", "A theme whose comments grew by more than 50% over the previous period and reached at least "
-                     "5 comments."),
+        ("Emerging", "A theme whose share of the period's comments grew by more than 50% over its share of the "
+                     "previous period, with at least 5 comments (a month when every theme grows because more "
+                     "people answered is not emerging)."),
         ("Quotes", "The comments nearest the centre of the theme, as cleaned by the pipeline: e-mails, phone "
                    "numbers, card numbers, IBANs, @handles and links with tokens are masked ([email], [phone], ...). "
                    "Arabic quotes read right to left."),
@@ -210,6 +211,8 @@ def methods_lines(data: ReportData) -> list[str]:
         lines.append("Columns used: " + ", ".join(f"{role} = '{col}'" for role, col in mapping.items()) + ".")
     languages = s.get("languages") or {}
     if languages:
+        from cxtext.report.fmt import language_shares
+
         lines.append("Languages of analysed comments: " +
-                     ", ".join(f"{lang} {count:,}" for lang, count in list(languages.items())[:8]) + ".")
+                     ", ".join(f"{lang} {count:,}" for lang, count, _ in language_shares(languages)) + ".")
     return lines

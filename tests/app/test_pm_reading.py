@@ -190,3 +190,42 @@ def test_fix_first_and_the_plain_driver_table(name, request):
         assert f"{item['comments']:,} comments" in page and item["drag_text"] in page
     technical = adapters.drivers_frame(analysis)
     assert "theme_id" in technical.columns  # behind the toggle
+
+
+# ---------------------------------------------------------------- 5. true and quiet statements
+
+
+def test_entities_languages_and_a_new_upload(cache_dir, tmp_path, bank_csat):
+    import pandas as pd
+
+    frame = pd.read_csv(EXPORTS / "ethiopian_bank_play_reviews_59.csv")
+    frame.loc[0, "review_text"] = "The update &#34;fixes&#34; nothing &amp; the app still crashes"
+    path = tmp_path / "entities.csv"
+    frame.to_csv(path, index=False)
+    table = adapters.read_upload(path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CXTEXT_CACHE_DIR", str(cache_dir))
+        patch.setenv("CXTEXT_DATA_DIR", str(cache_dir / "data"))
+        analysis = adapters.run_analysis(table, {"text": "review_text", "rating": "rating"})
+    theme = int(analysis.records.loc[0, "theme_id"])
+    assert theme >= 0  # "very good"'s row became a crash complaint: themed
+    pages = [adapters.theme_comments(analysis, theme, p)[0] for p in range(3)]
+    page = "".join(pages)
+    assert "fixes" in page
+    assert "&amp;#34;" not in page and "&#34;" not in page and "&quot;fixes&quot;" in page
+    # languages: the overview names only languages above the floor, the rest are "other"
+    from cxtext.report.fmt import language_shares
+    cards = adapters.overview_html(bank_csat)
+    for name, _, _ in language_shares(bank_csat.summary["languages"]):
+        assert html_text(name) in cards
+    small = [k for k, v in bank_csat.summary["languages"].items() if v < 3]
+    assert all(f"{k} 0%" not in cards and f"{k} 2%" not in cards for k in small)
+    # a new upload says plainly that the tabs still show the previous analysis
+    stale = adapters.stale_headline(bank_csat, table)
+    assert "entities.csv" in stale and "ethiopian_bank_play_reviews_59.csv" in stale and "stale-analysis" in stale
+
+
+def html_text(text: str) -> str:
+    import html
+
+    return html.escape(text)
