@@ -24,7 +24,8 @@ import pandas as pd
 from cxtext.edits import move_records, remap_records, split_members, split_records
 from cxtext.errors import ThemeEditError, ValidationError
 from cxtext.io.columns import MappingDecision, detect_columns
-from cxtext.io.read import LoadedTable, read_table
+from cxtext.io.read import read_table
+from cxtext.io.table import LoadedTable
 from cxtext.pipeline import PipelineConfig, load_pipeline
 from cxtext.schema import STATUS_ANALYZED, UNTHEMED, ScoreScale
 from cxtext.summary import build_summary, no_themes_reason, theme_summary

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from cxtext.io.columns import MappingDecision, detect_columns
-from cxtext.io.read import LoadedTable, read_table
+from cxtext.io.read import read_table
+from cxtext.io.table import LoadedTable
 from cxtext.schema import DEFAULT_CES_SCALE, STATUS_ANALYZED, ColumnMapping, ScoreScale
 from cxtext.validate import validate
 

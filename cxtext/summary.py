@@ -20,7 +20,7 @@ import pandas as pd
 
 from cxtext import __version__
 from cxtext.io.columns import MappingDecision
-from cxtext.io.read import LoadedTable
+from cxtext.io.table import LoadedTable
 from cxtext.pipeline import PipelineConfig
 from cxtext.schema import NO_COMMENT, STATUS_ANALYZED, UNTHEMED, ScoreScale
 

@@ -49,7 +49,9 @@ import pandas as pd
 
 from cxtext.errors import InputError
 from cxtext.io.columns import detect_columns
-from cxtext.io.read import _EXTENSIONS, LoadedTable, decode_bytes, read_table, sniff_delimiter
+from cxtext.io.delimited import sniff_delimiter
+from cxtext.io.read import EXTENSIONS, decode_bytes, read_table
+from cxtext.io.table import LoadedTable
 from cxtext.text.normalize import answer_key, normalize
 from cxtext.pipeline import PipelineConfig
 from cxtext.schema import STATUS_ANALYZED, ScoreScale
@@ -105,7 +107,7 @@ def _describe_input(pattern: str, files: list[str], blocksize) -> tuple[LoadedTa
     name = Path(pattern).name if len(files) > 1 else Path(files[0]).name
     first = Path(files[0])
     suffix = first.suffix.lower()
-    fmt = _EXTENSIONS.get(suffix)
+    fmt = EXTENSIONS.get(suffix)
     options: dict[str, Any] = {}
     encoding = delimiter = None
     if fmt in ("csv", "tsv"):
@@ -128,16 +130,16 @@ def _read_partitions(client, files: list[str], fmt: str, blocksize, options: dic
         return client.map(_read_file, files, pure=False)
     import dask.dataframe as dd
 
-    from cxtext.io.read import _clean_headers
+    from cxtext.io.table import clean_headers
 
     if fmt == "parquet":
         ddf = dd.read_parquet(files)
-        ddf = ddf.map_partitions(lambda f: _clean_headers(f.astype(object), "parquet"),
+        ddf = ddf.map_partitions(lambda f: clean_headers(f.astype(object), "parquet"),
                                  meta=ddf._meta.astype(object))
     else:
         header = pd.read_csv(io.StringIO(options["header_text"]), sep=options["sep"], dtype=str,
                              header=None, nrows=1, keep_default_na=False, na_filter=False, engine="python")
-        names = list(_clean_headers(pd.DataFrame(columns=list(header.iloc[0])), "csv").columns)
+        names = list(clean_headers(pd.DataFrame(columns=list(header.iloc[0])), "csv").columns)
         encoding = "utf-8" if options["encoding"] == "utf-8-sig" else options["encoding"]
         ddf = dd.read_csv(files, sep=options["sep"], encoding=encoding, dtype=str, keep_default_na=False,
                           na_filter=False, header=0, names=names, blocksize=blocksize, skip_blank_lines=True)

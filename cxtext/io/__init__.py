@@ -1,7 +1,13 @@
 """Reading files and finding their columns: the first stages of the flow.
 
-``read``     files (CSV, TSV, XLSX, JSON, JSONL, Parquet) into a raw frame, survey-tool header rows skipped
-``columns``  which column plays which role, judged by header and content, with the reasons
+``read``          files (CSV, TSV, XLSX, JSON, JSONL, Parquet) into a raw frame: opens, decodes text, picks the
+                  reader, then drops survey-tool header rows (:func:`read_table`, :func:`decode_bytes`)
+``table``         :class:`LoadedTable` (what every reader returns) and the header cleaning they share
+``delimited``     CSV and TSV;  ``json_records``  JSON and JSONL;  ``xlsx``  XLSX sheets
+``layouts``       the extra header rows of Qualtrics, SurveyMonkey and the like
+``profile``, ``headers``, ``columns``  which column plays which role, judged by header and content, with reasons
+``warnings``      the warnings a summary gives rise to (a score column rejected in bulk, thin headline figures)
 
+Imports flow table -> delimited, json_records, xlsx, layouts -> read; profile, headers -> columns.
 May import: ``cxtext.errors``, ``cxtext.schema``, pandas. Nothing else in cxtext.
 """

@@ -1,0 +1,116 @@
+"""CSV and TSV: the delimiter (sniffed among , ; tab |), one column of comments with commas in it,
+long cells, and a parser error turned into one line that says what to fix.
+
+Reads text :func:`cxtext.io.read.read_table` has decoded. Imports :mod:`cxtext.io.table` and
+``cxtext.errors``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pandas as pd
+
+from cxtext.errors import InputError
+from cxtext.io.table import EMPTY_FILE, LoadedTable, clean_headers, short_error
+
+_DELIMITERS = ",;\t|"
+
+
+def sniff_delimiter(text: str) -> str:
+    """Guess the delimiter among , ; tab | from the first lines."""
+    sample = "\n".join(text[:_HEAD_CHARS].splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        header = text[:_HEAD_CHARS].splitlines()[0] if text else ""
+        counts = {d: header.count(d) for d in _DELIMITERS}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+# Delimiters and the one-column shape are judged on the file's first lines, within this many characters.
+_HEAD_CHARS = 200_000
+
+#: Largest CSV/TSV cell read, in characters (64 Mi); the csv module's default is 128 Ki.
+MAX_CELL_CHARS = 64 * 1024 * 1024
+
+
+def read_delimited(text: str, used_encoding: str, name: str, fmt: str, delimiter: str | None) -> LoadedTable:
+    """A CSV/TSV file's decoded ``text`` as a table of strings; the delimiter is sniffed unless given."""
+    if "\x00" in text:
+        raise InputError(f"{name}: contains NUL bytes, so it is not a text file. "
+                         "Export it again as CSV (UTF-8) or pass the right format.")
+    if not _NOT_BLANK.search(text):
+        raise InputError(f"{name}: {EMPTY_FILE}")
+    first_line = _FIRST_LINE.match(text)
+    if first_line.group(1).strip() == '""':
+        # one column with an empty header: the parser would skip the line as blank and take
+        # the first comment for the header; keep it a header (named column_1 below)
+        text = text[:first_line.start(1)] + '"Unnamed: 0"' + text[first_line.end(1):]
+    sep = delimiter or ("\t" if fmt == "tsv" else sniff_delimiter(text))
+    if not delimiter and _single_column(text, sep):
+        # "comment" over lines of free text: commas inside the comments are not delimiters
+        sep = _NO_DELIMITER
+    # header=None: pandas would rename a duplicate "comment" to "comment.1";
+    # we want our own, documented renaming (comment_2) in clean_headers.
+    # the csv module refuses cells over 128 KiB by default; survey exports can
+    # hold a pasted e-mail thread in one cell, so allow up to MAX_CELL_CHARS
+    one_column = sep == _NO_DELIMITER
+    if one_column:
+        # an empty line is an empty comment here (a spreadsheet saves an empty cell so): it stays a
+        # row, and row numbers stay the spreadsheet's; blank lines above the header or at the end do not
+        text = _LEADING_BLANK_LINES.sub("", text).rstrip("\r\n") + "\n"
+    previous_limit = csv.field_size_limit(MAX_CELL_CHARS)
+    try:
+        cells = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, header=None,
+                            na_filter=False, engine="python", skip_blank_lines=not one_column)
+    except pd.errors.ParserError as exc:
+        raise InputError(_parser_problem(name, exc, sep)) from exc
+    finally:
+        csv.field_size_limit(previous_limit)
+    frame = cells.iloc[1:].reset_index(drop=True)
+    frame.columns = list(cells.iloc[0]) if len(cells) else []
+    frame = frame.where(frame.notna(), "")  # short lines: missing cells are empty, as in Excel
+    shown_sep = None if sep == _NO_DELIMITER else sep
+    return LoadedTable(clean_headers(frame, name), name, fmt, used_encoding, shown_sep)
+
+
+# A character no export uses: the whole line is one cell (quotes still apply).
+_NO_DELIMITER = "\x1f"
+_LEADING_BLANK_LINES = re.compile(r"\A(?:\ufeff)?(?:[ \t]*\r?\n)+")
+_NOT_BLANK = re.compile(r"[^\s\ufeff]")
+_FIRST_LINE = re.compile(r"[\ufeff\r\n]*([^\r\n]*)")
+_FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _single_column(text: str, sep: str) -> bool:
+    """True when the header names one column and the lines below do not form a table.
+
+    A header without any delimiter over lines that hold the sniffed one in
+    varying numbers (quotes respected) is one column of comments with commas
+    in them; two or more lines that all split into the same number of cells
+    are a table under a title line, left to the parser (which then names the line).
+    """
+    lines = [line for line in text[:_HEAD_CHARS].lstrip("\ufeff").splitlines() if line.strip()]
+    if not lines or any(d in lines[0] for d in _DELIMITERS):
+        return False
+    counts = [len(next(csv.reader([line], delimiter=sep), [])) for line in lines[1:51]]
+    if len(counts) < 2 or max(counts) < 2:
+        return True
+    most = max(set(counts), key=counts.count)
+    return not (most > 1 and counts.count(most) >= 0.8 * len(counts))
+
+
+def _parser_problem(name: str, exc: Exception, sep: str) -> str:
+    shown = {"\t": "tab", _NO_DELIMITER: "none"}.get(sep, repr(sep))
+    match = _FIELD_COUNT.search(str(exc))
+    if match:
+        expected, line, seen = match.groups()
+        return (f"{name}: line {line} has {seen} cells but the header has {expected} (delimiter {shown}). "
+                "A cell probably holds the delimiter without quotes, or lines above the header are not "
+                "part of the table: quote such cells (as Excel's 'Save as CSV' does) or remove those lines.")
+    return (f"{name}: could not be read as CSV (delimiter {shown}: {short_error(exc)}). "
+            "Check that every quoted cell is closed and that the file is not truncated.")
