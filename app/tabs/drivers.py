@@ -109,12 +109,12 @@ def drivers_note(analysis, level: str | None = None) -> str:
     descriptions = {**drivers.attrs.get("column_descriptions", {}), **_CI_DESCRIPTIONS}
     shown = drivers_frame(analysis, level).columns
     out = outcome(analysis, level)
-    plain = ["The table shows plain columns; **Show technical columns** adds every library column, described "
-             "below.", "- **Comments**: comments listed under the theme (a comment can be in several themes); the "
+    plain = ["", "The table shows plain columns; **Show technical columns** adds every library column, described "
+             "below.", "", "- **Comments**: comments listed under the theme (a comment can be in several themes); the "
              "same count as in the theme picker, the theme tree and the report.",
              "- **Share of themed (%)**: the theme's comments as a percentage of all themed comments."]
     if out.impact is not None:
-        plain.append(f"- **{out.drag_name[0].upper() + out.drag_name[1:]} ({out.unit})**: how much the theme pulls "
+        plain.append(f"- **Drag ({out.unit})**: the theme's {out.drag_name}, how much it pulls "
                      f"the file's overall {out.name} down (overall minus everyone not in the theme); negative is a "
                      "drag. **95% interval**: the range it lies in with 95% confidence; wholly below 0 is a clear drag.")
     lines = plain + [""] + [f"- **{c}**: {descriptions[c]}" for c in shown if c in descriptions]
@@ -372,8 +372,7 @@ def drivers_view(analysis, level: str | None = None) -> pd.DataFrame:
         view.insert(2, "Note", ["few comments" if int(t) in tentative else None for t in drivers["theme_id"]])
     if out.impact is not None:
         drags = [drag_of(row, out, drivers) for _, row in drivers.iterrows()]
-        name = out.drag_name[0].upper() + out.drag_name[1:]
-        view[f"{name} ({out.unit})"] = [None if math.isnan(d[0]) else round(d[0], out.digits) for d in drags]
+        view[f"Drag ({out.unit})"] = [None if math.isnan(d[0]) else round(d[0], out.digits) for d in drags]
         view["95% interval"] = [None if math.isnan(d[1]) or math.isnan(d[2]) else
                                 f"{_signed(d[1], out.digits)} to {_signed(d[2], out.digits)}" for d in drags]
     if out.key in _MEAN_COLUMN and _MEAN_COLUMN[out.key][0] in drivers:

@@ -375,7 +375,7 @@ def test_upload_map_run_read_edit_export(browser, server, csv_files, shots, tmp_
     expect(page.get_by_role("tab", name="Drivers", exact=True)).to_have_attribute("aria-selected", "true")
     theme_count = int(page.locator("[data-testid=theme-count]").inner_text())
     assert theme_count >= 3
-    expect(page.locator("#drivers-table")).to_contain_text("Drag on NPS")
+    expect(page.locator("#drivers-table")).to_contain_text("Drag (NPS points)")
     expect(page.locator("#fix-first-box [data-testid=fix-first]")).to_be_visible()
     assert [int(r) for r in _column(page, "drivers-table", "rank")] == list(range(1, theme_count + 1))
     for plot in ("impact-plot", "scatter-plot", "ces-plot"):  # plotly.js loads on first use
@@ -688,7 +688,7 @@ def test_levels_tree_suggestions_split_and_move(browser, server, csv_files, shot
     expect(page.locator("#drivers-table")).to_contain_text("Parent theme drivers", timeout=UI_TIMEOUT_MS)
     parent_labels = _column(page, "drivers-table", "label")
     assert 1 <= len(parent_labels) <= themes and parent_labels != theme_labels, parent_labels
-    assert "Drag on NPS (NPS points)" in [h.strip() for h in _grid_rows(page, "drivers-table")[0]]
+    assert "Drag (NPS points)" in [h.strip() for h in _grid_rows(page, "drivers-table")[0]]
     expect(page.locator("#impact-plot")).to_contain_text("per parent theme", timeout=UI_TIMEOUT_MS)
     page.screenshot(path=shots / "20_drivers_parent_level.png", full_page=True)
     page.locator("#drivers-level").get_by_text("each theme").click()

@@ -176,7 +176,7 @@ def test_fix_first_and_the_plain_driver_table(name, request):
     assert view["Comments"].tolist() == analysis.drivers["n_comments"].tolist()
     shares = (analysis.drivers["share"] * 100).round(0).tolist()
     assert view["Share of themed (%)"].tolist() == shares
-    drag_column = [c for c in view.columns if c.startswith(out.drag_name[0].upper() + out.drag_name[1:])]
+    drag_column = [c for c in view.columns if c == f"Drag ({out.unit})"]
     assert drag_column and view[drag_column[0]].iloc[0] == pytest.approx(
         round(drag_of(analysis.drivers.iloc[0], out, analysis.drivers)[0], out.digits))
     assert sum(int(w.rstrip("px")) for w in adapters.drivers_view_widths(view)) < 1340  # fits a 1400 px page
