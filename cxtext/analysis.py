@@ -1,11 +1,10 @@
 """``analyze``: the one entry point the CLI, the pipelines and the app call.
 
-It composes the stages (read -> detect columns -> validate -> normalize -> embed ->
-themes -> drivers -> summary) as configured by a :class:`~cxtext.pipeline.PipelineConfig`
-and returns an :class:`Analysis`. Only the wiring, the timings and the bookkeeping that
-keeps every input row accounted for live here; each stage's glue on the records table
-lives with it: :mod:`cxtext.theming`, :mod:`cxtext.tables` (themes.csv, drivers.csv),
-:mod:`cxtext.summary`, :mod:`cxtext.edits` (theme edits on the rows),
+It composes the stages (read -> detect columns -> validate -> normalize -> embed -> themes ->
+drivers -> summary) as configured by a :class:`~cxtext.pipeline.PipelineConfig` and returns an
+:class:`Analysis`: only the wiring, the timings and the bookkeeping that keeps every input row
+accounted for. Each stage's glue on the records table lives with it: :mod:`cxtext.theming`,
+:mod:`cxtext.tables`, :mod:`cxtext.summary`, :mod:`cxtext.edits` (theme edits on the rows),
 :func:`cxtext.social.annotate_analysed`; :mod:`cxtext.outputs` writes. Imports no face.
 """
 

@@ -17,7 +17,8 @@ An import names one module: ``from cxtext.social import annotate_records`` depen
 or every package that re-exports its modules would be a cycle with them.
 
 Checked: (a) no cycle among the modules of cxtext (every strongly connected component has one
-module); (b) no module of cxtext imports ``cxtext.cli`` (the package) or ``app`` (the faces sit on top;
+module), nor among its packages (each module counted as its top-level package or module under
+cxtext, ``cxtext.themes.model`` as ``cxtext.themes``): data flows down, as docs/architecture.md draws; (b) no module of cxtext imports ``cxtext.cli`` (the package) or ``app`` (the faces sit on top;
 ``python -m cxtext`` runs the command line, so ``cxtext.__main__`` may);
 (c) every package ``__init__`` under cxtext/ and app/ has a docstring.
 """
@@ -143,6 +144,19 @@ def test_no_import_cycle_in_cxtext():
     details = [" <-> ".join(component) + ": " + "; ".join(
         f"{m} imports {', '.join(sorted(graph[m] & set(component)))}" for m in component) for component in cycles]
     assert not cycles, "import cycles:\n" + "\n".join(details)
+
+
+def test_no_import_cycle_between_the_packages_of_cxtext():
+    def top(module: str) -> str:
+        return ".".join(module.split(".")[:2])
+
+    graph: dict[str, set[str]] = {}
+    for name, targets in import_graph().items():
+        if name.startswith("cxtext."):
+            graph.setdefault(top(name), set()).update(
+                top(t) for t in targets if t.startswith("cxtext.") and top(t) != top(name))
+    cycles = [component for component in strongly_connected(graph) if len(component) > 1]
+    assert not cycles, f"packages that import each other: {cycles}"
 
 
 def test_the_library_never_imports_its_faces_above():

@@ -1,7 +1,8 @@
 """Cleaning the comment text: the normalize stage of the flow.
 
 ``normalize``  the records' clean_text, language, text_hash, non_answer and duplicate_of columns
-``redact``     e-mails, phone numbers, cards (Luhn), IBANs (mod-97) and @handles masked before anything stores text
+``redact``     e-mails, phone numbers, cards (Luhn), IBANs (mod-97) and @handles masked before anything stores text;
+               its card and phone rules in ``redact_numbers``, the characters all rules read in ``redact_chars``
 ``stopwords``  English, Arabic and Romanian stop words for theme labels
 
 May import: ``cxtext.errors``, ``cxtext.schema``, ``cxtext.store`` (the language cache). Never io, embed,
