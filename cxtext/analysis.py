@@ -25,6 +25,7 @@ from cxtext.errors import ThemeEditError, ValidationError
 from cxtext.io.columns import MappingDecision, detect_columns
 from cxtext.io.read import read_table
 from cxtext.io.table import LoadedTable
+from cxtext.io.warnings import summary_warnings
 from cxtext.pipeline import PipelineConfig, load_pipeline
 from cxtext.schema import STATUS_ANALYZED, UNTHEMED, ScoreScale
 from cxtext.summary import build_summary, no_themes_reason, theme_summary
@@ -380,6 +381,10 @@ def finish_analysis(table: LoadedTable, decision: MappingDecision, records: pd.D
     lap("drivers")
     summary = build_summary(table, decision, records, theme_frame, theme_model, config, scale,
                        model_id, cache_stats, timings)
+    # what the driver ranking stands on (nps, rating, csat, ces, sentiment or volume), for every face
+    summary["priority_basis"] = drivers.attrs.get("priority_basis")
+    # scores rejected in bulk, headline figures on a minority of rows: said in summary.json, the CLI, app, report
+    summary["warnings"] = [w.as_dict() for w in summary_warnings(summary)]
     analysis = Analysis(summary, records, theme_frame, drivers, config, theme_model, embeddings, scale, timings)
     if not summary.get("theme_count"):  # empty themes and drivers must say why, in every face
         summary["no_themes_reason"] = no_themes_reason(summary, config, theme_model)

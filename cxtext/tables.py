@@ -116,7 +116,10 @@ def drivers_for(records: pd.DataFrame, themes: pd.DataFrame, config: PipelineCon
         from cxtext.social import add_social_columns
 
         table = add_social_columns(table, records, themes[["theme_id", "label"]], min_test_size)
-    return table
+    from cxtext.drivers.outcome import rank_by_outcome
+
+    # the social stage ranks a file without NPS or rating by sentiment; a CSAT or CES it has comes first
+    return rank_by_outcome(table)
 
 
 def at_parent_level(records: pd.DataFrame, themes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -293,3 +293,16 @@ def test_interrupted_encode_keeps_finished_chunks(e5, tmp_path):
         assert (resumed.last_hits_, resumed.last_embedded_) == (8, 2)
         assert progress[0] == (8, 10) and progress[-1] == (10, 10)
         assert np.allclose(vectors, e5.encode(texts), atol=1e-6)
+
+
+@pytest.mark.model
+def test_progress_never_goes_back_with_duplicates(e5, tmp_path):
+    """Copies of a text count as done when their text is embedded; chunk by chunk the bar only climbs."""
+    distinct = [f"Delivery number {i} arrived late" for i in range(9)]
+    texts = distinct[:1] * 12 + distinct  # one text copied a dozen times, as exports have
+    with EmbeddingCache(tmp_path / "cache.sqlite") as cache:
+        progress: list[tuple[int, int]] = []
+        CachedEmbedder(e5, cache, flush_every=2).encode(texts, progress=lambda d, t: progress.append((d, t)))
+    done = [d for d, _ in progress]
+    assert done == sorted(done), f"progress went back: {done}"
+    assert progress[-1] == (len(texts), len(texts))

@@ -261,6 +261,28 @@ def test_edit_errors_list_valid_ids(fitted):
 
 
 # ------------------------------------------------------------ no model needed
+def test_no_reassign_threshold_themes_every_comment(emb, fitted):
+    """reassign_threshold=None: no comment is left unthemed, in fit and in transform, and the themes found
+    (HDBSCAN's cores) are the same as with a threshold."""
+    nearest = ThemeModel(small_corpus_size=None, min_theme_size=5, reassign_threshold=None, embedding_model="minilm",
+                         random_state=0).fit(TEXTS, emb, ["en"] * len(TEXTS))
+    assert nearest.unthemed_share_ == 0.0 and (nearest.labels_ >= 0).all()
+    assert nearest.n_themes_ == fitted.n_themes_
+    assert (nearest.transform(TEXTS, emb, ["en"] * len(TEXTS))["theme_id"] >= 0).all()
+    assert nearest.raw_unthemed_share_ == pytest.approx(fitted.raw_unthemed_share_)
+
+
+def test_min_samples_is_passed_to_hdbscan(emb):
+    strict = ThemeModel(small_corpus_size=None, min_theme_size=5, min_samples=20, embedding_model="minilm",
+                        random_state=0).fit(TEXTS, emb, ["en"] * len(TEXTS))
+    loose = ThemeModel(small_corpus_size=None, min_theme_size=5, min_samples=1, embedding_model="minilm",
+                       random_state=0).fit(TEXTS, emb, ["en"] * len(TEXTS))
+    # 48 comments in groups of 12: a 20-neighbour density leaves no group dense enough, 1 finds them all
+    assert (strict.n_themes_, strict.raw_unthemed_share_) == (0, 1.0)
+    assert loose.n_themes_ == 4 and loose.raw_unthemed_share_ == 0.0
+    assert strict.get_params()["min_samples"] == 20
+
+
 def test_param_errors():
     X = np.eye(4, dtype=np.float32)
     texts = ["a", "b", "c", "d"]
@@ -270,6 +292,7 @@ def test_param_errors():
         ({"secondary_margin": -1}, "The 'secondary_margin' parameter must be a float >= 0.0"),
         ({"reduction": "tsne"}, "The 'method' parameter must be one of"),
         ({"merge_threshold": "high"}, "The 'merge_threshold' parameter must be a float"),
+        ({"min_samples": 0}, "The 'min_samples' parameter must be an int >= 1 or None"),
     ]
     for kwargs, message in cases:
         with pytest.raises(ValidationError) as err:

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+
 def print_themes(themes) -> None:
     for theme in themes.itertuples():
         print(f"{theme.theme_id:>4}  {theme.size:>6}  {theme.label}")
@@ -33,6 +34,8 @@ def print_headline(summary: dict[str, Any], out: str, written: list[Path]) -> No
     if rating.get("mean") is not None:
         line += f"; mean rating {rating['mean']:.2f} on {rating['scale']} (n={rating['n']})"
     print(line)
+    for warning in summary.get("warnings") or []:  # the same sentences as the app and the report
+        print(f"warning: {warning['message']}", file=sys.stderr)
     names = ", ".join(Path(p).name for p in written)
     print(f"results written to {out}/ ({names})")
 

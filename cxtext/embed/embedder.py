@@ -199,7 +199,10 @@ class CachedEmbedder:
                                           progress, len(texts_to_embed) - start)
                 self.cache.put_many(model_id, chunk_keys, new)
                 found.update(zip(chunk_keys, new))
-                done_rows += len(chunk_keys)
+                # advance by the rows this chunk stood for (duplicates included), as its progress did,
+                # so the next chunk starts where this one ended and the bar never goes back
+                left = len(texts_to_embed) - start
+                done_rows += int((total - done_rows) * len(chunk_keys) / max(left, 1))
         out = np.stack([found[key] for key in hashes]).astype(np.float32, copy=False)
         self.last_hits_, self.last_misses_, self.last_embedded_ = hit_rows, total - hit_rows, len(missing)
         return out

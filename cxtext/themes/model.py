@@ -54,9 +54,13 @@ class ThemeModel:
     reduction : {"umap", "pca", "none"}
     n_components, n_neighbors : int
         Reducer settings (see :class:`cxtext.themes.reduce.Reducer`).
-    reassign_threshold : float in [0, 1)
+    reassign_threshold : float in [0, 1) or None
         Quantile of a theme's core-comment similarities used as its
         assignment threshold (default 0.05; :mod:`cxtext.themes.steps`, step 5).
+        ``None``: no threshold, every comment joins its most similar theme.
+    min_samples : int >= 1 or None
+        HDBSCAN's density smoothing; ``None`` scales it with the theme size
+        (:func:`cxtext.themes.cluster.auto_min_samples`).
     merge_threshold : float
         Themes whose centroids have z-scored cosine above this merge
         (default 7.0; ``inf`` disables merging).
@@ -132,6 +136,7 @@ class ThemeModel:
         min_relative_coherence: float | None = 0.65,
         small_corpus_size: int | None = SMALL_CORPUS_SIZE,
         small_corpus_z: float = SMALL_CORPUS_Z,
+        min_samples: int | None = None,
     ):
         self.min_theme_size = min_theme_size
         self.reduction = reduction
@@ -148,6 +153,7 @@ class ThemeModel:
         self.min_relative_coherence = min_relative_coherence
         self.small_corpus_size = small_corpus_size
         self.small_corpus_z = small_corpus_z
+        self.min_samples = min_samples
 
     def get_params(self) -> dict:
         return {name: getattr(self, name) for name in PARAMS}

@@ -30,6 +30,7 @@ PARAMS = (
     "min_relative_coherence",
     "small_corpus_size",
     "small_corpus_z",
+    "min_samples",
 )
 #: Smallest ``max_fit_size``.
 MIN_FIT_SIZE = 10
@@ -60,7 +61,15 @@ def check_params(model) -> None:
         raise ValidationError(
             f"The 'min_theme_size' parameter must be an int >= 2 or None. Got {model.min_theme_size!r} instead."
         )
-    _real("reassign_threshold", model.reassign_threshold, 0.0, 1.0, high_open=True)
+    if model.reassign_threshold is not None:
+        _real("reassign_threshold", model.reassign_threshold, 0.0, 1.0, high_open=True)
+    if model.min_samples is not None and (isinstance(model.min_samples, bool)
+                                          or not isinstance(model.min_samples, numbers.Integral)
+                                          or model.min_samples < 1):
+        raise ValidationError(
+            f"The 'min_samples' parameter must be an int >= 1 or None (scaled to the theme size). "
+            f"Got {model.min_samples!r} instead."
+        )
     if not (isinstance(model.merge_threshold, numbers.Real) and not isinstance(model.merge_threshold, bool)
             and not math.isnan(float(model.merge_threshold))):
         raise ValidationError(

@@ -343,7 +343,8 @@ def reduce_and_cluster(model, E: np.ndarray, min_cluster_size: int | None, seed:
     Z = reducer.fit_transform(E)
     if report is not None:
         report("cluster")
-    clusterer = Clusterer(min_cluster_size=min_cluster_size, reassign_quantile=None, random_state=seed)
+    clusterer = Clusterer(min_cluster_size=min_cluster_size, min_samples=model.min_samples, reassign_quantile=None,
+                          random_state=seed)
     return clusterer.fit(Z).raw_labels_.astype(np.int64), reducer, clusterer
 
 
@@ -376,6 +377,8 @@ def merge_duplicates(model, E: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 def thresholds(model, E: np.ndarray, core: np.ndarray, C: np.ndarray) -> np.ndarray:
     """Step 5: the assignment threshold of each centroid ``C[c]`` from the rows ``core == c``."""
+    if model.reassign_threshold is None:  # no threshold: every comment joins its most similar theme
+        return np.full(C.shape[0], -np.inf)
     floor = model.sim_mean_ + MIN_ASSIGN_Z * model.sim_std_
     thr = np.zeros(C.shape[0])
     for c in range(C.shape[0]):
