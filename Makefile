@@ -9,6 +9,7 @@ INSTALLED := $(VENV)/.installed
 DEFAULT_MODEL := models/multilingual-e5-small/model.safetensors
 # The default backend ("auto") runs the default model as ONNX int8, exported once from it.
 DEFAULT_BACKEND := models/multilingual-e5-small-onnx/model_qint8_avx2.onnx
+ENGLISH_BACKEND := models/all-MiniLM-L6-v2-e9e2c881-onnx/model_qint8_avx2.onnx
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
@@ -42,13 +43,13 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
 	  || echo "could not install chromium: browser tests will be skipped"; }
 
-app: $(INSTALLED) $(DEFAULT_MODEL) $(DEFAULT_BACKEND)
+app: $(INSTALLED) $(DEFAULT_MODEL) $(DEFAULT_BACKEND) $(ENGLISH_BACKEND)
 	$(VENV)/bin/cxtext app
 
-test: $(INSTALLED) $(DEFAULT_MODEL) $(DEFAULT_BACKEND) browser
+test: $(INSTALLED) $(DEFAULT_MODEL) $(DEFAULT_BACKEND) $(ENGLISH_BACKEND) browser
 	$(PY) -m pytest
 
-bench: $(INSTALLED) $(DEFAULT_MODEL) $(DEFAULT_BACKEND)
+bench: $(INSTALLED) $(DEFAULT_MODEL) $(DEFAULT_BACKEND) $(ENGLISH_BACKEND)
 	$(PY) -m pip install --quiet -e ".[dev,bench,fast]"
 	$(PY) bench/run_all.py
 

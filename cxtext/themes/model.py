@@ -56,14 +56,17 @@ class ThemeModel:
         Reducer settings (see :class:`cxtext.themes.reduce.Reducer`).
     reassign_threshold : float in [0, 1) or None
         Quantile of a theme's core-comment similarities used as its
-        assignment threshold (default 0.05; :mod:`cxtext.themes.steps`, step 5).
-        ``None``: no threshold, every comment joins its most similar theme.
+        assignment threshold (:mod:`cxtext.themes.steps`, step 5).
+        ``None`` (the default): in :meth:`fit`, every comment HDBSCAN left as noise joins its most
+        similar theme (the small-corpus rule keeps its threshold); the thresholds, at the 0.05 quantile,
+        still decide secondary themes and which new comments :meth:`transform` places. Chosen
+        leave-one-dataset-out on six labelled sets (bench/results/lodo.md).
     min_samples : int >= 1 or None
         HDBSCAN's density smoothing; ``None`` scales it with the theme size
         (:func:`cxtext.themes.cluster.auto_min_samples`).
     merge_threshold : float
         Themes whose centroids have z-scored cosine above this merge
-        (default 7.0; ``inf`` disables merging).
+        (default ``inf``: no merging, which did as well out of sample; 7.0 was the old default).
     secondary_margin : float >= 0
         Secondary-theme margin in corpus similarity standard deviations
         (default 0.25; 0 disables secondary themes except exact ties).
@@ -125,8 +128,8 @@ class ThemeModel:
         reduction: str = "umap",
         n_components: int = 5,
         n_neighbors: int = 15,
-        reassign_threshold: float = 0.05,
-        merge_threshold: float = 7.0,
+        reassign_threshold: float | None = None,
+        merge_threshold: float = float("inf"),
         secondary_margin: float = 0.25,
         center_languages: bool = True,
         min_language_size: int = 20,
