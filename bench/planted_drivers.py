@@ -46,7 +46,7 @@ INTENT_SETS = ("clinc-banking", "clinc-other", "hwu64", "bitext-service")
 # Theme settings compared: "old" = the defaults before issue 19; others are
 # min-theme-size factors f (min size max(5, round(f * sqrt(n)))) and themes params.
 SETTINGS: dict[str, tuple[float | None, dict]] = {
-    "old": (None, {"merge_threshold": 7.0, "min_relative_coherence": 0.65, "reassign_threshold": 0.05}),
+    "old": (None, {"themes": {"merge_threshold": 7.0, "reassign_threshold": 0.05}, "embed": {"model": "default"}}),
     "current": (None, {}),
 }
 
@@ -87,15 +87,16 @@ def run(name: str, seed: int, setting: str) -> dict:
     nps, planted = planted_nps(gold, seed)
     frame = pd.DataFrame({"comment": df["text"].astype(str), "nps": nps})
     factor, overrides = SETTINGS[setting]
-    themes = dict(overrides)
+    overrides = {k: dict(v) for k, v in overrides.items()}
     if factor is not None:
-        themes["min_theme_size"] = max(5, int(round(factor * np.sqrt(len(frame)))))
-    config = load_pipeline("survey_comments").with_overrides({"themes": themes})
+        overrides.setdefault("themes", {})["min_theme_size"] = max(5, int(round(factor * np.sqrt(len(frame)))))
+    config = load_pipeline("survey_comments").with_overrides(overrides)
     t0 = time.perf_counter()
     analysis = cxtext.analyze(frame, text="comment", nps="nps", pipeline=config, cache_path=CACHE)
     records = analysis.records
     theme_level = top5(analysis.drivers, majority(records, gold, "theme_id"), planted, "theme_id")
     row = {"set": name, "seed": seed, "setting": setting, "themes": int(analysis.summary["theme_count"]),
+           "model": analysis.summary["model"],
            **theme_level, "seconds": time.perf_counter() - t0, "planted": ";".join(planted)}
     if "parent_id" in analysis.themes.columns:
         parent_of = analysis.themes.set_index("theme_id")["parent_id"].to_dict()
@@ -116,7 +117,9 @@ def write(rows: pd.DataFrame, seconds: float) -> Path:
         themes=("themes", "mean"), precision=("precision@5", "mean"), found=("planted_found", "mean"),
         parent_precision=("parent_precision@5", "mean")).reset_index()
     lines = [f"Run {_dt.date.today().isoformat()} · {machine_line()} · {seconds / 60:.0f} min ·",
-             f"`.venv/bin/python bench/planted_drivers.py`, {rows['seed'].nunique()} seeds per set, default model",
+             f"`.venv/bin/python bench/planted_drivers.py`, {rows['seed'].nunique()} seeds per set; old = e5-small with"
+             " the previous theme settings (reassign 0.05, merge 7.0), current = the defaults (model auto: MiniLM"
+             " on these English sets, nearest-theme reassignment, no merging)",
              "", "| set | setting | themes | top-5 precision | planted found (of 5) | parent top-5 precision |",
              "| --- | --- | --- | --- | --- | --- |"]
     for _, r in summary.iterrows():

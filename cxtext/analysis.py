@@ -326,7 +326,8 @@ def run_pipeline(
 
         saved = ThemeModel.load(themes) if themes is not None else None
         embed_rows = rows_to_embed(records)
-        choice = model_for(params["embed"]["model"], records.loc[embed_rows, "language"], saved, embedder)
+        choice = model_for(params["embed"]["model"], records.loc[embed_rows, "language"], saved, embedder,
+                           records.loc[embed_rows, "clean_text"])
         model_name = choice.model
         base = embedder or SentenceTransformerEmbedder(model=model_name, batch_size=params["embed"]["batch_size"],
                                                        backend=params["embed"]["backend"])

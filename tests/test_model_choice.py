@@ -64,3 +64,13 @@ def test_a_romanian_export_keeps_the_multilingual_model(tmp_path):
     choice = analysis.summary["model_choice"]
     assert choice["model"] == "default" and choice["english_share"] < 0.1
     assert analysis.summary["model_id"].startswith("multilingual-e5-small/")
+
+
+def test_short_comments_and_pidgin_do_not_count_against_english():
+    # HWU64-like commands: language detection calls short ones Latin or Swedish, some English "pcm"
+    texts = ["wake me up"] * 3 + ["olly alarm please"] * 5 + ["please tell me the weather for tomorrow"] * 200
+    languages = ["en"] * 3 + ["la"] * 5 + ["en"] * 190 + ["pcm"] * 10
+    choice = choose_model("auto", languages, texts)
+    assert choice.model == "minilm" and choice.english_share == 1.0
+    # the same comments counted without their texts: 2.5% "Latin" keeps the multilingual model
+    assert choose_model("auto", languages).model == "default"

@@ -75,7 +75,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                                       "(with --engine dask: a file or a glob such as 'exports/*.csv')")
     parser.add_argument("--out", required=True, metavar="DIR", help="folder to write results into")
     parser.add_argument("--model", metavar="NAME_OR_PATH",
-                        help='embedding model: "auto" (the default: all-MiniLM-L6-v2 when 99%% of the comments '
+                        help='embedding model: "auto" (the default: all-MiniLM-L6-v2 when 98.5%% of the comments '
                              'are English, else multilingual-e5-small; summary.json model_choice says which and '
                              'why), "default" (multilingual-e5-small), "minilm", a local sentence-transformers '
                              "folder or a model name")

@@ -307,7 +307,8 @@ def run_pipeline_dask(
             from cxtext.themes import ThemeModel
 
             saved = ThemeModel.load(themes) if themes is not None else None
-            choice = model_for(params["embed"]["model"], records.loc[embed_rows, "language"], saved)
+            choice = model_for(params["embed"]["model"], records.loc[embed_rows, "language"], saved,
+                               texts=records.loc[embed_rows, "clean_text"])
             model_name = choice.model
             report("embed", 0, int(embed_rows.sum()))
             backend = params["embed"]["backend"]
