@@ -50,6 +50,13 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
     "report_size": (["bench/report_size.py"], "size of report.html / report.pptx for 600 and 10k comments"),
     "real_exports": (["bench/real_exports.py"], "public exports nobody here wrote: roles found vs expected, rows, themes"),
     "small_surveys": (["bench/small_surveys.py"], "10-300 comments: the small-survey rule vs the default, held out"),
+    "lodo": (["bench/lodo.py", "--reuse-bertopic"],
+             "theme settings chosen leave-one-dataset-out on six labelled sets, vs plain UMAP+HDBSCAN and BERTopic"),
+    "english_model": (["bench/english_model.py"], "MiniLM int8 vs float32, vs e5, and non-English comments in an English dump"),
+    "planted_drivers": (["bench/planted_drivers.py", "--sets", "clinc-banking,hwu64,bitext-service", "--seeds", "3"],
+                        "NPS planted on 5 intents: do the top-5 driver themes carry them?"),
+    "labels": (["bench/labels.py"], "theme labels against gold intent and aspect names, old vs new, held out"),
+    "taxonomy_lodo": (["bench/taxonomy_lodo.py"], "a taxonomy's matching rule chosen leave-one-dataset-out: matched vs pulled in"),
 }
 
 
