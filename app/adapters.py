@@ -64,19 +64,23 @@ from app.tabs.drivers import (  # noqa: F401
     SENTIMENT_VIEW,
     TENTATIVE_LEAD_NOTE,
     _ci_text,
-    ces_figure,
     drivers_frame,
     drivers_heading,
     drivers_note,
-    drivers_view,
-    drivers_view_widths,
     drivers_widths,
-    fix_first_html,
-    impact_figure,
     outcome,
+    with_outcome_ranking,
+)
+from app.tabs.drivers_charts import (  # noqa: F401
+    ces_figure,
+    impact_figure,
     sentiment_impact_figure,
     volume_nps_figure,
-    with_outcome_ranking,
+)
+from app.tabs.drivers_plain import (  # noqa: F401
+    drivers_view,
+    drivers_view_widths,
+    fix_first_html,
 )
 from app.tabs.themes import (  # noqa: F401
     _as_list_quotes,
