@@ -3,7 +3,7 @@
 Everything there either calls the library or formats what it returned: HTML snippets (every piece of user
 text goes through :func:`html.escape`), display tables and plotly figures. No statistics are computed in
 the app: NPS, impacts, intervals, trends and per-source tables all come from :mod:`cxtext`. This module
-gathers the tabs' names in one place for ``app.main``, ``app.views`` and ``app.api``.
+gathers the tabs' names in one place for ``app.wiring``, ``app.layout``, ``app.views`` and ``app.api``.
 """
 
 from __future__ import annotations

@@ -5,5 +5,5 @@ outcome it is ranked by) with ``drivers_charts`` (its charts) and ``drivers_plai
 the plain table); ``themes``; ``map``; ``trends`` (and sources); ``edit`` (edit themes, export); ``social``
 (sentiment, kinds, competitors, activity).
 
-May import the library (cxtext) and plotly/pandas; never app.main or app.api.
+May import the library (cxtext) and plotly/pandas; never app.main, app.layout, app.wiring, app.session or app.api.
 """
