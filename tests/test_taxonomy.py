@@ -155,7 +155,7 @@ def test_cluster_rule_matches_the_right_cluster_and_leaves_the_rest():
     X, clusters, centres = _blobs()
     # theme 0 points at group 1; theme 1 at a direction no group has
     P = np.stack([centres[1] + 0.3 * np.eye(16)[5], np.eye(16)[9]])
-    matcher = TaxonomyMatcher().fit(P)
+    matcher = TaxonomyMatcher("cluster").fit(P)
     pred = matcher.predict(X, clusters)
     assert matcher.cluster_matches_ == {1: 0}
     assert (pred[clusters == 1] == 0).all() and (pred[clusters != 1] == -1).all()
@@ -163,8 +163,58 @@ def test_cluster_rule_matches_the_right_cluster_and_leaves_the_rest():
     # unthemed comments of group 1 are matched one by one
     loose = clusters.copy()
     loose[40:45] = -1
-    again = TaxonomyMatcher().fit(P).predict(X, loose)
+    again = TaxonomyMatcher("cluster").fit(P).predict(X, loose)
     assert (again[40:45] == 0).all()
+
+
+def test_relative_rule_takes_each_themes_threshold_from_its_examples():
+    from cxtext.themes.taxonomy import prototypes
+
+    rng = np.random.default_rng(1)
+    name = np.eye(8)[0]
+    # theme 0: a name and three examples close to it; theme 1: a name alone
+    V = np.vstack([name, name + 0.2 * rng.standard_normal((3, 8)), np.eye(8)[1]])
+    owner = np.array([0, 0, 0, 0, 1])
+    matcher = TaxonomyMatcher(example_margin=0.05, name_cos=0.4).fit(prototypes(V, owner, 2), V, owner)
+    unit = V / np.linalg.norm(V, axis=1, keepdims=True)
+    loo = []
+    for i in (1, 2, 3):  # each example against the mean of the theme's other phrases, name included
+        rest = unit[[j for j in range(4) if j != i]].sum(axis=0)
+        loo.append(unit[i] @ rest / np.linalg.norm(rest))
+    assert matcher.thresholds_[0] == pytest.approx(np.mean(loo) - 0.05)
+    assert matcher.thresholds_[1] == pytest.approx(0.4)
+    # without the phrases every theme is treated as a name
+    assert (TaxonomyMatcher(name_cos=0.4).fit(prototypes(V, owner, 2)).thresholds_ == 0.4).all()
+
+
+def test_relative_rule_matches_a_group_and_leaves_the_others():
+    X, clusters, centres = _blobs()
+    P = np.stack([centres[1], np.eye(16)[9]])
+    matcher = TaxonomyMatcher().fit(P)
+    pred = matcher.predict(X, clusters)
+    assert (pred[clusters == 1] == 0).mean() > 0.9
+    assert (pred[clusters != 1] == -1).all()
+    assert matcher.cluster_matches_ == {1: 0}
+    alone = TaxonomyMatcher(n_neighbours=1).fit(P).predict(X)  # each comment alone, no clusters needed
+    assert (alone[clusters == 1] == 0).mean() > 0.9 and (alone[clusters != 1] == -1).all()
+
+
+def test_neighbours_put_each_row_first_and_sample_large_dumps():
+    from cxtext.themes.taxonomy import neighbours
+
+    X, clusters, _ = _blobs()
+    index = neighbours(X, 5)
+    assert (index[:, 0] == np.arange(120)).all()
+    assert (clusters[index] == clusters[:, None]).all()  # tight groups: the neighbours stay in the group
+    sampled = neighbours(X, 5, max_reference=60)
+    assert (sampled[:, 0] == np.arange(120)).all() and len(np.unique(sampled[:, 1:])) <= 60
+    # within groups: a group of two has one neighbour, an ungrouped row none (-1 pads)
+    groups = clusters.copy()
+    groups[:2] = 7
+    groups[2] = -1
+    within = neighbours(X, 5, groups)
+    assert within[0].tolist() == [0, 1, -1, -1, -1] and within[2].tolist() == [2, -1, -1, -1, -1]
+    assert (groups[within[3:, 1:]] == groups[3:, None]).all()
 
 
 def test_fixed_and_centred_cosine_rules():
@@ -182,7 +232,11 @@ def test_matcher_checks_its_input():
     with pytest.raises(CxtextError, match="'rule'"):
         TaxonomyMatcher(rule="fuzzy").fit(np.ones((1, 3)))
     with pytest.raises(CxtextError, match="needs the discovered theme"):
-        TaxonomyMatcher().fit(np.ones((1, 3))).predict(np.ones((2, 3)))
+        TaxonomyMatcher("cluster").fit(np.ones((1, 3))).predict(np.ones((2, 3)))
+    with pytest.raises(CxtextError, match="n_neighbours"):
+        TaxonomyMatcher(n_neighbours=0).fit(np.ones((1, 3)))
+    with pytest.raises(CxtextError, match="neighbour_index"):
+        TaxonomyMatcher().fit(np.ones((1, 3))).predict(np.eye(3), neighbour_index=np.zeros((3, 1)))
     with pytest.raises(TaxonomyError, match="listed twice"):
         Taxonomy((TaxonomyTheme("A"), TaxonomyTheme("a")))
 
@@ -216,14 +270,39 @@ def analysis(dump, taxonomy_file, cache_path):
 
 
 @pytest.mark.model
-def test_comments_in_three_languages_join_the_taxonomy_theme(analysis, dump):
+def test_the_taxonomy_theme_takes_billing_complaints_only(analysis, dump):
     by_id = analysis.assignments.assign(id=dump["id"].to_numpy()).set_index("id")
     billing = by_id.loc[[f"billing-{i}" for i in range(10)], "theme_label"]
-    # en (0-5), ar (6-7) and ro (8-9) billing complaints all carry the team's exact name
-    assert (billing == "Double billing").all(), billing.to_dict()
+    # the default rule (chosen across six sets, bench/results/taxonomy_lodo.md) would rather miss than
+    # pull in: on this 30-comment dump it takes the closest billing complaints under the team's exact name
+    # and leaves the rest together in one discovered theme (the previous rule, 'cluster', took all ten)
+    assert (billing == "Double billing").sum() >= 1, billing.to_dict()
+    assert billing[billing != "Double billing"].nunique() <= 1, billing.to_dict()
     others = by_id.loc[[i for i in by_id.index if not i.startswith("billing")], "theme_label"]
-    assert (others == "Double billing").sum() <= 1  # "Crashed again while paying my bill" may join it
+    assert (others == "Double billing").sum() == 0
     assert not (by_id["theme_label"] == "Delivery delays").any()
+
+
+@pytest.mark.model
+def test_the_previous_cluster_rule_stays_available(dump, cache_path):
+    """rule='cluster' still matches whole clusters: all ten billing complaints in en, ar and ro."""
+    from cxtext.embed import SentenceTransformerEmbedder
+    from cxtext.text.normalize import detect_language
+    from cxtext.themes.taxonomy import TaxonomyMatcher, apply_taxonomy, embed_taxonomy
+
+    texts = dump["comment"].tolist()
+    embedder = SentenceTransformerEmbedder(model="default")
+    X = np.asarray(embedder.encode(texts), dtype=np.float64)
+    langs = [detect_language(t) for t in texts]
+    taxonomy = Taxonomy.from_records([{"theme": "Double billing",
+                                       "description": "charged more than once for the same thing",
+                                       "examples": ["Mi-au luat banii de două ori", "تم خصم المبلغ مرتين",
+                                                    "I paid twice for one order"]}])
+    model = ThemeModel(min_theme_size=4, random_state=0).fit(texts, X, langs)
+    vectors, owner, phrase_langs = embed_taxonomy(taxonomy, embedder)
+    apply_taxonomy(model, taxonomy, texts, X, langs, vectors, owner, phrase_langs, TaxonomyMatcher("cluster"))
+    billing = dump["id"].str.startswith("billing").to_numpy()
+    assert (np.asarray(model.labels_)[billing] == 0).all()
 
 
 @pytest.mark.model
@@ -263,10 +342,13 @@ def test_saved_model_keeps_the_taxonomy_themes(analysis, dump, tmp_path, cache_p
     assert loaded.taxonomy_parents() == {0: "Money"}
     assert list(loaded.themes_["label"][:2]) == ["Double billing", "Delivery delays"]
     assert loaded.edits_[-1]["op"] == "taxonomy"
-    # reuse on the next dump: the billing complaints go to the taxonomy theme again
+    # reuse on the next dump: the billing complaints of the taxonomy theme go to it again
     again = cxtext.analyze(dump, seed=0, cache_path=cache_path, themes=tmp_path / "model")
     labels = again.assignments.assign(id=dump["id"].to_numpy()).set_index("id")["theme_label"]
-    assert (labels[[f"billing-{i}" for i in range(10)]] == "Double billing").mean() >= 0.8
+    first = analysis.assignments.assign(id=dump["id"].to_numpy()).set_index("id")["theme_label"]
+    matched = first.index[first == "Double billing"]
+    assert len(matched) >= 1 and (labels[matched] == "Double billing").any()
+    assert labels[labels == "Double billing"].index.str.startswith("billing").all()
     assert again.themes.set_index("label").loc["Double billing", "origin"] == "taxonomy"
     with pytest.raises(CxtextError, match="not both"):
         cxtext.analyze(dump, seed=0, cache_path=cache_path, themes=tmp_path / "model",
@@ -283,3 +365,60 @@ def test_cli_writes_origin(dump, taxonomy_file, tmp_path):
     assert proc.returncode == 0, proc.stderr
     themes = pd.read_csv(tmp_path / "out" / "themes.csv")
     assert themes.set_index("label").loc["Double billing", "origin"] == "taxonomy"
+
+
+# ------------------------------------------------------------------ the default rule on real sentences
+CARD_AND_APP = {
+    "declined": ["My card was declined at the supermarket", "Why did my card payment get declined?",
+                 "The shop said my card was refused", "Card declined again when I tried to pay online",
+                 "my debit card keeps getting declined at checkout", "Payment rejected even though I have money",
+                 "why was my transaction declined yesterday", "The terminal declined my card twice"],
+    "lost": ["I lost my card, please block it", "My wallet was stolen with my card in it",
+             "How do I report a lost card?", "I can't find my credit card anywhere", "someone stole my bank card",
+             "Please freeze my card, I think I lost it", "I left my card at a restaurant and it's gone",
+             "need to report my card as stolen"],
+    "refund": ["I still haven't received my refund", "Where is the refund for my returned order?",
+               "Refund promised two weeks ago, nothing yet", "how long does a refund take to arrive",
+               "The merchant says they refunded me but I don't see it", "still waiting for my money back",
+               "my refund is missing from my account", "when will I get the refund for the cancelled purchase"],
+    "crash": ["The app crashes every time I open it", "App keeps closing by itself after the update",
+              "the mobile app freezes and shuts down", "Your app crashed while I was paying",
+              "app won't open, it just crashes", "Banking app force closes on login",
+              "the application crashes on my phone", "every time I tap transfers the app crashes"],
+    "pin": ["How do I change my PIN?", "I want to set a new PIN for my card", "Can I reset my PIN number in the app?",
+            "I forgot my PIN, how do I get a new one", "change the pin code on my debit card",
+            "update my card PIN please", "where can I change my pin", "my PIN is blocked after three wrong tries"],
+    "delivery": ["My new card still hasn't arrived", "When will my replacement card be delivered?",
+                 "It's been 10 days and no card in the mail", "how long does card delivery take",
+                 "the card you sent never arrived", "Still waiting for my card to come in the post",
+                 "card delivery is taking forever", "has my card been shipped yet?"],
+}
+
+
+@pytest.mark.model
+def test_default_rule_on_real_sentences_matches_without_pulling_in_siblings():
+    """Six banking-app complaints, three about a card: 'app crashes' (name only) takes its own comments; neither
+    it nor 'card declined' (name + 3 examples written by hand, not rows of the dump) takes any of the
+    lost-card, card-delivery, PIN or refund ones."""
+    from cxtext.embed import SentenceTransformerEmbedder
+    from cxtext.themes.taxonomy import apply_taxonomy, embed_taxonomy
+
+    texts = [t for group in CARD_AND_APP.values() for t in group]
+    gold = np.repeat(list(CARD_AND_APP), 8)
+    embedder = SentenceTransformerEmbedder(model="default")
+    X = np.asarray(embedder.encode(texts), dtype=np.float64)
+    langs = ["en"] * len(texts)
+    taxonomy = Taxonomy((TaxonomyTheme("card declined", examples=("my card got declined in a shop",
+                                                                  "payment refused at the till",
+                                                                  "card was rejected online")),
+                         TaxonomyTheme("app crashes")))
+    model = ThemeModel(random_state=0).fit(texts, X, langs)
+    vectors, owner, phrase_langs = embed_taxonomy(taxonomy, embedder)
+    apply_taxonomy(model, taxonomy, texts, X, langs, vectors, owner, phrase_langs)
+    labels = np.asarray(model.labels_)
+    assert (labels[gold == "crash"] == 1).sum() >= 7
+    # hand-written examples that agree closely set a high bar: the rule may miss declined payments ...
+    assert not (labels[gold == "declined"] == 1).any()
+    # the siblings sharing the word "card", and the rest, stay out of both taxonomy themes
+    others = ~np.isin(gold, ["crash", "declined"])
+    assert not np.isin(labels[others], [0, 1]).any(), dict(zip(np.array(texts)[others], labels[others]))

@@ -41,7 +41,8 @@ def set_taxonomy_themes(model, taxonomy, assigned: np.ndarray, prototypes: np.nd
     (k, dim) the taxonomy prototypes; ``prepared``: the fitted comments'
     vectors after ``model._prepare``; ``matched_clusters``: the fitted
     theme ids claimed by a taxonomy theme (they disappear; their comments
-    went to taxonomy themes).
+    went to taxonomy themes, and those the matcher left out become
+    unthemed).
 
     New ids: taxonomy themes ``0..k-1`` in taxonomy order, labelled with
     their exact names, ``origin="taxonomy"``; then the remaining
