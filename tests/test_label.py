@@ -1,12 +1,17 @@
-"""cxtext.themes.label and cxtext.text.stopwords: keywords, labels, quotes, languages."""
+"""cxtext.themes.label, cxtext.themes.phrases and cxtext.text.stopwords: keywords, labels, quotes, languages."""
 
 from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from cxtext.errors import NotFittedError, ValidationError
 from cxtext.themes.label import THEME_COLUMNS, ThemeLabeler, extract_terms, format_languages
+from cxtext.themes.phrases import name_like_keys, segment_ngrams
 from cxtext.text.stopwords import (
     ARABIC,
     ENGLISH,
@@ -199,6 +204,95 @@ def test_errors():
         ThemeLabeler(ngram_range=(2, 1)).fit(["a b"], [0])
     with pytest.raises(NotFittedError):
         ThemeLabeler().to_frame()
+
+
+# ------------------------------------------------------------ phrase labels
+REAL = Path(__file__).parent / "fixtures" / "real_exports"
+
+
+def vectors(texts):
+    """Character n-gram TF-IDF rows, L2-normalised: real vectors without an embedding model."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit_transform(texts).toarray()
+
+
+def words_of(texts):
+    return {normalize_token(t) for text in texts for t in tokenize(text)}
+
+
+def test_phrase_labels_on_real_complaints():
+    with open(REAL / "complaints_prepbench.csv", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    texts = [r["Complaint Description"] for r in rows]
+    issues = sorted({r["Issue Type"] for r in rows})
+    labels = np.array([issues.index(r["Issue Type"]) for r in rows])
+    lab = ThemeLabeler().fit(texts, labels, vectors(texts), ["en"] * len(texts))
+    by_issue = {issues[k]: lab.theme_labels_[k] for k in lab.theme_ids_}
+    for issue, label in by_issue.items():
+        members = [t for t, k in zip(texts, labels) if issues[k] == issue]
+        assert 2 <= len(label.split()) <= 6, (issue, label)
+        assert " · " not in label and "_" not in label
+        assert {normalize_token(w) for w in label.split()} <= words_of(members), (issue, label)
+    assert "defective" in by_issue["Faulty"] or "faulty" in by_issue["Faulty"]
+    assert "changed mind" in by_issue["Changed Mind"]
+    assert "size" in by_issue["Item Size Issue"] or "fit" in by_issue["Item Size Issue"]
+    assert len(set(by_issue.values())) == len(by_issue)  # no two themes share a label
+    assert lab.keywords_[issues.index("Faulty")]  # keywords stay in their own column
+    frame = lab.to_frame()
+    assert frame["label"].tolist() == [lab.theme_labels_[k] for k in lab.theme_ids_]
+
+
+def test_arabic_theme_gets_an_arabic_phrase_from_real_reviews():
+    with open(REAL / "saudi_tourism_reviews_ar_40.csv", encoding="utf-8-sig") as f:
+        texts = [r["div_text"] for r in csv.DictReader(f, delimiter=";")]
+    price = re.compile("سعر|اسعار|أسعار|رسوم|غالي|التذاكر|التذكرة")
+    labels = np.array([0 if price.search(t) else -1 for t in texts])
+    lab = ThemeLabeler().fit(texts, labels, vectors(texts), ["ar"] * len(texts))
+    label = lab.theme_labels_[0]
+    assert lab.label_language_[0] == "ar"
+    assert 2 <= len(label.split()) <= 6, label
+    assert all("\u0600" <= ch <= "\u06ff" or ch == " " for ch in label), label
+
+
+def test_arabic_and_romanian_labels_in_their_language_english_when_present():
+    texts, labels, langs, lab = fit_three()
+    assert all("\u0600" <= ch <= "\u06ff" or ch == " " for ch in lab.theme_labels_[2])
+    assert 2 <= len(lab.theme_labels_[2].split()) <= 6
+    assert "taxat" in lab.theme_labels_[3] and lab.label_language_[3] == "ro"
+    mixed = ThemeLabeler().fit(APP + ARABIC_TEXTS, [0] * 9, languages=["en"] * 5 + ["ar"] * 4)
+    assert mixed.label_language_[0] == "en" and "app" in mixed.theme_labels_[0]
+
+
+def test_a_label_is_never_a_persons_name():
+    texts = [
+        "Thanks John, but my refund never arrived",
+        "John said the refund would take two days, still nothing",
+        "Spoke to John twice about the refund, no refund yet",
+        "Refund never arrived after I spoke with John Smith",
+        "Still waiting for the refund John promised",
+    ] + APP + ARABIC_TEXTS
+    assert "john" in name_like_keys(texts) and "refund" not in name_like_keys(texts)
+    labels = [0] * 5 + [1] * len(APP) + [-1] * len(ARABIC_TEXTS)
+    lab = ThemeLabeler().fit(texts, labels, vectors(texts), ["en"] * (5 + len(APP)) + ["ar"] * len(ARABIC_TEXTS))
+    assert "john" not in lab.theme_labels_[0].lower() and "smith" not in lab.theme_labels_[0].lower()
+    assert "refund" in lab.theme_labels_[0]
+
+
+def test_candidate_phrases_stay_inside_a_sentence_and_drop_articles():
+    keys = [k for k, _ in segment_ngrams("My card was declined at checkout. Thanks again [email] team", "en")]
+    assert "card declined at checkout" in keys and "declined at checkout" in keys
+    assert not any("checkout thanks" in k for k in keys)  # never across a full stop
+    assert not any(k.startswith("my ") or " the " in k for k in keys)
+    assert all(2 <= len(k.split()) <= 6 for k in keys)
+
+
+def test_keyword_labels_on_request():
+    texts, labels, langs, _ = fit_three()
+    lab = ThemeLabeler(max_label_phrases=2, label_style="keywords").fit(texts, labels, languages=langs)
+    assert " · " in lab.theme_labels_[0] and "refund" in lab.theme_labels_[0]
+    with pytest.raises(ValidationError, match="label_style"):
+        ThemeLabeler(label_style="quote").fit(texts, labels, languages=langs)
 
 
 def test_theme_with_only_stop_words_gets_a_fallback_label():

@@ -25,14 +25,15 @@ repeating a word cannot carry a theme). Terms:
 Keywords are also computed **per language** (the same weighting restricted to
 the comments of one language), kept in ``keywords_by_language_``.
 
-**Label.** Up to ``max_label_phrases`` (2) keyphrases joined with " · ",
-e.g. "refund delay · money back". Language: English when the theme has
-English comments (at least 2 and at least 10% of it), otherwise the theme's
-most frequent language; the label is built from that language's keywords.
-The top keyword is *extended* to the longest n-gram containing it that
-occurs in at least half as many of the theme's comments ("arrive" →
-"card arrive"); the next phrase is the best-ranked keyword sharing no token
-with the phrases already chosen (extended the same way).
+**Label.** A short phrase (2-4 words) from the theme's comments, the way a
+person would name the complaint ("card declined at target", "increase credit
+limit"): :func:`cxtext.themes.phrases.phrase_labels`, where the candidates,
+the score and the benchmark behind it are described. Language: English when
+the theme has English comments (at least 2 and at least 10% of it),
+otherwise its most frequent language; the phrase comes from that language's
+comments. A theme without a candidate phrase gets a keyword label
+(:func:`cxtext.themes.phrases.keyword_label`), or ``"theme <id>"`` without
+keywords. Keywords stay in their own column.
 
 **Quotes.** The ``n_quotes`` (5) comments nearest the theme centroid (cosine
 in embedding space), skipping exact repeats and near-duplicates (cosine >
@@ -55,11 +56,11 @@ from scipy import sparse
 
 from cxtext.errors import NotFittedError, ValidationError
 from cxtext.text.stopwords import guess_language, is_keyword_token, normalize_token, stop_words_for, tokenize
+from cxtext.themes.phrases import keyword_label, phrase_labels
 
 __all__ = ["ThemeLabeler", "format_languages", "extract_terms", "THEME_COLUMNS"]
 
 THEME_COLUMNS = ["theme_id", "label", "keywords", "size", "share", "languages", "quotes"]
-_LABEL_SEP = " · "
 _QUOTE_MAX_CHARS = 280
 
 
@@ -129,7 +130,10 @@ class ThemeLabeler:
     dedup_threshold : float in (0, 1]
         Quotes whose embeddings have cosine above this are near-duplicates.
     max_label_phrases : int >= 1
-        Keyphrases in a label.
+        Keyphrases in a keyword label (joined with " · ").
+    label_style : "phrase" or "keywords"
+        "keywords" gives every theme the keyword label (the labels before
+        issue 19, with ``max_label_phrases=2``; ``bench/labels.py``).
 
     ``fit(texts, labels, embeddings=None, languages=None, centroids=None)``;
     labels < 0 (unthemed, no comment, rejected) are never described but
@@ -151,8 +155,10 @@ class ThemeLabeler:
         n_quotes: int = 5,
         ngram_range: tuple[int, int] = (1, 3),
         dedup_threshold: float = 0.95,
-        max_label_phrases: int = 2,
+        max_label_phrases: int = 1,
+        label_style: str = "phrase",
     ):
+        self.label_style = label_style
         self.n_keywords = n_keywords
         self.n_quotes = n_quotes
         self.ngram_range = ngram_range
@@ -164,6 +170,10 @@ class ThemeLabeler:
         _check_positive_int("n_keywords", self.n_keywords)
         _check_positive_int("n_quotes", self.n_quotes)
         _check_positive_int("max_label_phrases", self.max_label_phrases)
+        if self.label_style not in ("phrase", "keywords"):
+            raise ValidationError(
+                "The 'label_style' parameter must be 'phrase' or 'keywords'. "
+                f"Got {self.label_style!r} instead.")
         nr = self.ngram_range
         if (
             not isinstance(nr, (tuple, list))
@@ -262,39 +272,46 @@ class ThemeLabeler:
                     self.keywords_by_language_[k][lang] = [self._display[terms[j]] for j in ranked[: self.n_keywords]]
                     per_lang_rank[k][lang] = (ranked, ld[k], ls[k])
 
-        # labels
+        # centroids (for phrases and quotes)
+        members = {k: np.flatnonzero(labels == k) for k in ids}
+        cents = {k: None for k in ids}
+        if embeddings is not None:
+            for k in ids:
+                given = centroids is not None and k < len(centroids)
+                c = np.asarray(centroids[k], dtype=np.float64) if given else embeddings[members[k]].mean(axis=0)
+                cents[k] = c / (np.linalg.norm(c) or 1.0)
+
+        # labels: a phrase, else the keyword label
+        self.label_language_ = {k: self._label_language(k, per_lang_rank[k]) for k in ids}
+        phrases = (phrase_labels(texts, labels, embeddings, languages, self.label_language_, cents)
+                   if self.label_style == "phrase" else {})
         self.theme_labels_ = {}
-        self.label_language_ = {}
         for k in ids:
-            lang = self._label_language(k, per_lang_rank[k])
+            lang = self.label_language_[k]
+            if phrases.get(k):
+                self.theme_labels_[k] = phrases[k]
+                continue
             if lang is not None:
                 ranked, df, sc = per_lang_rank[k][lang]
             else:
                 ranked, df, sc = self._rank(scores[k], dfs[k], self.sizes_[k]), dfs[k], scores[k]
-            self.label_language_[k] = lang
-            self.theme_labels_[k] = self._make_label(k, ranked, df, sc)
+            self.theme_labels_[k] = keyword_label(k, ranked, df, sc, self._terms, self._display, self._ntok,
+                                                  self.max_label_phrases)
 
         # quotes
         self.quotes_ = {}
         for k in ids:
-            members = np.flatnonzero(labels == k)
             if embeddings is not None:
-                if centroids is not None and k < len(centroids):
-                    c = np.asarray(centroids[k], dtype=np.float64)
-                else:
-                    c = embeddings[members].mean(axis=0)
-                c = c / (np.linalg.norm(c) or 1.0)
-                E = embeddings[members]
+                E = embeddings[members[k]]
                 E = E / np.where(np.linalg.norm(E, axis=1, keepdims=True) > 0, np.linalg.norm(E, axis=1, keepdims=True), 1)
-                sim = E @ c
-                order = members[np.argsort(-sim, kind="stable")]
+                order = members[k][np.argsort(-(E @ cents[k]), kind="stable")]
                 self.quotes_[k] = self._pick_quotes(order, texts, embeddings)
             else:
                 top = set(self.keyword_scores_[k] and [normalize_token(t) for t, _ in self.keyword_scores_[k]])
                 cover = np.array([
-                    len({key for key, _ in extract_terms(texts[i], languages[i])} & top) for i in members
+                    len({key for key, _ in extract_terms(texts[i], languages[i])} & top) for i in members[k]
                 ])
-                order = members[np.argsort(-cover, kind="stable")]
+                order = members[k][np.argsort(-cover, kind="stable")]
                 self.quotes_[k] = self._pick_quotes(order, texts, None)
         return self
 
@@ -341,55 +358,6 @@ class ThemeLabeler:
             if lang in per_lang:
                 return lang
         return None
-
-    def _extend(self, j: int, df: np.ndarray, candidates: list[int]) -> int:
-        """Extend term ``j`` to a longer n-gram that carries most of its comments.
-
-        Repeatedly replace the current term by the n-gram containing it with
-        the highest in-theme document frequency, if that frequency is at least
-        half the current term's ("arrive" -> "card arrive"). Ties go to the
-        shorter n-gram.
-        """
-        current = j
-        while True:
-            key = self._terms[current].split()
-            best, best_rank = None, None
-            for c in candidates:
-                if self._ntok[c] <= len(key) or df[c] < max(2, 0.5 * df[current]):
-                    continue
-                toks = self._terms[c].split()
-                if not any(toks[i : i + len(key)] == key for i in range(len(toks) - len(key) + 1)):
-                    continue
-                rank = (float(df[c]), -int(self._ntok[c]))
-                if best_rank is None or rank > best_rank:
-                    best, best_rank = c, rank
-            if best is None:
-                return current
-            current = best
-
-    def _make_label(self, k: int, ranked: list[int], df: np.ndarray, score: np.ndarray) -> str:
-        if not ranked:
-            return f"theme {k}"
-        pool = ranked
-        # Multi-word phrases read better as labels: among the 15 best keywords,
-        # each extra token weighs +25% when choosing label phrases.
-        top = ranked[:15]
-        boost = {j: float(score[j]) * (1.0 + 0.25 * (int(self._ntok[j]) - 1)) for j in top}
-        chosen: list[int] = []
-        used: set[str] = set()
-        for j in sorted(top, key=lambda j: -boost[j]):
-            toks = set(self._terms[j].split())
-            if toks & used:
-                continue
-            e = self._extend(j, df, pool)
-            etoks = set(self._terms[e].split())
-            if etoks & used:
-                e, etoks = j, toks
-            chosen.append(e)
-            used |= etoks
-            if len(chosen) >= self.max_label_phrases:
-                break
-        return _LABEL_SEP.join(self._display[self._terms[j]] for j in chosen)
 
     def _pick_quotes(self, order: np.ndarray, texts: list[str], embeddings) -> list[str]:
         def good(i: int) -> bool:
