@@ -64,7 +64,8 @@ def _taxonomy_summary(themes: pd.DataFrame, theme_model: Any) -> dict[str, Any]:
         "themes_with_comments": int((own["size"] > 0).sum()),
         "rows_in_taxonomy_themes": int(own["size"].sum()),
         "empty_themes": own.loc[own["size"] == 0, "label"].tolist(),
-        "rule": "cxtext.themes.taxonomy.TaxonomyMatcher(rule='cluster'): see bench/results/taxonomy.md",
+        "rule": (f"cxtext.themes.taxonomy.TaxonomyMatcher(rule={edits[-1].get('rule', 'cluster')!r}): "
+                 "see bench/results/taxonomy_lodo.md"),
     }}
 
 

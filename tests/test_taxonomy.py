@@ -273,13 +273,12 @@ def analysis(dump, taxonomy_file, cache_path):
 def test_the_taxonomy_theme_takes_billing_complaints_only(analysis, dump):
     by_id = analysis.assignments.assign(id=dump["id"].to_numpy()).set_index("id")
     billing = by_id.loc[[f"billing-{i}" for i in range(10)], "theme_label"]
-    # the default rule (chosen across six sets, bench/results/taxonomy_lodo.md) would rather miss than
-    # pull in: on this 30-comment dump it takes the closest billing complaints under the team's exact name
-    # and leaves the rest together in one discovered theme (the previous rule, 'cluster', took all ten)
-    assert (billing == "Double billing").sum() >= 1, billing.to_dict()
-    assert billing[billing != "Double billing"].nunique() <= 1, billing.to_dict()
+    # a 30-comment dump is below RELATIVE_RULE_MIN_COMMENTS, so the 'cluster' rule matches: it takes the
+    # billing complaints' cluster whole (the relative rule, measured on 1,171+ comments, took one of them here)
+    assert analysis.summary["taxonomy"]["rule"].startswith("cxtext.themes.taxonomy.TaxonomyMatcher(rule='cluster')")
+    assert (billing == "Double billing").sum() >= 8, billing.to_dict()
     others = by_id.loc[[i for i in by_id.index if not i.startswith("billing")], "theme_label"]
-    assert (others == "Double billing").sum() == 0
+    assert (others == "Double billing").sum() <= 1, others[others == "Double billing"].to_dict()
     assert not (by_id["theme_label"] == "Delivery delays").any()
 
 
@@ -348,7 +347,7 @@ def test_saved_model_keeps_the_taxonomy_themes(analysis, dump, tmp_path, cache_p
     first = analysis.assignments.assign(id=dump["id"].to_numpy()).set_index("id")["theme_label"]
     matched = first.index[first == "Double billing"]
     assert len(matched) >= 1 and (labels[matched] == "Double billing").any()
-    assert labels[labels == "Double billing"].index.str.startswith("billing").all()
+    assert labels[labels == "Double billing"].index.str.startswith("billing").mean() >= 0.85
     assert again.themes.set_index("label").loc["Double billing", "origin"] == "taxonomy"
     with pytest.raises(CxtextError, match="not both"):
         cxtext.analyze(dump, seed=0, cache_path=cache_path, themes=tmp_path / "model",
@@ -396,12 +395,12 @@ CARD_AND_APP = {
 
 
 @pytest.mark.model
-def test_default_rule_on_real_sentences_matches_without_pulling_in_siblings():
+def test_relative_rule_on_real_sentences_matches_without_pulling_in_siblings():
     """Six banking-app complaints, three about a card: 'app crashes' (name only) takes its own comments; neither
     it nor 'card declined' (name + 3 examples written by hand, not rows of the dump) takes any of the
     lost-card, card-delivery, PIN or refund ones."""
     from cxtext.embed import SentenceTransformerEmbedder
-    from cxtext.themes.taxonomy import apply_taxonomy, embed_taxonomy
+    from cxtext.themes.taxonomy import TaxonomyMatcher, apply_taxonomy, embed_taxonomy
 
     texts = [t for group in CARD_AND_APP.values() for t in group]
     gold = np.repeat(list(CARD_AND_APP), 8)
@@ -414,7 +413,8 @@ def test_default_rule_on_real_sentences_matches_without_pulling_in_siblings():
                          TaxonomyTheme("app crashes")))
     model = ThemeModel(random_state=0).fit(texts, X, langs)
     vectors, owner, phrase_langs = embed_taxonomy(taxonomy, embedder)
-    apply_taxonomy(model, taxonomy, texts, X, langs, vectors, owner, phrase_langs)
+    # the relative rule named: 48 sentences are below the size at which it is the default
+    apply_taxonomy(model, taxonomy, texts, X, langs, vectors, owner, phrase_langs, TaxonomyMatcher("relative"))
     labels = np.asarray(model.labels_)
     assert (labels[gold == "crash"] == 1).sum() >= 7
     # hand-written examples that agree closely set a high bar: the rule may miss declined payments ...
@@ -422,3 +422,12 @@ def test_default_rule_on_real_sentences_matches_without_pulling_in_siblings():
     # the siblings sharing the word "card", and the rest, stay out of both taxonomy themes
     others = ~np.isin(gold, ["crash", "declined"])
     assert not np.isin(labels[others], [0, 1]).any(), dict(zip(np.array(texts)[others], labels[others]))
+
+
+def test_small_dumps_keep_the_cluster_rule():
+    """The relative rule was measured on 1,171-3,000 comments; a few dozen keep the previous rule."""
+    from cxtext.themes.taxonomy import RELATIVE_RULE_MIN_COMMENTS, default_rule
+
+    assert default_rule(59) == "cluster"
+    assert default_rule(RELATIVE_RULE_MIN_COMMENTS - 1) == "cluster"
+    assert default_rule(RELATIVE_RULE_MIN_COMMENTS) == "relative"

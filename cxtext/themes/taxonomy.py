@@ -618,11 +618,23 @@ def apply_taxonomy(theme_model, taxonomy: Taxonomy, texts: Sequence[str], embedd
     ``labels_`` and ``secondary_labels_`` follow (see
     :meth:`cxtext.themes.ThemeModel.set_taxonomy_themes`).
     """
-    matcher = matcher or TaxonomyMatcher()
+    matcher = matcher or TaxonomyMatcher(rule=default_rule(len(texts)))
     P = theme_model._prepare(np.asarray(phrase_vectors, dtype=np.float64), phrase_languages)
     matcher.fit(prototypes(P, phrase_theme, len(taxonomy)), P, phrase_theme)
     E = theme_model._prepare(np.asarray(embeddings, dtype=np.float64), languages)
     assigned = matcher.predict(E, theme_model.labels_)
     theme_model.set_taxonomy_themes(taxonomy, assigned, matcher.prototypes_, list(texts), E, languages,
                                     set(matcher.cluster_matches_))
+    theme_model.edits_[-1]["rule"] = matcher.rule  # summary.json says which rule matched
     return matcher
+
+
+#: Fewest comments for the "relative" rule: it was chosen and measured on dumps of 1,171-3,000
+#: comments; on a few dozen little stands out against the dump (a 59-review export matched none of its
+#: 3 themes), so smaller dumps keep the previous "cluster" rule (bench/results/taxonomy_lodo.md).
+RELATIVE_RULE_MIN_COMMENTS = 1000
+
+
+def default_rule(n_comments: int) -> str:
+    """The matching rule for a dump of ``n_comments``: "relative", or "cluster" below 1,000 comments."""
+    return "relative" if n_comments >= RELATIVE_RULE_MIN_COMMENTS else "cluster"
