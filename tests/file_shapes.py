@@ -10,7 +10,7 @@ Each :class:`Shape` writes one file and says what cxtext must make of it:
   ``no_themes_reason``, which contains every phrase of ``says``.
 
 ``args`` are extra CLI flags (Python: the same as keyword arguments).
-Used by tests/test_file_shapes.py (CLI, ``cxtext.load``, ``cxtext.analyze``)
+Used by tests/io/test_file_shapes.py (CLI, ``cxtext.load``, ``cxtext.analyze``)
 and tests/test_fuzz_analyze.py.
 """
 

@@ -193,7 +193,7 @@ def test_megabyte_cells_and_100k_character_comments(tmp_path, fmt):
 
 
 # ----------------------------------------------------------------- odd file shapes (issue 18, point 6)
-# The fixed shapes of tests/file_shapes.py (the real model runs them in tests/test_file_shapes.py),
+# The fixed shapes of tests/file_shapes.py (the real model runs them in tests/io/test_file_shapes.py),
 # then random small tables written in every format: an Analysis with every row accounted for, or
 # a CxtextError naming the file, never another exception.
 

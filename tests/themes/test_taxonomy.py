@@ -17,7 +17,7 @@ from cxtext.themes import ThemeModel
 
 from feedback import COMPLAINTS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 YAML_MAPPING = """\
 Double billing:

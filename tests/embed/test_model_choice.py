@@ -43,7 +43,7 @@ def test_a_named_model_or_a_saved_theme_model_wins():
     assert choice.model == "minilm" and "saved theme model" in choice.reason
 
 
-FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures" / "real_exports"
+FIXTURES = __import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures" / "real_exports"
 
 
 def test_an_english_export_runs_minilm_int8_and_says_why(tmp_path):

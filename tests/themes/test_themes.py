@@ -3,7 +3,7 @@
 The model tests embed ~50 real complaint sentences (four planted themes) with
 all-MiniLM-L6-v2 once per module. Tests of the UMAP + HDBSCAN path pass
 ``small_corpus_size=None``: their corpora are small enough that the default
-would use the small-corpus rule (tested in tests/test_themes_small.py).
+would use the small-corpus rule (tested in tests/themes/test_themes_small.py).
 """
 
 from __future__ import annotations

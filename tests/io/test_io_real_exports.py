@@ -14,7 +14,7 @@ import pytest
 
 import cxtext
 
-FIXTURES = Path(__file__).parent / "fixtures" / "real_exports"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "real_exports"
 
 EXPECTED = {
     "qualtrics_sample.csv": dict(rows=1, layout="qualtrics", text=("Q2",), id="ResponseId", date="StartDate"),

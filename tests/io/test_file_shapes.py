@@ -153,7 +153,7 @@ def test_social_mentions_that_are_only_links_and_handles(tmp_path, capsys):
     path = tmp_path / "mentions.csv"
     path.write_text("tweet,channel\nhttps://t.co/abc123,twitter\n@nuvio_help @nuvio,twitter\n"
                     "RT @nuvio: https://nuvio.example/promo,twitter\n🙂🙂,facebook\n", encoding="utf-8")
-    pipeline = Path(__file__).resolve().parents[1] / "pipelines" / "social_mentions.yaml"
+    pipeline = Path(__file__).resolve().parents[2] / "pipelines" / "social_mentions.yaml"
     out = tmp_path / "out"
     code = main(["run", str(pipeline), str(path), "--out", str(out), "--no-history", "--quiet",
                  "--cache", str(tmp_path / "cache.sqlite"), "--text", "tweet"])

@@ -207,7 +207,7 @@ def test_errors():
 
 
 # ------------------------------------------------------------ phrase labels
-REAL = Path(__file__).parent / "fixtures" / "real_exports"
+REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real_exports"
 
 
 def vectors(texts):
