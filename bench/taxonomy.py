@@ -86,7 +86,8 @@ def choose_taxonomy() -> tuple[list[str], list[list[str]]]:
 def main() -> int:
     from sklearn.metrics import normalized_mutual_info_score as nmi
 
-    from cxtext.themes.taxonomy import Taxonomy, TaxonomyMatcher, TaxonomyTheme, apply_taxonomy, prototypes
+    from cxtext.themes.taxonomy import Taxonomy, TaxonomyTheme, apply_taxonomy
+    from cxtext.themes.taxonomy_match import TaxonomyMatcher, prototypes
     from cxtext.themes import ThemeModel
 
     machine = machine_line()

@@ -26,7 +26,7 @@ Metrics (per set, size and variant, averaged over the draws):
 * **pulled in**: share of all other rows assigned to any taxonomy theme.
 
 Matching goes through the library's own path: the fitted model's
-``_prepare`` for comments and phrases, :func:`cxtext.themes.taxonomy.prototypes`,
+``_prepare`` for comments and phrases, :func:`cxtext.themes.taxonomy_match.prototypes`,
 then :meth:`TaxonomyMatcher.predict` with the fit's clusters, i.e. what
 :func:`cxtext.themes.taxonomy.apply_taxonomy` (called by
 ``cxtext.theming.with_taxonomy`` from ``cxtext.analysis``) does before it
@@ -34,7 +34,7 @@ rebuilds the themes; the final table also runs ``apply_taxonomy`` itself and
 checks that its taxonomy themes hold exactly those rows.
 
 The rule (``TaxonomyMatcher(rule="relative")``, see the module docstring of
-``cxtext/themes/taxonomy.py``): a per-theme threshold (mean leave-one-out
+``cxtext/themes/taxonomy_match.py``): a per-theme threshold (mean leave-one-out
 cosine of its examples minus ``example_margin``, or ``name_cos`` for a theme
 given by name), a comment's similarity averaged over its ``n_neighbours``
 nearest comments, a robust z floor ``comment_z``, and a cluster step (a
@@ -191,7 +191,7 @@ def score(pred: np.ndarray, case: dict) -> tuple[float, float]:
 
 def predict(prep: Prepared, case: dict, params: dict) -> np.ndarray:
     """The library's matcher (as apply_taxonomy calls it) on one case."""
-    from cxtext.themes.taxonomy import TaxonomyMatcher, prototypes
+    from cxtext.themes.taxonomy_match import TaxonomyMatcher, prototypes
 
     matcher = TaxonomyMatcher(**params).fit(prototypes(case["V"], case["owner"], len(case["chosen"])),
                                             case["V"], case["owner"])
@@ -200,7 +200,8 @@ def predict(prep: Prepared, case: dict, params: dict) -> np.ndarray:
 
 def via_apply_taxonomy(prep: Prepared, case: dict, params: dict) -> np.ndarray:
     """The taxonomy theme of every row after :func:`apply_taxonomy` itself (-1: discovered or unthemed)."""
-    from cxtext.themes.taxonomy import Taxonomy, TaxonomyMatcher, TaxonomyTheme, apply_taxonomy
+    from cxtext.themes.taxonomy import Taxonomy, TaxonomyTheme, apply_taxonomy
+    from cxtext.themes.taxonomy_match import TaxonomyMatcher
 
     k = len(case["chosen"])
     themes = []
@@ -294,7 +295,7 @@ def fmt_params(p: dict) -> str:
 
 def main() -> int:
     from bench.machine import machine_line
-    from cxtext.themes.taxonomy import neighbours
+    from cxtext.themes.taxonomy_match import neighbours
 
     machine = machine_line()
     start = time.perf_counter()

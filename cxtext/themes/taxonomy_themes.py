@@ -1,13 +1,12 @@
 """Taxonomy themes on the model side: a fitted model whose themes are a team's own.
 
-:mod:`cxtext.themes.taxonomy` reads a taxonomy file and decides which comments
-belong to which taxonomy theme (:class:`~cxtext.themes.taxonomy.TaxonomyMatcher`);
-its :func:`~cxtext.themes.taxonomy.apply_taxonomy` then calls
+:mod:`cxtext.themes.taxonomy` reads a taxonomy file, :mod:`cxtext.themes.taxonomy_match` decides which
+comments belong to which taxonomy theme (:class:`~cxtext.themes.taxonomy_match.TaxonomyMatcher`);
+:func:`~cxtext.themes.taxonomy.apply_taxonomy` then calls
 :meth:`ThemeModel.set_taxonomy_themes <cxtext.themes.ThemeModel.set_taxonomy_themes>`,
 i.e. :func:`set_taxonomy_themes` here, which rebuilds the model's themes around them.
 Kept beside ``taxonomy`` rather than in it: this part edits a fitted model's
-prototypes and theme records like :mod:`cxtext.themes.edits` does (and
-``taxonomy`` is already over 400 lines).
+prototypes and theme records like :mod:`cxtext.themes.edits` does.
 
 Interface: :func:`set_taxonomy_themes` replaces ``model._themes`` and the
 prototypes (``_proto``, ``_proto_theme``, ``_proto_threshold``,
@@ -37,7 +36,7 @@ def set_taxonomy_themes(model, taxonomy, assigned: np.ndarray, prototypes: np.nd
     """Replace matched themes by a team's taxonomy themes (:func:`cxtext.themes.taxonomy.apply_taxonomy`).
 
     ``assigned``: taxonomy index per fitted comment (-1: none), as
-    :class:`cxtext.themes.taxonomy.TaxonomyMatcher` predicts it; ``prototypes``
+    :class:`cxtext.themes.taxonomy_match.TaxonomyMatcher` predicts it; ``prototypes``
     (k, dim) the taxonomy prototypes; ``prepared``: the fitted comments'
     vectors after ``model._prepare``; ``matched_clusters``: the fitted
     theme ids claimed by a taxonomy theme (they disappear; their comments
