@@ -35,7 +35,7 @@ and a methods slide ("how to read this" plus the model and parameters).
 Modules
 -------
 ``data`` (:class:`ReportData`, constants) -> ``fmt`` (numbers and text) -> ``charts`` -> ``prose``
-(sentences) -> ``html_report``, ``pptx_report``; this package's entry points write them. May import
+(sentences) -> ``html_sections`` (cells, trends, groups) -> ``html_report``, ``pptx_report``; this package's entry points write them. May import
 ``cxtext.errors``, ``cxtext.drivers``, ``cxtext.export`` and ``cxtext.io.warnings`` (the warnings the app and
 the command line show too); never the faces (cli, app).
 """

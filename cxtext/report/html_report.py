@@ -11,9 +11,10 @@ import pandas as pd
 
 from cxtext import __version__
 from cxtext.report.data import _write_atomic
-from cxtext.report.charts import _data_uri, driver_chart, trend_chart
-from cxtext.report.data import CHART_THEMES, GROUP_THEMES, HTML_QUOTES, MAX_GROUPS, OTHER_THEMES_MAX, ReportData, TENTATIVE_TAG, TOP_THEMES, TREND_THEMES, _as_data, _missing
-from cxtext.report.fmt import DASH, _f, _int, _short, esc, fmt_ci, fmt_num, fmt_p, fmt_pct, is_rtl
+from cxtext.report.charts import _data_uri, driver_chart
+from cxtext.report.data import CHART_THEMES, HTML_QUOTES, OTHER_THEMES_MAX, ReportData, TENTATIVE_TAG, TOP_THEMES, _as_data, _missing
+from cxtext.report.fmt import _f, _int, _short, esc, fmt_ci, fmt_num, fmt_p, fmt_pct, is_rtl
+from cxtext.report.html_sections import _groups_html, _impact_class, _label_html, _sign_class, _td_num, _trend_html
 from cxtext.report.prose import headline_facts, how_to_read, key_findings, methods_lines
 
 if TYPE_CHECKING:
@@ -72,29 +73,6 @@ dl.read dt{font-weight:650;margin-top:8px}dl.read dd{margin:2px 0 0 0}
 _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 
-def _td_num(value: str, css: str = "") -> str:
-    cls = "n" + (f" {css}" if css else "")
-    return f'<td class="{cls}">{esc(value)}</td>'
-
-
-def _sign_class(value: Any) -> str:
-    x = _f(value)
-    return "" if math.isnan(x) else ("neg" if x < 0 else "pos" if x > 0 else "")
-
-
-def _impact_class(row: Any) -> str:
-    hi, lo = _f(row.get("nps_impact_ci_high")), _f(row.get("nps_impact_ci_low"))
-    if not math.isnan(hi) and hi < 0:
-        return "neg"
-    if not math.isnan(lo) and lo > 0:
-        return "pos"
-    return ""
-
-
-def _label_html(label: Any) -> str:
-    return f'<span dir="auto">{esc(label)}</span>'
-
-
 def render_html(source: "Analysis | ReportData", top: int = TOP_THEMES) -> str:
     """The whole report as one HTML string (no external resource, no script)."""
     data = _as_data(source)
@@ -129,6 +107,7 @@ def render_html(source: "Analysis | ReportData", top: int = TOP_THEMES) -> str:
         add(f'<div class="tile"><div class="k">{esc(key)}</div><div class="v">{esc(value)}</div>'
             f'<div class="d">{esc(detail)}</div></div>')
     add("</div>")
+    add(_fix_first_html(data))
     findings = key_findings(data)
     if findings:
         add('<div class="findings"><strong>Key findings</strong><ul>')
@@ -196,6 +175,25 @@ def render_html(source: "Analysis | ReportData", top: int = TOP_THEMES) -> str:
     add("</ul></section>")
     add("</main></body></html>")
     return "\n".join(parts)
+
+
+def _fix_first_html(data: ReportData, n: int = 3) -> str:
+    """The app's "fix first" box: the top drags on the file's own outcome, size, drag with interval, a quote."""
+    from cxtext.drivers.outcome import fix_first
+
+    items = fix_first(data.drivers, data.themes, data.summary, n=n)
+    if not items:
+        return ""
+    out = data.outcome
+    rows = []
+    for number, item in enumerate(items, 1):
+        share = "" if item["share"] != item["share"] else f", {item['share']:.0%} of themed comments"
+        what = f"{out.drag_name}: {item['drag_text']}" if out.impact else f"{item['comments']:,} comments"
+        quote = f' <q dir="auto">{esc(item["quote"])}</q>' if item["quote"] else ""
+        rows.append(f'<li><b dir="auto">{number}. {esc(item["label"])}</b>: {item["comments"]:,} comments{share}; '
+                    f"{esc(what)}.{quote}</li>")
+    return (f'<div class="findings" id="fix-first"><strong>Fix first</strong>: the {len(items)} theme'
+            f'{"s" if len(items) != 1 else ""} with the biggest {esc(out.drag_name)}<ul>{"".join(rows)}</ul></div>')
 
 
 def _kinds_html(data: ReportData) -> str:
@@ -320,86 +318,6 @@ def _other_themes_html(rest: pd.DataFrame) -> str:
     out.append("</tbody></table>")
     if len(rest) > len(shown):
         out.append(f'<p class="note">{len(rest) - len(shown)} more themes are in themes.csv.</p>')
-    return "".join(out)
-
-
-def _trend_html(data: ReportData, ranked: pd.DataFrame) -> str:
-    trend = data.trend
-    unit = {"W": "week", "M": "month"}.get(data.trend_freq or "M", "period")
-    out = [f'<section id="trends"><h2>Trends by {unit}</h2>']
-    chart = trend_chart(data, "svg")
-    if chart:
-        out.append(f'<figure><img alt="Comments per {unit} for the most urgent themes" src="{_data_uri(chart, "svg")}">'
-                   f"<figcaption>Comments per {esc(unit)} in the {TREND_THEMES} most urgent themes; a ring marks an "
-                   "emerging period.</figcaption></figure>")
-    periods = sorted(trend["period"].astype(str).unique())[-12:]
-    ids = [int(t) for t in ranked["theme_id"].head(TREND_THEMES)]
-    out.append("<table><thead><tr><th>Theme</th>" + "".join(f'<th class="n">{esc(p)}</th>' for p in periods) +
-               "</tr></thead><tbody>")
-    for theme_id in ids:
-        rows = trend[trend["theme_id"].astype(int) == theme_id]
-        if rows.empty:
-            continue
-        by_period = rows.set_index(rows["period"].astype(str))
-        cells = []
-        for p in periods:
-            if p not in by_period.index:
-                cells.append(_td_num(DASH))
-                continue
-            r = by_period.loc[p]
-            text = f"{_int(r['n_comments'])}"
-            if "nps" in r and not math.isnan(_f(r["nps"])):
-                text += f" · {fmt_num(r['nps'], 0, True)}"
-            emerging = bool(r.get("emerging", False)) and str(r.get("emerging")).lower() not in ("false", "0")
-            cells.append(f'<td class="n{" emerging" if emerging else ""}">{esc(text)}{" ▲" if emerging else ""}</td>')
-        out.append(f"<tr><td>{_label_html(rows['label'].iloc[0])}</td>{''.join(cells)}</tr>")
-    out.append("</tbody></table>")
-    out.append(f'<p class="note">Each cell: comments · theme NPS in that {esc(unit)}; ▲ emerging. '
-               f"{'Only the last 12 periods are listed; the chart shows all.' if trend['period'].nunique() > 12 else ''}</p>")
-    out.append("</section>")
-    return "".join(out)
-
-
-def _groups_html(data: ReportData, by: str, table: pd.DataFrame, ranked: pd.DataFrame) -> str:
-    title = {"source": "Sources side by side", "segment": "Segments side by side"}.get(by, by)
-    counts = table.groupby(by)["n_comments"].sum().sort_values(ascending=False)
-    groups = [str(g) for g in counts.index[:MAX_GROUPS]]
-    out = [f'<section id="{esc(by)}s"><h2>{esc(title)}</h2>']
-    out.append(f'<p class="note">Each cell: comments in the theme from that {esc(by)} · theme NPS there · NPS impact '
-               f"within that {esc(by)} (relative to its own respondents). {DASH} = no comment.</p>")
-    head = "".join(f'<th class="n" dir="auto">{esc(g)}</th>' for g in groups)
-    out.append(f"<table><thead><tr><th>Theme</th>{head}</tr></thead><tbody>")
-    totals = data.group_totals.get(by)
-    if totals is not None and not totals.empty:
-        t = totals.set_index(totals[by].astype(str))
-        cells = []
-        for g in groups:
-            if g in t.index:
-                r = t.loc[g]
-                text = f"{_int(r['rows']):,} rows" + (f" · NPS {fmt_num(r['nps'], 0, True)}" if _int(r["n_nps"]) else "")
-                cells.append(_td_num(text))
-            else:
-                cells.append(_td_num(DASH))
-        out.append(f"<tr><td><b>All comments</b></td>{''.join(cells)}</tr>")
-    keyed = table.assign(_g=table[by].astype(str), _t=table["theme_id"].astype(int)).set_index(["_t", "_g"])
-    for _, theme in ranked.head(GROUP_THEMES).iterrows():
-        cells = []
-        for g in groups:
-            key = (int(theme["theme_id"]), g)
-            if key not in keyed.index:
-                cells.append(_td_num(DASH))
-                continue
-            r = keyed.loc[key]
-            r = r.iloc[0] if isinstance(r, pd.DataFrame) else r
-            text = f"{_int(r['n_comments'])}"
-            if not math.isnan(_f(r.get("nps"))):
-                text += f" · {fmt_num(r['nps'], 0, True)} · {fmt_num(r.get('nps_impact'), 1, True)}"
-            cells.append(_td_num(text, _impact_class(r)))
-        out.append(f"<tr><td>{_label_html(theme['label'])}</td>{''.join(cells)}</tr>")
-    out.append("</tbody></table>")
-    if counts.size > len(groups):
-        out.append(f'<p class="note">The {len(groups)} largest of {counts.size} {esc(by)} values are shown.</p>')
-    out.append("</section>")
     return "".join(out)
 
 

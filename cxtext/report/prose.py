@@ -199,6 +199,8 @@ def methods_lines(data: ReportData) -> list[str]:
         f"Embedding model: {s.get('model_id') or s.get('model') or 'none'}; seed {s.get('seed', '')}; "
         f"minimum theme size {themes.get('min_theme_size') or 'automatic'}; reduction "
         f"{themes.get('reduction', 'umap')}; languages centred: {themes.get('center_languages', True)}.",
+        *([f"Why this model: {(s.get('model_choice') or {}).get('reason')}."]
+          if (s.get("model_choice") or {}).get("reason") else []),
         _themes_method(data.fit_rule),
         "Drivers: NPS impact with a normal-approximation 95% CI; detractor lift by Fisher's exact or a "
         "two-proportion z-test with Benjamini-Hochberg q-values; odds ratios from a logistic regression on all "

@@ -354,3 +354,18 @@ def test_languages_under_a_floor_are_grouped_as_other() -> None:
     assert [(name, count) for name, count, _ in shares] == [("en", 450), ("undetermined", 45), ("other", 5)]
     assert sum(share for _, _, share in shares) == pytest.approx(1.0)
     assert language_shares({"ar": 2, "en": 2}) == [("other", 4, 1.0)]  # too few comments to name a language
+
+
+def test_the_report_opens_with_what_to_fix_first(handmade):
+    """The same "fix first" items as the app's Drivers tab: the biggest drag first, its size, its drag with the
+    interval and a quote; the theme that lifts NPS is not among them."""
+    import html as html_module
+
+    page_html = report.render_html(handmade)
+    block = page_html[page_html.index('id="fix-first"'):]
+    block = html_module.unescape(block[:block.index("</div>")])
+    assert "Fix first" in block
+    assert f"1. refunds {MARKUP}" in block and "20 comments" in block and "40% of themed comments" in block
+    assert "drag on NPS: " in block and "Still no refund" in block
+    assert "friendly staff" not in block
+    assert page_html.index('id="fix-first"') < page_html.index('id="drivers"')
