@@ -57,7 +57,7 @@ def choose_model(requested: str, languages: Sequence[str | None], texts: Sequenc
     counted. Any other ``requested`` name is returned as given, with the reason "named".
     """
     if requested != AUTO:
-        return ModelChoice(requested, f"model {requested!r} named in the settings or on the command line")
+        return ModelChoice(requested, f"model {_shown(requested)} named in the settings or on the command line")
     counted = "comments"
     if texts is not None:
         languages = [lang for lang, text in zip(languages, texts) if len(str(text).split()) >= MIN_WORDS]
@@ -85,5 +85,14 @@ def model_for(requested: str, languages: Sequence[str | None], saved=None, embed
         name = MULTILINGUAL_MODEL if requested == AUTO else requested
         return ModelChoice(name, f"an embedder object was passed to analyze() ({getattr(embedder, 'model_id', '?')})")
     if saved is not None:
-        return ModelChoice(saved.embedding_model, f"the saved theme model was fitted with {saved.embedding_model!r}")
+        return ModelChoice(saved.embedding_model, f"the saved theme model was fitted with {_shown(saved.embedding_model)}")
     return choose_model(requested, list(languages), None if texts is None else list(texts))
+
+
+def _shown(name: str) -> str:
+    """A model name for a sentence: a local folder by its last part, so no absolute path reaches summary.json."""
+    if "/" in name or "\\" in name:
+        parts = [part for part in name.replace("\\", "/").split("/") if part]
+        if name.startswith(("/", "~", ".")) or (len(name) > 1 and name[1] == ":"):
+            return f"'{parts[-1] if parts else name}' (a local folder)"
+    return repr(name)

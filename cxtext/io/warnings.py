@@ -120,6 +120,8 @@ def _rejected_by_role(reasons: dict[str, int]) -> dict[str, dict[str, Any]]:
 
 
 def _range(values: list[float]) -> str:
+    if not values:  # the rejected cells held no readable number (e.g. only blanks after cleaning)
+        return ""
     low, high = min(values), max(values)
     return f"{low:g}-{high:g}" if low != high else f"{low:g}"
 
@@ -134,18 +136,19 @@ def _bulk_message(role: str, column: str | None, count: int, total: int, found: 
     if problem == "not a whole number":
         why = f"values such as {', '.join(f'{v:g}' for v in sorted(set(values))[:3])} are not whole numbers on {scale}."
         if role in ("nps", "csat", "ces"):
-            fix = (f" {_range(values)} with decimals looks like a review score: map it as a rating (stars, review "
-                   f"score), not as {name}.")
+            fix = (f" {_range(values) or 'A score'} with decimals looks like a review score: map it as a rating "
+                   f"(stars, review score), not as {name}.")
         else:
             fix = " Map a column of whole numbers."
     elif problem == "outside":
-        why = f"values {_range(values)} are outside {scale}."
+        why = f"values {_range(values)} are outside {scale}." if values else f"some values are outside {scale}."
         if role == "ces":
             fix = " Check the CES scale (1-5 or 1-7) on the Upload tab, or map the column as a rating."
         elif role == "rating":
             fix = " Set the rating scale to the column's own (e.g. --rating-scale 1-10)."
         else:
-            fix = f" {_range(values)} looks like a score on another scale: map it as a rating, not as {name}."
+            fix = (f" {_range(values) or 'It'} looks like a score on another scale: map it as a rating, "
+                   f"not as {name}.")
     else:
         shown = ", ".join(f"'{t}'" for t in texts[:2]) or "text"
         why = f"values such as {shown} are not numbers."

@@ -20,6 +20,8 @@ multilingual sentences below; bench/results/embedding.md has the full numbers):
 
 from __future__ import annotations
 
+import dataclasses
+
 import os
 
 import numpy as np
@@ -84,11 +86,14 @@ def test_backend_is_part_of_the_cache_id():
     assert SentenceTransformerEmbedder("default").backend == "auto"
 
 
-def test_auto_backend_runs_onnx_int8_for_the_default_model_only():
+def test_auto_backend_runs_onnx_int8_for_the_default_and_the_english_model_only(tmp_path):
     assert recipes.resolve_backend(_default(), "auto") == "onnx-int8"
-    assert recipes.resolve_backend(resolve_model("minilm"), "auto") == "torch"
+    assert recipes.resolve_backend(resolve_model("minilm"), "auto") == "onnx-int8"
     assert recipes.resolve_backend(_default(), "torch") == "torch"
-    minilm = SentenceTransformerEmbedder("minilm")
+    # any other model (here the MiniLM files under another folder and id) runs on torch
+    other = dataclasses.replace(resolve_model("minilm"), model_id="someone/their-model")
+    assert recipes.resolve_backend(other, "auto") == "torch"
+    minilm = SentenceTransformerEmbedder("minilm", backend="torch")
     assert minilm.model_id == resolve_model("minilm").model_id  # torch: the model's own id
     with pytest.raises(ModelError, match="resolve_backend"):
         recipes.backend_model_id(_default().model_id, "auto")
