@@ -34,31 +34,15 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score  #
 
 from bench import lodo_data  # noqa: E402
 from bench.machine import machine_line  # noqa: E402
-from bench.themes import CACHE  # noqa: E402
+from bench.themes import embed  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "english_model.md"
 PARALLEL = ROOT / "bench" / "data" / "parallel_painpoints.csv"
-_EMBEDDERS: dict = {}
 
 
 def vectors(texts: list[str], model: str, backend: str) -> np.ndarray:
-    """Vectors of ``texts`` (cached in the bench cache by content, model and backend)."""
-    import hashlib
-
-    from cxtext.embed import SentenceTransformerEmbedder
-
-    key = (model, backend)
-    if key not in _EMBEDDERS:
-        _EMBEDDERS[key] = SentenceTransformerEmbedder(model=model, backend=backend)
-    embedder = _EMBEDDERS[key]
-    digest = hashlib.sha256(("\n".join(texts) + "|" + embedder.model_id).encode()).hexdigest()[:16]
-    path = CACHE / f"{model}-{backend}-{len(texts)}-{digest}.npy"
-    if path.exists():
-        return np.load(path)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    out = np.asarray(embedder.encode(list(texts)), dtype=np.float32)
-    np.save(path, out)
-    return out
+    """Vectors of ``texts`` (cached in the bench cache by content and the model id, which names the backend)."""
+    return embed(texts, model, backend)
 
 
 def themes(texts: list[str], X: np.ndarray, model: str, languages: list[str]) -> np.ndarray:

@@ -211,12 +211,6 @@ def leave_one_out(runs: pd.DataFrame, family_only: bool = False) -> pd.DataFrame
     return pd.DataFrame(out)
 
 
-def ablation(runs: pd.DataFrame) -> pd.DataFrame:
-    """Mean NMI / ARI over sets of each single-step switch, the rest held at the LODO-chosen values."""
-    grid = runs[~runs["system"].isin(["plain", "bertopic"])]
-    return grid.groupby(["model", "system"])[["nmi", "ari"]].mean().reset_index()
-
-
 def write(runs: pd.DataFrame, table: pd.DataFrame, args, seconds: float, family: pd.DataFrame) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     runs.to_csv(RESULTS / "lodo_runs.csv", index=False, float_format="%.4f")

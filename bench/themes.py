@@ -75,12 +75,12 @@ def load_hwu() -> pd.DataFrame:
     return df[df["split"].isin(["test", "valid"])].reset_index(drop=True)
 
 
-def embed(texts: list[str], model: str) -> np.ndarray:
-    """Embeddings of ``texts`` with ``model`` (default backend), cached on disk by
+def embed(texts: list[str], model: str, backend: str = "auto") -> np.ndarray:
+    """Embeddings of ``texts`` with ``model`` run by ``backend``, cached on disk by
     content hash and the embedder's model id (which names the backend)."""
     from cxtext.embed import SentenceTransformerEmbedder
 
-    embedder = SentenceTransformerEmbedder(model=model)
+    embedder = SentenceTransformerEmbedder(model=model, backend=backend)
     key = hashlib.sha256(("\n".join(texts) + "|" + embedder.model_id).encode()).hexdigest()[:16]
     path = CACHE / f"{model}-{len(texts)}-{key}.npy"
     if path.exists():
