@@ -326,13 +326,12 @@ def run_pipeline(
 
         saved = ThemeModel.load(themes) if themes is not None else None
         embed_rows = rows_to_embed(records)
-        choice = model_for(params["embed"]["model"], records.loc[embed_rows, "language"], saved, embedder,
-                           records.loc[embed_rows, "clean_text"])
+        texts = records.loc[embed_rows, "clean_text"].tolist()
+        choice = model_for(params["embed"]["model"], records.loc[embed_rows, "language"], saved, embedder, texts)
         model_name = choice.model
         base = embedder or SentenceTransformerEmbedder(model=model_name, batch_size=params["embed"]["batch_size"],
                                                        backend=params["embed"]["backend"])
         cached = CachedEmbedder(base, EmbeddingCache(Path(cache_path) if cache_path else None))
-        texts = records.loc[embed_rows, "clean_text"].tolist()
         vectors = cached.encode(texts, progress=lambda done, total: report("embed", done, total))
         model_id = cached.model_id
         cache_stats = {"hits": int(cached.last_hits_), "misses": int(cached.last_misses_)}
