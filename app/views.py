@@ -50,6 +50,11 @@ CSS = """
 .cx-fix-items {display: flex; flex-wrap: wrap; gap: 12px; margin-top: 6px;}
 .cx-fix-item {flex: 1 1 280px; min-width: 0;}
 .cx-fix-stats {color: #333; font-size: .9rem;}
+#drivers-table th .header-content, #drivers-table th span.header.text {white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; overflow-wrap: break-word; hyphens: auto;
+  font-family: var(--font); font-size: .78rem; line-height: 1.25;}
+#drivers-table th .cell-wrap {padding: 6px 4px;}
+#drivers-table td .cell-wrap {white-space: normal; overflow-wrap: break-word; padding: 6px;}
 """
 
 
@@ -150,7 +155,7 @@ def drivers_tab() -> SimpleNamespace:
             technical = gr.Checkbox(False, label="Show technical columns (ids, p- and q-values, odds ratios, "
                                                  "priority, every score column)", elem_id="drivers-technical", scale=2)
         table = gr.Dataframe(empty_grid("#", "Theme", "Comments"), label="Theme drivers",
-                             interactive=False, max_height=420,
+                             interactive=False, max_height=420, wrap=True,
                              elem_id="drivers-table", pinned_columns=2)
         with gr.Accordion("What the columns mean", open=False):
             notes = gr.Markdown(elem_id="drivers-notes")

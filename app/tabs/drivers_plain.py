@@ -14,7 +14,10 @@ from app.tabs.drivers import _level_drivers, _signed, outcome
 _MEAN_COLUMN = {"nps": ("nps", "Theme NPS", 0), "rating": ("rating_mean", "Mean rating", 2),
                 "csat": ("csat_mean", "Mean CSAT", 2), "ces": ("ces_mean", "Mean CES", 2),
                 "sentiment": ("net_sentiment", "Net sentiment", 0)}
-FRIENDLY_WIDTHS = {"#": "56px", "Theme": "280px", "Note": "120px"}
+# Column widths as percentages of the grid, so the plain table fits the page at any width (1,024 px and up, issue
+# 24): the numbers get compact columns whose headers wrap, the theme label takes what is left (at least THEME_MIN).
+FRIENDLY_WIDTHS = {"#": 4, "Note": 9, "95% interval": 12}
+NUMBER_WIDTH, THEME_MIN = 9, 20
 
 
 def drivers_view(analysis, level: str | None = None) -> pd.DataFrame:
@@ -55,7 +58,13 @@ def drivers_view(analysis, level: str | None = None) -> pd.DataFrame:
 
 
 def drivers_view_widths(frame: pd.DataFrame) -> list[str]:
-    return [FRIENDLY_WIDTHS.get(c, f"{max(90, 8 * len(c) + 20)}px") for c in frame.columns]
+    """Percent widths that add up to 100: compact numbers, the theme label wide."""
+    widths = {c: FRIENDLY_WIDTHS.get(c, NUMBER_WIDTH) for c in frame.columns if c != "Theme"}
+    numbers = sum(widths.values())
+    if numbers > 100 - THEME_MIN:  # many columns: shrink the numbers in proportion
+        widths = {c: w * (100 - THEME_MIN) / numbers for c, w in widths.items()}
+    theme = 100 - sum(widths.values())
+    return [f"{theme if c == 'Theme' else widths[c]:.4g}%" for c in frame.columns]
 
 
 def fix_first_html(analysis, n: int = 3) -> str:

@@ -13,6 +13,7 @@ from cxtext.report.data import _write_atomic
 from cxtext.report.charts import driver_chart, trend_chart
 from cxtext.report.data import DECK_DRIVERS, DECK_QUOTES, DECK_QUOTE_CHARS, ReportData, TENTATIVE_TAG, _as_data
 from cxtext.report.fmt import DASH, _int, _short, fmt_ci, fmt_num, fmt_p, fmt_pct, is_rtl
+from cxtext.drivers.outcome import drag_text
 from cxtext.report.prose import headline_facts, how_to_read, key_findings, methods_lines
 
 if TYPE_CHECKING:
@@ -37,7 +38,8 @@ def write_pptx(source: "Analysis | ReportData", path: str | Path, drivers: int =
     slide = deck.slides.add_slide(title_layout)
     for shape in slide.placeholders:  # the default template is 4:3; centre its boxes on the 16:9 slide
         _place(shape, Inches(1.0), Inches(11.333))
-    slide.shapes.title.text = "What drives detractors"
+    out = data.outcome  # the file's own outcome (NPS, rating or CSAT, CES, sentiment), as report.html uses
+    slide.shapes.title.text = out.title
     slide.placeholders[1].text = (f"{name} · {_int(s.get('rows_in')):,} rows · "
                                   f"{dt.date.today().isoformat()} · cxtext {s.get('cxtext_version', __version__)}")
 
@@ -60,7 +62,7 @@ def write_pptx(source: "Analysis | ReportData", path: str | Path, drivers: int =
     ranked = data.ranked()
     chart = driver_chart(data, "png")
     if chart:
-        slide = _titled(deck, title_only, "Drivers: NPS impact per theme" if data.has_nps else "Themes by volume")
+        slide = _titled(deck, title_only, _chart_title(out))
         _picture(slide, chart, Inches(0.5), Inches(1.6), Inches(12.3), Inches(5.7))
 
     for _, row in ranked.head(drivers).iterrows():
@@ -78,6 +80,10 @@ def write_pptx(source: "Analysis | ReportData", path: str | Path, drivers: int =
                       ("NPS impact", f"{fmt_num(row.get('nps_impact'), 1, True)} points  (95% CI {impact_ci})"),
                       ("Detractors",
                        f"{fmt_pct(row.get('detractor_share'))}, lift {fmt_num(row.get('detractor_lift'), 2)}×")]
+        elif out.impact is not None:
+            lines.append((out.drag_name[0].upper() + out.drag_name[1:], drag_text(row, out, data.drivers)))
+            if out.key == "rating" and data.has("rating_mean"):
+                lines.append(("Theme rating", fmt_num(row.get("rating_mean"), 2)))
         if data.has("ces_gap"):
             lines.append(("CES gap", f"{fmt_num(row.get('ces_gap'), 2, True)} (p {fmt_p(row.get('ces_gap_p_value'))})"))
         if data.has("csat_gap"):
@@ -106,7 +112,7 @@ def write_pptx(source: "Analysis | ReportData", path: str | Path, drivers: int =
     box = slide.shapes.add_textbox(Inches(0.5), Inches(1.6), Inches(12.3), Inches(5.7))
     frame = box.text_frame
     frame.word_wrap = True
-    keep = {"NPS", "NPS impact", "Detractor lift", "CES gap", "Priority and rank", "Quotes"}
+    keep = {"NPS", "NPS impact", "Detractor lift", "CES gap", "CSAT gap", "Priority and rank", "Quotes"}
     first = True
     for term, definition in how_to_read(data):
         if term in keep:
@@ -120,6 +126,16 @@ def write_pptx(source: "Analysis | ReportData", path: str | Path, drivers: int =
     deck.save(buffer)
     _write_atomic(path, buffer.getvalue())
     return path
+
+
+def _chart_title(out) -> str:
+    """The driver chart slide's title in the file's own outcome: "Drivers: NPS impact per theme",
+    "Drivers: drag on the average rating per theme", ... or "Themes by volume" without one."""
+    if out.key == "nps":
+        return "Drivers: NPS impact per theme"
+    if out.impact is None:
+        return "Themes by volume"
+    return f"{out.title}: {out.drag_name} per theme"
 
 
 def _titled(deck, layout, title: str):

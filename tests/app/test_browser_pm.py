@@ -4,7 +4,7 @@ tests/fixtures/real_exports/ (see ATTRIBUTION.md there): Google Play reviews of 
 stars: a rating), a store NPS survey (0-10, two "why" columns) and the Sudzilla Google Forms NPS survey;
 and the bank reviews' stars turned into a 2.5-10 review score mapped as NPS, the mistake the warnings are for.
 Each point of the issue is checked where a reader sees it. Screenshots go to a temporary folder (printed,
-never committed).
+never committed); those of the driver table at 1,280 and 1,024 px to test-artifacts/screenshots/ (git-ignored).
 """
 
 from __future__ import annotations
@@ -31,6 +31,24 @@ from test_browser import (  # noqa: F401 - the shared browser helpers (skips wit
 
 pytestmark = pytest.mark.browser
 EXPORTS = ROOT / "tests" / "fixtures" / "real_exports"
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+NARROW_WIDTHS = (1280, 1024)  # a laptop and a small screen: the plain driver table fits both without a scrollbar
+
+# How the driver grid sits in its page: the table against its scrolling viewport, every header's text against its
+# cell, the page against the window.
+_FIT = """() => {
+  const root = document.querySelector('#drivers-table');
+  const viewport = root.querySelector('.virtual-table-viewport') || root;
+  const table = root.querySelector('table');
+  const right = viewport.getBoundingClientRect().right + 1;
+  const cut = [...root.querySelectorAll('th[role=columnheader]')].filter(th => {
+      const text = th.querySelector('span.header') || th;
+      return th.getBoundingClientRect().right > right || text.scrollWidth > text.clientWidth + 1; })
+    .map(th => th.innerText.trim());
+  return {table: Math.ceil(table.getBoundingClientRect().width), scroll: viewport.scrollWidth,
+          client: viewport.clientWidth, page: document.documentElement.scrollWidth,
+          window: document.documentElement.clientWidth, cut};
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +116,26 @@ def _check_drivers(page, title: str, drag: str) -> None:
     expect(page.locator("#drivers-table")).not_to_contain_text("theme_id", timeout=UI_TIMEOUT_MS)
 
 
+def _check_fits(page, stem: str) -> None:
+    """Point 4: the plain driver table fits the page at 1,280 and 1,024 px: no horizontal scrolling in the grid
+    or the page, no header cut; a screenshot of each goes to test-artifacts/screenshots/."""
+    expect(page.locator("#drivers-table [role=columnheader]").filter(has_text="Share of themed")).to_have_count(
+        1, timeout=UI_TIMEOUT_MS)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for width in NARROW_WIDTHS:
+        page.set_viewport_size({"width": width, "height": 1000})
+        for _ in range(20):  # the grid lays out again after the resize
+            page.wait_for_timeout(250)
+            fit = page.evaluate(_FIT)
+            if fit["table"] <= fit["client"] and not fit["cut"]:
+                break
+        assert fit["scroll"] <= fit["client"] and fit["table"] <= fit["client"], (width, fit)
+        assert fit["page"] <= fit["window"], (width, fit)
+        assert not fit["cut"], (width, fit)
+        page.locator("#drivers-table").screenshot(path=ARTIFACTS / f"pm_drivers_{stem}_{width}px.png")
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
 def _check_counts(page) -> None:
     """Point 1: the picker, the detail and the pager give a theme the same count, for the first two themes."""
     _tab(page, "Themes")
@@ -123,6 +161,7 @@ def test_three_public_exports_read_as_a_product_manager_reads_them(browser, pm_s
     kind, _ = _run(page, bank.name)
     assert kind == "ok"
     _check_drivers(page, "What drives low ratings", "rating points")
+    _check_fits(page, "bank_rating")
     expect(page.locator("#ces-plot")).to_be_hidden()  # no CES: no empty "map a CES column" panel
     expect(page.locator("#scatter-plot")).to_contain_text("mean rating", timeout=UI_TIMEOUT_MS)
     page.get_by_text("What the columns mean").click()
@@ -151,6 +190,7 @@ def test_three_public_exports_read_as_a_product_manager_reads_them(browser, pm_s
     assert kind == "ok"
     expect(page.locator("[data-testid=stale-analysis]")).to_have_count(0)
     _check_drivers(page, "What drives detractors", "NPS points")
+    _check_fits(page, "store_nps")
     page.screenshot(path=shots / "05_store_drivers.png", full_page=True)
     _check_counts(page)
 

@@ -369,3 +369,42 @@ def test_the_report_opens_with_what_to_fix_first(handmade):
     assert "drag on NPS: " in block and "Still no refund" in block
     assert "friendly staff" not in block
     assert page_html.index('id="fix-first"') < page_html.index('id="drivers"')
+
+
+# --------------------------------------------------------------------------- a public export with ratings, no NPS
+
+REAL_EXPORTS = ROOT / "tests" / "fixtures" / "real_exports"
+
+
+@pytest.fixture(scope="module")
+def rated_export(tmp_path_factory) -> "cxtext.Analysis":
+    """59 Google Play reviews of Ethiopian bank apps (tests/fixtures/real_exports, ATTRIBUTION.md there):
+    1-5 stars mapped as a rating, no NPS column."""
+    cache = tmp_path_factory.mktemp("rated-cache") / "embeddings.sqlite"
+    return cxtext.analyze(REAL_EXPORTS / "ethiopian_bank_play_reviews_59.csv", text="review_text",
+                          rating="rating", date="review_date", seed=0, cache_path=cache)
+
+
+@pytest.mark.model
+def test_deck_of_a_rated_export_without_nps_names_low_ratings(rated_export, tmp_path):
+    """Issue 24: report.pptx speaks of the file's own outcome like report.html: "What drives low ratings",
+    never "What drives detractors" or "NPS impact" for a file without NPS."""
+    data = report.ReportData.from_analysis(rated_export)
+    assert data.outcome.key == "rating" and not data.has_nps
+    path = report.write_pptx(rated_export, tmp_path / report.PPTX_NAME)
+    deck = Presentation(str(path))
+    titles = [s.shapes.title.text if s.shapes.title is not None else "" for s in deck.slides]
+    assert titles[0] == "What drives low ratings" == data.outcome.title
+    assert titles[0] in report.render_html(rated_export)  # the same title as the HTML report's
+    chart_titles = [t for t in titles if t.startswith("What drives low ratings:")]
+    assert chart_titles == ["What drives low ratings: drag on the average rating per theme"], titles
+    every_text = " ".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes
+                          if shape.has_text_frame)
+    for wrong in ("detractor", "NPS impact", "Theme NPS", "What drives detractors"):
+        assert wrong not in every_text, wrong
+    # each driver slide gives the theme's drag on the average rating with its interval
+    ranked = data.ranked()
+    first_driver = deck.slides[titles.index(next(t for t in titles if t.startswith("#1 ")))]
+    driver_text = " ".join(shape.text_frame.text for shape in first_driver.shapes if shape.has_text_frame)
+    assert "Drag on the average rating" in driver_text and "rating points" in driver_text
+    assert str(ranked.iloc[0]["label"])[:60] in titles[titles.index(next(t for t in titles if t.startswith("#1 ")))]
