@@ -27,7 +27,9 @@ normalize
     ``clean_text`` str, text as embedded
     ``language``   str, ISO 639-1 code ("en", "ar", "ro", ...) or "und"
     ``text_hash``  str, sha256 hex of ``clean_text``
-    ``non_answer`` bool, "n/a", "nothing", "لا يوجد", "nimic", ...
+    ``non_answer`` bool, "n/a", "nothing", "No Negative", "لا يوجد", "nimic", ..., and the file's own
+                  repeated content-free placeholders (:mod:`cxtext.text.placeholders`)
+    ``non_answer_reason`` str, why the row is a non-answer; '' when it is not
     ``duplicate_of`` Int64 | <NA>, ``row`` of the first identical social post
 themes
     ``theme_id``   int, >= 0 a theme; -1 unthemed; -2 the "no comment" group;

@@ -6,8 +6,8 @@
 ``score_summary``     overall NPS (with its 95% CI), CES, CSAT and rating, once per respondent
 ``no_themes_reason``  why an analysis has no theme, in one sentence a reader can act on
 
-May import ``cxtext.schema``, ``cxtext.metrics``, ``cxtext.io`` (the read table and column mapping it
-describes), ``cxtext.pipeline``, ``cxtext.themes``, ``cxtext.drivers`` and ``cxtext.social``; never the faces.
+May import ``cxtext.schema``, ``cxtext.metrics``, ``cxtext.text`` (the placeholders it names), ``cxtext.io``
+(the read table and column mapping it describes), ``cxtext.pipeline``, ``cxtext.themes``, ``cxtext.drivers`` and ``cxtext.social``; never the faces.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from cxtext.io.columns import MappingDecision
 from cxtext.io.table import LoadedTable
 from cxtext.pipeline import PipelineConfig
 from cxtext.schema import NO_COMMENT, STATUS_ANALYZED, UNTHEMED, ScoreScale
+from cxtext.text.placeholders import repeated_summary
 
 
 def theme_summary(records: pd.DataFrame, themes: pd.DataFrame, theme_model: Any) -> dict[str, Any]:
@@ -92,6 +93,9 @@ def build_summary(table: LoadedTable, decision: MappingDecision, records: pd.Dat
         "rows_rejected": int(len(records) - analysed),
         "rejection_reasons": records.loc[records["status"] != STATUS_ANALYZED, "reason"]
         .value_counts().to_dict(),
+        # why the 'no comment' rows are non-answers, and the placeholders this file repeats (named in warnings)
+        "no_comment_reasons": _no_comment_reasons(records),
+        "repeated_non_answers": repeated_summary(records),
         "duplicates_folded": int(records["duplicate_of"].notna().sum()),
         "rows_with_warnings": int((records["warning"] != "").sum()),
         "languages": records.loc[records["status"] == STATUS_ANALYZED, "language"].value_counts().to_dict(),
@@ -113,6 +117,15 @@ def build_summary(table: LoadedTable, decision: MappingDecision, records: pd.Dat
         "timings_seconds": timings,
     })
     return summary
+
+
+def _no_comment_reasons(records: pd.DataFrame) -> dict[str, int]:
+    """Rows of the 'no comment' group per reason (``non_answer_reason``), most first."""
+    if "non_answer_reason" not in records.columns:
+        return {}
+    reasons = records.loc[records["non_answer"].to_numpy() & (records["status"] == STATUS_ANALYZED).to_numpy(),
+                          "non_answer_reason"]
+    return {str(k): int(v) for k, v in reasons.value_counts().items()}
 
 
 def score_summary(records: pd.DataFrame, ces_scale: ScoreScale,

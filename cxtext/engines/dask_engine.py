@@ -54,6 +54,7 @@ from cxtext.io.delimited import sniff_delimiter
 from cxtext.io.read import EXTENSIONS, decode_bytes, read_table
 from cxtext.io.table import LoadedTable
 from cxtext.text.normalize import answer_key, normalize
+from cxtext.text.placeholders import mark_non_answers
 from cxtext.pipeline import PipelineConfig
 from cxtext.schema import STATUS_ANALYZED, ScoreScale
 from cxtext.validate import validate
@@ -150,12 +151,14 @@ def _read_partitions(client, files: list[str], fmt: str, blocksize, options: dic
 # ----------------------------------------------------------- worker tasks
 def _prepare(frame: pd.DataFrame, offset: int, mapping, scale: ScoreScale, source_name: str,
              normalize_params: dict[str, Any], rating_scale: ScoreScale | None = None) -> pd.DataFrame:
-    """validate + normalize one partition; duplicates are folded later, across partitions."""
+    """validate + normalize one partition; duplicates are folded and repeated placeholders found later,
+    across partitions."""
     records = validate(frame.reset_index(drop=True), mapping, scale, source_name=source_name,
                        rating_scale=rating_scale)
     records["row"] = records["row"] + int(offset)
     params = dict(normalize_params)
     params["fold_duplicates"] = False
+    params["whole_file"] = False  # the per-file placeholder rule runs once every part is in
     return normalize(records, **params)
 
 
@@ -300,7 +303,7 @@ def run_pipeline_dask(
         model_id = None
         choice = None
         cache_stats: dict[str, int] = {}
-        records = pd.concat(client.gather(parts), ignore_index=True)
+        records = mark_non_answers(pd.concat(client.gather(parts), ignore_index=True))
         embed_rows = _rows_to_embed(records)
         if config.runs("embed") and config.runs("cluster") or themes is not None:
             from cxtext.embed import SentenceTransformerEmbedder

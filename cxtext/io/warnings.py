@@ -10,6 +10,10 @@ report and the command line say the same thing in the same words:
   ("2.5-10 looks like a review score: map it as a rating");
 * **minority**: a headline figure (NPS, CES, CSAT, mean rating) computed on fewer
   than half of the rows read: the figure must say on how many.
+* **repeated non-answer**: short texts without a content word that this file repeats in
+  many rows ("No Negative", "Nothing at all"; ``summary["repeated_non_answers"]``, the rule in
+  :mod:`cxtext.text.placeholders`) were put in the 'no comment' group: the warning names each text
+  and its rows, so a reader can see they were not lost.
 
 Nothing here reads the file again: the rejected values are taken from the
 rejection reasons (``NPS '7.5' is not a whole number on 0-10``).
@@ -32,7 +36,8 @@ _REASON = re.compile(r"^(NPS|CES|CSAT|rating) '(?P<value>.*)' is (?P<problem>not
 
 @dataclass(frozen=True)
 class DataWarning:
-    """One warning: ``kind`` "bulk_rejection" or "minority", the ``role`` (nps, ces, csat, rating), its
+    """One warning: ``kind`` "bulk_rejection", "minority" or "repeated_non_answer", the ``role`` (nps, ces,
+    csat, rating; "text" for a repeated non-answer), its
     ``column``, ``count`` rows out of ``total``, and ``message``: the whole sentence with the reason and the fix."""
 
     kind: str
@@ -77,7 +82,24 @@ def summary_warnings(summary: dict[str, Any], threshold: float = BULK_REJECTION_
                 "minority", role, mapping.get(role), usable, rows_in,
                 f"The {name} figures stand on {usable:,} of {rows_in:,} rows ({100 * usable / rows_in:.0f}%): "
                 f"the other rows have no usable {name}."))
-    return out
+    repeated = _repeated_warning(summary, mapping)
+    return out + ([repeated] if repeated is not None else [])
+
+
+def _repeated_warning(summary: dict[str, Any], mapping: dict[str, Any]) -> DataWarning | None:
+    """The 'repeated non-answer' warning: which placeholder texts went to 'no comment', with their rows."""
+    found = [item for item in summary.get("repeated_non_answers") or [] if isinstance(item, dict)]
+    if not found:
+        return None
+    count = sum(int(item.get("rows") or 0) for item in found)
+    total = int(summary.get("rows_analyzed") or 0) or count
+    named = ", ".join(f"'{item.get('text')}' ({int(item.get('rows') or 0):,} rows)" for item in found[:5])
+    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+    return DataWarning(
+        "repeated_non_answer", "text", mapping.get("text"), count, total,
+        f"{count:,} of {total:,} comments only repeat a short text without a content word, which this file uses "
+        f"as a placeholder: {named}{more}. They are counted in the 'no comment' group (theme_id -2), not as a "
+        "theme; their scores still count in the overall figures.")
 
 
 def coverage_text(summary: dict[str, Any], role: str, minority: float = MINORITY_SHARE) -> str:

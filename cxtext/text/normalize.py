@@ -2,7 +2,7 @@
 
 Stage 3 of the flow. ``normalize(records, ...)`` adds to the ``records``
 frame (see :mod:`cxtext.schema`): ``clean_text``, ``language``,
-``text_hash``, ``non_answer``, ``duplicate_of`` and ``is_social``.
+``text_hash``, ``non_answer``, ``non_answer_reason``, ``duplicate_of`` and ``is_social``.
 
 Why each step:
 
@@ -17,8 +17,10 @@ Why each step:
 * Personal data (e-mail, phone, card, IBAN, @handle, token links) is masked
   before anything else sees the text: on by default, ``redact_pii=False``
   to switch off.
-* Non-answers ("n/a", "nothing", "لا يوجد", "nimic") go to their own
-  "no comment" group so they cannot swamp a small survey's themes.
+* Non-answers ("n/a", "nothing", "No Negative", "لا يوجد", "nimic") and a file's own
+  repeated content-free placeholders go to their own "no comment" group, with a reason
+  (``non_answer_reason``), so they cannot swamp the themes
+  (:mod:`cxtext.text.placeholders`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from cxtext.text.placeholders import (  # noqa: F401 (answer_key, is_non_answer, ... are used from here too)
+    NON_ANSWERS, answer_key, is_non_answer, mark_non_answers, non_answer_reason, strip_diacritics)
 from cxtext.text.redact import PLACEHOLDERS, Redactor
 from cxtext.store import LabelCache, text_hash
 from cxtext.schema import STATUS_ANALYZED
@@ -55,53 +59,6 @@ _SPACE = re.compile(r"\s+")
 # for the tokenizer. ZWNJ/ZWJ (200C/200D) are kept: Persian and emoji need them.
 _INVISIBLE = dict.fromkeys([0x00AD, 0x200B, 0x200E, 0x200F, *range(0x202A, 0x202F),
                             *range(0x2060, 0x2065), *range(0x2066, 0x206A), 0xFEFF])
-
-# Non-answers, compared after case-folding, stripping punctuation and
-# diacritics. Per language: en, ar, ro (and a few universal marks).
-NON_ANSWERS: frozenset[str] = frozenset({
-    # universal
-    "", "na", "n a", "nil", "none", "null", "x", "xx", "xxx", "ok", "okay", "no", "nope",
-    # English
-    "no comment", "no comments", "nothing", "nothing to add", "nothing else", "nothing really",
-    "nothing to say", "not applicable", "none really", "no idea", "dont know", "i dont know",
-    "idk", "no reason", "nothing special", "no feedback", "not sure", "none thanks", "nothing thanks",
-    # Arabic
-    "لا يوجد", "لا شيء", "لاشيء", "لا شي", "لا تعليق", "لا يوجد تعليق", "بدون تعليق", "لا أعرف",
-    "لا اعرف", "ماشي", "ما في", "مافي", "لا", "لا شكرا", "لا يوجد شيء", "ليس لدي تعليق",
-    # Romanian (diacritics are stripped before comparing)
-    "nimic", "nu", "fara comentarii", "fara comentariu", "niciun comentariu", "nu am", "nu stiu",
-    "nimic de adaugat", "nimic special", "nu am nimic de adaugat", "nu e cazul", "nu este cazul",
-})
-
-
-_MAX_NON_ANSWER_WORDS = max(len(answer.split()) for answer in NON_ANSWERS)
-_WORD_CHAR = re.compile(r"[^\W_]")
-
-
-def strip_diacritics(text: str) -> str:
-    """Remove combining marks (ș -> s, ă -> a; Arabic harakat too)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def answer_key(text: str) -> str:
-    """The form used to compare a comment with the non-answer list."""
-    folded = strip_diacritics(text).casefold().replace("ـ", "")
-    folded = re.sub(r"[^\w\s]", " ", folded)
-    return _SPACE.sub(" ", folded).strip()
-
-
-def is_non_answer(text: str) -> bool:
-    """True for "n/a", "nothing", "-", "لا يوجد", "nimic" and the like."""
-    # Folding only splits words, never joins them: more wordy tokens than the
-    # longest non-answer means a real comment, without folding the whole text.
-    tokens = text.split()
-    if len(tokens) > _MAX_NON_ANSWER_WORDS and sum(
-            1 for token in tokens if _WORD_CHAR.search(token)) > _MAX_NON_ANSWER_WORDS:
-        return False
-    key = answer_key(text)
-    return key in NON_ANSWERS or not any(ch.isalnum() for ch in key)
-
 
 def clean_text(text: str, social: bool = False, redactor: Redactor | None = None) -> str:
     """Text as sent to the embedding model. ``social`` also strips URLs/handles;
@@ -171,8 +128,9 @@ def normalize(
     languages: Iterable[str] | None = None,
     redact_pii: bool = True,
     language_cache: LabelCache | None = None,
+    whole_file: bool = True,
 ) -> pd.DataFrame:
-    """Add ``clean_text``, ``language``, ``text_hash``, ``non_answer``,
+    """Add ``clean_text``, ``language``, ``text_hash``, ``non_answer``, ``non_answer_reason``,
     ``is_social`` and ``duplicate_of`` to a copy of ``records``.
 
     ``all_social`` treats every row as a social mention (the social-mentions
@@ -184,6 +142,8 @@ def normalize(
     ``language_cache`` remembers each cleaned text's language, so a re-run
     identifies only texts it has not seen (language identification is most
     of this stage's time on a warm run).
+    ``whole_file``: ``records`` is the whole file, so the per-file placeholder rule
+    (:func:`cxtext.text.placeholders.mark_non_answers`) applies; ``False`` for a part of it.
     """
     out = records.copy()
     redactor = Redactor() if redact_pii else None
@@ -193,11 +153,7 @@ def normalize(
     out["clean_text"] = [clean_text(t, s, redactor) for t, s in zip(out["text"], out["is_social"])]
     if redactor is not None:
         out["text"] = [redactor.redact(t) for t in out["text"]]
-    # a bool array, also when there are no rows (an empty list would make an object column)
-    out["non_answer"] = np.array([
-        status == STATUS_ANALYZED and is_non_answer(text)
-        for status, text in zip(out["status"], out["clean_text"])
-    ], dtype=bool)
+    out = mark_non_answers(out, per_file=whole_file)
     out["text_hash"] = [text_hash(t) for t in out["clean_text"]]
     candidates = tuple(languages) if languages else None
     out["language"] = _languages(out, candidates, language_cache)

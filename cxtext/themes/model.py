@@ -11,6 +11,7 @@ lists what of the model it reads and writes):
 ``steps``         the fit steps 0-8, explained there (calibrate, reduce, cluster,
                   merge duplicates, dissolve catch-alls, thresholds, assign, label)
 ``small_corpus``  the small-corpus rule (average-linkage clustering below 275 comments)
+``copies``        identical comments clustered once, weighted by their rows
 ``sampled``       fitting at scale: a language-stratified sample, the rest assigned
 ``assign``        the assignment rule (prototypes, thresholds, secondary themes)
 ``edits``         rename, merge, delete, split, move

@@ -6,7 +6,9 @@ seed). This is the one place that explains them; the other theme modules
 refer to these step numbers. Below ``small_corpus_size`` comments steps 2-3
 (and 4b-4c) are replaced by the small-corpus rule
 (:mod:`cxtext.themes.small_corpus`); above ``max_fit_size`` the steps run on a
-sample and the rest is assigned (:mod:`cxtext.themes.sampled`).
+sample and the rest is assigned (:mod:`cxtext.themes.sampled`). Copies of one text
+are fitted once, weighted by their rows (:mod:`cxtext.themes.copies`): steps 0-6
+see each distinct text once, centroids and sizes count every row.
 
 0. **Centre by language** (``center_languages=True`` and ``languages``
    given): subtract each language's mean vector
@@ -138,6 +140,7 @@ import numpy as np
 from cxtext.themes.assign import normalize_rows, secondary
 from cxtext.themes.center import LanguageCenterer
 from cxtext.themes.cluster import Clusterer
+from cxtext.themes.copies import find_copies, place_noise
 from cxtext.themes.label import ThemeLabeler
 from cxtext.themes.reduce import Reducer
 from cxtext.themes.small_corpus import SMALL_CORPUS_LINKAGE, SMALL_CORPUS_MIN_LANGUAGE, small_corpus_cluster
@@ -147,7 +150,8 @@ from cxtext.themes.small_corpus import SMALL_CORPUS_LINKAGE, SMALL_CORPUS_MIN_LA
 # 2: step 4c (dissolved catch-alls clustered again).
 # 3: small corpora (fewer than small_corpus_size comments) clustered by the small-corpus rule.
 # 4: the small-corpus rule centres languages of 5+ comments.
-FIT_REVISION = 4
+# 5: copies of a text fitted once, weighted by their rows (cxtext.themes.copies).
+FIT_REVISION = 5
 _CALIBRATION_PAIRS = 20_000
 #: Step 5's floor: a threshold is at least ``sim_mean_ + MIN_ASSIGN_Z * sim_std_``.
 MIN_ASSIGN_Z = 2.0
@@ -163,12 +167,14 @@ _RECLUSTER_MIN_SIZES = 4
 
 def fit_all(model, texts: list[str], X: np.ndarray, languages: list[str | None] | None, seed: int,
             progress: Callable[[str, int, int], None] | None = None) -> None:
-    """Steps 0-8 of the module docstring on every given row."""
+    """Steps 0-8 of the module docstring on every given row, copies of a text once (:mod:`cxtext.themes.copies`)."""
     def report(stage: str) -> None:
         if progress is not None:
             progress(stage, 0, 1)
 
-    n, dim = X.shape
+    n_rows, dim = X.shape
+    copies = find_copies(texts)
+    first, weights, n = copies.first, copies.counts, copies.n_distinct
     model.seed_ = seed
     size = model.small_corpus_size
     # an explicit min_theme_size sizes HDBSCAN's themes: that path is kept
@@ -179,8 +185,9 @@ def fit_all(model, texts: list[str], X: np.ndarray, languages: list[str | None] 
         min_language = int(model.min_language_size)
         if model.small_corpus_:  # no language of a small survey reaches 20 comments
             min_language = min(min_language, SMALL_CORPUS_MIN_LANGUAGE)
-        model.language_means_ = LanguageCenterer(min_language).fit(X, codes).means_
-    E = model._prepare(X, languages)
+        model.language_means_ = LanguageCenterer(min_language).fit(X[first], [codes[i] for i in first]).means_
+    E_rows = model._prepare(X, languages)
+    E = E_rows[first]
 
     mu, sd = calibrate(E, seed)
     model.sim_mean_, model.sim_std_ = mu, sd
@@ -204,6 +211,8 @@ def fit_all(model, texts: list[str], X: np.ndarray, languages: list[str | None] 
         model.fit_rule_ = (f"default: {reducer.effective_method_} {reducer.n_components_}-d + HDBSCAN "
                           f"min_cluster_size {clusterer.min_cluster_size_} ({why})")
 
+    if n < n_rows:
+        model.fit_rule_ += f"; {n} distinct texts of {n_rows} comments, copies fitted once"
     core = merge_duplicates(model, E, core)
     model.n_merged_ = model.n_clusters_found_ - (int(core.max()) + 1 if (core >= 0).any() else 0)
     if model.small_corpus_:
@@ -212,21 +221,17 @@ def fit_all(model, texts: list[str], X: np.ndarray, languages: list[str | None] 
     else:
         core = dissolve_diffuse(model, E, core)
     k = int(core.max()) + 1 if (core >= 0).any() else 0
-    C = centroids(E, core, k)
+    C = centroids(E, core, k, weights)
     thr = thresholds(model, E, core, C)
-
-    labels = core.copy()
-    noise = np.flatnonzero(core < 0)
-    if k and noise.size:
-        S = E[noise] @ C.T
-        best = S.argmax(axis=1)
-        ok = S[np.arange(noise.size), best] >= thr[best]
-        if model.reassign_threshold is None and not model.small_corpus_:
-            ok[:] = True  # step 6 without a threshold: every noise comment joins its most similar theme
-        labels[noise[ok]] = best[ok]
+    labels, core = place_noise(model, E, core, C, thr, weights, model.min_theme_size_)  # step 6
+    if (core >= 0).any() and int(core.max()) + 1 > k:  # copies that became themes of their own
+        k = int(core.max()) + 1
+        C = centroids(E, core, k, weights)
+        thr = thresholds(model, E, core, C)
 
     # order by final size (ties: smaller core id, which is larger core size)
-    sizes = np.bincount(labels[labels >= 0], minlength=k) if k else np.zeros(0, int)
+    sizes = (np.bincount(labels[labels >= 0], weights=weights[labels >= 0], minlength=k).astype(np.int64)
+             if k else np.zeros(0, int))
     order = sorted(range(k), key=lambda c: (-int(sizes[c]), c))
     remap = np.full(k + 1, -1, dtype=np.int64)
     for new, old in enumerate(order):
@@ -235,21 +240,23 @@ def fit_all(model, texts: list[str], X: np.ndarray, languages: list[str | None] 
     core = np.where(core >= 0, remap[np.maximum(core, 0)], -1).astype(np.int64)
     C = C[order] if k else C
     thr = thr[order] if k else thr
+    labels, core = labels[copies.inverse], core[copies.inverse]  # every row gets its text's theme
 
     model.dim_ = dim
-    model.n_texts_ = n
+    model.n_texts_ = n_rows
     model._proto = C.astype(np.float32)
     model._proto_theme = np.arange(k, dtype=np.int64)
     model._proto_threshold = np.asarray(thr, dtype=np.float64)
-    model._proto_size = np.array([int(np.sum(labels == c)) for c in range(k)], dtype=np.int64)
+    model._proto_size = np.asarray(sizes[order] if k else sizes, dtype=np.int64)
     model.labels_ = labels
-    model.raw_unthemed_share_ = float(np.mean(core < 0)) if n else 0.0
-    model.unthemed_share_ = float(np.mean(labels < 0)) if n else 0.0
-    model.secondary_labels_ = secondary(model, E, labels)
+    model.raw_unthemed_share_ = float(np.mean(core < 0)) if n_rows else 0.0
+    model.unthemed_share_ = float(np.mean(labels < 0)) if n_rows else 0.0
+    distinct_secondary = secondary(model, E, labels[first])
+    model.secondary_labels_ = [list(distinct_secondary[i]) for i in copies.inverse]
 
     report("label")
-    labeler = ThemeLabeler(n_keywords=N_KEYWORDS, n_quotes=N_QUOTES).fit(
-        texts, labels, E, languages, centroids=model._proto.astype(np.float64)
+    labeler = ThemeLabeler(n_keywords=N_KEYWORDS, n_quotes=N_QUOTES).fit(  # on every row: copies count
+        texts, labels, E_rows, languages, centroids=model._proto.astype(np.float64)
     )
     model._themes = {}
     for c in range(k):
@@ -283,11 +290,14 @@ def calibrate(E: np.ndarray, seed: int) -> tuple[float, float]:
     return mu, max(sd, 1e-6)
 
 
-def centroids(E: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
-    """Unit mean of the rows of each theme ``0..k-1``: (k, dim)."""
+def centroids(E: np.ndarray, labels: np.ndarray, k: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """Unit mean of the rows of each theme ``0..k-1``, weighted by ``weights`` (copies) when given: (k, dim)."""
     if k == 0:
         return np.zeros((0, E.shape[1]))
-    C = np.stack([E[labels == c].mean(axis=0) for c in range(k)])
+    if weights is None:
+        C = np.stack([E[labels == c].mean(axis=0) for c in range(k)])
+    else:
+        C = np.stack([np.average(E[labels == c], axis=0, weights=weights[labels == c]) for c in range(k)])
     return normalize_rows(C)
 
 

@@ -1,0 +1,187 @@
+"""Non-answers and placeholders: which comments join the "no comment" group, and why.
+
+Two rules, both giving each row a reason (the records' ``non_answer_reason``):
+
+* **Listed non-answers** (:func:`non_answer_reason`): "n/a", "nothing", "none", "-", and the
+  placeholders review exports write into an empty field ("No Negative", "No Positive",
+  Booking.com's), in English, Arabic ("لا شيء", "لا يوجد", "لا تعليق") and Romanian ("nimic",
+  "nu am", "fără comentarii", "nu este cazul"); and texts without a letter or digit ("-", "...",
+  only emojis). Compared after case folding, removing punctuation and diacritics
+  (:func:`answer_key`).
+* **Repeated content-free texts, learnt per file** (:func:`repeated_placeholders`): an export or a
+  form may fill empty answers with its own words ("Nothing at all", "not really", "none so far").
+  A text is such a placeholder in *this* file when all three hold:
+
+  - it is short: at most ``MAX_WORDS`` (3) words;
+  - it is frequent: at least ``max(MIN_REPEATS, MIN_REPEAT_SHARE x analysed rows)`` rows
+    (5 rows, 2%) say exactly it (compared by :func:`answer_key`). Five is the size below which a
+    theme is only tentative; 2% keeps a big file's chance repeats of a short phrase out;
+  - it carries no content word: every word is a stop word of English, Arabic or Romanian
+    (:mod:`cxtext.text.stopwords`) or one of the ``PLACEHOLDER_WORDS`` that exports use
+    ("negative", "comment", "applicable", "تعليق", "comentarii", ...).
+
+  "too expensive" or "app crashes", however often repeated, keep their theme: "expensive",
+  "app" and "crashes" are content words. A short stop-word answer seen once or twice
+  ("not at all") is left alone: only repetition across the file shows it is a filler.
+  Each such text is reported (text and rows) in ``summary.json`` and its warnings.
+
+May import ``cxtext.errors``, ``cxtext.schema`` and the rest of ``cxtext.text``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from cxtext.schema import STATUS_ANALYZED
+from cxtext.text.stopwords import is_keyword_token, normalize_token, stop_words_for, tokenize
+
+_SPACE = re.compile(r"\s+")
+_WORD_CHAR = re.compile(r"[^\W_]")
+
+#: Reasons, as the records' ``non_answer_reason`` and summary.json's ``no_comment_reasons`` say them.
+REASON_LISTED = "a non-answer or an export's placeholder ('n/a', 'nothing', 'No Negative', 'لا يوجد', 'nimic', ...)"
+REASON_NO_WORDS = "no words (only punctuation, symbols or emojis)"
+REASON_REPEATED = "a short text repeated in many rows of this file, without a content word"
+
+#: The per-file rule: at most this many words ...
+MAX_WORDS = 3
+#: ... in at least max(MIN_REPEATS, MIN_REPEAT_SHARE x analysed rows) rows.
+MIN_REPEATS = 5
+MIN_REPEAT_SHARE = 0.02
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove combining marks (ș -> s, ă -> a; Arabic harakat and hamza marks too)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def answer_key(text: str) -> str:
+    """The form used to compare comments: case folded, without punctuation, diacritics or tatweel."""
+    folded = strip_diacritics(text).casefold().replace("ـ", "")
+    folded = re.sub(r"[^\w\s]", " ", folded)
+    return _SPACE.sub(" ", folded).strip()
+
+
+_LISTED = [
+    # universal
+    "", "na", "n a", "n/a", "nil", "none", "null", "x", "xx", "xxx", "ok", "okay", "no", "nope", "-",
+    # English
+    "no comment", "no comments", "nothing", "nothing to add", "nothing else", "nothing really",
+    "nothing to say", "not applicable", "none really", "no idea", "dont know", "i dont know",
+    "idk", "no reason", "nothing special", "no feedback", "not sure", "none thanks", "nothing thanks",
+    "no negative", "no positive", "no negatives", "no positives", "nothing negative", "nothing positive",
+    "nothing at all", "nothing in particular", "nothing to report", "none so far", "not really",
+    # Arabic
+    "لا يوجد", "لا شيء", "لاشيء", "لا شي", "لا تعليق", "لا يوجد تعليق", "بدون تعليق", "لا أعرف",
+    "لا اعرف", "ماشي", "ما في", "مافي", "لا", "لا شكرا", "لا يوجد شيء", "ليس لدي تعليق",
+    "لا توجد", "لا ملاحظات", "لا يوجد ملاحظات", "لا توجد ملاحظات", "لا سلبيات", "لا يوجد سلبيات",
+    "لا إيجابيات", "لا شيء سلبي", "لا ينطبق", "غير منطبق",
+    # Romanian
+    "nimic", "nu", "fără comentarii", "fără comentariu", "niciun comentariu", "nu am", "nu știu",
+    "nimic de adăugat", "nimic special", "nu am nimic de adăugat", "nu e cazul", "nu este cazul",
+    "nimic negativ", "nimic pozitiv", "nu am comentarii", "nu am observații", "nimic de spus",
+    "nu se aplică", "fără",
+]
+#: Listed non-answers, as :func:`answer_key` makes them (so "لا أعرف" and "fără" match as written).
+NON_ANSWERS: frozenset[str] = frozenset(answer_key(answer) for answer in _LISTED)
+_MAX_NON_ANSWER_WORDS = max(len(answer.split()) for answer in NON_ANSWERS)
+
+#: Words a placeholder may hold besides stop words (keys of :func:`cxtext.text.stopwords.normalize_token`).
+PLACEHOLDER_WORDS: frozenset[str] = frozenset(normalize_token(word) for word in """
+    negative negatives positive positives comment comments remark remarks feedback answer applicable
+    nil na null particular specific nope idk
+    تعليق تعليقات ملاحظة ملاحظات سلبيات إيجابيات ايجابيات سلبي ابدا أبدا يوجد توجد حاليا
+    comentariu comentarii observație observații negativ pozitiv cazul momentan deocamdată special
+    """.split())
+
+
+def non_answer_reason(text: str) -> str:
+    """Why ``text`` is a listed non-answer (:data:`REASON_LISTED`, :data:`REASON_NO_WORDS`), or ''."""
+    # Folding only splits words, never joins them: more wordy tokens than the
+    # longest non-answer means a real comment, without folding the whole text.
+    tokens = text.split()
+    if len(tokens) > _MAX_NON_ANSWER_WORDS and sum(
+            1 for token in tokens if _WORD_CHAR.search(token)) > _MAX_NON_ANSWER_WORDS:
+        return ""
+    key = answer_key(text)
+    if not any(ch.isalnum() for ch in key):
+        return REASON_NO_WORDS
+    return REASON_LISTED if key in NON_ANSWERS else ""
+
+
+def is_non_answer(text: str) -> bool:
+    """True for "n/a", "nothing", "-", "No Negative", "لا يوجد", "nimic" and the like."""
+    return bool(non_answer_reason(text))
+
+
+def has_content_word(text: str) -> bool:
+    """True when a word of ``text`` is neither a stop word (en, ar, ro) nor a placeholder word."""
+    stop = stop_words_for(None)
+    for token in tokenize(text):
+        key = normalize_token(token)
+        if is_keyword_token(key) and key not in stop and key not in PLACEHOLDER_WORDS:
+            return True
+    return False
+
+
+def repeat_floor(analysed: int) -> int:
+    """Fewest rows a text must fill to be a repeated placeholder in a file of ``analysed`` rows."""
+    return max(MIN_REPEATS, math.ceil(MIN_REPEAT_SHARE * analysed))
+
+
+def repeated_placeholders(texts: list[str], rows: int | None = None) -> dict[str, int]:
+    """The per-file rule (module docstring) on comments of one file: ``{key: rows}`` of each short,
+    frequent text without a content word (keys of :func:`answer_key`). ``rows``: the file's analysed
+    rows, which set the frequency floor (default: ``len(texts)``)."""
+    keys = [answer_key(text) for text in texts]
+    floor = repeat_floor(len(texts) if rows is None else rows)
+    counts = Counter(key for key in keys if key)
+    found: dict[str, int] = {}
+    shown: dict[str, str] = {}
+    for text, key in zip(texts, keys):
+        shown.setdefault(key, text)
+    for key, count in counts.items():
+        if count >= floor and len(tokenize(shown[key])) <= MAX_WORDS and not has_content_word(shown[key]):
+            found[key] = count
+    return found
+
+
+def mark_non_answers(records: pd.DataFrame, per_file: bool = True) -> pd.DataFrame:
+    """Set ``non_answer`` and ``non_answer_reason`` on the analysed rows of ``records`` (in place; returned).
+
+    Listed non-answers always; with ``per_file`` also the repeated placeholders of this file (the
+    Dask engine normalizes parts of a file and applies the per-file rule once it has them all).
+    """
+    analysed = (records["status"] == STATUS_ANALYZED).to_numpy()
+    texts = records["clean_text"].tolist()
+    reasons = [non_answer_reason(text) if is_analysed else "" for text, is_analysed in zip(texts, analysed)]
+    if per_file:
+        candidates = [text for text, reason, is_analysed in zip(texts, reasons, analysed) if is_analysed and not reason]
+        # the floor counts every analysed row of the file, not only those left after the listed rule
+        repeated = repeated_placeholders(candidates, int(analysed.sum())) if candidates else {}
+        if repeated:
+            reasons = [REASON_REPEATED if is_analysed and not reason and answer_key(text) in repeated else reason
+                       for text, reason, is_analysed in zip(texts, reasons, analysed)]
+    records["non_answer_reason"] = reasons
+    records["non_answer"] = np.array([bool(reason) for reason in reasons], dtype=bool)
+    return records
+
+
+def repeated_summary(records: pd.DataFrame) -> list[dict[str, object]]:
+    """The repeated placeholders of an analysis, most rows first: ``[{"text", "rows"}]`` (the text as most
+    rows wrote it)."""
+    if "non_answer_reason" not in records.columns:
+        return []
+    rows = records.loc[records["non_answer_reason"] == REASON_REPEATED, "clean_text"].tolist()
+    by_key: dict[str, Counter] = {}
+    for text in rows:
+        by_key.setdefault(answer_key(text), Counter())[text] += 1
+    found = [{"text": forms.most_common(1)[0][0], "rows": int(sum(forms.values()))} for forms in by_key.values()]
+    return sorted(found, key=lambda item: (-int(item["rows"]), str(item["text"])))

@@ -1,0 +1,84 @@
+"""Non-answers and placeholders (cxtext.text.placeholders): listed ones in en/ar/ro, and the per-file rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cxtext.schema import ColumnMapping
+from cxtext.text.normalize import normalize
+from cxtext.text.placeholders import (
+    REASON_LISTED, REASON_NO_WORDS, REASON_REPEATED, has_content_word, is_non_answer, non_answer_reason,
+    repeat_floor, repeated_placeholders, repeated_summary)
+from cxtext.validate import validate
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "real_exports"
+# Placeholders review exports and survey tools write into empty answers (Booking.com's "No Negative")
+PLACEHOLDERS = {
+    "en": ["No Negative", "No Positive", "Nothing", "N A", "N/A", "none", "nil", "no comment", "Not applicable"],
+    "ar": ["لا شيء", "لا يوجد", "لا تعليق", "لا أعرف", "لا إيجابيات", "لا يوجد ملاحظات"],
+    "ro": ["nimic", "nu am", "fără comentarii", "Fara comentarii", "nu este cazul", "n/a", "Nimic de adăugat"],
+}
+
+
+def _real_comments() -> list[str]:
+    """59 Google Play reviews of Ethiopian banks (tests/fixtures/real_exports, see ATTRIBUTION.md)."""
+    frame = pd.read_csv(FIXTURES / "ethiopian_bank_play_reviews_59.csv")
+    return frame["review_text"].astype(str).tolist()
+
+
+@pytest.mark.parametrize("language", sorted(PLACEHOLDERS))
+def test_placeholders_of_every_language_are_non_answers_with_their_reason(language):
+    records = normalize(validate(pd.DataFrame({"text": PLACEHOLDERS[language] + ["-", "..."]}),
+                                 ColumnMapping(text="text")))
+    assert records["non_answer"].all()
+    assert records["non_answer_reason"].tolist() == [REASON_LISTED] * len(PLACEHOLDERS[language]) + [
+        REASON_NO_WORDS] * 2
+
+
+@pytest.mark.parametrize("text", ["No negative about the room, but breakfast was cold",
+                                  "nimic nu merge după actualizare", "لا يوجد دعم فني", "too expensive"])
+def test_real_comments_are_not_placeholders(text):
+    assert not is_non_answer(text) and non_answer_reason(text) == ""
+
+
+def test_content_words():
+    assert has_content_word("too expensive") and has_content_word("app crashes") and has_content_word("التطبيق بطيء")
+    assert not has_content_word("same as above") and not has_content_word("nimic deocamdată")
+    assert not has_content_word("لا شيء أبدا") and not has_content_word("not really sure")
+
+
+def test_the_floor_grows_with_the_file():
+    assert repeat_floor(40) == 5 and repeat_floor(250) == 5 and repeat_floor(1000) == 20
+
+
+def _dump(extra: list[str]) -> pd.DataFrame:
+    return validate(pd.DataFrame({"text": _real_comments() + extra}), ColumnMapping(text="text"))
+
+
+def test_a_repeated_content_free_text_joins_no_comment_in_each_language():
+    extra = (["Same as above"] * 6 + ["Nimic deocamdată"] * 5 + ["لا شيء أبدا"] * 7
+             + ["too expensive"] * 10 + ["App crashes"] * 8 + ["not really sure"])
+    records = normalize(_dump(extra))
+    repeated = records["non_answer_reason"] == REASON_REPEATED
+    assert set(records.loc[repeated, "clean_text"]) == {"Same as above", "Nimic deocamdată", "لا شيء أبدا"}
+    assert int(repeated.sum()) == 18
+    # a short frequent complaint keeps its content; a content-free text said once is left alone
+    kept = records.loc[~records["non_answer"], "clean_text"].tolist()
+    assert kept.count("too expensive") == 10 and kept.count("App crashes") == 8 and "not really sure" in kept
+    assert repeated_summary(records) == [{"text": "لا شيء أبدا", "rows": 7}, {"text": "Same as above", "rows": 6},
+                                         {"text": "Nimic deocamdată", "rows": 5}]
+
+
+def test_too_few_repeats_stay_comments():
+    # 4 copies in a 63-row file are under the floor of 5 rows
+    records = normalize(_dump(["Same as above"] * 4))
+    assert not records["non_answer"].iloc[-4:].any()
+    assert repeated_placeholders(["same as above"] * 4) == {}
+
+
+def test_the_rule_is_learnt_on_the_whole_file_not_a_part():
+    records = normalize(_dump(["Same as above"] * 6), whole_file=False)
+    assert not (records["non_answer_reason"] == REASON_REPEATED).any()
