@@ -41,6 +41,8 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
     "scale": (["bench/scale.py"], "1k / 10k / 100k comments end to end, cold and warm"),
     "scale_m2v": (["bench/scale.py", "--sizes", "100000", "--backend", "model2vec", "--out",
                    "bench/results/scale_m2v.md"], "100k comments end to end with the fastest backend (model2vec)"),
+    "scale_peer": (["bench/scale_peer.py"],
+                   "10k comments cold beside BERTopic's default pipeline end to end (English and en/ar/ro dumps)"),
     "scale_fit": (["bench/scale_fit.py"], "themes fitted on a sample vs on everything"),
     "hierarchy": (["bench/hierarchy.py"], "do parent themes match CLINC150's domains?"),
     "taxonomy": (["bench/taxonomy.py"], "a team's own taxonomy on CLINC150: assignment accuracy, what it pulls in"),

@@ -27,6 +27,11 @@ random texts of the same language joined by ". ", which keeps every comment
 distinct (exact duplicates would be folded and embedded once, flattering
 the numbers). NPS is drawn at random (seeded), 0-10, so the drivers stage
 runs on every theme. Seeded: the same sizes give the same files.
+
+Beside the peer: bench/scale_peer.py runs cxtext cold and BERTopic's default
+pipeline end to end (sentence-transformers float32 with the same model, then
+its UMAP + HDBSCAN) on 10k comments of this dump and of an English-only one,
+and reports the ratio (bench/results/scale_peer.md).
 """
 
 from __future__ import annotations
