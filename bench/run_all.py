@@ -59,6 +59,9 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
                         "NPS planted on 5 intents: do the top-5 driver themes carry them?"),
     "labels": (["bench/labels.py"], "theme labels against gold intent and aspect names, old vs new, held out"),
     "taxonomy_lodo": (["bench/taxonomy_lodo.py"], "a taxonomy's matching rule chosen leave-one-dataset-out: matched vs pulled in"),
+    "mentions": (["bench/mentions.py"],
+                 "issue 23: themes per mention vs per comment (SemEval ABSA aspects per review, TripAdvisor drivers, "
+                 "short texts unchanged)"),
 }
 
 

@@ -56,6 +56,17 @@ ASSIGNMENT_DESCRIPTIONS = {
     "kind": "complaint, question, suggestion (feature request), praise or other.",
     "competitors": "Competitors named in the comment (from the pipeline's social.competitors list), '; '-separated.",
 }
+MENTION_DESCRIPTIONS = {
+    "row": "The comment's row, as in assignments.csv (a folded duplicate shares its first copy's mentions).",
+    "text_column": "The comment's column, when the file has several comment columns.",
+    "mention": "0-based position of the mention in its comment (sentences, and clauses joining two topics).",
+    "start": "Offset of the mention's first character in the analysed comment text (cleaned, personal data masked).",
+    "end": "Offset just past its last character: the mention is text[start:end].",
+    "text": "The mention.",
+    "theme_id": "The mention's theme; -1 unthemed. The comment belongs to every theme of its mentions.",
+    "theme_label": "Label of the mention's theme.",
+    "similarity": "Cosine of the mention to its theme; the comment's primary theme is its closest mention's.",
+}
 THEME_DESCRIPTIONS = {
     "theme_id": "Theme id, the same in assignments and drivers.",
     "label": "Short readable name made from the theme's top keyphrases (editable).",
@@ -109,6 +120,11 @@ def write_analysis(analysis: WritableAnalysis, out_dir: Path, formats: list[str]
         path = out_dir / f"{name}.csv"
         export.write_csv(frame, path)
         written.append(path)
+    mentions = mentions_for_export(analysis)
+    if mentions is not None:  # only when the pipeline themes mentions (themes.mentions)
+        path = out_dir / "mentions.csv"
+        export.write_csv(mentions, path)
+        written.append(path)
     for by in analysis.config.params["drivers"]["by"] or []:
         path = out_dir / f"drivers_by_{by}.csv"
         export.write_csv(analysis.drivers_by(by), path)
@@ -132,6 +148,17 @@ def write_analysis(analysis: WritableAnalysis, out_dir: Path, formats: list[str]
                 writer(frame if fmt == "json" else _parquet_safe(frame), path)
                 written.append(path)
     return written
+
+
+def mentions_for_export(analysis: WritableAnalysis) -> pd.DataFrame | None:
+    """mentions.csv (columns of ``MENTION_DESCRIPTIONS``), or None when the analysis has no mentions."""
+    mentions = getattr(analysis, "mentions", None)
+    if mentions is None:
+        return None
+    labels = dict(zip(analysis.themes["theme_id"], analysis.themes["label"])) if len(analysis.themes) else {}
+    out = mentions.copy()
+    out["theme_label"] = [labels.get(int(t), "") for t in out["theme_id"]]
+    return out[[c for c in MENTION_DESCRIPTIONS if c in out.columns]]
 
 
 def summary_with_reasons(analysis: WritableAnalysis) -> dict[str, Any]:

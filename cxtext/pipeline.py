@@ -38,6 +38,12 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "social": {"annotate": True, "competitors": []},
     "export": {"formats": ["csv"]},
 }
+# Opt-in parameters: accepted like the others, but absent from a pipeline's params (and so from
+# summary.json's "parameters") unless a pipeline file or an override sets them, so that adding
+# one never changes the outputs of the pipelines that leave it out. Read with .get(key, default).
+OPTIONAL_PARAMS: dict[str, dict[str, Any]] = {
+    "themes": {"mentions": False},  # theme each mention of long comments, rolled up (cxtext.text.mentions)
+}
 EXPORT_FORMATS = ("csv", "xlsx", "parquet", "json")
 
 
@@ -105,9 +111,9 @@ def _merge(base: dict[str, Any], update: dict[str, Any], where: str = "overrides
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: parameter '{key}' must be a mapping, got {value!r}.")
             for sub_key, sub_value in value.items():
-                if sub_key not in DEFAULT_PARAMS[key]:
+                if sub_key not in DEFAULT_PARAMS[key] and sub_key not in OPTIONAL_PARAMS.get(key, {}):
                     raise ConfigError(f"{where}: unknown parameter '{key}.{sub_key}'; "
-                                      f"known: {', '.join(DEFAULT_PARAMS[key])}.")
+                                      f"known: {', '.join([*DEFAULT_PARAMS[key], *OPTIONAL_PARAMS.get(key, {})])}.")
                 if sub_value is not None or sub_key in ("min_theme_size", "languages", "parents"):
                     base[key][sub_key] = sub_value
         elif key == "columns":
@@ -174,6 +180,9 @@ def _checked_params(params: dict[str, Any], where: str) -> dict[str, Any]:
     if merge is not None and (isinstance(merge, bool) or not isinstance(merge, (int, float))):
         raise ConfigError(f"{where}: themes.merge_threshold must be a z-score such as 7.0, or null (no merging). "
                           f"Got {merge!r} instead.")
+    if not isinstance(params["themes"].get("mentions", False), bool):
+        raise ConfigError(f"{where}: themes.mentions must be true or false. "
+                          f"Got {params['themes']['mentions']!r} instead.")
     if params["themes"]["reduction"] not in ("umap", "pca", "none"):
         raise ConfigError(f"{where}: themes.reduction must be umap, pca or none. "
                           f"Got {params['themes']['reduction']!r} instead.")

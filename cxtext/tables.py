@@ -26,7 +26,8 @@ def theme_table(records: pd.DataFrame, theme_model: Any, n_parents: int | None =
     """themes.csv: labels and keywords from the model, sizes counted on the rows.
 
     ``size`` counts every row whose primary theme it is (folded duplicates
-    included); ``share`` is size over all themed rows (0-1). ``parent_id`` /
+    included); ``share`` is size over all themed rows (0-1). A theme of size 0 is
+    left out, unless a taxonomy's or, when themes are learnt from mentions, in some row's ``theme_ids``. ``parent_id`` /
     ``parent_label``: the theme's parent theme (:class:`cxtext.themes.hierarchy.ThemeHierarchy`
     with ``n_parents``; ``None`` = automatic; a taxonomy theme's own ``parent`` when its file gives one).
     ``origin``: "taxonomy" (a theme of the team's taxonomy, listed even with
@@ -48,6 +49,11 @@ def theme_table(records: pd.DataFrame, theme_model: Any, n_parents: int | None =
     themes["tentative"] = _tentative(themes, theme_model)
     # a taxonomy theme nobody mentioned is news too: it stays listed with size 0
     keep = (themes["size"] > 0) | (themes["origin"] == "taxonomy")
+    if getattr(theme_model, "themed_unit_", "comment") == "mention":
+        # themes of mentions (themes.mentions): a theme no comment has as its primary one is still the
+        # theme of some comments' other mentions, and a driver of theirs (theme_ids)
+        mentioned = {int(t) for ids in records["theme_ids"] for t in str(ids).split(";") if t not in ("", "nan")}
+        keep = keep | themes["theme_id"].isin(mentioned)
     themes = themes[keep] if themed_total else themes
     themes = themes.sort_values(["size", "theme_id"], ascending=[False, True]).reset_index(drop=True)
     themes = _with_parents(themes, theme_model, n_parents)

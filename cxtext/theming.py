@@ -9,6 +9,8 @@ and :mod:`cxtext.engines.dask_engine`):
 ``fit_themes``              that model fitted, or the same fit again from the theme-fit cache
 ``with_taxonomy``           a fitted model whose matched themes are the team's taxonomy's
 ``attach_themes``           ``theme_id`` / ``theme_ids`` on every row (folded duplicates inherit)
+``fit_mention_themes``      opt-in (``themes.mentions``): themes learnt from the comments' mentions, rolled up
+``roll_up``                 a comment's themes from its mentions': all of them, primary its strongest mention's
 
 May import ``cxtext.schema``, ``cxtext.store`` and ``cxtext.themes``; never the faces (analysis, cli, app).
 """
@@ -102,3 +104,87 @@ def attach_themes(records: pd.DataFrame, embedded: np.ndarray, primary: np.ndarr
     out["theme_id"] = theme_id
     out["theme_ids"] = [ids if ids else (str(t) if t >= 0 else "") for t, ids in zip(theme_id, theme_ids)]
     return out
+
+
+def fit_mention_themes(params: dict[str, Any], model_name: str, model_id: str | None, records: pd.DataFrame,
+                       embedded: np.ndarray, vectors: np.ndarray, embedder: Any, cache_path: str | Path | None,
+                       report: Callable[[str, int, int], None], taxonomy: Any = None
+                       ) -> tuple[Any, np.ndarray, list[str], pd.DataFrame, bool]:
+    """``(model, primary, all_ids, mentions, reused)``: themes learnt from mentions, rolled up per comment.
+
+    The comments to theme (``embedded`` rows of ``records``, whose ``vectors`` are given) are split
+    into mentions (:mod:`cxtext.text.mentions`); a comment that stays one mention keeps its own
+    vector, the others' mentions are embedded with ``embedder`` (cached like the comments). The
+    same ThemeModel as for comments (:func:`fit_themes`, the fit cache, a taxonomy when given)
+    is fitted on the mentions, each in its comment's language. ``primary`` / ``all_ids`` are per
+    embedded comment (:func:`roll_up`), ready for :func:`attach_themes`. ``mentions``: the columns
+    of :data:`cxtext.text.mentions.MENTION_COLUMNS` (offsets in the comment's ``clean_text``, the
+    analysed text), plus ``theme_id`` (-1 unthemed) and ``similarity`` (cosine to its theme).
+    """
+    from cxtext.text.mentions import mentions_frame
+
+    texts = records.loc[embedded, "clean_text"].tolist()
+    languages = records.loc[embedded, "language"].tolist()
+    mentions = mentions_frame(texts)  # "row" is the comment's position among the embedded ones for now
+    comment_of = mentions["row"].to_numpy(dtype=np.int64)
+    mentions["row"] = records.loc[embedded, "row"].to_numpy()[comment_of]
+    if "text_column" in records.columns and records["text_column"].nunique() > 1:  # several comment columns
+        mentions.insert(1, "text_column", records.loc[embedded, "text_column"].to_numpy()[comment_of])
+    mention_texts = mentions["text"].tolist()
+    whole = np.array([m == texts[c] for m, c in zip(mention_texts, comment_of)], dtype=bool)
+    mention_vectors = np.zeros((len(mentions), vectors.shape[1]), dtype=np.float32)
+    mention_vectors[whole] = vectors[comment_of[whole]]
+    if (~whole).any():
+        parts = [t for t, w in zip(mention_texts, whole) if not w]
+        mention_vectors[~whole] = embedder.encode(parts, progress=lambda done, total: report("embed", done, total))
+    mention_languages = [languages[c] for c in comment_of]
+    model, reused = fit_themes(params, model_name, model_id, mention_texts, mention_vectors, mention_languages,
+                               cache_path, report)
+    if taxonomy is not None:
+        model = with_taxonomy(model, taxonomy, embedder, mention_texts, mention_vectors, mention_languages, report)
+    model.themed_unit_ = "mention"  # cxtext.tables.theme_table lists a theme that is only some comments' other one
+    labels = np.asarray(model.labels_, dtype=np.int64)
+    strength = mention_similarity(model, mention_vectors, mention_languages, labels)
+    primary, all_ids = roll_up(comment_of, len(texts), labels, model.secondary_labels_, strength)
+    mentions["theme_id"] = labels
+    mentions["similarity"] = np.round(strength, 4)
+    return model, primary, all_ids, mentions, reused
+
+
+def mention_similarity(model: Any, vectors: np.ndarray, languages: list, labels: np.ndarray) -> np.ndarray:
+    """Cosine of each mention to its theme (as :meth:`ThemeModel.transform` reports it)."""
+    from cxtext.themes import assign
+
+    prepared = model._prepare(np.asarray(vectors), languages)
+    return np.asarray(assign.similarity(model, assign.prototype_sims(model, prepared), labels), dtype=np.float64)
+
+
+def roll_up(comment_of: np.ndarray, n_comments: int, labels: np.ndarray, secondary: list[list[int]],
+            strength: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Per comment: ``primary`` theme and ``theme_ids`` (";"-joined, primary first) from its mentions.
+
+    A comment belongs to every theme one of its mentions belongs to. Its primary theme is its
+    strongest themed mention's: the one closest to its theme's centre (``strength``), i.e. the
+    mention most typical of a theme, the assignment the model is surest of (the longest mention
+    would favour a rambling sentence that touches everything). Then come the other mentions'
+    themes, strongest first, then the mentions' secondary themes. A comment of one mention gets
+    exactly what the comment alone would get (its theme, then its secondary themes); a comment
+    with no themed mention is unthemed (-1, "").
+    """
+    primary = np.full(n_comments, -1, dtype=np.int64)
+    all_ids = [""] * n_comments
+    order = np.argsort(comment_of, kind="stable")
+    bounds = np.searchsorted(comment_of[order], np.arange(n_comments + 1))
+    for comment in range(n_comments):
+        members = order[bounds[comment]:bounds[comment + 1]]
+        themed = [int(i) for i in members if labels[i] >= 0]
+        if not themed:
+            continue
+        themed.sort(key=lambda i: -strength[i] if np.isfinite(strength[i]) else np.inf)
+        ids: list[int] = []
+        for theme in [int(labels[i]) for i in themed] + [int(t) for i in themed for t in secondary[i]]:
+            if theme not in ids:
+                ids.append(theme)
+        primary[comment] = ids[0]
+        all_ids[comment] = ";".join(map(str, ids))
+    return primary, all_ids

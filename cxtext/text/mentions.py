@@ -1,0 +1,172 @@
+"""Split a comment into mentions: its sentences, and clauses where a sentence joins two topics.
+
+A review that speaks of the room, the noise and the breakfast is one comment but three mentions;
+theming each mention (``themes.mentions: true``, :func:`cxtext.theming.fit_mention_themes`) lets
+the comment belong to the three themes instead of one muddled one. Pure functions on strings:
+every mention is a slice ``text[start:end]`` of the text given, so it can be highlighted in it.
+
+The rules, in order (English, Arabic and Romanian):
+
+1. **Short comments stay whole.** Fewer than ``MIN_WORDS_TO_SPLIT`` (20) words: one mention,
+   the whole (stripped) text. Below 20 words a comment is mostly one request or one point with
+   its reason ("my account is blocked but I have no clue why"): measured (bench/results/mentions.md),
+   a 12-word rule cut 11 of CLINC150's 1,500 banking requests and 2 of HWU64's 2,152 commands at
+   their "but" and changed their themes; at 20 none of CLINC150, HWU64 or Bitext's requests is
+   split, while 95% of SemEval's restaurant reviews and 83% of its laptop reviews still are.
+2. **Sentences.** A cut after ``.``, ``!``, ``?``, ``…``, Arabic ``؟`` (and closing quotes or
+   brackets) followed by a space, and at line breaks; not after a known abbreviation ("e.g.",
+   "Mr.", "nr.") or a single letter (an initial). A decimal point ("3.5") is never followed by
+   a space, so it is never cut.
+3. **Clauses.** Inside a sentence, a cut before a contrastive conjunction ("but", "however",
+   "although", "though", "whereas"; Romanian "dar", "însă", "iar"; Arabic "لكن", "ولكن" and
+   their pronoun forms, "بينما") when both sides have at least ``MIN_CONTRAST_WORDS`` (3) words;
+   before an additive one ("and also"; Romanian "și"), or after a clause mark (";", Arabic
+   "،" and "؛"), only when both sides have at least ``MIN_ADDITIVE_WORDS`` (6) words, since
+   "clean and quiet" or "curat și liniștit" join two words about one thing. Plain "and" is
+   never cut, nor an English comma.
+4. **Tiny fragments merge.** A piece of fewer than ``MIN_MENTION_WORDS`` (3) words ("Great!",
+   "Overall,") joins the previous mention, or the next one when it comes first: too short to
+   carry a topic of its own.
+
+:func:`split_mentions` gives the ``(start, end)`` spans of one text; :func:`mentions_frame` the
+mentions of many texts as a DataFrame (columns in ``MENTION_COLUMNS``).
+
+May import the standard library, numpy and pandas only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+
+MIN_WORDS_TO_SPLIT = 20
+MIN_MENTION_WORDS = 3
+MIN_CONTRAST_WORDS = 3
+MIN_ADDITIVE_WORDS = 6
+
+#: row: the comment's row (as given); mention: 0-based position in the comment; start, end:
+#: character offsets in the comment's text (``text[start:end]`` is the mention); text: the mention
+MENTION_COLUMNS = ["row", "mention", "start", "end", "text"]
+
+_SENTENCE_END = re.compile(r"[.!?…؟]+[\"'”’»)\]]*(?=\s)|\n+")
+_ABBREVIATIONS = frozenset({
+    "e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "st", "vs", "approx", "nr", "dl", "dna", "str",
+    "jr", "sr", "inc", "ltd", "ca", "aprox",
+})
+_CONTRAST = re.compile(
+    r"(?<!\w)(?:but|however|although|though|whereas|dar|însă|însa|insă|insa|iar)(?!\w)"
+    r"|(?<!\S)و?لكن(?:ه|ها|هم|ني|نا|ك)?(?!\S)|(?<!\S)بينما(?!\S)",
+    re.IGNORECASE,
+)
+_ADDITIVE = re.compile(r"(?<!\w)(?:and also|și|şi|si)(?!\w)", re.IGNORECASE)
+_CLAUSE_MARK = re.compile(r"[;،؛]")
+_TRAILING = " \t\r\n,،;؛"
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def split_mentions(text: str) -> list[tuple[int, int]]:
+    """The mentions of ``text`` as ``(start, end)`` character spans, in order (rules in the module doc).
+
+    Empty or blank text has none; otherwise the spans cover the text from its first to its last
+    non-blank character, never overlap, and each ``text[start:end]`` is stripped of spaces.
+    """
+    whole = _strip(text, 0, len(text), trailing=" \t\r\n")
+    if whole is None:
+        return []
+    if word_count(text) < MIN_WORDS_TO_SPLIT:
+        return [whole]
+    pieces = [clause for sentence in _sentences(text, *whole) for clause in _clauses(text, *sentence)]
+    return _merge_short(text, pieces)
+
+
+def mentions_frame(texts: Sequence[str], rows: Sequence | None = None) -> pd.DataFrame:
+    """One row per mention of each text, columns ``MENTION_COLUMNS``; ``rows`` name the texts
+    (default 0, 1, ...). A blank text has no mention."""
+    rows = list(range(len(texts))) if rows is None else list(rows)
+    if len(rows) != len(texts):
+        raise ValueError(f"'rows' must name every text ({len(texts)}). Got {len(rows)} instead.")
+    out = []
+    for row, text in zip(rows, texts):
+        text = "" if text is None or (isinstance(text, float) and text != text) else str(text)
+        for index, (start, end) in enumerate(split_mentions(text)):
+            out.append((row, index, start, end, text[start:end]))
+    frame = pd.DataFrame(out, columns=MENTION_COLUMNS)
+    for column in ("mention", "start", "end"):
+        frame[column] = frame[column].astype("int64")
+    return frame
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def _strip(text: str, start: int, end: int, trailing: str = _TRAILING) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1] in trailing:
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    cuts = [start]
+    for match in _SENTENCE_END.finditer(text, start, end):
+        if match.group().startswith("\n") or not _is_abbreviation(text, match.start()):
+            cuts.append(match.end())
+    cuts.append(end)
+    spans = (_strip(text, a, b, trailing=" \t\r\n") for a, b in zip(cuts, cuts[1:]))
+    return [span for span in spans if span is not None]
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """Whether the "." at ``dot`` ends an abbreviation or an initial rather than a sentence."""
+    if text[dot] != ".":
+        return False
+    begin = dot
+    while begin > 0 and not text[begin - 1].isspace():
+        begin -= 1
+    token = text[begin:dot].lower().lstrip("(\"'")
+    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut a sentence before its contrastive / additive conjunctions and after its clause marks,
+    when both sides are long enough (each side counted from the last cut to the sentence end)."""
+    candidates = [(m.start(), MIN_CONTRAST_WORDS) for m in _CONTRAST.finditer(text, start, end)]
+    candidates += [(m.start(), MIN_ADDITIVE_WORDS) for m in _ADDITIVE.finditer(text, start, end)]
+    candidates += [(m.end(), MIN_ADDITIVE_WORDS) for m in _CLAUSE_MARK.finditer(text, start, end)]
+    spans = []
+    last = start
+    for cut, need in sorted(candidates):
+        if word_count(text[last:cut]) >= need and word_count(text[cut:end]) >= need:
+            span = _strip(text, last, cut)
+            if span is not None:
+                spans.append(span)
+                last = cut
+    final = _strip(text, last, end, trailing=" \t\r\n")
+    if final is not None:
+        spans.append(final)
+    return spans
+
+
+def _merge_short(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join pieces of fewer than MIN_MENTION_WORDS words to the previous one (the next when first)."""
+    merged: list[tuple[int, int]] = []
+    carry = None  # a short first piece waiting for the next one
+    for start, end in pieces:
+        if carry is not None:
+            start, carry = carry, None
+        if word_count(text[start:end]) >= MIN_MENTION_WORDS:
+            merged.append((start, end))
+        elif merged:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            carry = start
+            last_end = end
+    if carry is not None:  # every piece was short: one mention
+        merged.append((carry, last_end))
+    return merged
