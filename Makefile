@@ -10,6 +10,10 @@ DEFAULT_MODEL := models/multilingual-e5-small/model.safetensors
 # The default backend ("auto") runs the default model as ONNX int8, exported once from it.
 DEFAULT_BACKEND := models/multilingual-e5-small-onnx/model_qint8_avx2.onnx
 ENGLISH_BACKEND := models/all-MiniLM-L6-v2-e9e2c881-onnx/model_qint8_avx2.onnx
+# The sentiment heads of both models (cxtext/social/sentiment_build.py): trained on VADER's rated
+# sentences, fetched from PyPI (pip download vadersentiment==3.3.2) at build time. A stamp, since each
+# head's folder name carries a hash of its model's id; the command skips heads already built.
+SENTIMENT_HEADS := models/sentiment/.heads-built-v2
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
@@ -39,7 +43,11 @@ $(DEFAULT_BACKEND): | $(DEFAULT_MODEL)
 $(ENGLISH_BACKEND): $(INSTALLED)
 	$(PY) -m cxtext.embed.backends build onnx-int8 --model minilm
 
-model: $(DEFAULT_MODEL) $(DEFAULT_BACKEND) $(ENGLISH_BACKEND)
+$(SENTIMENT_HEADS): | $(DEFAULT_BACKEND) $(ENGLISH_BACKEND)
+	$(PY) -m cxtext.social.sentiment_build
+	touch $(SENTIMENT_HEADS)
+
+model: $(DEFAULT_MODEL) $(DEFAULT_BACKEND) $(ENGLISH_BACKEND) $(SENTIMENT_HEADS)
 
 # Debian's Chromium for the browser tests; never a downloaded browser.
 browser:
@@ -48,13 +56,13 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
 	  || echo "could not install chromium: browser tests will be skipped"; }
 
-app: $(INSTALLED) $(DEFAULT_MODEL) $(DEFAULT_BACKEND) $(ENGLISH_BACKEND)
+app: $(INSTALLED) $(DEFAULT_MODEL) $(DEFAULT_BACKEND) $(ENGLISH_BACKEND) $(SENTIMENT_HEADS)
 	$(VENV)/bin/cxtext app
 
-test: $(INSTALLED) $(DEFAULT_MODEL) $(DEFAULT_BACKEND) $(ENGLISH_BACKEND) browser
+test: $(INSTALLED) $(DEFAULT_MODEL) $(DEFAULT_BACKEND) $(ENGLISH_BACKEND) $(SENTIMENT_HEADS) browser
 	$(PY) -m pytest
 
-bench: $(INSTALLED) $(DEFAULT_MODEL) $(DEFAULT_BACKEND) $(ENGLISH_BACKEND)
+bench: $(INSTALLED) $(DEFAULT_MODEL) $(DEFAULT_BACKEND) $(ENGLISH_BACKEND) $(SENTIMENT_HEADS)
 	$(PY) -m pip install --quiet -e ".[dev,bench,fast]"
 	$(PY) bench/run_all.py
 

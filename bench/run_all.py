@@ -49,6 +49,8 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
     "suggest": (["bench/suggest.py"], "are the merge and split suggestions right on CLINC150 banking?"),
     "sentiment": (["bench/sentiment.py"], "sentiment accuracy per language against the majority baseline"),
     "kinds": ([], "comment kinds on a held-out en/ar/ro set (written by bench/sentiment.py)"),
+    "sentiment_heads": (["bench/sentiment_heads.py"],
+                        "issue 21: trained sentiment heads vs the seed classifier per language, natural and balanced mixes"),
     "report_size": (["bench/report_size.py"], "size of report.html / report.pptx for 600 and 10k comments"),
     "real_exports": (["bench/real_exports.py"], "public exports nobody here wrote: roles found vs expected, rows, themes"),
     "small_surveys": (["bench/small_surveys.py"], "10-300 comments: the small-survey rule vs the default, held out"),

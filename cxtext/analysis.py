@@ -32,7 +32,7 @@ from cxtext.schema import STATUS_ANALYZED, UNTHEMED, ScoreScale
 from cxtext.summary import build_summary, no_themes_reason, theme_summary
 from cxtext.tables import drivers_for, empty_drivers, theme_labels, theme_table
 from cxtext.text.normalize import normalize
-from cxtext.theming import attach_themes, fit_themes, rows_to_embed, with_taxonomy
+from cxtext.theming import attach_themes, fit_mention_themes, fit_themes, rows_to_embed, with_taxonomy
 from cxtext.validate import validate
 
 # progress(stage, done, total): stage is one of "load", "validate",
@@ -67,6 +67,8 @@ class Analysis:
     embeddings: np.ndarray | None = None
     ces_scale: ScoreScale | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    # themes.mentions on: one row per mention of the themed comments (cxtext.theming.fit_mention_themes)
+    mentions: pd.DataFrame | None = None
 
     @property
     def assignments(self) -> pd.DataFrame:
@@ -319,6 +321,8 @@ def run_pipeline(
     cache_stats: dict[str, int] = {}
     model_id = None
     choice = None
+    sentiment_info = None
+    mentions = None
     if config.runs("embed") and config.runs("cluster") or themes is not None:
         from cxtext.embed import CachedEmbedder, SentenceTransformerEmbedder
         from cxtext.store import EmbeddingCache
@@ -339,10 +343,16 @@ def run_pipeline(
         embeddings[np.flatnonzero(embed_rows)] = vectors
         lap("embed")
         if params["social"]["annotate"]:
-            from cxtext.social import annotate_analysed
+            from cxtext.social import annotate_analysed, sentiment_model_info
 
             report("annotate", 0, 1)
-            records = annotate_analysed(records, embeddings, base, params["social"]["competitors"])
+            annotator, annotate_vectors = base, embeddings
+            if embedder is None and params["social"]["sentiment_model"] == "default" \
+                    and not is_default_model(model_name):
+                # an English dump's themes run MiniLM; sentiment and kinds read the default model's vectors
+                annotator, annotate_vectors = default_model_vectors(params, cache_path, texts, embed_rows, report)
+            records = annotate_analysed(records, annotate_vectors, annotator, params["social"]["competitors"])
+            sentiment_info = sentiment_model_info(annotator)
             lap("annotate")
 
         report("themes", 0, 1)
@@ -354,6 +364,10 @@ def run_pipeline(
         elif not texts:
             # every row rejected, empty or a non-answer: nothing to learn themes from
             theme_model, primary, all_ids = None, np.array([], dtype=int), []
+        elif params["themes"].get("mentions"):
+            theme_model, primary, all_ids, mentions, reused = fit_mention_themes(
+                params, model_name, model_id, records, embed_rows, vectors, cached, cache_path, report, taxonomy)
+            cache_stats["theme_fit"] = "cached" if reused else "fitted"
         else:
             languages = records.loc[embed_rows, "language"].tolist()
             theme_model, reused = fit_themes(params, model_name, model_id, texts, vectors, languages,
@@ -369,14 +383,17 @@ def run_pipeline(
     else:
         records = attach_themes(records, np.zeros(len(records), dtype=bool), np.array([], dtype=int), [])
 
-    return finish_analysis(table, decision, records, theme_model, embeddings, config, scale, model_id,
-                           cache_stats, timings, report, lap, model_choice=choice)
+    analysis = finish_analysis(table, decision, records, theme_model, embeddings, config, scale, model_id,
+                               cache_stats, timings, report, lap, model_choice=choice, sentiment_model=sentiment_info)
+    analysis.mentions = mentions
+    return analysis
 
 
 def finish_analysis(table: LoadedTable, decision: MappingDecision, records: pd.DataFrame, theme_model: Any,
                     embeddings: np.ndarray | None, config: PipelineConfig, scale: ScoreScale, model_id: str | None,
                     cache_stats: dict[str, Any], timings: dict[str, float], report: ProgressCallback,
-                    lap: Callable[[str], None], model_choice: ModelChoice | None = None) -> Analysis:
+                    lap: Callable[[str], None], model_choice: ModelChoice | None = None,
+                    sentiment_model: dict[str, Any] | None = None) -> Analysis:
     """The stages after theming, shared by both engines: theme table, labels, drivers, summary."""
     theme_frame = theme_table(records, theme_model, config.params["themes"]["parents"])
     records["theme_label"] = theme_labels(records["theme_id"], theme_frame)
@@ -388,6 +405,8 @@ def finish_analysis(table: LoadedTable, decision: MappingDecision, records: pd.D
     # what the driver ranking stands on (nps, rating, csat, ces, sentiment or volume), for every face
     summary["priority_basis"] = drivers.attrs.get("priority_basis")
     summary["model_choice"] = model_choice.as_dict() if model_choice is not None else None
+    # which sentiment model scored the comments (a trained head, or the seed classifier and why)
+    summary["sentiment_model"] = sentiment_model
     # scores rejected in bulk, headline figures on a minority of rows: said in summary.json, the CLI, app, report
     summary["warnings"] = [w.as_dict() for w in summary_warnings(summary)]
     analysis = Analysis(summary, records, theme_frame, drivers, config, theme_model, embeddings, scale, timings)
@@ -409,3 +428,30 @@ def stage_timer(timings: dict[str, float]) -> Callable[[str], None]:
     return lap
 
 
+def default_model_vectors(params: dict[str, Any], cache_path: str | Path | None, texts: list[str],
+                          embed_rows: np.ndarray, report: ProgressCallback) -> tuple[Any, np.ndarray]:
+    """The default model's embedder and its vectors for ``texts`` (one row per record, NaN where not embedded).
+
+    Used for sentiment and kinds when the themes run another model (``social.sentiment_model: default``).
+    """
+    from cxtext.embed import CachedEmbedder, SentenceTransformerEmbedder
+    from cxtext.store import EmbeddingCache
+
+    annotator = SentenceTransformerEmbedder(model="default", batch_size=params["embed"]["batch_size"],
+                                            backend=params["embed"]["backend"])
+    cached = CachedEmbedder(annotator, EmbeddingCache(Path(cache_path) if cache_path else None))
+    vectors = cached.encode(texts, progress=lambda done, total: report("annotate", done, total))
+    full = np.full((len(embed_rows), vectors.shape[1] if vectors.ndim == 2 else 0), np.nan, dtype=np.float32)
+    full[np.flatnonzero(embed_rows)] = vectors
+    return annotator, full
+
+
+def is_default_model(name: str) -> bool:
+    """Whether the model name means multilingual-e5-small, the model the default sentiment head reads."""
+    from cxtext.embed import resolve_model
+    from cxtext.errors import ModelError
+
+    try:
+        return resolve_model(name, build_missing=False).model_id == resolve_model("default", build_missing=False).model_id
+    except ModelError:
+        return False

@@ -35,9 +35,13 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "themes": {"min_theme_size": None, "reduction": "umap", "n_components": 5, "center_languages": True,
                "parents": None, "min_relative_coherence": 0.65, "reassign_threshold": None, "merge_threshold": None},
     "drivers": {"min_test_size": 10, "by": [], "trend": "M", "level": "theme"},
-    "social": {"annotate": True, "competitors": []},
+    "social": {"annotate": True, "competitors": [], "sentiment_model": "default"},
     "export": {"formats": ["csv"]},
 }
+# social.sentiment_model: "default" scores sentiment and kinds on multilingual-e5-small's vectors even when an
+# English dump's themes run all-MiniLM-L6-v2 (one more embedding pass, cached; +2..7 points of accuracy on held-out
+# English sets, bench/results/sentiment_heads.md); "themes" reuses the theme model's vectors (faster).
+SENTIMENT_MODELS = ("default", "themes")
 # Opt-in parameters: accepted like the others, but absent from a pipeline's params (and so from
 # summary.json's "parameters") unless a pipeline file or an override sets them, so that adding
 # one never changes the outputs of the pipelines that leave it out. Read with .get(key, default).
@@ -160,6 +164,9 @@ def _checked_params(params: dict[str, Any], where: str) -> dict[str, Any]:
                           f"Got {params['embed']['backend']!r} instead.")
     if not isinstance(params["social"]["annotate"], bool):
         raise ConfigError(f"{where}: social.annotate must be true or false. Got {params['social']['annotate']!r} instead.")
+    if params["social"]["sentiment_model"] not in SENTIMENT_MODELS:
+        raise ConfigError(f"{where}: social.sentiment_model must be one of {', '.join(SENTIMENT_MODELS)}. "
+                          f"Got {params['social']['sentiment_model']!r} instead.")
     competitors = params["social"]["competitors"]
     if not isinstance(competitors, (list, dict)):
         raise ConfigError(f"{where}: social.competitors must be a list of names or a mapping name -> [aliases]. "

@@ -302,6 +302,7 @@ def run_pipeline_dask(
         theme_model = None
         model_id = None
         choice = None
+        sentiment_info = None
         cache_stats: dict[str, int] = {}
         records = mark_non_answers(pd.concat(client.gather(parts), ignore_index=True))
         embed_rows = _rows_to_embed(records)
@@ -327,16 +328,17 @@ def run_pipeline_dask(
             lap("embed")
             if params["social"]["annotate"]:
                 # the seed classifiers are tiny: annotate on the client, from the gathered vectors
-                from cxtext.social import annotate_analysed
+                from cxtext.social import annotate_analysed, sentiment_model_info
 
                 vectors = [v for v in client.gather(client.map(lambda e: e["vectors"], embedded)) if v.size]
                 if vectors:
                     stacked = np.concatenate(vectors)
                     embeddings = np.full((len(records), stacked.shape[1]), np.nan, dtype=np.float32)
                     embeddings[np.flatnonzero(embed_rows)] = stacked
-                    records = annotate_analysed(records, embeddings, SentenceTransformerEmbedder(
-                        model=model_name, batch_size=params["embed"]["batch_size"], backend=backend),
-                        params["social"]["competitors"])
+                    annotator = SentenceTransformerEmbedder(
+                        model=model_name, batch_size=params["embed"]["batch_size"], backend=backend)
+                    records = annotate_analysed(records, embeddings, annotator, params["social"]["competitors"])
+                    sentiment_info = sentiment_model_info(annotator)
                 lap("annotate")
 
             report("themes", 0, 1)
@@ -384,7 +386,8 @@ def run_pipeline_dask(
                 cluster.close()
 
     analysis = finish_analysis(table, decision, records, theme_model, None, config, scale, model_id,
-                               cache_stats, timings, report, lap, model_choice=choice)
+                               cache_stats, timings, report, lap, model_choice=choice,
+                               sentiment_model=sentiment_info)
     analysis.summary["engine"] = {"name": "dask", "scheduler": scheduler or "local cluster", "workers": n_workers,
                                   "partitions": n_partitions, "files": len(files)}
     return analysis

@@ -1,7 +1,11 @@
 """Score-less feedback (social mentions, reviews without scores): the social stages of the flow.
 
 ``seedclf``            a small classifier over the embeddings, trained on bundled seed sets (cxtext/data)
-``sentiment``          negative / neutral / positive and a -1..1 score per comment
+``sentiment``          negative / neutral / positive and a -1..1 score per comment (the seed classifier)
+``vader_data``         VADER's human-rated English sentences (MIT), fetched from PyPI at build time
+``sentiment_head``     the trained 3-class head per embedding model, saved under models/sentiment/
+``sentiment_train``    fitting, calibrating and choosing the neutral bias of a head
+``sentiment_build``    ``python -m cxtext.social.sentiment_build``: builds the heads (make model)
 ``kinds``              complaint, question, suggestion, praise or other per comment
 ``competitors``        competitor names found in comments (case, diacritics, Arabic letter variants, hashtags)
 ``annotate``           all of the above for every analysed comment of the records
@@ -19,6 +23,7 @@ from cxtext.social.annotate import (
     annotate_comments,
     annotate_records,
     seed_models,
+    sentiment_model_info,
 )
 from cxtext.social.sentiment_drivers import (
     SOCIAL_COLUMNS,
@@ -31,4 +36,4 @@ from cxtext.social.sentiment_drivers import (
 
 __all__ = ["ANNOTATION_COLUMNS", "SOCIAL_COLUMNS", "SOCIAL_DESCRIPTIONS", "WEEKDAYS", "activity_pivot",
            "activity_table", "add_social_columns", "annotate_analysed", "annotate_comments", "annotate_records",
-           "competitor_counts", "seed_models", "sentiment_nps_agreement", "social_driver_columns"]
+           "competitor_counts", "seed_models", "sentiment_model_info", "sentiment_nps_agreement", "social_driver_columns"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -30,8 +32,9 @@ def annotate_comments(
 
     ``embeddings``: one row per text from the **same** embedder as
     ``embedder`` (rows with NaN, i.e. not embedded, get ``<NA>`` sentiment and
-    kind). The sentiment and kind models are fitted on the bundled seed sets
-    with ``embedder`` unless fitted ones are given; ``embedder=None`` means
+    kind). The sentiment and kind models are those of :func:`seed_models` for
+    ``embedder`` unless fitted ones are given; a text with no word of two letters
+    and no emoji is neutral with score 0; ``embedder=None`` means
     the default model (multilingual-e5-small) with the default embedding
     cache. ``competitors``: names or ``{name: [aliases]}``; the column holds
     the names found joined by ``"; "`` ('' when none or no list).
@@ -52,17 +55,17 @@ def annotate_comments(
     if ok.any():
         if sentiment_model is None or kind_model is None:
             embedder = embedder if embedder is not None else _default_embedder()
-        if sentiment_model is None:
-            from cxtext.social.sentiment import SentimentModel
-
-            sentiment_model = SentimentModel().fit_seed(embedder)
-        if kind_model is None:
-            from cxtext.social.kinds import KindModel
-
-            kind_model = KindModel().fit_seed(embedder)
+        if sentiment_model is None or kind_model is None:
+            default_sentiment, default_kinds = seed_models(embedder)
+            sentiment_model = default_sentiment if sentiment_model is None else sentiment_model
+            kind_model = default_kinds if kind_model is None else kind_model
         kept_langs = [lang for lang, keep in zip(langs, ok) if keep]
         frame = sentiment_model.predict_frame(vectors[ok], kept_langs)
         positions = np.flatnonzero(ok)
+        # a comment with no word and no emoji ("-", "?", "10", "...") cannot be judged: neutral, score 0
+        unjudgeable = np.array([not judgeable(texts[i]) for i in positions], dtype=bool)
+        frame.loc[unjudgeable, "sentiment"] = "neutral"
+        frame.loc[unjudgeable, "sentiment_score"] = 0.0
         out.loc[positions, "sentiment"] = frame["sentiment"].to_numpy()
         out.loc[positions, "sentiment_score"] = frame["sentiment_score"].to_numpy()
         out.loc[positions, "kind"] = kind_model.predict(vectors[ok], kept_langs)
@@ -99,27 +102,64 @@ def annotate_records(records: pd.DataFrame, embeddings: np.ndarray,
     return out[list(ANNOTATION_COLUMNS)]
 
 
-_SEED_MODELS: dict[str, tuple[Any, Any]] = {}
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def judgeable(text: str) -> bool:
+    """Whether a comment carries anything to judge: a word of 2+ letters or an emoji/symbol."""
+    text = str(text)
+    return bool(_WORD.search(text)) or any(unicodedata.category(ch) == "So" for ch in text)
+
+
+_SEED_MODELS: dict[str, tuple[Any, Any, dict[str, Any]]] = {}
 
 
 def seed_models(embedder: Any) -> tuple[Any, Any]:
-    """The sentiment and kind models fitted on the bundled seed sets with ``embedder``.
+    """The sentiment and kind models for ``embedder``'s model.
 
-    Fitted once per embedding model (``embedder.model_id``) and process. The
-    ~480 seed texts are embedded through the default embedding cache
-    (``cxtext.store.default_cache_path``), whatever cache the analysis uses,
-    so they are embedded once per machine and model, not once per analysis.
+    Sentiment: the trained head built for the model (:mod:`cxtext.social.sentiment_head`,
+    VADER's rated sentences) when there is one, else the classifier fitted on the bundled
+    seed set; kinds: the seed classifier. Fitted or loaded once per embedding model
+    (``embedder.model_id``) and process. The ~480 seed texts are embedded through the
+    default embedding cache (``cxtext.store.default_cache_path``), whatever cache the
+    analysis uses, so they are embedded once per machine and model, not once per analysis.
+    :func:`sentiment_model_info` says which sentiment model it is.
     """
+    sentiment, kinds, _ = _models(embedder)
+    return sentiment, kinds
+
+
+def sentiment_model_info(embedder: Any) -> dict[str, Any]:
+    """Which sentiment model :func:`seed_models` uses for ``embedder`` and why, for ``summary.json``."""
+    return dict(_models(embedder)[2])
+
+
+def _models(embedder: Any) -> tuple[Any, Any, dict[str, Any]]:
     from cxtext.embed import CachedEmbedder
     from cxtext.social.kinds import KindModel
     from cxtext.social.sentiment import SentimentModel
+    from cxtext.social.sentiment_head import base_model_id, find_head, head_path
     from cxtext.store import EmbeddingCache
 
     base = getattr(embedder, "embedder", embedder)  # unwrap a CachedEmbedder
     key = str(base.model_id)
     if key not in _SEED_MODELS:
         seed_embedder = CachedEmbedder(base, EmbeddingCache())
-        _SEED_MODELS[key] = (SentimentModel().fit_seed(seed_embedder), KindModel().fit_seed(seed_embedder))
+        head = find_head(base)
+        if head is not None:
+            sentiment: Any = head
+            info = {"kind": "trained head", "folder": head_path(head.model_id).name,
+                    "training_data": "VADER's 23,618 human-rated English sentences (MIT, vadersentiment 3.3.2) "
+                                     "plus cxtext's en/ar/ro seed set",
+                    "held_out_vader": (head.provenance.get("validation") or {}).get("vader_held_out")}
+        else:
+            sentiment = SentimentModel().fit_seed(seed_embedder)
+            model = base_model_id(base)
+            info = {"kind": "seed classifier",
+                    "reason": f"no sentiment head is built for {model.split('@')[0].rstrip('/').split('/')[-1]}; "
+                              f"build one with 'python -m cxtext.social.sentiment_build --model <your model>' "
+                              f"(a few minutes) for better sentiment"}
+        _SEED_MODELS[key] = (sentiment, KindModel().fit_seed(seed_embedder), info)
     return _SEED_MODELS[key]
 
 
