@@ -42,8 +42,9 @@ def drivers_view(analysis, level: str | None = None) -> pd.DataFrame:
     if out.impact is not None:
         drags = [drag_of(row, out, drivers) for _, row in drivers.iterrows()]
         view[f"Drag ({out.unit})"] = [None if math.isnan(d[0]) else round(d[0], out.digits) for d in drags]
-        view["95% interval"] = [None if math.isnan(d[1]) or math.isnan(d[2]) else
-                                f"{_signed(d[1], out.digits)} to {_signed(d[2], out.digits)}" for d in drags]
+        # a drag without an interval comes from a theme below the test size: say so rather than leave a blank
+        view["95% interval"] = [None if math.isnan(d[0]) else "too few to test" if math.isnan(d[1]) or math.isnan(d[2])
+                                else f"{_signed(d[1], out.digits)} to {_signed(d[2], out.digits)}" for d in drags]
     if out.key in _MEAN_COLUMN and _MEAN_COLUMN[out.key][0] in drivers:
         column, title, digits = _MEAN_COLUMN[out.key]
         view[title] = pd.to_numeric(drivers[column], errors="coerce").round(digits).to_numpy()

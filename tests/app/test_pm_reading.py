@@ -179,6 +179,10 @@ def test_fix_first_and_the_plain_driver_table(name, request):
     drag_column = [c for c in view.columns if c == f"Drag ({out.unit})"]
     assert drag_column and view[drag_column[0]].iloc[0] == pytest.approx(
         round(drag_of(analysis.drivers.iloc[0], out, analysis.drivers)[0], out.digits))
+    if "95% interval" in view.columns:  # never a blank beside a drag: an interval, or why there is none
+        has_drag = view[drag_column[0]].notna()
+        assert view.loc[has_drag, "95% interval"].notna().all()
+        assert all(" to " in v or v == "too few to test" for v in view.loc[has_drag, "95% interval"])
     widths = adapters.drivers_view_widths(view)  # percentages of the grid: it fits the page at any width
     assert all(w.endswith("%") for w in widths) and sum(float(w.rstrip("%")) for w in widths) <= 100.01
     items = fix_first(analysis.drivers, analysis.themes, analysis.summary)
