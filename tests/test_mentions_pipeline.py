@@ -145,3 +145,20 @@ def test_several_comment_columns_keep_their_mentions_apart(tmp_path):
                                              mentions["end"], mentions["text"]):
         assert text_of[(row, column)][start:end] == text
     assert (mentions[(mentions["row"] == 1) & (mentions["text_column"] == "disliked")]["mention"].max()) >= 1
+
+
+@pytest.mark.model
+def test_the_cli_flag_turns_mentions_on(tmp_path, capsys):
+    from cxtext.cli import main
+
+    source = tmp_path / "reviews.csv"
+    _dump().to_csv(source, index=False)
+    code = main(["analyze", str(source), "--text", "review_text", "--rating", "rating", "--rating-scale", "1-5",
+                 "--mentions", "--out", str(tmp_path / "out"), "--cache", str(tmp_path / "cache.sqlite"),
+                 "--no-history", "--quiet"])
+    assert code == 0
+    mentions = pd.read_csv(tmp_path / "out" / "mentions.csv")
+    assert (mentions.groupby("row").size() > 1).any()  # the long reviews were split
+    assert len(pd.read_csv(tmp_path / "out" / "assignments.csv")) == len(_dump())
+    code = main(["analyze", str(source), "--mentions", "--engine", "dask", "--out", str(tmp_path / "d"), "--quiet"])
+    assert code != 0 and "--mentions runs with the local engine only" in capsys.readouterr().err

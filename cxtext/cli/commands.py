@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cxtext.cli.printing import ProgressPrinter, print_columns, print_headline, print_themes
-from cxtext.errors import CxtextError
+from cxtext.errors import ConfigError, CxtextError
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -34,6 +34,10 @@ def run_command(args: argparse.Namespace) -> int:
     }
     if args.parents is not None:
         overrides["themes"]["parents"] = args.parents
+    if getattr(args, "mentions", False):
+        if args.engine == "dask":
+            raise ConfigError("--mentions runs with the local engine only; leave out --engine dask.")
+        overrides["themes"]["mentions"] = True
     if args.competitors:
         overrides["social"] = {"competitors": _competitors(args.competitors)}
     if args.no_redact:

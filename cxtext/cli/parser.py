@@ -96,6 +96,9 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                              "torch for others; speed vs quality in models/README.md)")
     parser.add_argument("--parents", type=int, metavar="N",
                         help="number of parent themes (default: about the square root of the theme count)")
+    parser.add_argument("--mentions", action="store_true",
+                        help="split long comments (20+ words) into mentions, theme each mention and roll them up "
+                             "to the comment (every theme it speaks of); writes mentions.csv")
     parser.add_argument("--level", choices=["theme", "parent"],
                         help="drivers.csv per theme (default) or per parent theme")
     parser.add_argument("--competitors", metavar="LIST_OR_FILE",
