@@ -15,7 +15,8 @@ Comments are first centred on their language's mean vector (means learnt on the 
 seed set, whose classes are balanced in every language), which is what lets a head
 trained on English carry over to Arabic and Romanian through a multilingual model.
 
-Imports :mod:`cxtext.errors` and, to name a model, :mod:`cxtext.embed`.
+Imports :mod:`cxtext.errors`, :mod:`cxtext.themes.center` (the centring) and, to name a model,
+:mod:`cxtext.embed`.
 """
 
 from __future__ import annotations
@@ -82,12 +83,7 @@ class SentimentHead:
 
     def predict_proba(self, X: np.ndarray, languages: Sequence[str] | None = None) -> np.ndarray:
         """P(negative), P(neutral), P(positive) per row (columns in :data:`LABELS` order)."""
-        logits = self.logits(X, languages)
-        if len(logits) == 0:
-            return logits
-        logits = logits - logits.max(axis=1, keepdims=True)
-        weights = np.exp(logits)
-        return weights / weights.sum(axis=1, keepdims=True)
+        return _softmax(self.logits(X, languages))
 
     def score(self, X: np.ndarray, languages: Sequence[str] | None = None) -> np.ndarray:
         """``P(positive) - P(negative)`` per row, in -1..1."""
@@ -115,13 +111,19 @@ class SentimentHead:
         codes = ["und"] * len(vectors) if languages is None else [str(c) for c in languages]
         if len(codes) != len(vectors):
             raise ValidationError(f"languages has {len(codes)} entries but X has {len(vectors)} rows.")
-        if not len(vectors):
-            return vectors
-        fallback = self.language_means[GLOBAL_LANGUAGE]
-        shifts = np.stack([self.language_means.get(code, fallback) for code in codes])
-        centred = vectors - shifts
-        norms = np.linalg.norm(centred, axis=1, keepdims=True)
-        return centred / np.where(norms == 0, 1.0, norms)
+        return centre_vectors(vectors, codes, self.language_means)
+
+
+def centre_vectors(vectors: np.ndarray, languages: Sequence[str], means: dict[str, np.ndarray]) -> np.ndarray:
+    """Each row minus its language's mean (``"*"`` for languages not in ``means``), re-normalised.
+
+    The same arithmetic as the themes' :class:`~cxtext.themes.center.LanguageCenterer`, with given means.
+    """
+    from cxtext.themes.center import LanguageCenterer
+
+    if not len(vectors):
+        return vectors
+    return LanguageCenterer.from_dict(means).transform(vectors, list(languages))
 
 
 def labels_from_logits(logits: np.ndarray, neutral_bias: float) -> np.ndarray:
@@ -132,12 +134,17 @@ def labels_from_logits(logits: np.ndarray, neutral_bias: float) -> np.ndarray:
     return np.asarray(LABELS, dtype=object)[shifted.argmax(axis=1)]
 
 
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    if len(logits) == 0:
+        return logits
+    weights = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return weights / weights.sum(axis=1, keepdims=True)
+
+
 def _score_from_logits(logits: np.ndarray) -> np.ndarray:
     if len(logits) == 0:
         return np.zeros(0)
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    weights = np.exp(shifted)
-    proba = weights / weights.sum(axis=1, keepdims=True)
+    proba = _softmax(logits)
     return np.clip(proba[:, 2] - proba[:, 0], -1.0, 1.0)
 
 

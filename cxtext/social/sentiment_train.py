@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cxtext.errors import ValidationError
-from cxtext.social.sentiment_head import GLOBAL_LANGUAGE, LABELS, SentimentHead, labels_from_logits
+from cxtext.social.sentiment_head import LABELS, SentimentHead, centre_vectors, labels_from_logits
 
 BIAS_GRID: tuple[float, ...] = tuple(round(x, 2) for x in np.arange(-1.5, 1.51, 0.1))
 TEMPERATURE_GRID: tuple[float, ...] = tuple(round(x, 2) for x in np.exp(np.linspace(np.log(0.25), np.log(4.0), 41)))
@@ -45,15 +45,12 @@ class ValidationSet:
 
 def language_means(vectors: np.ndarray, languages: Sequence[str], min_size: int = 20) -> dict[str, np.ndarray]:
     """Mean vector per language with at least ``min_size`` rows, plus ``"*"`` (all rows)."""
-    codes = np.asarray([str(c) for c in languages], dtype=object)
-    if len(codes) != len(vectors) or not len(vectors):
-        raise ValidationError(f"language_means needs one language per vector; got {len(codes)} for {len(vectors)}.")
-    means = {GLOBAL_LANGUAGE: vectors.mean(axis=0).astype(np.float32)}
-    for code in sorted(set(codes) - {"und"}):
-        mask = codes == code
-        if mask.sum() >= min_size:
-            means[str(code)] = vectors[mask].mean(axis=0).astype(np.float32)
-    return means
+    from cxtext.themes.center import LanguageCenterer
+
+    if len(languages) != len(vectors) or not len(vectors):
+        raise ValidationError(f"language_means needs one language per vector; got {len(languages)} for {len(vectors)}.")
+    centerer = LanguageCenterer(min_size).fit(vectors, [str(c) for c in languages])
+    return {code: mean.astype(np.float32) for code, mean in centerer.means_.items()}
 
 
 def fit_linear(vectors: np.ndarray, labels: np.ndarray, languages: Sequence[str],
@@ -62,8 +59,7 @@ def fit_linear(vectors: np.ndarray, labels: np.ndarray, languages: Sequence[str]
     """A head (temperature 1, neutral bias 0) fitted by logistic regression on centred ``vectors``."""
     from sklearn.linear_model import LogisticRegression
 
-    probe = SentimentHead(np.zeros((3, vectors.shape[1]), np.float32), np.zeros(3, np.float32), dict(means), 0.0)
-    centred = probe._centred(vectors, languages)
+    centred = centre_vectors(np.asarray(vectors, dtype=np.float32), languages, dict(means))
     missing = sorted(set(LABELS) - set(labels))
     if missing:
         raise ValidationError(f"The training labels lack {missing}: widen the neutral band or add data.")
