@@ -59,11 +59,9 @@ BINARY = {"laroseda", "ro_sent_reviews"}
 
 
 def _cut(text: str) -> str:
-    text = " ".join(str(text).split())
-    if len(text) <= MAX_CHARS:
-        return text
-    cut = text[:MAX_CHARS]
-    return cut[: cut.rfind(" ")] if " " in cut else cut
+    from sentiment import truncate
+
+    return truncate(text, MAX_CHARS)
 
 
 def _stars(stars: pd.Series) -> pd.Series:
@@ -186,7 +184,7 @@ def selection_table(model: str = "default") -> str:
     from cxtext.embed import CachedEmbedder, SentenceTransformerEmbedder
     from cxtext.social.sentiment import sentiment_seed
     from cxtext.social.sentiment_build import LABEL_BAND
-    from cxtext.social.sentiment_head import heads_dir
+    from cxtext.social.sentiment_head import centre_vectors, heads_dir
     from cxtext.social.sentiment_train import language_means, macro_f1
     from cxtext.social.vader_data import SDIST_NAME, read_ground_truth, three_classes
     from cxtext.store import EmbeddingCache
@@ -202,8 +200,7 @@ def selection_table(model: str = "default") -> str:
     means = language_means(S, seed["language"].tolist())
 
     def centre(X, langs):
-        out = X - np.stack([means.get(l, means["*"]) for l in langs])
-        return out / np.linalg.norm(out, axis=1, keepdims=True)
+        return centre_vectors(X, langs, means)
 
     def fit(X, Y, Sx, weight):
         if weight:
@@ -237,7 +234,7 @@ def report(rows: list[dict], selection: str | None, seconds: float) -> str:
     from machine import machine_line
 
     frame = pd.DataFrame(rows)
-    out = [f"# Sentiment: trained heads vs the seed classifier, per language (issue 21)\n",
+    out = ["# Sentiment: trained heads vs the seed classifier, per language (issue 21)\n",
            f"{machine_line()}\n", f"Command: `.venv/bin/python bench/sentiment_heads.py` ({seconds:.0f} s).\n",
            __doc__.split("\n\n", 1)[1].split("**Settings selection**")[0].strip() + "\n"]
     for model, title in (("default", "multilingual-e5-small (mixed-language dumps)"),
