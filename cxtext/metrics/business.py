@@ -22,14 +22,7 @@ def churn_rate(customers_at_start: float, customers_lost: float) -> float:
 
     ``customers_at_start`` must be > 0 and ``customers_lost`` within 0..start.
     """
-    require_positive(customers_at_start, "customers_at_start")
-    require_non_negative(customers_lost, "customers_lost")
-    if customers_lost > customers_at_start:
-        raise ValidationError(
-            f"customers_lost cannot exceed customers_at_start ({customers_at_start}); "
-            f"got {customers_lost}."
-        )
-    return 100.0 * customers_lost / customers_at_start
+    return _percent_of(customers_lost, "customers_lost", customers_at_start, "customers_at_start")
 
 
 def retention_rate(
@@ -91,13 +84,7 @@ def feedback_response_rate(responses: float, invitations: float) -> float:
 
     ``invitations`` must be > 0 and ``responses`` within 0..invitations.
     """
-    require_positive(invitations, "invitations")
-    require_non_negative(responses, "responses")
-    if responses > invitations:
-        raise ValidationError(
-            f"responses cannot exceed invitations ({invitations}); got {responses}."
-        )
-    return 100.0 * responses / invitations
+    return _percent_of(responses, "responses", invitations, "invitations")
 
 
 # --------------------------------------------------------------------------- durations
@@ -160,3 +147,12 @@ def _as_datetimes(values: pd.Series, name: str) -> pd.Series:
     if converted.dt.tz is not None:  # compare instants, whatever zone they were written in
         converted = converted.dt.tz_convert("UTC").dt.tz_localize(None)
     return converted
+
+
+def _percent_of(part: float, part_name: str, whole: float, whole_name: str) -> float:
+    """``part`` as a percent of ``whole``: whole > 0, part within 0..whole (a ValidationError naming both)."""
+    require_positive(whole, whole_name)
+    require_non_negative(part, part_name)
+    if part > whole:
+        raise ValidationError(f"{part_name} cannot exceed {whole_name} ({whole}); got {part}.")
+    return 100.0 * part / whole
