@@ -339,8 +339,7 @@ def run_pipeline(
         vectors = cached.encode(texts, progress=lambda done, total: report("embed", done, total))
         model_id = cached.model_id
         cache_stats = {"hits": int(cached.last_hits_), "misses": int(cached.last_misses_)}
-        embeddings = np.full((len(records), vectors.shape[1] if vectors.ndim == 2 else 0), np.nan, dtype=np.float32)
-        embeddings[np.flatnonzero(embed_rows)] = vectors
+        embeddings = row_matrix(vectors, embed_rows)
         lap("embed")
         if params["social"]["annotate"]:
             from cxtext.social import annotate_analysed, sentiment_model_info
@@ -441,9 +440,14 @@ def default_model_vectors(params: dict[str, Any], cache_path: str | Path | None,
                                             backend=params["embed"]["backend"])
     cached = CachedEmbedder(annotator, EmbeddingCache(Path(cache_path) if cache_path else None))
     vectors = cached.encode(texts, progress=lambda done, total: report("annotate", done, total))
+    return annotator, row_matrix(vectors, embed_rows)
+
+
+def row_matrix(vectors: np.ndarray, embed_rows: np.ndarray) -> np.ndarray:
+    """One row per record: the vectors of the embedded rows (``embed_rows`` mask), NaN elsewhere."""
     full = np.full((len(embed_rows), vectors.shape[1] if vectors.ndim == 2 else 0), np.nan, dtype=np.float32)
     full[np.flatnonzero(embed_rows)] = vectors
-    return annotator, full
+    return full
 
 
 def is_default_model(name: str) -> bool:
