@@ -35,6 +35,8 @@ CSS = """
 .cx-quotes {margin: 4px 0 0 0;}
 .cx-theme .cx-quote {margin: 4px 0 !important; padding: 1px 0 !important; padding-inline-start: 10px !important;
   border-inline-start: 3px solid #c9d3e3; text-align: start; color: #222; font-style: normal;}
+.cx-quote .cx-context {color: #6b7280;}
+.cx-quote .cx-mention {background: #fdf1c4; color: inherit; padding: 0 1px;}
 .cx-comments {border-collapse: collapse; width: 100%; font-size: .9rem;}
 .cx-comments th, .cx-comments td {border-bottom: 1px solid #e4e4e4; padding: 4px 6px; vertical-align: top;
   text-align: start;}

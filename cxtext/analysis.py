@@ -31,8 +31,10 @@ from cxtext.pipeline import PipelineConfig, load_pipeline
 from cxtext.schema import STATUS_ANALYZED, UNTHEMED, ScoreScale
 from cxtext.summary import build_summary, no_themes_reason, theme_summary
 from cxtext.tables import drivers_for, empty_drivers, theme_labels, theme_table
+from cxtext.text.mentions import mention_quotes
 from cxtext.text.normalize import normalize
-from cxtext.theming import attach_themes, fit_mention_themes, fit_themes, rows_to_embed, with_taxonomy
+from cxtext.theming import (assign_mention_themes, attach_themes, fit_mention_themes, fit_themes, rows_to_embed,
+                            with_taxonomy)
 from cxtext.validate import validate
 
 # progress(stage, done, total): stage is one of "load", "validate",
@@ -87,6 +89,14 @@ class Analysis:
         """The rejected rows with their reasons and original text."""
         mask = self.records["status"] != STATUS_ANALYZED
         return self.records.loc[mask, ["row", "id", "text", "nps", "ces", "csat", "reason"]]
+
+    def mention_quotes(self) -> dict:
+        """Per theme id, its quotes as mentions in their comments (:func:`cxtext.tables.mention_quotes`);
+        empty unless themes were learnt from mentions (``themes.mentions``). Computed once (edits return
+        a new Analysis)."""
+        if "_mention_quotes" not in self.__dict__:
+            self.__dict__["_mention_quotes"] = mention_quotes(self.themes, self.mentions, self.records)
+        return self.__dict__["_mention_quotes"]
 
     def drivers_by(self, by: str) -> pd.DataFrame:
         """The driver table per group: ``by`` is "source", "segment" or "month"."""
@@ -179,15 +189,18 @@ class Analysis:
         """
         return split_members(self.records, self.embeddings, theme_id)
 
-    def _with_records(self, model, records: pd.DataFrame) -> "Analysis":
+    def _with_records(self, model, records: pd.DataFrame, id_map: dict[int, int] | None = None) -> "Analysis":
         themes = theme_table(records, model, self.config.params["themes"]["parents"])
         records["theme_label"] = theme_labels(records["theme_id"], themes)
         drivers = drivers_for(records, themes, self.config, self.ces_scale)
         summary = dict(self.summary)
         summary.update(theme_summary(records, themes, model))
         summary["edits"] = list(model.edits_)
+        mentions = self.mentions
+        if mentions is not None and id_map:  # a mention follows its theme into a merge or a deletion
+            mentions = mentions.assign(theme_id=[id_map.get(int(t), int(t)) for t in mentions["theme_id"]])
         return Analysis(summary, records, themes, drivers, self.config, model, self.embeddings,
-                        self.ces_scale, dict(self.timings))
+                        self.ces_scale, dict(self.timings), mentions)
 
     def _edited_model(self):
         if self.theme_model is None:
@@ -195,7 +208,7 @@ class Analysis:
         return copy.deepcopy(self.theme_model)
 
     def _with_model_edits(self, model, id_map: dict[int, int]) -> "Analysis":
-        return self._with_records(model, remap_records(self.records, id_map))
+        return self._with_records(model, remap_records(self.records, id_map), id_map)
 
     # Output ------------------------------------------------------------
     def write(self, out_dir: str | Path, formats: list[str] | None = None) -> list[Path]:
@@ -355,7 +368,11 @@ def run_pipeline(
             lap("annotate")
 
         report("themes", 0, 1)
-        if saved is not None:
+        if saved is not None and getattr(saved, "themed_unit_", "comment") == "mention" and texts:
+            # a model learnt from mentions themes the new comments' mentions, as when it was fitted
+            theme_model = saved
+            primary, all_ids, mentions = assign_mention_themes(saved, records, embed_rows, vectors, cached, report)
+        elif saved is not None:
             theme_model = saved
             assigned = saved.transform(texts, vectors, languages=records.loc[embed_rows, "language"].tolist())
             primary = assigned["theme_id"].to_numpy()

@@ -63,7 +63,9 @@ MENTION_DESCRIPTIONS = {
     "start": "Offset of the mention's first character in the analysed comment text (cleaned, personal data masked).",
     "end": "Offset just past its last character: the mention is text[start:end].",
     "text": "The mention.",
-    "theme_id": "The mention's theme; -1 unthemed. The comment belongs to every theme of its mentions.",
+    "theme_id": ("The mention's theme; -1 unthemed. The comment belongs to every theme of its mentions. Theme "
+                 "edits: merges and deletions are followed; after a split or a move, assignments.csv has the "
+                 "comment's edited themes and this column the mention's theme as fitted."),
     "theme_label": "Label of the mention's theme.",
     "similarity": "Cosine of the mention to its theme; the comment's primary theme is its closest mention's.",
 }

@@ -10,6 +10,8 @@ and :mod:`cxtext.engines.dask_engine`):
 ``with_taxonomy``           a fitted model whose matched themes are the team's taxonomy's
 ``attach_themes``           ``theme_id`` / ``theme_ids`` on every row (folded duplicates inherit)
 ``fit_mention_themes``      opt-in (``themes.mentions``): themes learnt from the comments' mentions, rolled up
+``assign_mention_themes``   a saved model learnt from mentions, applied to new comments' mentions
+``embed_mentions``          the comments split into mentions and embedded (shared by the two above)
 ``roll_up``                 a comment's themes from its mentions': all of them, primary its strongest mention's
 
 May import ``cxtext.schema``, ``cxtext.store`` and ``cxtext.themes``; never the faces (analysis, cli, app).
@@ -113,13 +115,60 @@ def fit_mention_themes(params: dict[str, Any], model_name: str, model_id: str | 
     """``(model, primary, all_ids, mentions, reused)``: themes learnt from mentions, rolled up per comment.
 
     The comments to theme (``embedded`` rows of ``records``, whose ``vectors`` are given) are split
-    into mentions (:mod:`cxtext.text.mentions`); a comment that stays one mention keeps its own
-    vector, the others' mentions are embedded with ``embedder`` (cached like the comments). The
-    same ThemeModel as for comments (:func:`fit_themes`, the fit cache, a taxonomy when given)
-    is fitted on the mentions, each in its comment's language. ``primary`` / ``all_ids`` are per
-    embedded comment (:func:`roll_up`), ready for :func:`attach_themes`. ``mentions``: the columns
-    of :data:`cxtext.text.mentions.MENTION_COLUMNS` (offsets in the comment's ``clean_text``, the
-    analysed text), plus ``theme_id`` (-1 unthemed) and ``similarity`` (cosine to its theme).
+    into mentions (:func:`embed_mentions`). The same ThemeModel as for comments (:func:`fit_themes`,
+    the fit cache, a taxonomy when given) is fitted on the mentions, each in its comment's language.
+    ``primary`` / ``all_ids`` are per embedded comment (:func:`roll_up`), ready for
+    :func:`attach_themes`. ``mentions``: the columns of :data:`cxtext.text.mentions.MENTION_COLUMNS`
+    (offsets in the comment's ``clean_text``, the analysed text), plus ``theme_id`` (-1 unthemed)
+    and ``similarity`` (cosine to its theme).
+    """
+    mentions, comment_of, mention_vectors, mention_languages = embed_mentions(records, embedded, vectors,
+                                                                              embedder, report)
+    mention_texts = mentions["text"].tolist()
+    model, reused = fit_themes(params, model_name, model_id, mention_texts, mention_vectors, mention_languages,
+                               cache_path, report)
+    if taxonomy is not None:
+        model = with_taxonomy(model, taxonomy, embedder, mention_texts, mention_vectors, mention_languages, report)
+    model.themed_unit_ = "mention"  # saved with the model; cxtext.tables.theme_table lists every mentioned theme
+    labels = np.asarray(model.labels_, dtype=np.int64)
+    strength = mention_similarity(model, mention_vectors, mention_languages, labels)
+    primary, all_ids = roll_up(comment_of, int(embedded.sum()), labels, model.secondary_labels_, strength)
+    mentions["theme_id"] = labels
+    mentions["similarity"] = np.round(strength, 4)
+    return model, primary, all_ids, mentions, reused
+
+
+def assign_mention_themes(model: Any, records: pd.DataFrame, embedded: np.ndarray, vectors: np.ndarray,
+                          embedder: Any, report: Callable[[str, int, int], None]
+                          ) -> tuple[np.ndarray, list[str], pd.DataFrame]:
+    """``(primary, all_ids, mentions)``: a saved model learnt from mentions, applied to new comments.
+
+    The comments are split and embedded as when the model was fitted (:func:`embed_mentions`), each
+    mention is assigned with :meth:`cxtext.themes.ThemeModel.transform` and the comment gets its
+    mentions' themes (:func:`roll_up`), as in :func:`fit_mention_themes`.
+    """
+    mentions, comment_of, mention_vectors, mention_languages = embed_mentions(records, embedded, vectors,
+                                                                              embedder, report)
+    assigned = model.transform(mentions["text"].tolist(), mention_vectors, languages=mention_languages)
+    labels = assigned["theme_id"].to_numpy(dtype=np.int64)
+    secondary = [[int(t) for t in str(ids).split(";")[1:] if t] for ids in assigned["theme_ids"]]
+    strength = np.where(labels >= 0, assigned["similarity"].to_numpy(dtype=np.float64), np.nan)
+    primary, all_ids = roll_up(comment_of, int(embedded.sum()), labels, secondary, strength)
+    mentions["theme_id"] = labels
+    mentions["similarity"] = np.round(strength, 4)
+    return primary, all_ids, mentions
+
+
+def embed_mentions(records: pd.DataFrame, embedded: np.ndarray, vectors: np.ndarray, embedder: Any,
+                   report: Callable[[str, int, int], None]
+                   ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, list]:
+    """``(mentions, comment_of, mention_vectors, mention_languages)`` of the ``embedded`` comments.
+
+    Each comment is split (:func:`cxtext.text.mentions.mentions_frame`; ``row`` is the comment's
+    input row, ``text_column`` is added when there are several comment columns). A comment that
+    stays one mention keeps its own vector; the others' mentions are embedded with ``embedder``
+    (cached like the comments). ``comment_of``: each mention's comment, as a position among the
+    embedded comments; a mention's language is its comment's.
     """
     from cxtext.text.mentions import mentions_frame
 
@@ -137,18 +186,7 @@ def fit_mention_themes(params: dict[str, Any], model_name: str, model_id: str | 
     if (~whole).any():
         parts = [t for t, w in zip(mention_texts, whole) if not w]
         mention_vectors[~whole] = embedder.encode(parts, progress=lambda done, total: report("embed", done, total))
-    mention_languages = [languages[c] for c in comment_of]
-    model, reused = fit_themes(params, model_name, model_id, mention_texts, mention_vectors, mention_languages,
-                               cache_path, report)
-    if taxonomy is not None:
-        model = with_taxonomy(model, taxonomy, embedder, mention_texts, mention_vectors, mention_languages, report)
-    model.themed_unit_ = "mention"  # cxtext.tables.theme_table lists a theme that is only some comments' other one
-    labels = np.asarray(model.labels_, dtype=np.int64)
-    strength = mention_similarity(model, mention_vectors, mention_languages, labels)
-    primary, all_ids = roll_up(comment_of, len(texts), labels, model.secondary_labels_, strength)
-    mentions["theme_id"] = labels
-    mentions["similarity"] = np.round(strength, 4)
-    return model, primary, all_ids, mentions, reused
+    return mentions, comment_of, mention_vectors, [languages[c] for c in comment_of]
 
 
 def mention_similarity(model: Any, vectors: np.ndarray, languages: list, labels: np.ndarray) -> np.ndarray:

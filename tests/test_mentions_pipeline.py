@@ -162,3 +162,84 @@ def test_the_cli_flag_turns_mentions_on(tmp_path, capsys):
     assert len(pd.read_csv(tmp_path / "out" / "assignments.csv")) == len(_dump())
     code = main(["analyze", str(source), "--mentions", "--engine", "dask", "--out", str(tmp_path / "d"), "--quiet"])
     assert code != 0 and "--mentions runs with the local engine only" in capsys.readouterr().err
+
+
+def _marked_quotes(page: str) -> list[str]:
+    import re
+
+    return re.findall(r"<mark[^>]*>(.*?)</mark>", page)
+
+
+@pytest.mark.model
+def test_report_and_app_quote_the_mention_marked_inside_its_comment(runs):
+    import html
+
+    from app.tabs.themes import theme_detail_html
+    from cxtext.report import ReportData
+    from cxtext.report.html_report import render_html
+
+    on, on_dir = runs["on"]
+    quoted = on.mention_quotes()
+    in_context = [(t, q) for t, quotes in quoted.items() for q in quotes if q.before or q.after]
+    assert in_context, "a long review's mention should be quoted in its comment"
+    theme_id, quote = in_context[0]
+    comments = set(on.records["clean_text"])
+    assert any(quote.before.lstrip("…") in c and quote.mention in c for c in comments)
+    for data in (ReportData.from_analysis(on), ReportData.from_dir(on_dir)):  # in memory, and from the folder
+        marked = [html.unescape(m) for m in _marked_quotes(render_html(data, top=50))]
+        assert quote.mention in marked
+    page = theme_detail_html(on, theme_id)
+    assert html.escape(quote.mention) in _marked_quotes(page)
+    # without mentions nothing is marked
+    off, _ = runs["off"]
+    assert off.mention_quotes() == {} and not _marked_quotes(render_html(off, top=50))
+
+
+@pytest.mark.model
+def test_the_deck_sets_the_mention_in_bold_inside_its_comment(runs, tmp_path):
+    from pptx import Presentation
+
+    from cxtext.report.pptx_report import write_pptx
+
+    on, _ = runs["on"]
+    deck = Presentation(str(write_pptx(on, tmp_path / "deck.pptx", drivers=50)))
+    mentions = {q.mention for quotes in on.mention_quotes().values() for q in quotes if q.before or q.after}
+    bold = [run.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame
+            for paragraph in shape.text_frame.paragraphs if len(paragraph.runs) == 3 for run in paragraph.runs
+            if run.font.bold]
+    assert bold and set(bold) & mentions
+
+
+@pytest.mark.model
+def test_a_saved_mention_model_themes_the_mentions_of_new_comments(runs, tmp_path):
+    on, _ = runs["on"]
+    on.theme_model.save(tmp_path / "model")
+    again = cxtext.analyze(_dump(), text="review_text", rating="rating", rating_scale="1-5",
+                           themes=tmp_path / "model", cache_path=tmp_path / "cache.sqlite")
+    assert again.mentions is not None
+    columns = ["row", "mention", "start", "end", "text"]
+    assert again.mentions[columns].equals(on.mentions[columns])
+    # the fitted mentions' themes come back from the saved model; the few it leaves unthemed are those
+    # the fit gave their nearest theme (new comments must pass a theme's threshold, as with whole comments)
+    themed = again.mentions["theme_id"] >= 0
+    assert themed.mean() > 0.6
+    assert (again.mentions.loc[themed, "theme_id"] == on.mentions.loc[themed, "theme_id"]).mean() > 0.95
+    copies = again.records[again.records["clean_text"] == LONG]
+    assert len(copies["theme_ids"].iloc[0].split(";")) >= 2
+    # the Dask engine themes whole comments only: it says so instead of ignoring the mentions
+    from cxtext.engines.dask_engine import run_pipeline_dask
+
+    source = tmp_path / "reviews.csv"
+    _dump().to_csv(source, index=False)
+    with pytest.raises(ConfigError, match="local engine only"):
+        run_pipeline_dask(load_pipeline("survey_comments"), source, themes=tmp_path / "model")
+
+
+@pytest.mark.model
+def test_mentions_follow_a_merge_and_stay_after_an_edit(runs):
+    on, _ = runs["on"]
+    kept, gone = sorted(int(t) for t in on.themes["theme_id"][:2])  # a merge keeps the smallest id
+    merged = on.merge_themes([kept, gone])
+    assert merged.mentions is not None and len(merged.mentions) == len(on.mentions)
+    assert gone not in set(merged.mentions["theme_id"]) and kept in set(merged.mentions["theme_id"])
+    assert merged.rename_theme(kept, "renamed").mentions is not None

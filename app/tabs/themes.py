@@ -127,15 +127,28 @@ def theme_detail_html(analysis, theme_id: int | None) -> str:
     keywords = "".join(f"<span class='cx-chip' dir='auto'>{html.escape(k)}</span>"
                        for k in _as_list(theme.get("keywords")))
     languages = ", ".join(html.escape(x) for x in _as_list(theme.get("languages"))) or "–"
-    quotes = "".join(f"<blockquote class='cx-quote' dir='{text_direction(q)}'>{html.escape(html.unescape(q))}"
+    in_comments = analysis.mention_quotes().get(int(theme_id), [])
+    quotes = "".join(f"<blockquote class='cx-quote' dir='{text_direction(q)}'>"
+                     f"{_mention_html(in_comments[i]) if i < len(in_comments) else html.escape(html.unescape(q))}"
                      "</blockquote>"
-                     for q in _as_list_quotes(theme.get("quotes")))
+                     for i, q in enumerate(_as_list_quotes(theme.get("quotes"))))
     return (f"<div class='cx-theme' data-testid='theme-detail'>"
             f"<h3 dir='auto' data-testid='theme-label'>{html.escape(str(theme['label']))}</h3>{stats}"
             f"<div class='cx-row'><b>Keywords</b> {keywords or '–'}</div>"
             f"<div class='cx-row'><b>Languages</b> {languages}</div>"
             f"<div class='cx-row'><b>Representative quotes</b><div class='cx-quotes' data-testid='quotes'>"
             f"{quotes or '–'}</div></div></div>")
+
+
+def _mention_html(quote) -> str:
+    """A quote that is a mention (themes learnt from mentions), marked inside its comment."""
+    def text(part: str) -> str:
+        return html.escape(html.unescape(part))
+
+    if not quote.before and not quote.after:
+        return text(quote.mention)
+    return (f"<span class='cx-context'>{text(quote.before)}</span><mark class='cx-mention'>{text(quote.mention)}</mark>"
+            f"<span class='cx-context'>{text(quote.after)}</span>")
 
 
 def _as_list_quotes(value: Any) -> list[str]:

@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from cxtext.embed.choice import model_for
-from cxtext.errors import InputError
+from cxtext.errors import ConfigError, InputError
 from cxtext.io.columns import detect_columns
 from cxtext.io.delimited import sniff_delimiter
 from cxtext.io.read import EXTENSIONS, decode_bytes, read_table
@@ -236,6 +236,14 @@ def _assign(embedded: dict[str, Any], records: pd.DataFrame, skip: np.ndarray, m
 
 
 # ------------------------------------------------------------------ engine
+def _learnt_from_mentions(themes: str | Path | None) -> bool:
+    if themes is None:
+        return False
+    from cxtext.themes import ThemeModel
+
+    return getattr(ThemeModel.load(themes), "themed_unit_", "comment") == "mention"
+
+
 def run_pipeline_dask(
     config: PipelineConfig,
     data: str | Path,
@@ -265,6 +273,9 @@ def run_pipeline_dask(
     timings: dict[str, float] = {}
     lap = stage_timer(timings)
 
+    if params["themes"].get("mentions") or _learnt_from_mentions(themes):
+        raise ConfigError("Themes of mentions (themes.mentions, --mentions, or a theme model saved from such a run) "
+                          "run with the local engine only; leave out the Dask engine (--engine dask).")
     files = input_files(data)
     table, options = _describe_input(str(data), files, blocksize)
     own_client = client is None

@@ -36,8 +36,8 @@ Modules
 -------
 ``data`` (:class:`ReportData`, constants) -> ``fmt`` (numbers and text) -> ``charts`` -> ``prose``
 (sentences) -> ``html_sections`` (cells, trends, groups) -> ``html_report``, ``pptx_report``; this package's entry points write them. May import
-``cxtext.errors``, ``cxtext.drivers``, ``cxtext.export`` and ``cxtext.io.warnings`` (the warnings the app and
-the command line show too); never the faces (cli, app).
+``cxtext.errors``, ``cxtext.drivers``, ``cxtext.export``, ``cxtext.io.warnings`` (the warnings the app and
+the command line show too) and ``cxtext.text.mentions`` (a quoted mention in its comment); never the faces (cli, app).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ import pandas as pd
 
 from cxtext.errors import InputError
 from cxtext.report.fmt import _f
+from cxtext.text.mentions import MentionQuote, mention_quotes
 
 
 if TYPE_CHECKING:
@@ -75,6 +76,9 @@ class ReportData:
     min_test_size: int = 10
     missing_notes: list[str] = field(default_factory=list)
     fit_rule: str = ""
+    #: per theme id, its quotes as mentions inside their comments (themes learnt from mentions);
+    #: empty otherwise (:func:`cxtext.text.mentions.mention_quotes`)
+    mention_quotes: dict[int, list[MentionQuote]] = field(default_factory=dict)
 
     # --------------------------------------------------------------- builders
     @classmethod
@@ -111,6 +115,7 @@ class ReportData:
             ces_scale_text=str(drivers.attrs.get("ces_scale", "") or ""),
             min_test_size=int(params["drivers"].get("min_test_size", 10)),
             fit_rule=_fit_rule(summary, analysis.theme_model),
+            mention_quotes=analysis.mention_quotes(),
         )
 
     @classmethod
@@ -173,9 +178,13 @@ class ReportData:
             low, high = str(scale["scale"]).split("-")
             easy = high if scale.get("easy_end", "high") == "high" else low
             ces_text = f"CES {scale['scale']}, {easy} = least effort"
+        # themes learnt from mentions: the quotes are mentions, shown in their comments (rebuilt from
+        # mentions.csv, as the folder holds no comment text of its own)
+        quoted = mention_quotes(themes, _read_csv(folder / "mentions.csv")) \
+            if (folder / "mentions.csv").is_file() else {}
         return cls(summary=summary, themes=themes, drivers=drivers, trend=trend, trend_freq=freq, groups=groups,
                    counts=counts, ces_scale_text=ces_text, min_test_size=int(driver_params.get("min_test_size", 10)),
-                   missing_notes=notes, fit_rule=_fit_rule(summary, None))
+                   missing_notes=notes, fit_rule=_fit_rule(summary, None), mention_quotes=quoted)
 
     # --------------------------------------------------------------- views
     @property

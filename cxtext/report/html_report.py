@@ -53,6 +53,8 @@ td.n,th.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 .nums b{font-variant-numeric:tabular-nums}
 blockquote{margin:6px 0;padding:6px 12px;border-inline-start:3px solid #b7c4d3;background:#f8f9fb;
  unicode-bidi:plaintext;white-space:pre-wrap;overflow-wrap:anywhere}
+blockquote .ctx{color:var(--muted)}
+blockquote mark{background:#fdf1c4;color:inherit;padding:0 1px}
 .rank{display:inline-block;min-width:26px;padding:0 6px;border-radius:12px;background:var(--accent);color:#fff;
  font-size:13px;text-align:center;margin-inline-end:6px}
 .note{font-size:13px;color:var(--muted)}
@@ -295,12 +297,22 @@ def _theme_card_html(data: ReportData, row: Any) -> str:
         nums.append(f"<span>Priority <b>{esc(fmt_num(row.get('priority'), 1))}</b></span>")
     out.append('<div class="nums">' + "".join(nums) + "</div>")
     quotes = row.get("quotes") if isinstance(row.get("quotes"), list) else []
-    for quote in quotes[:HTML_QUOTES]:
-        out.append(f'<blockquote dir="{"rtl" if is_rtl(quote) else "auto"}">{esc(quote)}</blockquote>')
+    in_comments = data.mention_quotes.get(int(row["theme_id"]), [])
+    for i, quote in enumerate(quotes[:HTML_QUOTES]):
+        out.append(f'<blockquote dir="{"rtl" if is_rtl(quote) else "auto"}">'
+                   f'{_quote_html(in_comments[i]) if i < len(in_comments) else esc(quote)}</blockquote>')
     if not quotes:
         out.append('<p class="note">No quotes stored for this theme.</p>')
     out.append("</article>")
     return "".join(out)
+
+
+def _quote_html(quote) -> str:
+    """A mention quoted in its comment (:class:`cxtext.text.mentions.MentionQuote`): the mention marked,
+    the comment around it in grey."""
+    mention = f"<mark>{esc(quote.mention)}</mark>" if quote.before or quote.after else esc(quote.mention)
+    return (f'<span class="ctx">{esc(quote.before)}</span>{mention}'
+            f'<span class="ctx">{esc(quote.after)}</span>')
 
 
 def _other_themes_html(rest: pd.DataFrame) -> str:

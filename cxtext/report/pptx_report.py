@@ -99,9 +99,12 @@ def write_pptx(source: "Analysis | ReportData", path: str | Path, drivers: int =
         frame.word_wrap = True
         if not quotes:
             _para(frame, "No quotes stored for this theme.", Pt(14), first=True)
+        in_comments = data.mention_quotes.get(int(row["theme_id"]), [])
         for i, quote in enumerate(quotes[:DECK_QUOTES]):
-            _para(frame, f"“{_short(quote, DECK_QUOTE_CHARS)}”", Pt(16), first=i == 0, rtl=is_rtl(quote),
-                  space_after=Pt(14))
+            paragraph = _para(frame, f"“{_short(quote, DECK_QUOTE_CHARS)}”", Pt(16), first=i == 0,
+                              rtl=is_rtl(quote), space_after=Pt(14))
+            if i < len(in_comments) and (in_comments[i].before or in_comments[i].after):
+                _mention_runs(paragraph, in_comments[i], Pt(16))
 
     trend = trend_chart(data, "png")
     if trend:
@@ -178,6 +181,29 @@ def _para(frame, text: str, size, first: bool = False, bold: bool = False, color
     if space_after is not None:
         paragraph.space_after = space_after
     return paragraph
+
+
+def _mention_runs(paragraph, quote, size) -> None:
+    """Replace the paragraph's text by the mention in bold inside its comment in grey
+    (:class:`cxtext.text.mentions.MentionQuote`), the whole within the deck's quote length."""
+    from pptx.dml.color import RGBColor
+
+    room = max(DECK_QUOTE_CHARS - len(quote.mention), 0) // 2
+    before, after = " ".join(quote.before.split()), " ".join(quote.after.split())
+    if len(before) > room:  # keep the words next to the mention
+        before = "…" + before[len(before) - room + 1:].lstrip() if room > 1 else ""
+    after = _short(after, room) if room > 1 else ""
+    before += " " if before and quote.before[-1:].isspace() else ""
+    after = (" " if after and quote.after[:1].isspace() else "") + after
+    for run in list(paragraph.runs):
+        paragraph._p.remove(run._r)
+    for text, bold in (("“" + before, False), (_short(quote.mention, DECK_QUOTE_CHARS), True), (after + "”", False)):
+        run = paragraph.add_run()
+        run.text = _pptx_safe(text)
+        run.font.size = size
+        run.font.bold = bold
+        if not bold:
+            run.font.color.rgb = RGBColor(0x5F, 0x63, 0x68)
 
 
 def _pptx_safe(text: str) -> str:

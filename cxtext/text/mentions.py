@@ -29,7 +29,11 @@ The rules, in order (English, Arabic and Romanian):
    carry a topic of its own.
 
 :func:`split_mentions` gives the ``(start, end)`` spans of one text; :func:`mentions_frame` the
-mentions of many texts as a DataFrame (columns in ``MENTION_COLUMNS``).
+mentions of many texts as a DataFrame (columns in ``MENTION_COLUMNS``). For quoting a mention,
+:func:`quote_in_comment` cuts the comment around it (a :class:`MentionQuote`: the text before,
+the mention, the text after); :func:`mention_quotes` does so for each theme's quotes (the report
+and the app mark the mention inside its comment); :func:`comment_from_mentions` puts a comment
+back together from its mentions when only they are at hand (an analysis folder's mentions.csv).
 
 May import the standard library, numpy and pandas only.
 """
@@ -38,6 +42,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -63,6 +69,9 @@ _CONTRAST = re.compile(
 _ADDITIVE = re.compile(r"(?<!\w)(?:and also|și|şi|si)(?!\w)", re.IGNORECASE)
 _CLAUSE_MARK = re.compile(r"[;،؛]")
 _TRAILING = " \t\r\n,،;؛"
+#: characters of the comment shown on each side of a quoted mention: enough for the sentence
+#: around it, short enough that a theme's five quotes stay readable
+QUOTE_CONTEXT_CHARS = 90
 
 
 def word_count(text: str) -> int:
@@ -99,6 +108,83 @@ def mentions_frame(texts: Sequence[str], rows: Sequence | None = None) -> pd.Dat
     for column in ("mention", "start", "end"):
         frame[column] = frame[column].astype("int64")
     return frame
+
+
+@dataclass(frozen=True)
+class MentionQuote:
+    """A mention quoted in its comment: ``before + mention + after`` reads as the comment, cut
+    to a few words around the mention ("…" where cut). ``before`` and ``after`` are empty for a
+    quote that is a whole comment."""
+
+    before: str
+    mention: str
+    after: str
+
+
+def quote_in_comment(text: str, start: int, end: int, context_chars: int = QUOTE_CONTEXT_CHARS) -> MentionQuote:
+    """The mention ``text[start:end]`` with up to ``context_chars`` characters of its comment on each
+    side, cut at a space so no word is broken."""
+    if not 0 <= start <= end <= len(text):
+        raise ValueError(f"The span ({start}, {end}) is not inside a text of {len(text)} characters.")
+    before, after = text[:start], text[end:]
+    if len(before) > context_chars:
+        cut = before.find(" ", len(before) - context_chars)
+        before = "…" + before[cut + 1:] if cut >= 0 else "…"
+    if len(after) > context_chars:
+        cut = after.rfind(" ", 0, context_chars)
+        after = after[:cut] + "…" if cut > 0 else "…"
+    return MentionQuote(before, text[start:end], after)
+
+
+def comment_from_mentions(mentions: pd.DataFrame) -> str:
+    """One comment rebuilt from its mentions (columns ``start``, ``end``, ``text``): each mention at
+    its offset, the gaps between them (spaces, and a comma or a clause mark a cut dropped) as spaces,
+    so the offsets hold in the result."""
+    out = ""
+    for start, text in sorted(zip(mentions["start"].astype(int), mentions["text"].astype(str))):
+        out = out.ljust(start) + text
+    return out
+
+
+def mention_quotes(themes: pd.DataFrame, mentions: pd.DataFrame | None,
+                   records: pd.DataFrame | None = None) -> dict[int, list[MentionQuote]]:
+    """Per theme id, its ``quotes`` (themes.csv) each as a mention inside its comment.
+
+    When themes are learnt from mentions (``themes.mentions``) a theme's quotes are mentions, which
+    read best in their comment with the mention marked. ``mentions``: the analysis' mentions
+    (mentions.csv: ``row``, optional ``text_column``, ``start``, ``end``, ``text``).
+    ``records``: the analysis' records, whose ``clean_text`` (by ``row``, and ``text_column`` when
+    the mentions have one) is the comment the offsets point into; without them a comment is rebuilt
+    from its mentions. A quote that is no mention of its theme (a whole comment, e.g. after a theme was
+    split by hand, which quotes whole comments) is returned whole, with nothing before or after. Empty when ``mentions`` is None.
+    """
+    if mentions is None or mentions.empty or "quotes" not in themes:
+        return {}
+    by_column = "text_column" in mentions.columns
+    key_columns = ["row", "text_column"] if by_column else ["row"]
+    comments: dict[Any, str] = {}
+    if records is not None:
+        keys = zip(records["row"], records["text_column"]) if by_column else records["row"]
+        comments = dict(zip(keys, records["clean_text"].astype("string").fillna("")))
+    # by text alone: after an edit (a merge, a split) a quote's mention may carry its old theme id
+    first = mentions.drop_duplicates("text").set_index("text")
+    out: dict[int, list[MentionQuote]] = {}
+    for theme_id, quotes in zip(themes["theme_id"], themes["quotes"]):
+        quoted = []
+        for quote in quotes if isinstance(quotes, (list, tuple)) else []:
+            key = str(quote)
+            if key not in first.index:
+                quoted.append(MentionQuote("", str(quote), ""))
+                continue
+            hit = first.loc[key]
+            comment_key = tuple(hit[c] for c in key_columns) if by_column else hit["row"]
+            text = comments.get(comment_key)
+            if text is None or text[int(hit["start"]):int(hit["end"])] != quote:
+                same = (mentions[key_columns] == pd.Series(dict(zip(key_columns, hit[key_columns])))).all(axis=1)
+                text = comment_from_mentions(mentions[same])
+            quoted.append(quote_in_comment(text, int(hit["start"]), int(hit["end"])))
+        out[int(theme_id)] = quoted
+    return out
 
 
 # --------------------------------------------------------------------------- steps

@@ -10,7 +10,7 @@ a split theme's prototypes replaced by its parts'; with no edits it equals
 describe the training comments and are not saved.
 
 The format is versioned (``FORMAT_VERSION``); :func:`load` treats the keys an
-older cxtext may not have written as optional (``fit_rule``, ``small_corpus``,
+older cxtext may not have written as optional (``fit_rule``, ``themed_unit``, ``small_corpus``,
 ``small_corpus_cut``, ``edits``, ``language_means``, a theme's
 ``label_language``, ``origin``, ``parent`` and ``description``; ``tentative``
 is recomputed), so folders saved by older versions still load.
@@ -73,6 +73,8 @@ def to_dict(model) -> dict:
         "unthemed_share": float(model.unthemed_share_),
         "calibration": {"sim_mean": float(model.sim_mean_), "sim_std": float(model.sim_std_)},
         "fit_rule": str(getattr(model, "fit_rule_", _OLD_FIT_RULE)),
+        # "mention": learnt from the comments' mentions (themes.mentions); reused on mentions too
+        "themed_unit": str(getattr(model, "themed_unit_", "comment")),
         "small_corpus": bool(getattr(model, "small_corpus_", False)),
         "small_corpus_cut": getattr(model, "small_corpus_cut_", None),
         "tentative_size": TENTATIVE_SIZE,
@@ -167,6 +169,8 @@ def load(cls, path):
         model.sim_std_ = float(data["calibration"]["sim_std"])
         # folders saved before the small-corpus rule have neither: defaults
         model.fit_rule_ = str(data.get("fit_rule", _OLD_FIT_RULE))
+        if data.get("themed_unit", "comment") == "mention":
+            model.themed_unit_ = "mention"
         model.small_corpus_ = bool(data.get("small_corpus", False))
         cut = data.get("small_corpus_cut")
         model.small_corpus_cut_ = None if cut is None else float(cut)

@@ -92,3 +92,49 @@ def test_mentions_frame_columns_rows_and_spans():
         assert texts[row - 10][start:end] == text
     with pytest.raises(ValueError, match="must name every text"):
         mentions_frame(texts, rows=[1])
+
+
+def test_quote_in_comment_cuts_the_comment_at_spaces_around_the_mention():
+    from cxtext.text.mentions import quote_in_comment
+
+    text = "First part of the review about the room size. The breakfast was cold every day. Staff were kind."
+    start = text.index("The breakfast")
+    end = text.index("day.") + 4
+    whole = quote_in_comment(text, start, end)
+    assert whole.before + whole.mention + whole.after == text and whole.mention == "The breakfast was cold every day."
+    cut = quote_in_comment(text, start, end, context_chars=12)
+    assert cut.before == "…room size. " and cut.after == " Staff were…"  # whole words only, "…" where cut
+    with pytest.raises(ValueError, match="not inside"):
+        quote_in_comment(text, 5, len(text) + 1)
+
+
+def test_comment_from_mentions_keeps_every_offset():
+    from cxtext.text.mentions import comment_from_mentions
+
+    text = ("The room was tiny and the air conditioning rattled all night, so we barely slept; "
+            "the breakfast was excellent, with fresh bread and good coffee every single morning.")
+    frame = mentions_frame([text])
+    assert len(frame) == 2  # cut after the ";" (both sides long), which the cut drops
+    rebuilt = comment_from_mentions(frame)
+    for start, end, mention in zip(frame["start"], frame["end"], frame["text"]):
+        assert rebuilt[start:end] == mention
+    assert rebuilt.replace(" ", "") == text.replace(";", "").replace(" ", "")
+
+
+def test_mention_quotes_finds_each_quote_in_its_comment_and_keeps_whole_comments_whole():
+    import pandas as pd
+
+    from cxtext.text.mentions import MentionQuote, mention_quotes
+
+    text = ("The room was tiny and the air conditioning rattled all night long, so we barely slept at all. "
+            "But the breakfast was excellent, with fresh bread and good coffee every single morning of our stay.")
+    mentions = mentions_frame([text], rows=[7]).assign(theme_id=[2, 3])
+    breakfast = mentions["text"].iloc[1]
+    themes = pd.DataFrame({"theme_id": [3, 4], "quotes": [[breakfast, "A whole comment, quoted by a split."], []]})
+    records = pd.DataFrame({"row": [7], "clean_text": [text]})
+    for quoted in (mention_quotes(themes, mentions, records), mention_quotes(themes, mentions)):
+        first, second = quoted[3]
+        assert first.mention == breakfast and first.before.endswith("barely slept at all. ") and first.after == ""
+        assert second == MentionQuote("", "A whole comment, quoted by a split.", "")
+        assert quoted[4] == []
+    assert mention_quotes(themes, None) == {}
