@@ -5,9 +5,13 @@ Two rules, both giving each row a reason (the records' ``non_answer_reason``):
 * **Listed non-answers** (:func:`non_answer_reason`): "n/a", "nothing", "none", "-", and the
   placeholders review exports write into an empty field ("No Negative", "No Positive",
   Booking.com's), in English, Arabic ("لا شيء", "لا يوجد", "لا تعليق") and Romanian ("nimic",
-  "nu am", "fără comentarii", "nu este cazul"); and texts without a letter or digit ("-", "...",
-  only emojis). Compared after case folding, removing punctuation and diacritics
-  (:func:`answer_key`).
+  "nu am", "fără comentarii", "nu este cazul"); the same said several times over ("None none
+  none none none", "NA NA NA NA NA": review sites that ask for a few words get them so); and
+  texts without a letter or digit ("-", "...", only emojis). Compared after case folding,
+  removing punctuation and diacritics (:func:`answer_key`).
+* **Spreadsheet error values** ("#NAME?", "#VALUE!", ...): a cell a spreadsheet could not
+  compute. Excel turns a comment that began with "-", "+" or "=" into "#NAME?", so the
+  comment was lost on its way to the export; the value says nothing either way.
 * **Repeated content-free texts, learnt per file** (:func:`repeated_placeholders`): an export or a
   form may fill empty answers with its own words ("Nothing at all", "not really", "none so far").
   A text is such a placeholder in *this* file when all three hold:
@@ -42,12 +46,21 @@ from cxtext.schema import STATUS_ANALYZED
 from cxtext.text.stopwords import is_keyword_token, normalize_token, stop_words_for, tokenize
 
 _SPACE = re.compile(r"\s+")
+_PUNCTUATION = "".join(chr(c) for c in range(0x21, 0x7F) if not chr(c).isalnum()) + "…’‘“”«»،؛؟"
 _WORD_CHAR = re.compile(r"[^\W_]")
 
 #: Reasons, as the records' ``non_answer_reason`` and summary.json's ``no_comment_reasons`` say them.
 REASON_LISTED = "a non-answer or an export's placeholder ('n/a', 'nothing', 'No Negative', 'لا يوجد', 'nimic', ...)"
 REASON_NO_WORDS = "no words (only punctuation, symbols or emojis)"
 REASON_REPEATED = "a short text repeated in many rows of this file, without a content word"
+REASON_SPREADSHEET = "a spreadsheet error value ('#NAME?', '#VALUE!', ...): the text was lost in a spreadsheet"
+
+#: Error values spreadsheets (Excel, LibreOffice, Google Sheets) write in place of a cell they could
+#: not compute; compared as written, upper-cased.
+SPREADSHEET_ERRORS: frozenset[str] = frozenset({
+    "#NAME?", "#VALUE!", "#REF!", "#N/A", "#DIV/0!", "#NULL!", "#NUM!", "#ERROR!", "#SPILL!", "#CALC!",
+    "ERR:502", "ERR:504", "ERR:508", "ERR:522",
+})
 
 #: The per-file rule: at most this many words ...
 MAX_WORDS = 3
@@ -102,18 +115,37 @@ PLACEHOLDER_WORDS: frozenset[str] = frozenset(normalize_token(word) for word in 
     """.split())
 
 
+def _repeated_unit(words: list[str]) -> list[str]:
+    """The shortest run of words that ``words`` repeats end to end ("none none none" -> "none";
+    "n a n a" -> "n a"); ``words`` itself when it repeats nothing."""
+    n = len(words)
+    for period in range(1, n // 2 + 1):
+        if n % period == 0 and words == words[:period] * (n // period):
+            return words[:period]
+    return words
+
+
 def non_answer_reason(text: str) -> str:
-    """Why ``text`` is a listed non-answer (:data:`REASON_LISTED`, :data:`REASON_NO_WORDS`), or ''."""
-    # Folding only splits words, never joins them: more wordy tokens than the
-    # longest non-answer means a real comment, without folding the whole text.
+    """Why ``text`` is a non-answer (:data:`REASON_LISTED`, :data:`REASON_NO_WORDS`,
+    :data:`REASON_SPREADSHEET`), or ''."""
+    # Folding only splits words, never joins them: more distinct wordy tokens than the longest
+    # non-answer means a real comment, without folding the whole text. Distinct, so that a
+    # non-answer said five times over ("none none none none none") is still looked up.
     tokens = text.split()
-    if len(tokens) > _MAX_NON_ANSWER_WORDS and sum(
-            1 for token in tokens if _WORD_CHAR.search(token)) > _MAX_NON_ANSWER_WORDS:
+    if len(tokens) > _MAX_NON_ANSWER_WORDS and len(
+            {token.casefold().strip(_PUNCTUATION) for token in tokens if _WORD_CHAR.search(token)}
+    ) > _MAX_NON_ANSWER_WORDS:
         return ""
+    if text.strip().upper() in SPREADSHEET_ERRORS:
+        return REASON_SPREADSHEET
     key = answer_key(text)
     if not any(ch.isalnum() for ch in key):
         return REASON_NO_WORDS
-    return REASON_LISTED if key in NON_ANSWERS else ""
+    if key in NON_ANSWERS:
+        return REASON_LISTED
+    words = key.split()
+    unit = _repeated_unit(words)
+    return REASON_LISTED if len(unit) < len(words) and " ".join(unit) in NON_ANSWERS else ""
 
 
 def is_non_answer(text: str) -> bool:

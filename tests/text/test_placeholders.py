@@ -10,7 +10,8 @@ import pytest
 from cxtext.schema import ColumnMapping
 from cxtext.text.normalize import normalize
 from cxtext.text.placeholders import (
-    REASON_LISTED, REASON_NO_WORDS, REASON_REPEATED, has_content_word, is_non_answer, non_answer_reason,
+    REASON_LISTED, REASON_NO_WORDS, REASON_REPEATED, REASON_SPREADSHEET, has_content_word, is_non_answer,
+    non_answer_reason,
     repeat_floor, repeated_placeholders, repeated_summary)
 from cxtext.validate import validate
 
@@ -82,3 +83,39 @@ def test_too_few_repeats_stay_comments():
 def test_the_rule_is_learnt_on_the_whole_file_not_a_part():
     records = normalize(_dump(["Same as above"] * 6), whole_file=False)
     assert not (records["non_answer_reason"] == REASON_REPEATED).any()
+
+
+# Rows of a public Glassdoor review export's "cons" column (bench/real_exports_sources.py:
+# glassdoor_uk_employers_reviews.csv, data rows 147, 192, 639, 1754, 1906; complaints: rows 439, 1,
+# 11). The site asks for a few words, so a non-answer comes repeated, and Excel turned a text that
+# began with "-" into "#NAME?" (18 rows of that file). The last two complaints are made up: a word
+# repeated that is no non-answer, and a non-answer opening a real complaint.
+GLASSDOOR_CONS_PLACEHOLDERS = ["#NAME?", "Nothing nothing nothing nothing nothing", "None none none none none",
+                               "NA NA NA NA NA", "none, none, none, none. none."]
+GLASSDOOR_CONS_COMPLAINTS = [
+    "-everything else was terrible\r\n-clueless managers\r\n-smell",
+    "Poor salaries, poor training and communication.",
+    "Poor pay, huge gap for pay between senior management vs those who support them, managers who bully yet "
+    "you are the one driven away, lack of flexibility",
+    "bad bad bad bad bad",
+    "None that I can think of, but the hours are long and the pay is poor",
+]
+
+
+def test_a_non_answer_said_over_and_over_and_a_spreadsheet_error_join_no_comment():
+    records = normalize(validate(pd.DataFrame({"text": GLASSDOOR_CONS_PLACEHOLDERS + GLASSDOOR_CONS_COMPLAINTS}),
+                                 ColumnMapping(text="text")))
+    n = len(GLASSDOOR_CONS_PLACEHOLDERS)
+    assert records["non_answer"].tolist() == [True] * n + [False] * len(GLASSDOOR_CONS_COMPLAINTS)
+    assert records["non_answer_reason"].tolist()[:n] == [REASON_SPREADSHEET] + [REASON_LISTED] * (n - 1)
+
+
+@pytest.mark.parametrize("text", ["n/a n/a n/a n/a n/a n/a", "nimic nimic nimic", "لا يوجد لا يوجد", "no no no no no no no"])
+def test_listed_non_answers_repeated_in_any_language(text):
+    assert non_answer_reason(text) == REASON_LISTED
+
+
+@pytest.mark.parametrize("text", ["#VALUE!", " #name? ", "#N/A", "#REF!"])
+def test_spreadsheet_error_values(text):
+    assert non_answer_reason(text) == REASON_SPREADSHEET
+    assert non_answer_reason("#name is wrong on my bill") == ""
