@@ -645,6 +645,95 @@ SOURCES: list[dict] = [
             "lower-cased. Excerpt: every 2nd record, cut from the text so each record keeps its bytes."
         ),
     },
+    # ---- Issue 23 batch: employer-review exports whose "cons" field holds both placeholder
+    # ---- non-answers and long reviews about several things, with a 1-5 overall rating.
+    # ---- Roles written down from reading the files before cxtext ran (held out).
+    {
+        "file": "glassdoor_uk_employers_reviews.csv",
+        "held_out": True,
+        "repo": "key-037/W132_Team-11-DSAI-Project",
+        "commit": "b570226e5c6b01eec7810e133b86f346564c57d8",
+        "path": "glassdoor_reviews.csv",
+        "licence": (
+            "none stated in the repository (a 9,999-row cut of the Kaggle 'Glassdoor Job Reviews' "
+            "scrape, whose terms could not be checked offline): benchmark use only, not committed"
+        ),
+        "kind": (
+            "Glassdoor employer reviews (Kaggle scrape layout): firm, day-first date, job title, "
+            "employment status, location, overall 1-5 rating, six 1-5 sub-ratings, v/r/x/o codes for "
+            "recommend / CEO / outlook, headline, pros, cons; 11 UK employers (ASDA, Accenture, ALDI, ...)"
+        ),
+        "languages": ["en"],
+        "date_formats": {"date_review": "%d/%m/%Y"},
+        "excerpt": {"step": 5},
+        "extra_header_rows": 0,
+        "rows": 2000,
+        "roles": {
+            "text": ["cons", "pros", "headline"],
+            "rating": ["overall_rating"],
+            "csat": ["overall_rating"],
+            "date": ["date_review"],
+            "segment": ["firm", "current", "job_title", "location"],
+        },
+        "either": [["rating", "csat"]],
+        "rating_scale": "1-5",
+        "optional": ["segment"],
+        "scores": [
+            {"column": "overall_rating", "kind": "rating", "scale": "1-5"},
+            {"column": "work_life_balance", "kind": "aspect_rating", "scale": "1-5, blank"},
+            {"column": "culture_values", "kind": "aspect_rating", "scale": "1-5, blank"},
+            {"column": "diversity_inclusion", "kind": "aspect_rating", "scale": "1-5, mostly blank"},
+            {"column": "career_opp", "kind": "aspect_rating", "scale": "1-5, blank"},
+            {"column": "comp_benefits", "kind": "aspect_rating", "scale": "1-5, blank"},
+            {"column": "senior_mgmt", "kind": "aspect_rating", "scale": "1-5, blank"},
+        ],
+        "notes": (
+            "Sorted by firm then date, hence the every-5th excerpt. 'cons' is the complaint field: "
+            "placeholders ('none that i can think of', 'None none none none none', Excel's '#NAME?' for "
+            "a text that began with '-' or '+') beside multi-topic reviews (median 10 words, mean 25). "
+            "CRLF line breaks inside quoted cells; LF between records."
+        ),
+    },
+    {
+        "file": "walmart_glassdoor_reviews.csv",
+        "held_out": True,
+        "repo": "vaibhavrastogi142/CIBC_ACP_Feature_Engineering",
+        "commit": "7873a814eea1142813f94b67de6a8934694cfbe6",
+        "path": "glassdoor_reviews.csv",
+        "licence": "none stated in the repository: benchmark use only, not committed",
+        "kind": (
+            "Glassdoor (glassdoor.co.in) review scrape of Walmart: quoted title, review URL, date, "
+            "rating 1.0-5.0, tenure sentence, 'Current Employee - <job>', Positive_Review / Negative_Review "
+            "(lower-cased, punctuation mostly stripped), constant pos/neg flags, helpful votes, "
+            "recommend / outlook / CEO texts; Windows-1252 encoded"
+        ),
+        "languages": ["en"],
+        "date_formats": {"date": "%d %B %Y"},
+        "excerpt": {"step": 4},
+        "extra_header_rows": 0,
+        "rows": 1747,
+        "roles": {
+            "text": ["Negative_Review", "Positive_Review", "Title"],
+            "rating": ["Rating"],
+            "csat": ["Rating"],
+            "date": ["date"],
+            "id": ["Title_link"],
+            "segment": ["authorInfo", "Description_of_duration", "authorLocation_current", "author_location"],
+        },
+        "either": [["rating", "csat"]],
+        "rating_scale": "1-5",
+        "optional": ["id", "segment"],
+        "scores": [
+            {"column": "Rating", "kind": "rating", "scale": "1.0-5.0"},
+            {"column": "pos_count", "kind": "constant", "scale": "always 1"},
+            {"column": "neg_count", "kind": "constant", "scale": "always 0"},
+        ],
+        "notes": (
+            "Pages scraped twice: 225 of the 6,986 rows repeat an earlier review (same URL). "
+            "'Negative_Review' holds placeholders ('none that i can think of', 'nothing to say about for "
+            "cons') beside long reviews of several things. 'UI_TEXT' is the 'Helpful (n)' button text."
+        ),
+    },
 ]
 
 
@@ -665,7 +754,11 @@ FIXTURES: list[tuple[str, str, dict | None]] = [
 
 
 def mirror_dir(repo: str) -> Path:
-    return MIRROR / repo.replace("/", "+") / "repo"
+    """The git directory of ``repo``'s snapshot: ``repo`` itself (bare) or ``repo/.git`` (some arrive so)."""
+    base = MIRROR / repo.replace("/", "+") / "repo"
+    if not (base / "HEAD").exists() and (base / ".git" / "HEAD").exists():
+        return base / ".git"
+    return base
 
 
 def split_records(data: bytes) -> list[bytes]:
