@@ -117,6 +117,11 @@ def upload_tab(max_upload_mb: float | None = None) -> SimpleNamespace:
                                  info="one per line or separated by ';'; aliases after ':' separated by commas "
                                       "(case, diacritics, Arabic letter variants and hashtags are matched)",
                                  elem_id="competitors")
+        mentions = gr.Checkbox(value=False, label="Theme each mention of long comments",
+                               info="comments of 20+ words are split into sentences and clauses; each is themed and "
+                                    "the comment is listed under every theme it speaks of (reviews that speak of "
+                                    "several things); quotes show the mention in its comment",
+                               elem_id="mentions")
         run = gr.Button("Run analysis", variant="primary", elem_id="run")
         run_message = gr.HTML("", padding=False, elem_id="run-message")
         with gr.Accordion("Past analyses", open=False, elem_id="history"):
@@ -128,7 +133,7 @@ def upload_tab(max_upload_mb: float | None = None) -> SimpleNamespace:
     return SimpleNamespace(file=file, message=message, preview=preview, roles=roles, extra_text=extra_text,
                            reasons=reasons, ces_scale=ces_scale,
                            ces_easy=ces_easy, pipeline=pipeline, model=model, model_zip=model_zip,
-                           taxonomy=taxonomy, taxonomy_message=taxonomy_message, competitors=competitors, run=run,
+                           taxonomy=taxonomy, taxonomy_message=taxonomy_message, competitors=competitors, mentions=mentions, run=run,
                            run_message=run_message, past=past, reopen=reopen)
 
 

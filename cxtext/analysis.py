@@ -31,7 +31,7 @@ from cxtext.pipeline import PipelineConfig, load_pipeline
 from cxtext.schema import STATUS_ANALYZED, UNTHEMED, ScoreScale
 from cxtext.summary import build_summary, no_themes_reason, theme_summary
 from cxtext.tables import drivers_for, empty_drivers, theme_labels, theme_table
-from cxtext.text.mentions import mention_quotes
+from cxtext.text.mentions import mention_quotes, mention_summary
 from cxtext.text.normalize import normalize
 from cxtext.theming import (assign_mention_themes, attach_themes, fit_mention_themes, fit_themes, rows_to_embed,
                             with_taxonomy)
@@ -402,6 +402,8 @@ def run_pipeline(
     analysis = finish_analysis(table, decision, records, theme_model, embeddings, config, scale, model_id,
                                cache_stats, timings, report, lap, model_choice=choice, sentiment_model=sentiment_info)
     analysis.mentions = mentions
+    if theme_model is not None:  # what was themed, whole comments or their mentions, and why (summary.json)
+        analysis.summary["mentions"] = mention_summary(texts, mentions)
     return analysis
 
 

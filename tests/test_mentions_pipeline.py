@@ -243,3 +243,20 @@ def test_mentions_follow_a_merge_and_stay_after_an_edit(runs):
     assert merged.mentions is not None and len(merged.mentions) == len(on.mentions)
     assert gone not in set(merged.mentions["theme_id"]) and kept in set(merged.mentions["theme_id"])
     assert merged.rename_theme(kept, "renamed").mentions is not None
+
+
+@pytest.mark.model
+def test_the_summary_says_whether_mentions_were_themed_and_suggests_them_for_long_comments(runs):
+    from cxtext.text.mentions import SUGGEST_MENTIONS_SHARE, mention_summary
+
+    on, _ = runs["on"]
+    off, _ = runs["off"]
+    used = on.summary["mentions"]
+    assert used["used"] and used["mentions"] == len(on.mentions) and used["comments_split"] >= 2
+    assert "learnt from mentions" in used["note"]
+    assert off.summary["mentions"]["used"] is False
+    assert off.summary["mentions"]["long_comments"] == used["long_comments"] >= 2
+    long_text = LONG + " " + LONG
+    many = mention_summary([long_text] * 3 + ["short one"], None)
+    assert many["long_share"] == 0.75 >= SUGGEST_MENTIONS_SHARE and "--mentions" in many["note"]
+    assert "note" not in mention_summary([long_text] + ["short one"] * 9, None)

@@ -172,6 +172,7 @@ def run_analysis(
     progress: Callable[[str, int, int], None] | None = None,
     taxonomy: str | Path | None = None,
     competitors: str | None = None,
+    mentions: bool = False,
 ):
     """``cxtext.analyze`` on an uploaded table with the mapping chosen in the page.
 
@@ -180,9 +181,11 @@ def run_analysis(
     a taxonomy file (:func:`cxtext.themes.taxonomy.load_taxonomy`) whose themes come
     first (``origin`` "taxonomy" in the theme table). ``competitors``: names as
     typed in the page, "Vodafone: Vodafone RO, فودافون; Orange"
-    (:func:`cxtext.social.competitors.parse_competitors`).
+    (:func:`cxtext.social.competitors.parse_competitors`). ``mentions``: theme each mention of long
+    comments (the pipeline's ``themes.mentions``).
     """
     import cxtext
+    from cxtext.pipeline import load_pipeline
 
     check_roles(table, roles)
     check_rows(table, roles, ces_scale, ces_easy_end)
@@ -190,7 +193,9 @@ def run_analysis(
     columns = list(dict.fromkeys(c for v in mapped.values() for c in (v if isinstance(v, list) else [v])))
     data = replace(table, frame=table.frame[columns])
     analysis = cxtext.analyze(data, **mapped, ces_scale=ces_scale, ces_easy_end=ces_easy_end,
-                              themes=themes or None, pipeline=pipeline, progress=progress,
+                              themes=themes or None, progress=progress,
+                              pipeline=load_pipeline(pipeline).with_overrides({"themes": {"mentions": True}})
+                              if mentions else pipeline,
                               taxonomy=taxonomy or None, competitors=competitor_list(competitors))
     keep_in_history(analysis)
     return analysis

@@ -34,6 +34,9 @@ def print_headline(summary: dict[str, Any], out: str, written: list[Path]) -> No
     if rating.get("mean") is not None:
         line += f"; mean rating {rating['mean']:.2f} on {rating['scale']} (n={rating['n']})"
     print(line)
+    mentions_note = (summary.get("mentions") or {}).get("note")
+    if mentions_note:  # themed whole or per mention, and the suggestion when many comments are long
+        print(f"note: {mentions_note}")
     for warning in summary.get("warnings") or []:  # the same sentences as the app and the report
         print(f"warning: {warning['message']}", file=sys.stderr)
     names = ", ".join(Path(p).name for p in written)

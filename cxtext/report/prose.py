@@ -202,6 +202,7 @@ def methods_lines(data: ReportData) -> list[str]:
         *([f"Why this model: {(s.get('model_choice') or {}).get('reason')}."]
           if (s.get("model_choice") or {}).get("reason") else []),
         _themes_method(data.fit_rule),
+        *([f"Mentions: {(s.get('mentions') or {}).get('note')}"] if (s.get("mentions") or {}).get("note") else []),
         "Drivers: NPS impact with a normal-approximation 95% CI; detractor lift by Fisher's exact or a "
         "two-proportion z-test with Benjamini-Hochberg q-values; odds ratios from a logistic regression on all "
         "themes; CES/CSAT gaps by Welch's t-test.",

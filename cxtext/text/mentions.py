@@ -69,6 +69,10 @@ _CONTRAST = re.compile(
 _ADDITIVE = re.compile(r"(?<!\w)(?:and also|și|şi|si)(?!\w)", re.IGNORECASE)
 _CLAUSE_MARK = re.compile(r"[;،؛]")
 _TRAILING = " \t\r\n,،;؛"
+#: when mentions are off and at least this share of the themed comments has MIN_WORDS_TO_SPLIT+
+#: words, the summary suggests turning them on: a quarter of the comments speaking of several things
+#: is where one theme per comment starts to hide complaints (set a priori, not tuned)
+SUGGEST_MENTIONS_SHARE = 0.25
 #: characters of the comment shown on each side of a quoted mention: enough for the sentence
 #: around it, short enough that a theme's five quotes stay readable
 QUOTE_CONTEXT_CHARS = 90
@@ -184,6 +188,31 @@ def mention_quotes(themes: pd.DataFrame, mentions: pd.DataFrame | None,
                 text = comment_from_mentions(mentions[same])
             quoted.append(quote_in_comment(text, int(hit["start"]), int(hit["end"])))
         out[int(theme_id)] = quoted
+    return out
+
+
+def mention_summary(texts: Sequence[str], mentions: pd.DataFrame | None) -> dict[str, Any]:
+    """summary.json's ``mentions``: whether themes were learnt from mentions, how many of the themed
+    comments are long enough to be split, and a ``note`` saying what was done or suggesting it.
+
+    ``texts``: the themed comments (first copies of real answers); ``mentions``: the analysis'
+    mentions, None when themes were learnt from whole comments."""
+    long = sum(word_count(str(t)) >= MIN_WORDS_TO_SPLIT for t in texts)
+    share = long / len(texts) if len(texts) else 0.0
+    out: dict[str, Any] = {"used": mentions is not None, "comments_themed": len(texts),
+                           "long_comments": int(long), "long_share": round(share, 4)}
+    if mentions is not None:
+        split = int((mentions.groupby(["row", *(["text_column"] if "text_column" in mentions else [])])
+                     .size() > 1).sum()) if len(mentions) else 0
+        out.update(mentions=int(len(mentions)), comments_split=split,
+                   note=(f"Themes were learnt from mentions: {split:,} of {len(texts):,} comments were split into "
+                         f"sentences and clauses ({len(mentions):,} mentions); a comment is listed under every "
+                         "theme one of its mentions belongs to (mentions.csv)."))
+    elif share >= SUGGEST_MENTIONS_SHARE:
+        out["note"] = (f"{share:.0%} of the comments have {MIN_WORDS_TO_SPLIT}+ words and may speak of several "
+                       "things, but each was themed whole, under one main theme. To list a comment under every "
+                       "theme it speaks of, theme its mentions: --mentions (the app's 'Theme each mention' box, "
+                       "the pipeline's themes.mentions: true).")
     return out
 
 

@@ -826,3 +826,31 @@ def test_public_exports_are_mapped_with_reasons_and_ranked_by_their_own_score(br
     assert "24" in message, message
     _no_traceback(page)
     context.close()
+
+
+def test_mentions_box_themes_long_reviews_per_mention_and_quotes_them_in_their_comment(browser, server, shots):
+    """Issue 23: a public review export with the 'Theme each mention' box ticked; a theme's quotes show the
+    mention marked inside its review."""
+    context, page = _open(browser, server)
+    _sample_ready(page)
+    _tab(page, "Upload")
+    play = REAL_EXPORTS / "ethiopian_bank_play_reviews_59.csv"
+    _upload(page, play, text_column="review_text")
+    page.locator("#mentions input[type=checkbox]").check()
+    _run(page, play.name)
+    _no_traceback(page)
+    _tab(page, "Themes")
+    marked = 0
+    for option in _options(page, "theme-picker"):
+        _choose(page, "theme-picker", option)
+        expect(page.locator("[data-testid=theme-label]")).to_have_text(option.rsplit(" (", 1)[0],
+                                                                        timeout=UI_TIMEOUT_MS)
+        marked = page.locator("[data-testid=quotes] .cx-mention").count()
+        if marked:
+            break
+    assert marked, "no theme quotes a mention inside its review"
+    quote = page.locator("[data-testid=quotes] blockquote").filter(has=page.locator(".cx-mention")).first
+    mention = quote.locator(".cx-mention").inner_text().strip()
+    assert len(quote.inner_text().strip()) > len(mention) > 0  # the review around it is shown
+    page.screenshot(path=shots / "30_mention_in_its_review.png", full_page=True)
+    context.close()
