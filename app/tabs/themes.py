@@ -118,10 +118,7 @@ def theme_detail_html(analysis, theme_id: int | None) -> str:
                 if main != int(d["n_comments"]) else "")
         stats = (f"<div class='cx-theme-stats'>rank {int(d['rank'])} · <span data-testid='theme-comments-count'>"
                  f"{int(d['n_comments'])}</span> comments{both} "
-                 f"({_fmt(d.get('share'), 0, percent=True)} of themed) · NPS {_fmt(d.get('nps'), 1, signed=True)} "
-                 f"[{_fmt(d.get('nps_ci_low'), 1, signed=True)}, {_fmt(d.get('nps_ci_high'), 1, signed=True)}] · "
-                 f"NPS impact {_fmt(d.get('nps_impact'), 1, signed=True)} · "
-                 f"detractor lift {_fmt(d.get('detractor_lift'), 2)}"
+                 f"({_fmt(d.get('share'), 0, percent=True)} of themed) · {_outcome_stats(analysis, d)}"
                  + (f" · CES gap {_fmt(d.get('ces_gap'), 2, signed=True)}" if not _missing(d.get("ces_gap")) else "")
                  + "</div>")
     keywords = "".join(f"<span class='cx-chip' dir='auto'>{html.escape(k)}</span>"
@@ -138,6 +135,28 @@ def theme_detail_html(analysis, theme_id: int | None) -> str:
             f"<div class='cx-row'><b>Languages</b> {languages}</div>"
             f"<div class='cx-row'><b>Representative quotes</b><div class='cx-quotes' data-testid='quotes'>"
             f"{quotes or '–'}</div></div></div>")
+
+
+def _outcome_stats(analysis, d: pd.Series) -> str:
+    """The theme's numbers on the file's own outcome: NPS with its interval, impact and detractor lift; or,
+    without NPS, the theme's rating / CSAT / sentiment and its drag (a rating file shows no empty NPS)."""
+    from cxtext.drivers.outcome import outcome_of
+
+    out = outcome_of(analysis.drivers, analysis.summary)
+    if out.key == "nps":
+        return (f"NPS {_fmt(d.get('nps'), 1, signed=True)} [{_fmt(d.get('nps_ci_low'), 1, signed=True)}, "
+                f"{_fmt(d.get('nps_ci_high'), 1, signed=True)}] · NPS impact {_fmt(d.get('nps_impact'), 1, signed=True)}"
+                f" · detractor lift {_fmt(d.get('detractor_lift'), 2)}")
+    means = {"rating": ("mean rating", "rating_mean"), "csat": ("mean CSAT", "csat_mean"),
+             "ces": ("mean CES", "ces_mean"), "sentiment": ("net sentiment", "net_sentiment")}
+    parts = []
+    if out.key in means and not _missing(d.get(means[out.key][1])):
+        parts.append(f"{means[out.key][0]} {_fmt(d.get(means[out.key][1]), 2)}")
+    if out.impact and out.key != "ces":  # the CES gap follows on its own
+        interval = (f" [{_fmt(d.get(out.ci[0]), out.digits, signed=True)}, "
+                    f"{_fmt(d.get(out.ci[1]), out.digits, signed=True)}]") if out.ci else ""
+        parts.append(f"{out.drag_name} {_fmt(d.get(out.impact), out.digits, signed=True)}{interval}")
+    return " · ".join(parts) or "no scores"
 
 
 def _mention_html(quote) -> str:

@@ -95,6 +95,8 @@ def test_a_csat_file_is_judged_by_csat_everywhere(bank_csat, tmp_path):
     assert updates["visible"] is False
     notes = adapters.drivers_note(analysis)
     assert "CES" not in notes and "detractor" not in notes.lower()
+    detail = adapters.theme_detail_html(analysis, first)  # the theme's numbers on CSAT, no empty NPS
+    assert "mean CSAT" in detail and "satisfaction gap" in detail and "NPS" not in detail
     histogram = adapters.theme_score_figure(analysis, first)
     assert "CSAT" in histogram.layout.title.text and sum(histogram.data[0].y) == int(member.sum())
     _, monthly, _ = adapters.trend_figures(analysis)
@@ -108,6 +110,8 @@ def test_an_nps_file_keeps_nps(stores_nps):
     analysis = adapters.with_outcome_ranking(stores_nps)
     assert adapters.outcome(analysis).key == "nps"
     assert adapters.drivers_heading(analysis).startswith("### What drives detractors")
+    first = int(analysis.drivers.iloc[0]["theme_id"])
+    assert "NPS impact" in adapters.theme_detail_html(analysis, first)
     first = int(analysis.drivers.iloc[0]["theme_id"])
     figure = adapters.theme_score_figure(analysis, first)
     assert figure is None or "NPS answers" in figure.layout.title.text
