@@ -43,6 +43,13 @@ from cxtext.schema import ROLES, ColumnMapping, ScoreScale
 ROLE_ORDER: tuple[str, ...] = ("text", "nps", "ces", "csat", "rating", "date", "id", "source", "segment")
 _ROLE_NAMES = {"text": "comments", "nps": "NPS 0-10", "ces": "CES", "csat": "CSAT 1-5", "rating": "rating",
                "date": "date", "source": "source", "segment": "segment", "id": "id"}
+#: A column of text is not comments when at least TEMPLATE_SHARE of its values is a 4+-word sentence
+#: repeated 3+ times (ColumnProfile.template) and fewer than TEMPLATE_DISTINCT of them differ: the
+#: tenure line a review site writes for every reviewer (Glassdoor: 32 different values in 1,747 rows).
+#: Both conditions: a scraper that saved each review four times (the Korean App Store export) has
+#: template share 0.70 but 40% distinct values. Set on those two files, not tuned further.
+TEMPLATE_SHARE = 0.5
+TEMPLATE_DISTINCT = 0.1
 # Scales a rating may be on, smallest first: the first that holds every value is taken.
 RATING_SCALES: tuple[tuple[int, int], ...] = ((1, 5), (0, 5), (1, 10), (0, 10), (0, 100))
 
@@ -211,6 +218,9 @@ def _content_fits(role: str, p: ColumnProfile | None) -> tuple[bool, str]:
             return False, held
         if p.distinct_values <= 5 and p.n >= 20 or p.distinct < 0.2 and p.words < 3:
             return False, held + " (too few different values for comments)"
+        if p.template >= TEMPLATE_SHARE and p.distinct < TEMPLATE_DISTINCT:
+            return False, (held + f", but {p.template:.0%} of them are the same few sentences over and over "
+                           f"({p.distinct_values} different values): a text the export fills in, not comments")
         return True, held
     if role in ("nps", "ces", "csat"):
         high = {"nps": 10, "ces": 7, "csat": 5}[role]

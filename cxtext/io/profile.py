@@ -76,6 +76,9 @@ class ColumnProfile:
     distinct_values: int = 0
     code: float = 0.0
     url: float = 0.0
+    #: share of values that are a sentence of 4+ words found 3+ times in the sample: a template the
+    #: export fills in ("I have been working at Walmart full-time for more than a year"), not comments
+    template: float = 0.0
 
     @property
     def is_empty(self) -> bool:
@@ -150,6 +153,8 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
     whole = found[np.isclose(found, np.round(found))] if found.size else found
     word_counts = np.array([len(t.split()) for t in texts], dtype=float)
     distinct_values = len(set(texts))
+    counts = pd.Series(texts).value_counts()
+    templated = int(sum(c for text, c in counts.items() if c >= 3 and len(text.split()) >= 4))
     return ColumnProfile(
         column=name,
         n=n,
@@ -169,6 +174,7 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
         code=sum(bool(_CODE.match(t)) and any(ch.isdigit() for ch in t) or len(t) >= 16 and " " not in t
                  for t in texts) / n,
         url=sum(bool(_URL.match(t)) for t in texts) / n,
+        template=templated / n,
     )
 
 

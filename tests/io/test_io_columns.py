@@ -219,3 +219,25 @@ def test_cxtext_load_works_twice_in_one_process(tmp_path):
     pd.DataFrame({"comment": COMMENTS_EN, "nps": list(range(10))}).to_csv(path, index=False)
     assert len(cxtext.load(path).records) == 10
     assert len(cxtext.load(path).records) == 10
+
+
+def test_a_sentence_the_export_fills_in_for_every_row_is_not_the_comment():
+    """A Glassdoor scrape's Description_of_duration holds a tenure line per reviewer (32 different lines in
+    1,747 rows of the public Walmart export, issue 23): header and length read as a comment, content does not.
+    A scraper that saved each real review several times keeps its reviews as the comments."""
+    tenure = [f"I have been working at the store {kind} for {span}" for kind in ("full-time", "part-time")
+              for span in ("less than a year", "more than a year", "more than 3 years", "more than 5 years")]
+    rows = 120
+    frame = pd.DataFrame({
+        "Description_of_duration": [tenure[i % len(tenure)] for i in range(rows)],
+        "Negative_Review": [f"{COMMENTS_EN[i % len(COMMENTS_EN)]} (visit {i})" for i in range(rows)],
+        "Rating": [1 + i % 5 for i in range(rows)],
+    })
+    decision = detect_columns(frame.columns, frame)
+    assert decision.mapping.text_columns == ("Negative_Review",)
+    why = " ".join(p["why"] for p in decision.reasons["text"]["passed_over"])
+    assert "the same few sentences over and over" in why
+    # 30 reviews each saved 4 times (the Korean App Store export's scraper did so)
+    copies = pd.DataFrame({"review": [f"{COMMENTS_EN[i % len(COMMENTS_EN)]} (order {i % 30})" for i in range(rows)],
+                           "rating": [1 + i % 5 for i in range(rows)]})
+    assert detect_columns(copies.columns, copies).mapping.text_columns == ("review",)
