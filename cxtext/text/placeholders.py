@@ -9,6 +9,13 @@ Two rules, both giving each row a reason (the records' ``non_answer_reason``):
   none none none", "NA NA NA NA NA": review sites that ask for a few words get them so); and
   texts without a letter or digit ("-", "...", only emojis). Compared after case folding,
   removing punctuation and diacritics (:func:`answer_key`).
+* **"Nothing to say", said in a sentence** (:func:`non_answer_reason` too): "none that I can
+  think of", "no cons to add here", "there are no cons currently", "I can't think of any",
+  "nimic de semnalat momentan", "لا يوجد شيء حاليا": a non-answer opening (``_NOTHING_OPENING``) followed
+  by nothing but stop words and ``FILLER_WORDS`` ("think", "mind", "moment", "company"...), at most
+  ``MAX_NOTHING_WORDS`` (10) words. "None, I love it here" and "no flexibility for parents" keep
+  their theme: "love", "flexibility" are content words. Measured on two public Glassdoor exports
+  (bench/results/review_exports.md): written on the UK one, checked on the Walmart one.
 * **Spreadsheet error values** ("#NAME?", "#VALUE!", ...): a cell a spreadsheet could not
   compute. Excel turns a comment that began with "-", "+" or "=" into "#NAME?", so the
   comment was lost on its way to the export; the value says nothing either way.
@@ -53,6 +60,7 @@ _WORD_CHAR = re.compile(r"[^\W_]")
 REASON_LISTED = "a non-answer or an export's placeholder ('n/a', 'nothing', 'No Negative', 'لا يوجد', 'nimic', ...)"
 REASON_NO_WORDS = "no words (only punctuation, symbols or emojis)"
 REASON_REPEATED = "a short text repeated in many rows of this file, without a content word"
+REASON_NOTHING = "says there is nothing to say, in a sentence ('none that I can think of', 'no cons to add')"
 REASON_SPREADSHEET = "a spreadsheet error value ('#NAME?', '#VALUE!', ...): the text was lost in a spreadsheet"
 
 #: Error values spreadsheets (Excel, LibreOffice, Google Sheets) write in place of a cell they could
@@ -115,6 +123,38 @@ PLACEHOLDER_WORDS: frozenset[str] = frozenset(normalize_token(word) for word in 
     """.split())
 
 
+#: How a "nothing to say" sentence opens (on :func:`answer_key` forms: "can't" is "can t").
+_NOTHING_OPENING = re.compile(
+    r"^(?:(?:there (?:are|is|s|were|was) |i have |i ve |honestly |really |personally )*"
+    r"(?:none|nothing|no cons?|no complaints?|no negatives?|no issues?|no problems?|not any(?:thing)?|"
+    r"(?:i )?(?:can ?not|can t|cant|couldn t|could not) (?:really )?think of any(?:thing| cons?)?|"
+    r"nimic|nu am nimic|nu exista|nu există|niciun minus|لا يوجد|لا شيء|لا شي|لا توجد|ما في|مافي)"
+    r")(?: |$)")
+#: Words a "nothing to say" sentence may add after its opening, besides stop words.
+FILLER_WORDS: frozenset[str] = frozenset(normalize_token(word) for word in """
+    think thinking mind minds spring springs come comes came moment moments time times currently current
+    now yet far add adding say saying report mention mentioned known know aware opinion personally
+    honestly really particular particularly whatsoever anything everything cons con negatives complaints
+    complaint issues problems company job place employer working here point stage date thanks thank
+    semnalat momentan deocamdată deocamdata acum adăugat adaugat spus minus minusuri
+    حاليا الآن الان شيء شي سلبيات ملاحظات حتى
+    """.split())
+MAX_NOTHING_WORDS = 10
+
+
+def _says_nothing(key: str) -> bool:
+    """Whether ``key`` (an :func:`answer_key` form) is a "nothing to say" sentence (module docstring)."""
+    words = key.split()
+    if not 2 <= len(words) <= MAX_NOTHING_WORDS:
+        return False
+    opening = _NOTHING_OPENING.match(key)
+    if opening is None:
+        return False
+    stop = stop_words_for(None)
+    rest = [normalize_token(word) for word in key[opening.end():].split()]
+    return all(word in stop or word in FILLER_WORDS or word in PLACEHOLDER_WORDS for word in rest)
+
+
 def _repeated_unit(words: list[str]) -> list[str]:
     """The shortest run of words that ``words`` repeats end to end ("none none none" -> "none";
     "n a n a" -> "n a"); ``words`` itself when it repeats nothing."""
@@ -127,7 +167,7 @@ def _repeated_unit(words: list[str]) -> list[str]:
 
 def non_answer_reason(text: str) -> str:
     """Why ``text`` is a non-answer (:data:`REASON_LISTED`, :data:`REASON_NO_WORDS`,
-    :data:`REASON_SPREADSHEET`), or ''."""
+    :data:`REASON_SPREADSHEET`, :data:`REASON_NOTHING`), or ''."""
     # Folding only splits words, never joins them: more distinct wordy tokens than the longest
     # non-answer means a real comment, without folding the whole text. Distinct, so that a
     # non-answer said five times over ("none none none none none") is still looked up.
@@ -135,7 +175,7 @@ def non_answer_reason(text: str) -> str:
     if len(tokens) > _MAX_NON_ANSWER_WORDS and len(
             {token.casefold().strip(_PUNCTUATION) for token in tokens if _WORD_CHAR.search(token)}
     ) > _MAX_NON_ANSWER_WORDS:
-        return ""
+        return REASON_NOTHING if len(tokens) <= MAX_NOTHING_WORDS and _says_nothing(answer_key(text)) else ""
     if text.strip().upper() in SPREADSHEET_ERRORS:
         return REASON_SPREADSHEET
     key = answer_key(text)
@@ -145,7 +185,9 @@ def non_answer_reason(text: str) -> str:
         return REASON_LISTED
     words = key.split()
     unit = _repeated_unit(words)
-    return REASON_LISTED if len(unit) < len(words) and " ".join(unit) in NON_ANSWERS else ""
+    if len(unit) < len(words) and " ".join(unit) in NON_ANSWERS:
+        return REASON_LISTED
+    return REASON_NOTHING if _says_nothing(key) else ""
 
 
 def is_non_answer(text: str) -> bool:

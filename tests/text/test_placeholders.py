@@ -10,7 +10,7 @@ import pytest
 from cxtext.schema import ColumnMapping
 from cxtext.text.normalize import normalize
 from cxtext.text.placeholders import (
-    REASON_LISTED, REASON_NO_WORDS, REASON_REPEATED, REASON_SPREADSHEET, has_content_word, is_non_answer,
+    REASON_LISTED, REASON_NO_WORDS, REASON_NOTHING, REASON_REPEATED, REASON_SPREADSHEET, has_content_word, is_non_answer,
     non_answer_reason,
     repeat_floor, repeated_placeholders, repeated_summary)
 from cxtext.validate import validate
@@ -60,17 +60,21 @@ def _dump(extra: list[str]) -> pd.DataFrame:
 
 
 def test_a_repeated_content_free_text_joins_no_comment_in_each_language():
-    extra = (["Same as above"] * 6 + ["Nimic deocamdată"] * 5 + ["لا شيء أبدا"] * 7
+    extra = (["Same as above"] * 6 + ["nu prea"] * 5 + ["هذا كل شيء"] * 7
              + ["too expensive"] * 10 + ["App crashes"] * 8 + ["not really sure"])
     records = normalize(_dump(extra))
     repeated = records["non_answer_reason"] == REASON_REPEATED
-    assert set(records.loc[repeated, "clean_text"]) == {"Same as above", "Nimic deocamdată", "لا شيء أبدا"}
+    assert set(records.loc[repeated, "clean_text"]) == {"Same as above", "nu prea", "هذا كل شيء"}
     assert int(repeated.sum()) == 18
     # a short frequent complaint keeps its content; a content-free text said once is left alone
     kept = records.loc[~records["non_answer"], "clean_text"].tolist()
     assert kept.count("too expensive") == 10 and kept.count("App crashes") == 8 and "not really sure" in kept
-    assert repeated_summary(records) == [{"text": "لا شيء أبدا", "rows": 7}, {"text": "Same as above", "rows": 6},
-                                         {"text": "Nimic deocamdată", "rows": 5}]
+    assert repeated_summary(records) == [{"text": "هذا كل شيء", "rows": 7}, {"text": "Same as above", "rows": 6},
+                                         {"text": "nu prea", "rows": 5}]
+
+
+    # "nothing for now" repeated is a non-answer by the sentence rule before the per-file one
+    assert non_answer_reason("Nimic deocamdată") == REASON_NOTHING and non_answer_reason("لا شيء أبدا") == REASON_NOTHING
 
 
 def test_too_few_repeats_stay_comments():
@@ -119,3 +123,24 @@ def test_listed_non_answers_repeated_in_any_language(text):
 def test_spreadsheet_error_values(text):
     assert non_answer_reason(text) == REASON_SPREADSHEET
     assert non_answer_reason("#name is wrong on my bill") == ""
+
+
+# "Nothing to say" in a sentence, as the 'cons' of public Glassdoor exports write it (issue 23)
+SAYS_NOTHING = ["none that i can think of", "No cons to add here", "there are no cons currently",
+                "I can't really think of any", "Nothing comes to mind", "none at this moment in time",
+                "Nothing negative to say here", "no cons, never had any problems.", "nimic de semnalat momentan",
+                "لا يوجد شيء حاليا"]
+SAYS_SOMETHING = ["none, I love it here", "no flexibility for working parents", "not enough hours per week",
+                  "nothing was wrong with this job", "nothing works after the update",
+                  "nimic nu merge după actualizare", "لا يوجد دعم فني", "No cons lovely place to work",
+                  "nothing, don't ever work here"]
+
+
+@pytest.mark.parametrize("text", SAYS_NOTHING)
+def test_a_sentence_that_says_there_is_nothing_to_say_is_a_non_answer(text):
+    assert non_answer_reason(text) == REASON_NOTHING
+
+
+@pytest.mark.parametrize("text", SAYS_SOMETHING)
+def test_a_sentence_that_opens_with_none_but_says_something_keeps_its_theme(text):
+    assert non_answer_reason(text) == ""
