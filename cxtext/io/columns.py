@@ -142,12 +142,15 @@ def _detect(columns: list[str] | pd.Index, frame: pd.DataFrame | None, questions
     if "text" not in named:
         extra_text = _more_text_columns(chosen["text"], columns, profiles, questions, taken)
         if extra_text:  # several comment columns: the first in the file is the main one
-            ordered = [c for c in columns if c == chosen["text"] or c in extra_text]
+            found = chosen["text"]
+            ordered = [c for c in columns if c == found or c in extra_text]
             chosen["text"], extra_text = ordered[0], tuple(ordered[1:])
             passed = [p for p in reasons["text"]["passed_over"] if p["column"] not in ordered]
+            # the reason was written for the column found; say so when the file's first one leads instead
+            why = reasons["text"]["why"] if found == ordered[0] else f"{found}: {reasons['text']['why']}"
             reasons["text"] = {**reasons["text"], "column": chosen["text"], "columns": list(ordered),
                                "passed_over": passed,
-                               "why": reasons["text"]["why"] + f"; {len(ordered)} free-text columns whose headers read "
+                               "why": why + f"; {len(ordered)} free-text columns whose headers read "
                                f"as comments ({', '.join(ordered)}): each non-empty cell is a comment of its row"}
     scale = _rating_scale(chosen.get("rating"), profiles, rating_scale)
     if scale is not None and chosen.get("rating"):
