@@ -78,3 +78,16 @@ def test_copies_share_one_theme_and_every_row_counts(written):
     drivers = pd.read_csv(out / "drivers.csv").set_index("theme_id")
     assert int(drivers.loc[theme_id, "n_comments"]) == int((records["theme_id"] == theme_id).sum())
     assert "distinct texts of" in analysis.summary["theme_fit_rule"]
+
+
+@pytest.mark.model
+def test_the_report_says_why_rows_are_no_comment(written):
+    import html
+
+    from cxtext.report.html_report import render_html
+
+    analysis, _ = written
+    page = html.unescape(render_html(analysis))
+    assert "No comment, by reason:" in page
+    assert f"{analysis.summary['no_comment_reasons'][REASON_LISTED]} {REASON_LISTED}" in page
+    assert "Repeated in this file: “Same as above” (8)" in page

@@ -205,6 +205,13 @@ def _kinds_html(data: ReportData) -> str:
              ("copies folded into their first post", s.get("duplicates_folded"))]
     cells = ", ".join(f"{esc(name)} {_int(value):,}" for name, value in kinds if value is not None)
     out = f'<p class="note">Rows by outcome: {cells}.</p>' if cells else ""
+    reasons = s.get("no_comment_reasons") or {}
+    if reasons:  # why rows are non-answers, so a reader can check none of them was a real comment
+        why = "; ".join(f"{_int(n):,} {esc(reason)}" for reason, n in reasons.items())
+        repeated = ", ".join(f"“{esc(r.get('text', ''))}” ({_int(r.get('rows')):,})"
+                             for r in (s.get("repeated_non_answers") or [])[:5])
+        out += (f'<p class="note" id="no-comment-reasons">No comment, by reason: {why}.'
+                + (f" Repeated in this file: {repeated}." if repeated else "") + "</p>")
     for title, counts in data.counts.items():
         total = sum(counts.values()) or 1
         items = ", ".join(f"{esc(k)} {v:,} ({100 * v / total:.0f}%)" for k, v in counts.items())
