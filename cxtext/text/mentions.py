@@ -16,7 +16,8 @@ The rules, in order (English, Arabic and Romanian):
 2. **Sentences.** A cut after ``.``, ``!``, ``?``, ``…``, Arabic ``؟`` (and closing quotes or
    brackets) followed by a space, and at line breaks; not after a known abbreviation ("e.g.",
    "Mr.", "nr.") or a single letter (an initial). A decimal point ("3.5") is never followed by
-   a space, so it is never cut.
+   a space, so it is never cut. A comment without any of those marks (an export that stripped
+   its punctuation, as a public Glassdoor scrape did) is cut at runs of two or more spaces.
 3. **Clauses.** Inside a sentence, a cut before a contrastive conjunction ("but", "however",
    "although", "though", "whereas"; Romanian "dar", "însă", "iar"; Arabic "لكن", "ولكن" and
    their pronoun forms, "بينما") when both sides have at least ``MIN_CONTRAST_WORDS`` (3) words;
@@ -57,6 +58,10 @@ MIN_ADDITIVE_WORDS = 6
 MENTION_COLUMNS = ["row", "mention", "start", "end", "text"]
 
 _SENTENCE_END = re.compile(r"[.!?…؟]+[\"'”’»)\]]*(?=\s)|\n+")
+# An export that stripped the punctuation leaves two or more spaces where a full stop was
+# ("good pay  good perks  bad managers"): there, such a gap ends a sentence.
+_STRIPPED_SENTENCE_END = re.compile(r" {2,}|\n+")
+_SENTENCE_MARK = re.compile(r"[.!?…؟]")
 _ABBREVIATIONS = frozenset({
     "e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "st", "vs", "approx", "nr", "dl", "dna", "str",
     "jr", "sr", "inc", "ltd", "ca", "aprox",
@@ -229,7 +234,8 @@ def _strip(text: str, start: int, end: int, trailing: str = _TRAILING) -> tuple[
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     cuts = [start]
-    for match in _SENTENCE_END.finditer(text, start, end):
+    ends = _SENTENCE_END if _SENTENCE_MARK.search(text, start, end) else _STRIPPED_SENTENCE_END
+    for match in ends.finditer(text, start, end):
         if match.group().startswith("\n") or not _is_abbreviation(text, match.start()):
             cuts.append(match.end())
     cuts.append(end)

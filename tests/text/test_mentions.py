@@ -138,3 +138,15 @@ def test_mention_quotes_finds_each_quote_in_its_comment_and_keeps_whole_comments
         assert second == MentionQuote("", "A whole comment, quoted by a split.", "")
         assert quoted[4] == []
     assert mention_quotes(themes, None) == {}
+
+
+def test_a_comment_stripped_of_its_punctuation_is_cut_at_the_double_spaces_left_behind():
+    # as a public Glassdoor scrape writes its reviews: lower-cased, full stops removed, two spaces left
+    text = ("they didn't have any meaningful work for the team  mid level management isn't helpful at all  "
+            "the tech stack is old and uses some weird tools")
+    assert parts(text) == ["they didn't have any meaningful work for the team",
+                            "mid level management isn't helpful at all",
+                            "the tech stack is old and uses some weird tools"]
+    # with a full stop anywhere, double spaces are only spaces
+    dotted = text.replace("old and", "old. And")
+    assert "mid level management isn't helpful at all  the tech stack is old." in parts(dotted)[0]
