@@ -1,4 +1,4 @@
-"""Stop words and token normalisation for English, Arabic and Romanian.
+"""Stop words and token normalisation: English, Arabic and Romanian lists of our own, stopwords-iso for the rest.
 
 Used by :mod:`cxtext.themes.label` to pick theme keywords. Three things matter for
 mixed customer comments:
@@ -14,7 +14,9 @@ mixed customer comments:
   is only applied to comments whose language is Romanian or unknown; see
   :func:`stop_words_for`. Arabic uses its own script, so its list is always
   applied, and English words are stop words in every language (comments mix
-  in English).
+  in English). Comments in any other language (French, Dutch, Spanish...: 55
+  more) get the stopwords-iso list of their language (package ``stopwordsiso``,
+  MIT): without it a French or Dutch theme's keywords were "et; en; je; ik; een".
 * **Tokens that are never keywords.** Tokens without a letter (digits-only,
   including Arabic-Indic digits) and one-character tokens; see
   :func:`is_keyword_token`.
@@ -28,6 +30,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 __all__ = [
     "ENGLISH",
@@ -236,13 +239,34 @@ def stop_words_for(language: str | None) -> frozenset[str]:
 
     English and Arabic lists always apply (English is mixed into comments of
     every language; Arabic script cannot collide with Latin words). The
-    Romanian list applies to ``"ro"`` and to any other or unknown code
-    (``"und"``, ``None``), never to ``"en"`` or ``"ar"``, because folded
-    Romanian function words ("care", "face", "cat", "pot") are English
-    content words.
+    Romanian list applies to ``"ro"`` and to unknown codes (``"und"``, ``None``),
+    never to ``"en"`` or ``"ar"``, because folded Romanian function words
+    ("care", "face", "cat", "pot") are English content words. Any other
+    language stopwords-iso covers ("fr", "nl", "es", ...) gets its own list.
     """
     code = (language or "und").lower()
-    return _BY_LANGUAGE.get(code, _ALL)
+    if code in _BY_LANGUAGE:
+        return _BY_LANGUAGE[code]
+    other = _iso_keys(code)  # another language: its own list instead of the Romanian one
+    return ENGLISH | ARABIC | other if other else _ALL
+
+
+@lru_cache(maxsize=None)
+def _iso_keys(code: str) -> frozenset[str]:
+    """stopwords-iso's list for ISO 639-1 ``code`` as keys; empty when it has none (or for en/ar/ro,
+    whose own lists here are shorter and chosen for customer comments)."""
+    import stopwordsiso
+
+    if code in STOP_WORDS or not stopwordsiso.has_lang(code):
+        return frozenset()
+    keys = frozenset(key for word in stopwordsiso.stopwords(code) for key in _keys(word))
+    # French, Italian and Catalan glue an elided word to the next: "j'ai", "c'est", "d'une", "qu'il"
+    elided = frozenset(f"{head}'{key}" for head in _ELISIONS.get(code, ()) for key in keys if "'" not in key)
+    return keys | elided
+
+
+_ELISIONS = {"fr": ("c", "d", "j", "l", "m", "n", "qu", "s", "t"), "it": ("l", "d", "un", "c", "n", "s", "m", "t"),
+             "ca": ("l", "d", "m", "n", "s", "t")}
 
 
 def guess_language(text: str) -> str:

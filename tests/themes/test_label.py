@@ -83,6 +83,19 @@ def test_romanian_list_not_applied_to_english():
     assert "the" in stop_words_for("ro") and normalize_token("في") in stop_words_for("en")
 
 
+@pytest.mark.parametrize("language, text, content, stop", [
+    # the words of a public Trustpilot export's French and Dutch reviews that made its keywords "et; en; je; ik"
+    ("fr", "J'ai ouvert un compte et c'est une banque fiable, mais les frais de la carte sont trop élevés",
+     {"compte", "banque", "fiable", "frais", "carte"}, {"j'ai", "et", "c'est", "une", "les", "sont"}),
+    ("nl", "Ik heb een half uur moeten wachten op de helpdesk en de kaart werkt niet",
+     {"wachten", "helpdesk", "kaart", "werkt"}, {"ik", "heb", "een", "op", "de", "en", "niet"}),
+])
+def test_other_languages_drop_their_own_stop_words(language, text, content, stop):
+    keys = {k for k, _ in extract_terms(text, language) if " " not in k}
+    assert content <= keys and not keys & stop
+    assert "care" not in stop_words_for(language)  # the Romanian list is for Romanian and unknown codes
+
+
 def test_tokenize():
     assert tokenize("The CARD's PIN doesn't work!") == ["the", "card", "pin", "doesn't", "work"]
     assert tokenize("Ştiu că") == ["știu", "că"]
