@@ -28,6 +28,9 @@ rows scored.
 VADER source out at a time (train on three of tweets / product reviews / movie reviews /
 editorials, score the fourth) and on cxtext's held-out customer comments
 (``bench/data/kinds_eval.csv``), never on the sets above.
+
+The survey of training data for Arabic and Romanian (``bench/sentiment_training_survey.md``,
+written by hand: what the registries hold and why none of it is used) is appended to the report.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ import pandas as pd  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 RESULT = ROOT / "bench" / "results" / "sentiment_heads.md"
+SURVEY = ROOT / "bench" / "sentiment_training_survey.md"  # written by hand; appended to the report
 CACHE = ROOT / "bench" / "cache" / "embeddings.sqlite"
 MAX_CHARS = 400
 NATURAL_MAX = 3000
@@ -270,6 +274,8 @@ def report(rows: list[dict], selection: str | None, seconds: float) -> str:
                    "of VADER). Chosen: no centring, seed weight 20 — the smallest weight within 0.005 of the best "
                    "mean of the two macro-F1s.\n")
         out.append(selection)
+    if SURVEY.exists():
+        out.append("\n" + SURVEY.read_text(encoding="utf-8").strip())
     return "\n".join(out) + "\n"
 
 
