@@ -399,20 +399,19 @@ def run_pipeline(
     else:
         records = attach_themes(records, np.zeros(len(records), dtype=bool), np.array([], dtype=int), [])
 
-    analysis = finish_analysis(table, decision, records, theme_model, embeddings, config, scale, model_id,
-                               cache_stats, timings, report, lap, model_choice=choice, sentiment_model=sentiment_info)
-    analysis.mentions = mentions
-    if theme_model is not None:  # what was themed, whole comments or their mentions, and why (summary.json)
-        analysis.summary["mentions"] = mention_summary(texts, mentions)
-    return analysis
+    return finish_analysis(table, decision, records, theme_model, embeddings, config, scale, model_id,
+                           cache_stats, timings, report, lap, model_choice=choice, sentiment_model=sentiment_info,
+                           mentions=mentions)
 
 
 def finish_analysis(table: LoadedTable, decision: MappingDecision, records: pd.DataFrame, theme_model: Any,
                     embeddings: np.ndarray | None, config: PipelineConfig, scale: ScoreScale, model_id: str | None,
                     cache_stats: dict[str, Any], timings: dict[str, float], report: ProgressCallback,
                     lap: Callable[[str], None], model_choice: ModelChoice | None = None,
-                    sentiment_model: dict[str, Any] | None = None) -> Analysis:
-    """The stages after theming, shared by both engines: theme table, labels, drivers, summary."""
+                    sentiment_model: dict[str, Any] | None = None, mentions: pd.DataFrame | None = None) -> Analysis:
+    """The stages after theming, shared by both engines: theme table, labels, drivers, summary.
+
+    ``mentions``: the mentions themes were learnt from (``themes.mentions``), None for whole comments."""
     theme_frame = theme_table(records, theme_model, config.params["themes"]["parents"])
     records["theme_label"] = theme_labels(records["theme_id"], theme_frame)
     report("drivers", 0, 1)
@@ -427,7 +426,10 @@ def finish_analysis(table: LoadedTable, decision: MappingDecision, records: pd.D
     summary["sentiment_model"] = sentiment_model
     # scores rejected in bulk, headline figures on a minority of rows: said in summary.json, the CLI, app, report
     summary["warnings"] = [w.as_dict() for w in summary_warnings(summary)]
-    analysis = Analysis(summary, records, theme_frame, drivers, config, theme_model, embeddings, scale, timings)
+    if theme_model is not None:  # what was themed, whole comments or their mentions, and why
+        summary["mentions"] = mention_summary(records.loc[rows_to_embed(records), "clean_text"].tolist(), mentions)
+    analysis = Analysis(summary, records, theme_frame, drivers, config, theme_model, embeddings, scale, timings,
+                        mentions)
     if not summary.get("theme_count"):  # empty themes and drivers must say why, in every face
         summary["no_themes_reason"] = no_themes_reason(summary, config, theme_model)
     return analysis
