@@ -10,7 +10,9 @@ breaks and redaction placeholders (``[email]``, ``[card]``); in English
 comments articles, possessives, personal pronouns and the verbs *be* and
 *have* are left out, as in a headline ("my card was declined" -> "card
 declined"), a phrase does not span a clause word ("but", "because", "so")
-and does not start with a request filler ("help", "trying"). A segment's n-grams of 2 to ``max_words`` tokens
+and does not start with a request filler ("help", "trying"); "be" and "have" after a modal and a subject
+pronoun inside a segment end a phrase rather than vanish ("management can be bad" gives no
+"management can bad", "great pay we get bonuses" no "pay get bonuses"). A segment's n-grams of 2 to ``max_words`` tokens
 (:func:`segment_ngrams`) are candidates when
 
 * the first and the last token are not stop words for the comment's language
@@ -69,8 +71,8 @@ __all__ = ["phrase_labels", "keyword_label", "theme_candidates", "choose", "scor
            "segment_ngrams", "PHRASE_WEIGHTS", "FEATURES", "MAX_WORDS", "MIN_REPEATED"]
 
 #: The score weights (chosen leave-one-dataset-out, see bench/results/labels.md).
-PHRASE_WEIGHTS = {"rel": 0.176, "red": -0.08, "cov": -0.08, "prec": -0.031, "kw": 0.736, "words": 0.008,
-                  "content": -0.073}
+PHRASE_WEIGHTS = {"rel": 0.178, "red": -0.082, "cov": -0.083, "prec": -0.03, "kw": 0.743, "words": 0.001,
+                  "content": -0.081}
 
 #: Words left out of English phrases, as in a headline ("increase my credit limit" -> "increase credit
 #: limit").
@@ -88,6 +90,22 @@ MIN_REPEATED: int | None = 20
 MAX_WORDS = 4
 _SEGMENT = re.compile(r"\[[a-z]+\]|[.!?;:,()\[\]{}\"“”«»|/\n\r\t]+|\s[-–—]+\s|\.{2,}|…")
 _RAW_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+#: Words after which a dropped "be"/"have" leaves no headline but a broken one ("management can be bad"
+#: would read "management can bad"): there the word ends the phrase instead.
+_ENGLISH_MODALS = frozenset("can could will would should may might must shall cannot".split())
+#: Subject pronouns inside a segment start a new clause ("great pay we get bonuses" is not "pay get bonuses").
+_ENGLISH_SUBJECTS = frozenset("i we they he she".split())
+
+
+def _breaks_headline(tokens: list[str], i: int) -> bool:
+    """Whether English token ``i``, a word headlines leave out, ends the phrase instead: "be" or "have"
+    after a modal, or a subject pronoun after the segment's first word."""
+    word = tokens[i]
+    if word in ("be", "been", "have", "has", "had"):
+        return i > 0 and tokens[i - 1] in _ENGLISH_MODALS
+    return word in _ENGLISH_SUBJECTS and i > 0
 
 
 def _segments(text: str) -> list[str]:
@@ -121,8 +139,9 @@ def segment_ngrams(text: str, language: str | None, min_words: int = 2, max_word
     for seg in _segments(text):
         tokens = tokenize(seg)
         if drop:  # "to be" goes with "be"; a clause word becomes a break ("")
-            tokens = ["" if t in _ENGLISH_BREAK else t for i, t in enumerate(tokens)
-                      if t not in drop and not (t == "to" and i + 1 < len(tokens) and tokens[i + 1] == "be")]
+            tokens = ["" if t in _ENGLISH_BREAK or _breaks_headline(tokens, i) else t for i, t in enumerate(tokens)
+                      if t not in drop or _breaks_headline(tokens, i)
+                      if not (t == "to" and i + 1 < len(tokens) and tokens[i + 1] == "be")]
         keys = [normalize_token(t) for t in tokens]
         is_stop = [k in stop for k in keys]
         edge_ok = [not s and is_keyword_token(k) and k not in banned for k, s in zip(keys, is_stop)]
