@@ -64,6 +64,8 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
     "mentions": (["bench/mentions.py"],
                  "issue 23: themes per mention vs per comment (SemEval ABSA aspects per review, TripAdvisor drivers, "
                  "short texts unchanged)"),
+    "finetune_trial": (["bench/finetune_trial.py"],
+                       "issue 19: does one pass of fine-tuning on English intents help on held-out sets?"),
     "review_exports": ([], "issue 23: public review exports with placeholders and multi-topic complaints, as a new user "
                            "runs them (run by hand with the commands in its file)"),
 }
