@@ -8,12 +8,13 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 DEFAULT_MODEL := models/multilingual-e5-small/model.safetensors
 # The default backend ("auto") runs the default model as ONNX int8, exported once from it.
-DEFAULT_BACKEND := models/multilingual-e5-small-onnx/model_qint8_avx2.onnx
-ENGLISH_BACKEND := models/all-MiniLM-L6-v2-e9e2c881-onnx/model_qint8_avx2.onnx
+DEFAULT_BACKEND := models/multilingual-e5-small-onnx/model_qint8_static.onnx
+ENGLISH_BACKEND := models/all-MiniLM-L6-v2-e9e2c881-onnx/model_qint8_static.onnx
 # The sentiment heads of both models (cxtext/social/sentiment_build.py): trained on VADER's rated
 # sentences, fetched from PyPI (pip download vadersentiment==3.3.2) at build time. A stamp, since each
-# head's folder name carries a hash of its model's id; the command skips heads already built.
-SENTIMENT_HEADS := models/sentiment/.heads-built-v2
+# head's folder name carries a hash of its model's id, not of the backend; so a new stamp (v3: the
+# int8 backend's vectors changed with static quantization, recipe r3) rebuilds them with --force.
+SENTIMENT_HEADS := models/sentiment/.heads-built-v3
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
@@ -44,7 +45,7 @@ $(ENGLISH_BACKEND): $(INSTALLED)
 	$(PY) -m cxtext.embed.backends build onnx-int8 --model minilm
 
 $(SENTIMENT_HEADS): | $(DEFAULT_BACKEND) $(ENGLISH_BACKEND)
-	$(PY) -m cxtext.social.sentiment_build
+	$(PY) -m cxtext.social.sentiment_build --force
 	touch $(SENTIMENT_HEADS)
 
 model: $(DEFAULT_MODEL) $(DEFAULT_BACKEND) $(ENGLISH_BACKEND) $(SENTIMENT_HEADS)

@@ -299,10 +299,11 @@ torch fp32, ~5x faster to load (no torch / sentence-transformers import), less m
 no quality loss beyond noise: cosine to fp32 0.997 mean, Arabic twins 36 vs 37 of 40,
 Romanian 40 of 40 as fp32, parallel-set NMI 0.28 vs 0.23 and CLINC NMI 0.799 vs 0.802. It is the default:
 `backend="auto"` runs it for the default model, and `make app` / `make test` build its
-file (a one-time ONNX export + quantization, about a minute). Since recipe r2 it runs one
-text per call: int8 activations are quantized with one scale per call, so in a batch a
-text's vector would depend on its batch-mates, and one text per call measured as fast
-(no padding). The other backends stay one option away:
+file (a one-time ONNX export + quantization, about a minute). *Update 2026-12-06 (recipe r3,
+issue 22): the table above is of the r2 dynamic int8 run one text per call; `onnx-int8` is now
+static int8 (activation ranges calibrated at build time, SmoothQuant) in length-bucketed
+batches, bitwise batch-independent, 2.65x the r2 texts/s on an AVX-512 VNNI / AMX machine at
+the same quality (bench/results/int8_batching.md).* The other backends stay one option away:
 
 * `onnx` (fp32): identical vectors to torch (cosine 1.0000 after the same whitespace
   strip), same speed as torch on this CPU, but loads ~5x faster and uses less memory;
@@ -322,9 +323,10 @@ text's vector would depend on its batch-mates, and one text per call measured as
   Its timing in this run was disturbed by another job (load average 4.9; runs of 37 s
   and 66 s); an earlier run at load 2.0 measured 45 comments/s, still below e5 torch.
 
-Int8 vectors depend slightly on batch composition (activation scales are per batch):
-the same text embedded alone vs in a batch has cosine > 0.98 (onnx-int8 / torch-int8),
-which is why the backend is part of the cache id and why the cache never mixes them.
+torch-int8 vectors depend slightly on batch composition (activation scales are per batch):
+the same text embedded alone vs in a batch has cosine > 0.98. onnx-int8 (r3) vectors do not
+(static scales; padded lengths a function of the text), bitwise. The backend is part of the
+cache id, so the cache never mixes backends or recipes.
 
 ## What else was tried (not offered)
 
@@ -343,7 +345,7 @@ which is why the backend is part of the cache id and why the cache never mixes t
 * onnx-int8 variants, single thread, 120 comments (comments per CPU-second, cosine to fp32
   mean / min): uint8 per-tensor 39.0, 0.9939 / 0.9892; int8 per-tensor 47.8, 0.9883 / 0.9764;
   int8 per-channel 46.4, 0.9952 / 0.9914; **int8 per-channel + reduce_range 48.7,
-  0.9964 / 0.9920 (chosen)**; fp32 27.7."""
+  0.9964 / 0.9920 (chosen for r2)**; fp32 27.7. Static int8 (r3): see bench/results/int8_batching.md."""
 
 
 if __name__ == "__main__":

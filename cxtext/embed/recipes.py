@@ -28,12 +28,14 @@ ENGLISH_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 # Bump a recipe when its build or run changes the vectors: it is part of the
 # cache id, so old vectors are never mixed with new ones.
 # onnx-int8 r2: one text per call (r1 batched, so a vector depended on its batch).
-RECIPES = {"torch": "", "torch-int8": "r1", "onnx": "r1", "onnx-int8": "r2", "model2vec": "r1"}
+# onnx-int8 r3: static int8 (fixed activation scales, cxtext.embed.static_int8) in length-bucketed
+# batches; every vector is a function of its text alone.
+RECIPES = {"torch": "", "torch-int8": "r1", "onnx": "r1", "onnx-int8": "r3", "model2vec": "r1"}
 ARTEFACT_BACKENDS = ("onnx", "onnx-int8", "model2vec")
 BUILD_INFO = "cxtext_build.json"
 PROVENANCE = "PROVENANCE.md"
 ONNX_FP32 = "model.onnx"
-ONNX_INT8 = "model_qint8_avx2.onnx"
+ONNX_INT8 = "model_qint8_static.onnx"
 ONNX_OPSET = 18
 MAX_TOKENS = 512
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cxtext.embed.recipes import MAX_TOKENS
+from cxtext.embed.static_int8 import TOKEN_OUTPUT
 from cxtext.errors import ModelError
 
 if TYPE_CHECKING:
@@ -37,6 +38,12 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-12)
+
+
+def _unit_rows(vectors: np.ndarray) -> np.ndarray:
+    """:func:`_unit` one row at a time, so a row's rounding does not depend on the others."""
+    return np.stack([v / max(float(np.linalg.norm(v)), 1e-12) for v in vectors]).astype(np.float32) \
+        if len(vectors) else vectors
 
 
 def st_runner(resolved: ResolvedModel, backend: str, device: str) -> Runner:
@@ -63,37 +70,102 @@ def st_runner(resolved: ResolvedModel, backend: str, device: str) -> Runner:
     return Runner(backend, int(getter()), encode, resolved.path_or_name)
 
 
-def onnx_runner(path: Path, backend: str, tokenizer_json: Path) -> Runner:
+# Padded lengths are rounded up to a multiple of this many tokens, so a text's padded
+# length (and so every shape its arithmetic sees) is a function of the text alone, not of
+# its batch-mates: with static int8 the vectors are then bitwise the same in any batch
+# (tests/embed/test_batch_independence.py). 8 wastes ~3.5 tokens per text (~11% at the
+# benchmark comments' mean of 31 tokens).
+PAD_MULTIPLE = 8
+# ORT's fused SkipLayerNormalization kernel measured ~3x slower than LayerNormalization plus
+# Add on this VNNI machine (60 vs ~20 ms of a 170-270 ms batch of 32x32 tokens, int8 and fp32
+# alike), so that one fusion is switched off.
+_DISABLED_FUSIONS = ["SkipLayerNormFusion"]
+
+
+def int8_texts_per_call(flags: set[str] | None = None) -> int:
+    """Texts per onnxruntime call for the static int8 backend on this CPU (from /proc/cpuinfo flags).
+
+    Only speed depends on it, never a vector (see :data:`PAD_MULTIPLE`). With int8 dot-product
+    instructions (AVX-512 VNNI, AVX-VNNI, AMX) 32 texts per call measured 2-3x one per call
+    (bench/results/int8_batching.md): one short text leaves the kernels idle between ~200 small
+    operator calls. Without them (AVX2) batching was measured neutral for the old dynamic int8
+    (85 vs 84 texts/s) and static scales only remove per-call work, so 32 as well: a CPU kind
+    that measures otherwise gets its own entry here.
+    """
+    if flags is None:
+        try:
+            with open("/proc/cpuinfo", encoding="utf-8") as stream:
+                line = next((ln for ln in stream if ln.startswith("flags")), "")
+        except OSError:
+            line = ""
+        flags = set(line.split(":", 1)[-1].split())
+    has_int8_dot = bool(flags & {"avx512_vnni", "avx_vnni", "amx_int8"})
+    return _TEXTS_PER_CALL[has_int8_dot]
+
+
+# texts per call by "has int8 dot-product instructions"
+_TEXTS_PER_CALL = {True: 32, False: 32}
+
+
+def bucket_batches(lengths: list[int], batch_size: int) -> list[tuple[np.ndarray, int]]:
+    """(indices, padded length) per call: texts sorted by token count, grouped by their padded
+    length (a multiple of :data:`PAD_MULTIPLE`), at most ``batch_size`` per group."""
+    lengths_arr = np.asarray(lengths, dtype=np.int64)
+    padded = np.minimum(-(-lengths_arr // PAD_MULTIPLE) * PAD_MULTIPLE, MAX_TOKENS)
+    order = np.argsort(lengths_arr, kind="stable")
+    batches = []
+    start = 0
+    while start < len(order):
+        width = int(padded[order[start]])
+        stop = start
+        while stop < len(order) and stop - start < batch_size and padded[order[stop]] == width:
+            stop += 1
+        batches.append((order[start:stop], width))
+        start = stop
+    return batches
+
+
+def onnx_runner(path: Path, backend: str, tokenizer_json: Path, texts_per_call: int | None = None) -> Runner:
+    """onnxruntime on ``path``; ``texts_per_call`` overrides the int8 batch size (benchmarks)."""
     import onnxruntime as ort
     from tokenizers import Tokenizer
 
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"],
+                                   disabled_optimizers=_DISABLED_FUSIONS)
     tokenizer = Tokenizer.from_file(str(tokenizer_json))
     tokenizer.enable_truncation(MAX_TOKENS)
+    tokenizer.no_padding()  # some tokenizer.json files pad every text (MiniLM's to 128): padding is done here
     pad_id = tokenizer.token_to_id("<pad>")
-    tokenizer.enable_padding(pad_id=pad_id if pad_id is not None else 0,
-                             pad_token="<pad>" if pad_id is not None else "[PAD]")
+    pad_id = pad_id if pad_id is not None else (tokenizer.token_to_id("[PAD]") or 0)
     dim = int(session.get_outputs()[0].shape[-1])
-
-    # Int8 activations are quantized with one scale per call, computed over the
-    # whole input: in a batch, a text's vector would depend on its batch-mates
-    # (cosine ~0.996 between batchings). One text per call keeps every vector a
-    # function of its text alone, and measured as fast here (85 vs 84 texts/s
-    # at batch 32 on 2 cores: no padding to compute).
-    texts_per_call = 1 if backend == "onnx-int8" else None
+    # Static int8 activations have fixed scales, so batching changes no vector; the
+    # batch size is then a speed choice for this CPU. Float32 keeps the caller's.
+    fixed_batch = texts_per_call or (int8_texts_per_call() if backend == "onnx-int8" else None)
+    # The static int8 file also outputs the token vectors; pooling them here row by row
+    # keeps vectors bitwise batch-independent (onnxruntime's pooling sums round with the batch).
+    pool_here = any(o.name == TOKEN_OUTPUT for o in session.get_outputs())
 
     def encode(texts: list[str], batch_size: int) -> np.ndarray:
-        out = []
-        batch_size = texts_per_call or batch_size
-        for start in range(0, len(texts), batch_size):
-            # sentence-transformers strips each text before tokenizing; do the same
-            encs = tokenizer.encode_batch([t.strip() for t in texts[start : start + batch_size]])
-            ids = np.asarray([e.ids for e in encs], dtype=np.int64)
-            mask = np.asarray([e.attention_mask for e in encs], dtype=np.int64)
-            out.append(session.run(None, {"input_ids": ids, "attention_mask": mask})[0])
-        return _unit(np.concatenate(out)) if out else np.empty((0, dim), np.float32)
+        # sentence-transformers strips each text before tokenizing; do the same
+        encs = tokenizer.encode_batch([t.strip() for t in texts])
+        out = np.empty((len(texts), dim), np.float32)
+        for idx, width in bucket_batches([len(e.ids) for e in encs], fixed_batch or batch_size):
+            ids = np.full((len(idx), width), pad_id, dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                n = len(encs[i].ids)
+                ids[row, :n] = encs[i].ids
+                mask[row, :n] = 1
+            feed = {"input_ids": ids, "attention_mask": mask}
+            if pool_here:
+                tokens = session.run([TOKEN_OUTPUT], feed)[0]
+                for row, i in enumerate(idx):  # one row at a time: the same sums in any batch
+                    out[i] = tokens[row, : len(encs[i].ids)].sum(axis=0) / np.float32(len(encs[i].ids))
+            else:
+                out[idx] = session.run(None, feed)[0]
+        return _unit_rows(out) if pool_here else _unit(out)
 
     return Runner(backend, dim, encode, str(path))
 

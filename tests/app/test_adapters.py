@@ -164,7 +164,12 @@ def test_overview_and_rejected_rows(analysis):
 def test_driver_table_and_charts(analysis):
     frame = adapters.drivers_frame(analysis)
     assert frame["rank"].tolist() == sorted(frame["rank"])
-    assert {"label", "nps", "nps_95ci", "nps_impact", "nps_impact_95ci", "ces_gap"} <= set(frame.columns)
+    assert {"label", "nps", "nps_impact", "ces_gap"} <= set(frame.columns)
+    # An NPS interval needs 10+ NPS answers in a theme; on this 56-row file the largest theme has 9 or
+    # 10 of them depending on one borderline comment (fp32 vectors: 10; static int8 r3: 9), so the CI
+    # cells are checked where the library gave intervals, and left out (all empty) where it gave none.
+    has_ci = analysis.drivers["nps_ci_low"].notna().any()
+    assert ({"nps_95ci", "nps_impact_95ci"} <= set(frame.columns)) == bool(has_ci)
     assert "csat_mean" not in frame.columns  # all empty: left out of the grid
     assert int(frame.iloc[0]["theme_id"]) == _billing_theme(analysis)
     assert len(adapters.drivers_widths(frame)) == len(frame.columns)
@@ -177,7 +182,10 @@ def test_driver_table_and_charts(analysis):
     assert len(adapters.volume_nps_figure(analysis).data) == 1
     assert len(adapters.ces_figure(analysis).data) == 1
     notes = adapters.drivers_note(analysis)
-    assert "**nps_impact**" in notes and "**nps_95ci**" in notes
+    if has_ci:
+        assert "**nps_impact**" in notes and "**nps_95ci**" in notes
+    else:  # and the page says why there is no interval
+        assert "fewer than 10 scored respondents" in notes
 
 
 def test_charts_with_nothing_to_show_are_hidden(analysis):

@@ -151,7 +151,7 @@ def test_stale_record_is_not_ready(tmp_path, monkeypatch):
 
 def test_file_backed_runners_are_loaded_once_per_file_and_process(tmp_path, monkeypatch):
     monkeypatch.setattr(runners, "_SHARED_RUNNERS", {})
-    artefact = tmp_path / "model_qint8_avx2.onnx"
+    artefact = tmp_path / "model_qint8_static.onnx"
     artefact.write_bytes(b"first build")
     loads = []
 
@@ -212,7 +212,7 @@ def test_backend_is_close_to_fp32(reference, backend):
     assert cosines.min() >= min_floor, cosines.round(4)
     # Batch composition: float noise for onnx; torch-int8 quantizes activations
     # with one scale per batch, so a text embedded alone moves a little;
-    # onnx-int8 runs one text per call, so it does not move at all.
+    # onnx-int8 (static int8, token counts padded to a multiple of 8) does not move at all.
     single = embedder.encode(SENTENCES[2:3])[0]
     if backend == "onnx-int8":
         assert np.array_equal(single, vectors[2])

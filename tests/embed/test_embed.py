@@ -184,7 +184,7 @@ def test_order_is_restored_after_length_sorting(e5):
     cosines = np.sum(batched * one_by_one, axis=1)
     assert cosines.min() > 0.9999
     # the duplicate lands in another batch: padding differs, float noise only
-    # (none with the default int8 backend, which runs one text per call)
+    # (none with the default int8 backend: static scales, padding a function of the text)
     assert np.allclose(batched[1], batched[5], atol=1e-6)
 
 

@@ -53,7 +53,7 @@ def test_an_english_export_runs_minilm_int8_and_says_why(tmp_path):
     choice = analysis.summary["model_choice"]
     assert choice["model"] == "minilm" and choice["english_share"] == 1.0
     assert "all-MiniLM-L6-v2" in choice["reason"]
-    assert analysis.summary["model_id"] == "sentence-transformers/all-MiniLM-L6-v2+onnx-int8-r2"
+    assert analysis.summary["model_id"] == "sentence-transformers/all-MiniLM-L6-v2+onnx-int8-r3"
     assert analysis.theme_model.embedding_model == "minilm"  # a saved theme model keeps it on reuse
 
 
