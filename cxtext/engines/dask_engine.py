@@ -236,14 +236,6 @@ def _assign(embedded: dict[str, Any], records: pd.DataFrame, skip: np.ndarray, m
 
 
 # ------------------------------------------------------------------ engine
-def _learnt_from_mentions(themes: str | Path | None) -> bool:
-    if themes is None:
-        return False
-    from cxtext.themes import ThemeModel
-
-    return getattr(ThemeModel.load(themes), "themed_unit_", "comment") == "mention"
-
-
 def run_pipeline_dask(
     config: PipelineConfig,
     data: str | Path,
@@ -273,7 +265,10 @@ def run_pipeline_dask(
     timings: dict[str, float] = {}
     lap = stage_timer(timings)
 
-    if params["themes"].get("mentions") or _learnt_from_mentions(themes):
+    from cxtext.themes import ThemeModel
+
+    saved = ThemeModel.load(themes) if themes is not None else None  # read once, checked before any work
+    if params["themes"].get("mentions") or getattr(saved, "themed_unit_", "comment") == "mention":
         raise ConfigError("Themes of mentions (themes.mentions, --mentions, or a theme model saved from such a run) "
                           "run with the local engine only; leave out the Dask engine (--engine dask).")
     files = input_files(data)
@@ -319,9 +314,7 @@ def run_pipeline_dask(
         embed_rows = _rows_to_embed(records)
         if config.runs("embed") and config.runs("cluster") or themes is not None:
             from cxtext.embed import SentenceTransformerEmbedder
-            from cxtext.themes import ThemeModel
 
-            saved = ThemeModel.load(themes) if themes is not None else None
             choice = model_for(params["embed"]["model"], records.loc[embed_rows, "language"], saved,
                                texts=records.loc[embed_rows, "clean_text"])
             model_name = choice.model
