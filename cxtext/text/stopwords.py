@@ -85,6 +85,8 @@ _RO_FOLD = str.maketrans(
 )
 # Cedilla forms are the legacy encoding of the comma-below letters.
 _RO_CEDILLA = str.maketrans({"ş": "ș", "ţ": "ț", "Ş": "Ș", "Ţ": "Ț"})
+# Letters of Turkish and Azerbaijani that Romanian never uses: their text keeps its own ş.
+_TURKIC_LETTERS = re.compile("[ğĞıİöÖüÜçÇəƏ]")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _ARABIC_CHAR = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
@@ -105,9 +107,16 @@ def fold_romanian(text: str) -> str:
 
 
 def _surface(text: str) -> str:
-    """Text as shown to people: NFC, lower case, harakat removed, ş→ș."""
-    text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
-    return _AR_DIACRITICS.sub("", text).translate(_RO_CEDILLA).lower()
+    """Text as shown to people: NFC, lower case, harakat removed, ş→ș (not in Turkish text).
+
+    ``ş`` is the legacy form of Romanian ``ș`` but a letter of its own in Turkish (and Azerbaijani):
+    a text with a letter Romanian never uses (``ğ ı ö ü ç ə``) keeps it, so a Turkish keyword reads
+    "teşekkürler", not "teșekkürler" (seen on a public Turkish store-review export).
+    """
+    text = _AR_DIACRITICS.sub("", unicodedata.normalize("NFC", text).translate(_APOSTROPHES))
+    if not _TURKIC_LETTERS.search(text):
+        text = text.translate(_RO_CEDILLA)
+    return text.lower()
 
 
 def tokenize(text: str) -> list[str]:

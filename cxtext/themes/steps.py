@@ -152,7 +152,8 @@ from cxtext.themes.small_corpus import SMALL_CORPUS_LINKAGE, SMALL_CORPUS_MIN_LA
 # 4: the small-corpus rule centres languages of 5+ comments.
 # 5: copies of a text fitted once, weighted by their rows (cxtext.themes.copies).
 # 6: keywords and labels of languages beyond en/ar/ro drop their stop words (stopwords-iso).
-FIT_REVISION = 6
+# 7: Turkish text keeps its own ş in keywords and labels (no Romanian ş -> ș).
+FIT_REVISION = 7
 _CALIBRATION_PAIRS = 20_000
 #: Step 5's floor: a threshold is at least ``sim_mean_ + MIN_ASSIGN_Z * sim_std_``.
 MIN_ASSIGN_Z = 2.0
