@@ -15,6 +15,9 @@ def print_themes(themes) -> None:
 def print_columns(table, decision) -> None:
     """The column mapping, one line per role, before anything is analysed, so a wrong guess is caught early."""
     skipped = f"; skipped {len(table.skipped_rows)} {table.layout} header row(s)" if table.skipped_rows else ""
+    if table.layout == "no header row":  # cxtext.io.layouts.NO_HEADER
+        skipped = ("; no header row: its first line is an answer (kept), columns are named column_1, "
+                   "column_2, ... in file order")
     print(f"{table.name}: {len(table.frame)} rows{skipped}. Columns (--text, --nps, ... to change):")
     for line in decision.lines():
         print(f"  {line}")

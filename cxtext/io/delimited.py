@@ -1,8 +1,8 @@
 """CSV and TSV: the delimiter (sniffed among , ; tab |), one column of comments with commas in it,
 long cells, and a parser error turned into one line that says what to fix.
 
-Reads text :func:`cxtext.io.read.read_table` has decoded. Imports :mod:`cxtext.io.table` and
-``cxtext.errors``.
+Reads text :func:`cxtext.io.read.read_table` has decoded. Imports :mod:`cxtext.io.table`,
+:mod:`cxtext.io.layouts` (a file without a header row) and ``cxtext.errors``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import re
 import pandas as pd
 
 from cxtext.errors import InputError
+from cxtext.io.layouts import NO_HEADER, header_is_data
 from cxtext.io.table import EMPTY_FILE, LoadedTable, clean_headers, short_error
 
 _DELIMITERS = ",;\t|"
@@ -71,11 +72,18 @@ def read_delimited(text: str, used_encoding: str, name: str, fmt: str, delimiter
         raise InputError(_parser_problem(name, exc, sep)) from exc
     finally:
         csv.field_size_limit(previous_limit)
-    frame = cells.iloc[1:].reset_index(drop=True)
-    frame.columns = list(cells.iloc[0]) if len(cells) else []
+    layout = None
+    if len(cells) > 1 and header_is_data(list(cells.iloc[0]), cells.iloc[1:]):
+        # saved without its header row: the first line is an answer too; columns become column_1, ...
+        frame = cells.reset_index(drop=True)
+        frame.columns = [""] * len(frame.columns)
+        layout = NO_HEADER
+    else:
+        frame = cells.iloc[1:].reset_index(drop=True)
+        frame.columns = list(cells.iloc[0]) if len(cells) else []
     frame = frame.where(frame.notna(), "")  # short lines: missing cells are empty, as in Excel
     shown_sep = None if sep == _NO_DELIMITER else sep
-    return LoadedTable(clean_headers(frame, name), name, fmt, used_encoding, shown_sep)
+    return LoadedTable(clean_headers(frame, name), name, fmt, used_encoding, shown_sep, layout=layout)
 
 
 # A character no export uses: the whole line is one cell (quotes still apply).

@@ -10,6 +10,10 @@
 * **Any other second header row**: a first data row holding words in every
   column whose other rows are numbers (two such columns at least), e.g. a
   row of labels under short names.
+* **No header row at all** (:func:`header_is_data`): a file saved without
+  its first line, whose "header" is an answer (numbers, dates, e-mail
+  addresses over columns of the same). The readers keep that line as data
+  and name the columns ``column_1``, ``column_2``, ... (layout ``NO_HEADER``).
 
 :func:`survey_layout` finds them on the raw frame; :mod:`cxtext.io.read`
 drops those rows (they are not counted as rows) and reports them, and the
@@ -19,6 +23,7 @@ question texts go to column detection, so ``Q1`` is found as NPS from
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
@@ -115,3 +120,56 @@ def _surveymonkey_questions(frame: pd.DataFrame, answer_row: list[str]) -> dict[
         elif answer.strip() and _norm(answer) not in _SURVEYMONKEY_ROW_WORDS:
             questions[str(column)] = f"{current} - {answer.strip()}"
     return questions
+
+
+# --- a file saved without its header row ------------------------------------------------------------
+
+#: ``LoadedTable.layout`` of a table whose first line was a response, not a header.
+NO_HEADER = "no header row"
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+_DATE_LIKE = re.compile(r"^(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?Z?)?$")
+
+
+def _value_kind(value: object) -> str | None:
+    """"number", "date" or "email" for a cell that is plainly a value of that kind (never a name)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (_dt.date, pd.Timestamp)):
+        return "date"
+    if isinstance(value, (int, float)):
+        return None if value != value else "number"
+    text = str(value).strip()
+    if _PLAIN_NUMBER.match(text):
+        return "number"
+    if _DATE_LIKE.match(text):
+        return "date"
+    if _EMAIL.match(text):
+        return "email"
+    return None
+
+
+def header_is_data(header: list[object], body: pd.DataFrame) -> bool:
+    """True when the "header" line is the first response of a file saved without its header row.
+
+    Seen on a Microsoft Forms export saved without its first line (``1,4/15/2026 22:38,...,G9,7,...``):
+    read as a header, one answer vanished and the columns were named after it. The line is taken
+    for data when at least two of its cells are plain values (a number, a date such as
+    ``4/15/2026 22:38``, an e-mail address) of the kind the column below holds, one of them a date
+    or an address, and such cells make at least a third of its filled cells. Real headers are
+    names; a header of numbers alone (years over a wide table) is not enough.
+    """
+    sample = body.iloc[:_NUMERIC_SAMPLE]
+    filled = [cell for cell in header if cell is not None and str(cell).strip() not in ("", "nan", "None")]
+    if len(sample) < 3 or len(filled) < 2:
+        return False
+    matched: list[str] = []
+    for position, cell in enumerate(header):
+        kind = _value_kind(cell)
+        if kind is None or position >= sample.shape[1]:
+            continue
+        values = [v for v in sample.iloc[:, position].tolist()
+                  if v is not None and str(v).strip() not in ("", "nan", "None", "NaT")]
+        if len(values) >= 3 and sum(_value_kind(v) == kind for v in values) >= 0.8 * len(values):
+            matched.append(kind)
+    return len(matched) >= 2 and bool({"date", "email"} & set(matched)) and len(matched) * 3 >= len(filled)

@@ -11,6 +11,7 @@ import io
 import pandas as pd
 
 from cxtext.errors import InputError
+from cxtext.io.layouts import NO_HEADER, header_is_data
 from cxtext.io.table import LoadedTable, clean_headers, clip
 
 
@@ -51,6 +52,11 @@ def read_xlsx(data: bytes, name: str, sheet: str | int | None) -> LoadedTable:
     table = raw_rows[filled[0]:filled[-1] + 1]
     last = max(i for r in rows for i, v in enumerate(r) if _filled(v)) + 1
     header = ["" if v is None else str(v) for v in table[0][:last]]
+    body = pd.DataFrame([r[:last] for r in table[1:]], dtype=object)
+    if header_is_data(list(table[0][:last]), body):
+        # saved without its header row: the first row is an answer too; columns become column_1, ...
+        frame = pd.DataFrame([r[:last] for r in table], columns=[""] * last, dtype=object)
+        return LoadedTable(clean_headers(frame, name), name, "xlsx", sheet=sheet_name, layout=NO_HEADER)
     frame = pd.DataFrame([r[:last] for r in table[1:]], columns=header, dtype=object)
     return LoadedTable(clean_headers(frame, name), name, "xlsx", sheet=sheet_name)
 
