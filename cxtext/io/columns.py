@@ -187,7 +187,7 @@ def _choose(role: str, columns: list[str], profiles: dict[str, ColumnProfile], q
             if heard > 0:
                 scored.append((heard, column, header_why))
             continue
-        fits, content_why = _content_fits(role, profile)
+        fits, content_why = _content_fits(role, profile, named=heard >= 1.0)
         if heard == 0 and not (fits and role in ("text", "date")):
             continue
         if not fits:
@@ -209,8 +209,13 @@ def _choose(role: str, columns: list[str], profiles: dict[str, ColumnProfile], q
     return best, {"column": best, "why": why, "passed_over": passed_over}
 
 
-def _content_fits(role: str, p: ColumnProfile | None) -> tuple[bool, str]:
-    """Whether the values fit ``role``, and what they are, in words."""
+def _content_fits(role: str, p: ColumnProfile | None, named: bool = False) -> tuple[bool, str]:
+    """Whether the values fit ``role``, and what they are, in words.
+
+    ``named``: the header is exactly a name of the role (``comment``, ``comentario``). Comments under
+    such a header are taken even when the same few sentences repeat (a public Portuguese hotel table:
+    10 different comments in 632 rows): the template rule is for columns no header calls comments.
+    """
     if p is None:
         return True, "header only"
     held = f"its values are {p.describe()}"
@@ -221,7 +226,7 @@ def _content_fits(role: str, p: ColumnProfile | None) -> tuple[bool, str]:
             return False, held
         if p.distinct_values <= 5 and p.n >= 20 or p.distinct < 0.2 and p.words < 3:
             return False, held + " (too few different values for comments)"
-        if p.template >= TEMPLATE_SHARE and p.distinct < TEMPLATE_DISTINCT:
+        if p.template >= TEMPLATE_SHARE and p.distinct < TEMPLATE_DISTINCT and not named:
             return False, (held + f", but {p.template:.0%} of them are the same few sentences over and over "
                            f"({p.distinct_values} different values): a text the export fills in, not comments")
         return True, held
@@ -239,8 +244,10 @@ def _content_fits(role: str, p: ColumnProfile | None) -> tuple[bool, str]:
     if role == "rating":
         if not p.is_numeric or p.is_flag or p.distinct_numbers < 2:
             return False, held
-        if p.low is None or p.low < 0 or (p.high or 0) > 100:
+        if p.low is None or p.low_1 is None or p.low_1 < 0 or (p.high_99 or 0) > 100:
             return False, held + ", not a rating scale"
+        if p.low < 0 or (p.high or 0) > 100:  # a few planted or mistyped values: validation rejects them
+            return True, held + f" (a few outside {_fmt_scale(scale_of_profile(p))}: rejected row by row)"
         return True, held
     if role == "date":
         return (True, "its values are dates") if p.is_date else (False, held)
@@ -291,12 +298,27 @@ def rating_scale_of(values: pd.Series) -> ScoreScale:
 
 
 def scale_of_profile(profile: ColumnProfile | None) -> ScoreScale:
+    """The smallest of :data:`RATING_SCALES` holding every value.
+
+    When only 0-100 (or none) does: the smallest holding the values from the smallest non-negative
+    one to the 99th percentile, so that a -3 or a 15 among 0-10 scores (a public Portuguese hotel
+    table) leaves the scale 0-10 and validation rejects those rows, instead of the column being
+    refused or read on 0-100.
+    """
     if profile is None or profile.low is None or profile.high is None:
         return ScoreScale(1, 5)
-    for low, high in RATING_SCALES:
+    for low, high in RATING_SCALES[:-1]:
         if profile.low >= low and profile.high <= high:
             return ScoreScale(low, high)
+    if profile.low_nonneg is not None and profile.high_99 is not None:
+        for low, high in RATING_SCALES[:-1]:
+            if profile.low_nonneg >= low and profile.high_99 <= high:
+                return ScoreScale(low, high)
     return ScoreScale(0, 100)
+
+
+def _fmt_scale(scale: ScoreScale) -> str:
+    return f"{scale.low}-{scale.high}"
 
 
 def _no_text_message(columns: list[str], profiles: dict[str, ColumnProfile]) -> str:

@@ -6,8 +6,11 @@ the role (``comment``, ``nps``), 0.7 for a header containing one as a word
 that asks for the role ("How likely are you to recommend us...", "What is
 the main reason for your score?"), and 0 otherwise. Headers are compared
 after NFKC, lower-casing, splitting camelCase (``reviewText`` ->
-``review_text``) and dropping Romanian diacritics. Content must still
-confirm the role (:mod:`cxtext.io.columns`).
+``review_text``) and dropping Latin diacritics (``comentário`` ->
+``comentario``). Besides English, Arabic and Romanian, the common French,
+Spanish, Portuguese, German, Turkish, Italian and Dutch names of a comment
+and a rating are known (``commentaire``, ``yorum``, ``note_restaurant``).
+Content must still confirm the role (:mod:`cxtext.io.columns`).
 """
 
 from __future__ import annotations
@@ -23,16 +26,24 @@ ALIASES: dict[str, tuple[str, ...]] = {
              "message", "body", "content", "tweet", "post", "mention", "reason", "why", "nps_comment",
              "ces_comment", "notes", "note", "remarks", "description", "opinion", "suggestion", "suggestions",
              "comentariu", "comentarii", "mesaj", "recenzie", "observatii", "parere", "motiv",
-             "تعليق", "التعليق", "ملاحظات", "المراجعة", "مراجعة", "رأيك", "الرأي", "السبب"),
+             "تعليق", "التعليق", "ملاحظات", "المراجعة", "مراجعة", "رأيك", "الرأي", "السبب",
+             # French, Spanish / Portuguese, German, Turkish, Italian, Dutch
+             "commentaire", "commentaires", "avis", "contenu", "comentario", "comentarios", "resena",
+             "opiniao", "kommentar", "kommentare", "rezension", "anmerkung", "anmerkungen", "freitext",
+             "begrundung", "yorum", "yorumlar", "gorus", "commento", "commenti", "recensione", "opmerking",
+             "opmerkingen", "toelichting"),
     "nps": ("nps", "nps_score", "score", "likelihood_to_recommend", "ltr", "recommend",
             "how_likely_are_you_to_recommend_us", "recommendation_score", "nps_rating", "promoter_score"),
     "ces": ("ces", "ces_score", "effort", "effort_score", "customer_effort", "customer_effort_score"),
     "csat": ("csat", "csat_score", "satisfaction", "satisfaction_score", "customer_satisfaction"),
     "rating": ("rating", "ratings", "star_rating", "stars", "star", "review_score", "reviewer_score", "review_rating",
-               "overall_rating", "overall", "rate", "score", "evaluare", "nota", "stele", "التقييم", "تقييم"),
+               "overall_rating", "overall", "rate", "score", "evaluare", "nota", "stele", "التقييم", "تقييم",
+               "note", "sterne", "bewertung", "puan", "puntuacion", "calificacion", "valoracion", "avaliacao",
+               "punteggio", "voto", "cijfer", "beoordeling"),
     "date": ("date", "submitted_at", "submitted", "created_at", "created", "timestamp", "time", "datetime",
              "response_date", "survey_date", "posted_at", "at", "recorded_date", "end_date", "submit_date",
-             "review_date", "start_date", "completion_date", "date_received", "data", "التاريخ"),
+             "review_date", "start_date", "completion_date", "date_received", "data", "التاريخ",
+             "datum", "fecha", "tarih", "date_avis"),
     "source": ("source", "channel", "platform", "medium", "origin", "survey", "sursa", "canal", "المصدر"),
     "segment": ("segment", "customer_segment", "tier", "plan", "customer_type", "region", "market", "country",
                 "product", "category", "department"),
@@ -42,13 +53,17 @@ ALIASES: dict[str, tuple[str, ...]] = {
 # Too generic to count when only part of a longer header ("ces_score" is not NPS, "at" is in "rating").
 _WHOLE_HEADER_ONLY = {"score", "time", "data", "id", "why", "plan", "post", "body", "text", "at", "rate", "note",
                       "star", "answer", "created", "submitted", "overall", "product", "category", "origin",
-                      "reason", "content", "message", "survey", "market"}
+                      "reason", "content", "message", "survey", "market", "contenu", "voto"}
+# ... except for one role: French "note_restaurant" is a rating (an English "notes" column stays whole-only
+# for comments; the values decide between the two when the header is just "note").
+_PART_MATCH_FOR_ROLE = {"rating": {"note"}}
 
 # Survey questions that ask for a role (matched on the header and on the question text above it).
 QUESTIONS: dict[str, tuple[tuple[str, float], ...]] = {
-    "nps": ((r"recommend|net promoter|\brecomand|ترشيح|توصي|تنصح", 0.9),),
+    "nps": ((r"recommend|net promoter|\brecomand|recommander|recomendar|empfehlen|tavsiye|consiglier|"
+             r"aanbevelen|ترشيح|توصي|تنصح", 0.9),),
     "ces": ((r"\beas(y|ier|ily)\b|\beffort|\bdifficult|\buș(or|oara)\b|\bsimplu\b|سهول", 0.8),),
-    "csat": ((r"\bsatisf|\bmulțumit|\bmultumit|رضا|راض", 0.8),),
+    "csat": ((r"\bsatisf|\bmulțumit|\bmultumit|\bzufrieden|\bmemnun|\btevreden|\bsoddisf|رضا|راض", 0.8),),
     "rating": ((r"\brat(e|ing)\b|\bstars?\b|\bout of (5|10)\b|\bevalua|تقييم", 0.8),),
     "text": ((r"\bwhy\b|\breasons?\b|\btell us\b|\banything else\b|\bimprove|\bsuggest|\bcomments?\b|"
               r"\bfeedback\b|what did you (like|dislike|enjoy)|what (could|should|can) we|\bdescribe\b|"
@@ -61,7 +76,10 @@ _LIST_QUESTION = re.compile(r"\b(one|two|three|four|five|\d) words?\b|separated?
 _NOT_CUSTOMER_TEXT = {"reply", "replied", "developer", "title", "subject", "name", "username", "user", "author",
                       "address", "url", "link", "email", "agent", "staff", "owner", "manager", "tags", "tag",
                       "translated", "translation", "summary", "headline", "image", "avatar", "location", "city",
-                      "hotel", "app", "version", "variation", "status"}
+                      "hotel", "app", "version", "variation", "status",
+                      # the same in French, Spanish / Portuguese, German, Turkish, Italian; and a date's header
+                      "titre", "titulo", "titel", "titolo", "baslik", "nom", "nombre", "nome", "utilisateur",
+                      "usuario", "kullanici", "auteur", "autor", "date", "datum", "fecha", "tarih"}
 #: A second free-text column is taken only when its header reads at least this much like a comment.
 EXTRA_TEXT_MIN_HEADER = 0.7
 
@@ -100,11 +118,14 @@ def header_score(role: str, header: str, question: str | None = None) -> tuple[f
             alias_norm = normalise_header(alias)
             if norm == alias_norm:
                 return 1.0 * scale, f"{label} '{text}' names it"
-            if alias not in _WHOLE_HEADER_ONLY and len(alias_norm) >= 3 and _contains_words(words, alias_norm) \
+            part_ok = alias not in _WHOLE_HEADER_ONLY or alias in _PART_MATCH_FOR_ROLE.get(role, ())
+            if part_ok and len(alias_norm) >= 3 and _contains_words(words, alias_norm) \
                     and 0.7 * scale > best:
                 best, why = 0.7 * scale, f"{label} '{text}' contains '{alias}'"
         if role == "id" and len(words) > 1 and words[-1] == "id" and 0.7 * scale > best:
             best, why = 0.7 * scale, f"{label} '{text}' ends in 'ID'"
+        if role == "id" and len(words) > 1 and words[0] == "id" and 0.7 * scale > best:  # id_avis, id_cliente
+            best, why = 0.7 * scale, f"{label} '{text}' starts with 'ID'"
     for pattern, score in QUESTIONS.get(role, ()):
         for label, text in (("header", header), ("question", question)):
             if text and score > best and re.search(pattern, str(text).lower()):

@@ -79,6 +79,12 @@ class ColumnProfile:
     #: share of values that are a sentence of 4+ words found 3+ times in the sample: a template the
     #: export fills in ("I have been working at Walmart full-time for more than a year"), not comments
     template: float = 0.0
+    #: the 1st and 99th percentiles of the numbers: a rating's scale read past a few planted or mistyped
+    #: values (-3 or 15 among 0-10 scores); None when there are none
+    low_1: float | None = None
+    high_99: float | None = None
+    #: the smallest number that is not negative (a rating's true bottom when a -3 is planted among 0-10)
+    low_nonneg: float | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -175,6 +181,9 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
                  for t in texts) / n,
         url=sum(bool(_URL.match(t)) for t in texts) / n,
         template=templated / n,
+        low_1=float(np.percentile(found, 1, method="lower")) if found.size else None,
+        high_99=float(np.percentile(found, 99, method="higher")) if found.size else None,
+        low_nonneg=float(found[found >= 0].min()) if (found >= 0).any() else None,
     )
 
 
