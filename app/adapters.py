@@ -29,6 +29,7 @@ from app.tabs.common import (  # noqa: F401
 )
 from app.tabs.upload import (  # noqa: F401
     PageMapping,
+    SCORES_ONLY_NOTE,
     TAXONOMY_TYPES,
     check_roles,
     check_rows,

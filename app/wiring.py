@@ -86,7 +86,9 @@ def wire(demo, page: Page, sample: SampleCache | None) -> None:
         session["table"] = table
         updates, note = mapping_updates(table)
         message = adapters.message_html(adapters.table_summary(table), "ok")
-        if note:
+        if note == adapters.SCORES_ONLY_NOTE:  # scores without comments: analysed without themes
+            message += adapters.message_html(note + " Choose a comment column below to theme comments.", "info")
+        elif note:
             message += adapters.message_html(note + " Choose the comment column below.", "warn")
         # the drop zone is emptied again: the table lives in the session, the message names the file
         return {state: session, up.message: message, up.preview: adapters.preview_frame(table),
@@ -144,7 +146,9 @@ def wire(demo, page: Page, sample: SampleCache | None) -> None:
             return {state: session, up.run_message: adapters.message_html(adapters.error_text(exc), "error")}
         session.update(analysis=analysis, map={})
         done, kind = adapters.run_message(analysis, time.perf_counter() - started)  # "warn" with warnings
-        return {state: session, **render(analysis), tabs: gr.Tabs(selected="drivers"),
+        # a score-only export has no drivers: its numbers are on the Overview
+        opened = "overview" if analysis.summary.get("themes_skipped") else "drivers"
+        return {state: session, **render(analysis), tabs: gr.Tabs(selected=opened),
                 up.run_message: adapters.message_html(done, kind)}
 
     def refresh_past():

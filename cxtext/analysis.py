@@ -34,7 +34,7 @@ from cxtext.tables import drivers_for, empty_drivers, theme_labels, theme_table
 from cxtext.text.mentions import mention_quotes, mention_summary
 from cxtext.text.normalize import normalize
 from cxtext.theming import (assign_mention_themes, attach_themes, fit_mention_themes, fit_themes, rows_to_embed,
-                            with_taxonomy)
+                            scores_only_records, with_taxonomy)
 from cxtext.validate import validate
 
 # progress(stage, done, total): stage is one of "load", "validate",
@@ -104,6 +104,13 @@ class Analysis:
 
         return driver_table_by(self.records, self.themes[["theme_id", "label"]], by=by, ces_scale=self.ces_scale,
                                min_test_size=self.config.params["drivers"]["min_test_size"])
+
+    def scores_by(self, by: str) -> pd.DataFrame:
+        """NPS (with its 95% CI), CES, CSAT and rating per group ("source", "segment" or "month"), no theme:
+        what a score-only export (no comment column) is broken down by (:func:`cxtext.drivers.score_table_by`)."""
+        from cxtext.drivers import score_table_by
+
+        return score_table_by(self.records, by=by)
 
     def drivers_at(self, level: str) -> pd.DataFrame:
         """The driver table per theme (``"theme"``) or per parent theme (``"parent"``), same columns.
@@ -323,10 +330,13 @@ def run_pipeline(
     lap("validate")
 
     report("normalize", 0, len(records))
-    from cxtext.store import LabelCache
+    if decision.scores_only:  # no comment column: the scores are analysed alone, nothing to normalize or theme
+        records = scores_only_records(records)
+    else:
+        from cxtext.store import LabelCache
 
-    with LabelCache(Path(cache_path) if cache_path else None) as language_cache:
-        records = normalize(records, **params["normalize"], language_cache=language_cache)
+        with LabelCache(Path(cache_path) if cache_path else None) as language_cache:
+            records = normalize(records, **params["normalize"], language_cache=language_cache)
     lap("normalize")
 
     theme_model = None
@@ -336,7 +346,9 @@ def run_pipeline(
     choice = None
     sentiment_info = None
     mentions = None
-    if config.runs("embed") and config.runs("cluster") or themes is not None:
+    if decision.scores_only:
+        pass  # scores_only_records set every row's theme codes (-3, not themed)
+    elif config.runs("embed") and config.runs("cluster") or themes is not None:
         from cxtext.embed import CachedEmbedder, SentenceTransformerEmbedder
         from cxtext.store import EmbeddingCache
         from cxtext.themes import ThemeModel

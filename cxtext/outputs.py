@@ -43,6 +43,8 @@ class WritableAnalysis(Protocol):
 
     def trend(self, freq: str = "M") -> pd.DataFrame: ...
 
+    def scores_by(self, by: str) -> pd.DataFrame: ...
+
 ASSIGNMENT_DESCRIPTIONS = {
     "row": "1-based position of the row in the input file (header excluded).",
     "id": "The input's id column, when mapped.",
@@ -127,7 +129,12 @@ def write_analysis(analysis: WritableAnalysis, out_dir: Path, formats: list[str]
         path = out_dir / "mentions.csv"
         export.write_csv(mentions, path)
         written.append(path)
-    for by in analysis.config.params["drivers"]["by"] or []:
+    breakdowns = score_breakdowns(analysis)
+    for by, frame in breakdowns.items():  # a score-only export: its scores per source, segment, month
+        path = out_dir / f"scores_by_{by}.csv"
+        export.write_csv(frame, path)
+        written.append(path)
+    for by in [] if summary.get("themes_skipped") else analysis.config.params["drivers"]["by"] or []:
         path = out_dir / f"drivers_by_{by}.csv"
         export.write_csv(analysis.drivers_by(by), path)
         written.append(path)
@@ -138,7 +145,8 @@ def write_analysis(analysis: WritableAnalysis, out_dir: Path, formats: list[str]
         written.append(path)
     if "xlsx" in formats:
         path = out_dir / "analysis.xlsx"
-        sheets = {**tables, "summary": summary_frame(summary)}
+        sheets = {**tables, **{f"scores_by_{by}": frame for by, frame in breakdowns.items()},
+                  "summary": summary_frame(summary)}
         descriptions = {f"{table}.{col}": text for table, cols in column_descriptions(analysis).items()
                         for col, text in cols.items()}
         export.write_xlsx(sheets, path, column_descriptions=descriptions)
@@ -150,6 +158,18 @@ def write_analysis(analysis: WritableAnalysis, out_dir: Path, formats: list[str]
                 writer(frame if fmt == "json" else _parquet_safe(frame), path)
                 written.append(path)
     return written
+
+
+def score_breakdowns(analysis: WritableAnalysis) -> dict[str, pd.DataFrame]:
+    """A score-only export's scores per group (``scores_by_<group>.csv``): per source, segment and month
+    when the file has them (and any ``drivers.by`` asked for); empty for an analysis with comments."""
+    if not analysis.summary.get("themes_skipped"):
+        return {}
+    records = analysis.records
+    present = {"source": records["source"].notna().any(), "segment": records["segment"].notna().any(),
+               "month": records["date"].notna().any()}
+    asked = analysis.config.params["drivers"]["by"] or []
+    return {by: analysis.scores_by(by) for by in ("source", "segment", "month") if present[by] or by in asked}
 
 
 def mentions_for_export(analysis: WritableAnalysis) -> pd.DataFrame | None:

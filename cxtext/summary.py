@@ -5,6 +5,7 @@
 ``theme_summary``     the theme counts (also recomputed after every theme edit)
 ``score_summary``     overall NPS (with its 95% CI), CES, CSAT and rating, once per respondent
 ``no_themes_reason``  why an analysis has no theme, in one sentence a reader can act on
+``themes_skipped``    a score-only export (no comment column): why themes were skipped, what columns were seen
 
 May import ``cxtext.schema``, ``cxtext.metrics``, ``cxtext.text`` (the placeholders it names), ``cxtext.io``
 (the read table and column mapping it describes), ``cxtext.pipeline``, ``cxtext.themes``, ``cxtext.drivers`` and ``cxtext.social``; never the faces.
@@ -101,6 +102,8 @@ def build_summary(table: LoadedTable, decision: MappingDecision, records: pd.Dat
         "languages": records.loc[records["status"] == STATUS_ANALYZED, "language"].value_counts().to_dict(),
     }
     summary.update(score_summary(records, scale, decision.rating_scale))
+    if decision.scores_only:  # an export of scores alone: metrics and breakdowns, no theme
+        summary["themes_skipped"] = themes_skipped(decision)
     summary.update(theme_summary(records, themes, theme_model))
     if "sentiment" in records.columns:
         from cxtext.social import sentiment_nps_agreement
@@ -117,6 +120,19 @@ def build_summary(table: LoadedTable, decision: MappingDecision, records: pd.Dat
         "timings_seconds": timings,
     })
     return summary
+
+
+def themes_skipped(decision: MappingDecision) -> dict[str, Any]:
+    """``summary.json`` ``themes_skipped`` of a score-only export: why, the score columns used, the columns seen."""
+    mapped = decision.mapping.mapped()
+    return {
+        "reason": "no comment column found",
+        "score_columns": {role: mapped[role] for role in ("nps", "ces", "csat", "rating") if role in mapped},
+        "columns_seen": dict(decision.profiles),
+        "note": "no column holds free-text comments, so the scores were analysed without themes (columns seen: "
+                + (", ".join(f"{c} ({held})" for c, held in decision.profiles.items()) or "none")
+                + "). Name the comment column with --text COLUMN to theme comments.",
+    }
 
 
 def _no_comment_reasons(records: pd.DataFrame) -> dict[str, int]:
@@ -172,6 +188,8 @@ def no_themes_reason(summary: dict[str, Any], config: PipelineConfig, theme_mode
     to_theme = int(summary.get("rows_unthemed", 0)) + int(summary.get("rows_themed", 0))
     if rows_in == 0:
         return "the input has no data rows."
+    if summary.get("themes_skipped"):
+        return summary["themes_skipped"]["note"]
     if analysed == 0:
         return (f"every row was rejected ({rows_in}), so no comment was left to group; rejection_reasons and "
                 "the reason column of assignments.csv say why. Fix those values in the export and run again.")

@@ -145,6 +145,11 @@ def at_parent_level(records: pd.DataFrame, themes: pd.DataFrame) -> tuple[pd.Dat
 
 
 def empty_drivers() -> pd.DataFrame:
-    """The driver table of an analysis without themes (or without the drivers stage)."""
-    return pd.DataFrame(columns=["theme_id", "label", "n_comments", "share", "nps", "nps_impact", "priority",
-                                 "rank"])
+    """The driver table of an analysis without themes (or without the drivers stage): no row, the columns of
+    :data:`cxtext.drivers.columns.DRIVER_COLUMNS` with their descriptions."""
+    from cxtext.drivers.columns import DRIVER_COLUMNS
+    from cxtext.drivers.table import described_columns
+
+    table = pd.DataFrame(columns=list(DRIVER_COLUMNS))
+    table.attrs["column_descriptions"] = described_columns(DRIVER_COLUMNS, 10)
+    return table

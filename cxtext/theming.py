@@ -9,6 +9,7 @@ and :mod:`cxtext.engines.dask_engine`):
 ``fit_themes``              that model fitted, or the same fit again from the theme-fit cache
 ``with_taxonomy``           a fitted model whose matched themes are the team's taxonomy's
 ``attach_themes``           ``theme_id`` / ``theme_ids`` on every row (folded duplicates inherit)
+``scores_only_records``     a file without a comment column: the text and theme columns, empty (nothing themed)
 ``fit_mention_themes``      opt-in (``themes.mentions``): themes learnt from the comments' mentions, rolled up
 ``assign_mention_themes``   a saved model learnt from mentions, applied to new comments' mentions
 ``embed_mentions``          the comments split into mentions and embedded (shared by the two above)
@@ -105,6 +106,22 @@ def attach_themes(records: pd.DataFrame, embedded: np.ndarray, primary: np.ndarr
             theme_id[index], theme_ids[index] = by_row[int(first)]
     out["theme_id"] = theme_id
     out["theme_ids"] = [ids if ids else (str(t) if t >= 0 else "") for t, ids in zip(theme_id, theme_ids)]
+    return out
+
+
+def scores_only_records(records: pd.DataFrame) -> pd.DataFrame:
+    """The records of a score-only file (no comment column) with the columns normalize and the theme
+    stage add, empty: no text, language or copy, ``theme_id`` -3 (not themed) on every row."""
+    out = records.copy()
+    out["is_social"] = False
+    out["clean_text"] = ""
+    out["non_answer"] = False
+    out["non_answer_reason"] = ""
+    out["text_hash"] = ""
+    out["language"] = pd.array([pd.NA] * len(out), dtype="string")
+    out["duplicate_of"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out["theme_id"] = np.full(len(out), NOT_THEMED, dtype=np.int64)
+    out["theme_ids"] = ""
     return out
 
 

@@ -15,6 +15,8 @@ Rules:
 * Empty or whitespace-only text rejects the row for theming, but its valid
   score still counts in NPS/CES/CSAT (``scores_valid`` stays True).
 * A date that cannot be read keeps the row and leaves a ``warning``.
+* A file without a comment column (``mapping.text`` None: scores only) analyses a
+  row with a valid score and rejects a row without any ("no score").
 """
 
 from __future__ import annotations
@@ -136,18 +138,24 @@ def validate(
     }
     dates, date_warnings = _parse_dates(_column(raw, mapping.date, n_rows))
     positions, texts, text_columns = _comments(raw, mapping, n_rows)
+    scores_only = not mapping.text_columns  # a score-only export: a row is analysed for its scores
+
 
     statuses, reasons, scores_valid = [], [], []
     for index, text in zip(positions, texts):
         problems = [scores[kind][index].problem for kind in scores if scores[kind][index].problem]
         text_missing = text.strip() == "" or _only_invisible(text)
+        has_score = any(scores[kind][index].value is not None for kind in scores)
         if problems:
             statuses.append(STATUS_REJECTED)
             reasons.append("; ".join(problems))
             scores_valid.append(False)
+        elif scores_only:
+            statuses.append(STATUS_ANALYZED if has_score else STATUS_REJECTED)
+            reasons.append("" if has_score else "no score (the file has no comment column)")
+            scores_valid.append(has_score)
         elif text_missing:
             statuses.append(STATUS_REJECTED)
-            has_score = any(scores[kind][index].value is not None for kind in scores)
             reasons.append("empty comment (its score still counts in metrics)" if has_score
                            else "empty comment and no score")
             scores_valid.append(has_score)

@@ -55,6 +55,10 @@ def run_message(analysis, seconds: float) -> tuple[str, str]:
     cache = s.get("embedding_cache") or {}
     done = (f"Analysed {s['rows_analyzed']:,} of {s['rows_in']:,} rows in {seconds:.1f} s "
             f"({cache.get('hits', 0):,} embeddings from the cache): {s.get('theme_count', 0)} themes.")
+    if s.get("themes_skipped"):  # a score-only export: the scores, no theme
+        note = s["themes_skipped"]["note"]
+        done = (f"Analysed {s['rows_analyzed']:,} of {s['rows_in']:,} rows in {seconds:.1f} s: scores only, themes "
+                f"skipped. {note[:1].upper()}{note[1:]} The Overview tab shows the scores.")
     if s.get("rows_rejected"):
         done += f" {s['rows_rejected']:,} rows were rejected: the Overview tab lists them and why."
     found = summary_warnings(s)
@@ -118,13 +122,16 @@ def overview_html(analysis) -> str:
                        f"<span data-testid='rows-analyzed'>{s['rows_analyzed']:,}</span> analysed · "
                        f"{s['rows_rejected']:,} rejected" + (f"<br>{top}" if top else ""), "rows"))
     tentative = s.get("tentative_themes") or []
-    cards.append(_card("Themes", f"{s.get('theme_count', 0)}",
-                       f"unthemed {_fmt(s.get('unthemed_share'), 0, percent=True)} of comments · "
-                       f"{s.get('rows_no_comment', 0):,} non-answers"
-                       + (f"<br>{len(tentative)} tentative (fewer than {s.get('tentative_size', 5)} comments)"
-                          if tentative else "")
-                       + (f"<br><small>{html.escape(str(s['theme_fit_rule']))}</small>"
-                          if s.get("theme_fit_rule") else ""), "themes"))
+    if s.get("themes_skipped"):  # a score-only export: no comment column, so no theme (the library says why)
+        cards.append(_card("Themes", "skipped", html.escape(s["themes_skipped"]["note"]), "themes"))
+    else:
+        cards.append(_card("Themes", f"{s.get('theme_count', 0)}",
+                           f"unthemed {_fmt(s.get('unthemed_share'), 0, percent=True)} of comments · "
+                           f"{s.get('rows_no_comment', 0):,} non-answers"
+                           + (f"<br>{len(tentative)} tentative (fewer than {s.get('tentative_size', 5)} comments)"
+                              if tentative else "")
+                           + (f"<br><small>{html.escape(str(s['theme_fit_rule']))}</small>"
+                              if s.get("theme_fit_rule") else ""), "themes"))
     from cxtext.report.fmt import language_shares
 
     shares = language_shares(s.get("languages") or {})  # languages under a floor grouped as "other"

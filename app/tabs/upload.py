@@ -59,8 +59,14 @@ def detect_for_page(table: LoadedTable) -> PageMapping:
     except ColumnMappingError as exc:
         return PageMapping({role: NONE for role in ROLES}, [], str(exc), "")
     mapping = decision.mapping.as_dict()
-    return PageMapping({role: mapping.get(role) or NONE for role in ROLES}, list(decision.mapping.extra_text), "",
+    # a score-only export: the library analyses its scores without themes; the page says so before Run
+    note = SCORES_ONLY_NOTE if decision.scores_only else ""
+    return PageMapping({role: mapping.get(role) or NONE for role in ROLES}, list(decision.mapping.extra_text), note,
                        reasons_html(table, decision.lines()))
+
+
+SCORES_ONLY_NOTE = ("No column holds free-text comments: Run analysis shows the scores (NPS with its 95% CI, CES, "
+                    "CSAT, rating) and the rejected rows, without themes.")
 
 
 def reasons_html(table: LoadedTable, lines: list[str]) -> str:
@@ -145,8 +151,9 @@ def check_rows(table: LoadedTable, roles: dict[str, str | None], ces_scale: str 
 def check_roles(table: LoadedTable | None, roles: dict[str, str | None]) -> None:
     if table is None:
         raise InputError("Upload a file first (or reload the page to get the sample back).")
-    if not roles.get("text"):
-        raise ColumnMappingError("Choose the column that holds the comments (Comment text).")
+    if not roles.get("text") and not any(roles.get(role) for role in ("nps", "ces", "csat", "rating")):
+        raise ColumnMappingError("Choose the column that holds the comments (Comment text), or a score column "
+                                 "(NPS, CES, CSAT or rating) to see the scores alone.")
     used: dict[str, str] = {}
     pairs = [(role, column) for role, value in roles.items()
              for column in (value if isinstance(value, list) else [value])]

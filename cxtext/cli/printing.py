@@ -28,6 +28,9 @@ def print_headline(summary: dict[str, Any], out: str, written: list[Path]) -> No
     nps = summary.get("nps") or {}
     line = (f"{summary['rows_in']} rows: {summary['rows_analyzed']} analyzed, "
             f"{summary['rows_rejected']} rejected; {summary.get('theme_count', 0)} themes")
+    skipped = summary.get("themes_skipped")
+    if skipped:  # a score-only export: scores analysed, no theme
+        line = line.replace(f"; {summary.get('theme_count', 0)} themes", "; themes skipped (no comment column)")
     if summary.get("comments_in"):
         line = line.replace(" rows: ", f" rows ({summary['comments_in']} comments in "
                                        f"{len(summary.get('text_columns', []))} columns): ", 1)
@@ -37,6 +40,8 @@ def print_headline(summary: dict[str, Any], out: str, written: list[Path]) -> No
     if rating.get("mean") is not None:
         line += f"; mean rating {rating['mean']:.2f} on {rating['scale']} (n={rating['n']})"
     print(line)
+    if skipped:
+        print(f"note: {skipped['note']}")
     mentions_note = (summary.get("mentions") or {}).get("note")
     if mentions_note:  # themed whole or per mention, and the suggestion when many comments are long
         print(f"note: {mentions_note}")

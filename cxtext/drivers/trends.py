@@ -18,7 +18,7 @@ from cxtext.drivers.columns import (
 )
 from cxtext.drivers.membership import check_min_test_size, theme_labels, theme_membership, usable_scores
 from cxtext.drivers.respondents import one_per_respondent
-from cxtext.drivers.table import ces_scale_label, described_columns, driver_table
+from cxtext.drivers.table import ces_scale_label, described_columns, driver_table, overall_row
 from cxtext.errors import ValidationError
 from cxtext.schema import DEFAULT_CES_SCALE, ScoreScale
 
@@ -59,6 +59,30 @@ def driver_table_by(
         ces_scale=ces_scale_label(ces_scale or DEFAULT_CES_SCALE, assumed=ces_scale is None),
         min_test_size=min_test_size,
     )
+    return result
+
+
+#: The columns of :func:`score_table_by` after its group column: :func:`overall_row`'s score figures.
+SCORE_COLUMNS: tuple[str, ...] = ("n_rows", "n_nps", "nps", "nps_ci_low", "nps_ci_high", "detractor_share",
+                                  "passive_share", "promoter_share", "n_ces", "ces_mean", "n_csat", "csat_mean",
+                                  "n_rating", "rating_mean")
+
+
+def score_table_by(records: pd.DataFrame, by: Literal["source", "segment", "month"]) -> pd.DataFrame:
+    """NPS (with its 95% CI), CES, CSAT and rating per group, without themes: the breakdown of a score-only
+    export. One row per group (``"(missing)"`` last, so no row is lost), a leading ``by`` column, then
+    :data:`SCORE_COLUMNS` in :func:`overall_row`'s units; only analysed rows count."""
+    groups = _group_keys(records, by)
+    frames = [overall_row(records[groups.to_numpy() == group]).assign(**{by: group})
+              for group in _ordered_groups(groups)]
+    columns = [by, *SCORE_COLUMNS]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    descriptions = frames[0].attrs["column_descriptions"]
+    result = pd.concat(frames, ignore_index=True)[columns]
+    result.attrs["column_descriptions"] = {
+        by: f"Group the row belongs to ({by}); '{MISSING_GROUP}' when the value is missing.",
+        **{c: descriptions[c] for c in SCORE_COLUMNS if c in descriptions}}
     return result
 
 

@@ -23,6 +23,9 @@ How a role is chosen (:func:`detect_columns`):
 4. A second free-text column whose header also reads as a comment
    (``Negative_Review`` beside ``Positive_Review``, "What did you like?"
    beside "What should we improve?") is taken as well.
+5. No comment column but a score column (an in-app NPS survey exports scores only): the mapping has no
+   ``text`` and the analysis runs on the scores alone, without themes. Neither: an error naming the
+   file and what each column holds.
 
 Every decision is written down in :class:`MappingDecision.reasons`: per
 role, the column chosen and why, and the columns passed over and why.
@@ -41,6 +44,8 @@ from cxtext.schema import ROLES, ColumnMapping, ScoreScale
 
 #: The order in which roles pick their column: the most specific content first.
 ROLE_ORDER: tuple[str, ...] = ("text", "nps", "ces", "csat", "rating", "date", "id", "source", "segment")
+#: Roles whose column alone is worth analysing when no column holds comments (a score-only export).
+SCORE_ROLES: tuple[str, ...] = ("nps", "ces", "csat", "rating")
 _ROLE_NAMES = {"text": "comments", "nps": "NPS 0-10", "ces": "CES", "csat": "CSAT 1-5", "rating": "rating",
                "date": "date", "source": "source", "segment": "segment", "id": "id"}
 #: A column of text is not comments when at least TEMPLATE_SHARE of its values is a 4+-word sentence
@@ -69,12 +74,17 @@ class MappingDecision:
     profiles: dict[str, str] = field(default_factory=dict)
     rating_scale: ScoreScale | None = None
 
+    @property
+    def scores_only(self) -> bool:
+        """No column holds comments, but one holds scores: the analysis runs without themes."""
+        return not self.mapping.text_columns
+
     def lines(self) -> list[str]:
         """One line per role, for the CLI: ``text      <- Comment: free text, 12 words on average``."""
         out = []
         for role in ROLE_ORDER:
             reason = self.reasons.get(role)
-            if reason and (reason["column"] or reason["passed_over"]):
+            if reason and (reason["column"] or reason["passed_over"] or role == "text"):
                 column = reason["column"] or "(none)"
                 others = "; ".join(f"{p['column']}: {p['why']}" for p in reason["passed_over"][:2])
                 out.append(f"{role:<8} <- {column}: {reason['why']}" + (f" (not {others})" if others else ""))
@@ -98,8 +108,10 @@ def detect_columns(columns: list[str] | pd.Index, frame: pd.DataFrame | None = N
     may be a list of several comment columns. ``rating_scale`` ("1-5",
     "1-10", ...) overrides the detected scale of the rating. ``source_name``
     (the file name) starts every error message.
+    When no column holds comments but one holds scores (NPS, CES, CSAT or a rating), the mapping has no
+    ``text`` (``decision.scores_only``; ``reasons["text"]`` says so): the scores are analysed without themes.
     Raises :class:`ColumnMappingError` when a named column is absent or no
-    column holds comments; both messages list the columns and what they hold.
+    column holds comments nor scores; both messages list the columns and what they hold.
     """
     try:
         return _detect(columns, frame, questions, rating_scale, explicit)
@@ -138,8 +150,15 @@ def _detect(columns: list[str] | pd.Index, frame: pd.DataFrame | None, questions
         if column:
             taken.add(column)
     if chosen.get("text") is None:
-        raise ColumnMappingError(_no_text_message(columns, profiles))
-    if "text" not in named:
+        scored = [f"{role} <- {chosen[role]}" for role in SCORE_ROLES if chosen.get(role)]
+        if not scored:
+            raise ColumnMappingError(_no_text_message(columns, profiles))
+        # a score-only export (an in-app NPS survey): its scores are analysed, themes are skipped
+        reasons["text"] = {**reasons["text"], "column": None,
+                           "why": f"no column holds free-text comments ({reasons['text']['why']}); scores only "
+                                  f"({', '.join(scored)}): themes are skipped. Name a comment column with "
+                                  "--text COLUMN to theme comments"}
+    elif "text" not in named:
         extra_text = _more_text_columns(chosen["text"], columns, profiles, questions, taken)
         if extra_text:  # several comment columns: the first in the file is the main one
             found = chosen["text"]
@@ -324,4 +343,5 @@ def _fmt_scale(scale: ScoreScale) -> str:
 def _no_text_message(columns: list[str], profiles: dict[str, ColumnProfile]) -> str:
     held = ", ".join(f"{c} ({profiles[c].describe()})" if c in profiles else c for c in columns) or "(none)"
     return (f"no column holds free-text comments. Columns found: {held}. "
-            "Name the comment column with --text COLUMN (Python: text='COLUMN').")
+            "Name the comment column with --text COLUMN (Python: text='COLUMN'), or a score column "
+            "(--nps, --csat, --ces, --rating) to analyse the scores alone.")

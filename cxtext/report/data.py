@@ -79,6 +79,9 @@ class ReportData:
     #: per theme id, its quotes as mentions inside their comments (themes learnt from mentions);
     #: empty otherwise (:func:`cxtext.text.mentions.mention_quotes`)
     mention_quotes: dict[int, list[MentionQuote]] = field(default_factory=dict)
+    #: a score-only export (no comment column, ``summary["themes_skipped"]``): its scores per source, segment
+    #: and month (:func:`cxtext.drivers.score_table_by`), shown instead of the theme sections
+    score_groups: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     # --------------------------------------------------------------- builders
     @classmethod
@@ -108,6 +111,11 @@ class ReportData:
             groups[by] = analysis.drivers_by(by)
             totals[by] = _group_totals(records, by)
         counts = _optional_counts(records[records["status"] == "analyzed"])
+        score_groups = {}
+        if summary.get("themes_skipped"):
+            present = {"source": records["source"].notna().any(), "segment": records["segment"].notna().any(),
+                       "month": records["date"].notna().any()}
+            score_groups = {by: analysis.scores_by(by) for by, there in present.items() if there}
         return cls(
             summary=summary, themes=themes, drivers=drivers, trend=trend, trend_freq=freq,
             groups=groups, group_totals=totals, counts=counts,
@@ -115,7 +123,7 @@ class ReportData:
             ces_scale_text=str(drivers.attrs.get("ces_scale", "") or ""),
             min_test_size=int(params["drivers"].get("min_test_size", 10)),
             fit_rule=_fit_rule(summary, analysis.theme_model),
-            mention_quotes=analysis.mention_quotes(),
+            mention_quotes=analysis.mention_quotes(), score_groups=score_groups,
         )
 
     @classmethod
@@ -182,11 +190,19 @@ class ReportData:
         # mentions.csv, as the folder holds no comment text of its own)
         quoted = mention_quotes(themes, _read_csv(folder / "mentions.csv")) \
             if (folder / "mentions.csv").is_file() else {}
+        score_groups = {by: _read_csv(folder / f"scores_by_{by}.csv") for by in ("source", "segment", "month")
+                        if (folder / f"scores_by_{by}.csv").is_file()}
         return cls(summary=summary, themes=themes, drivers=drivers, trend=trend, trend_freq=freq, groups=groups,
                    counts=counts, ces_scale_text=ces_text, min_test_size=int(driver_params.get("min_test_size", 10)),
-                   missing_notes=notes, fit_rule=_fit_rule(summary, None), mention_quotes=quoted)
+                   missing_notes=notes, fit_rule=_fit_rule(summary, None), mention_quotes=quoted,
+                   score_groups=score_groups)
 
     # --------------------------------------------------------------- views
+    @property
+    def scores_only(self) -> bool:
+        """No column held comments: the report shows the scores, without theme sections."""
+        return bool(self.summary.get("themes_skipped"))
+
     @property
     def has_nps(self) -> bool:
         nps = self.summary.get("nps") or {}

@@ -86,7 +86,7 @@ def render_html(source: "Analysis | ReportData", top: int = TOP_THEMES) -> str:
     add('<html lang="en"><head><meta charset="utf-8">')
     add(f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">')
     add('<meta name="viewport" content="width=device-width, initial-scale=1">')
-    title = data.outcome.title
+    title = "Scores" if data.scores_only else data.outcome.title
     add(f"<title>{esc(title)}: {esc(name)}</title>")
     add(f"<style>{_CSS}</style></head><body><main>")
     add(f"<h1>{esc(title)}</h1>")
@@ -120,8 +120,16 @@ def render_html(source: "Analysis | ReportData", top: int = TOP_THEMES) -> str:
     if reasons:
         items = "; ".join(f"{esc(reason)}: {int(count)}" for reason, count in reasons.items())
         add(f'<p class="note">Rejected rows by reason: {items}.</p>')
-    add(_kinds_html(data))
+    if not data.scores_only:
+        add(_kinds_html(data))
     add("</section>")
+
+    if data.scores_only:  # no comment column: the scores per group instead of the theme sections
+        for by, table in data.score_groups.items():
+            add(_score_group_html(by, table))
+        parts.extend(_closing_sections(data))
+        add("</main></body></html>")
+        return "\n".join(parts)
 
     ranked = data.ranked()
     # driver chart and table
@@ -167,16 +175,38 @@ def render_html(source: "Analysis | ReportData", top: int = TOP_THEMES) -> str:
     for note in data.missing_notes:
         add(f'<p class="note">{esc(note)}</p>')
 
-    add('<section id="how-to-read"><h2>How to read this</h2><dl class="read">')
-    for term, definition in how_to_read(data):
-        add(f"<dt>{esc(term)}</dt><dd>{esc(definition)}</dd>")
-    add("</dl></section>")
-    add('<section id="methods"><h2>Methods</h2><ul>')
-    for line in methods_lines(data):
-        add(f'<li dir="auto">{esc(line)}</li>')
-    add("</ul></section>")
+    parts.extend(_closing_sections(data))
     add("</main></body></html>")
     return "\n".join(parts)
+
+
+def _closing_sections(data: ReportData) -> list[str]:
+    """"How to read this" and "Methods"."""
+    parts = ['<section id="how-to-read"><h2>How to read this</h2><dl class="read">']
+    parts += [f"<dt>{esc(term)}</dt><dd>{esc(definition)}</dd>" for term, definition in how_to_read(data)]
+    parts.append("</dl></section>")
+    parts.append('<section id="methods"><h2>Methods</h2><ul>')
+    parts += [f'<li dir="auto">{esc(line)}</li>' for line in methods_lines(data)]
+    parts.append("</ul></section>")
+    return parts
+
+
+def _score_group_html(by: str, table: pd.DataFrame) -> str:
+    """A score-only export's scores per source, segment or month (``scores_by_<by>.csv``), one row per group."""
+    title = {"source": "Scores by source", "segment": "Scores by segment", "month": "Scores by month"}.get(by, by)
+    shown = [(column, name, digits) for column, name, digits in
+             (("n_rows", "rows", 0), ("nps", "NPS", 1), ("nps_ci_low", "CI low", 1), ("nps_ci_high", "CI high", 1),
+              ("ces_mean", "CES mean", 2), ("csat_mean", "CSAT mean", 2), ("rating_mean", "rating mean", 2))
+             if column in table and pd.to_numeric(table[column], errors="coerce").notna().any()]
+    head = "".join(f'<th class="n">{esc(name)}</th>' for _, name, _ in shown)
+    rows = []
+    for _, row in table.iterrows():
+        cells = "".join(_td_num(f"{_int(row[c]):,}" if d == 0 else fmt_num(row[c], d, sign=c.startswith("nps")))
+                        for c, _, d in shown)
+        rows.append(f'<tr><td dir="auto">{esc(row[by])}</td>{cells}</tr>')
+    return (f'<section id="scores-by-{esc(by)}"><h2>{esc(title)}</h2><table><thead><tr><th>{esc(by)}</th>{head}'
+            f'</tr></thead><tbody>{"".join(rows)}</tbody></table><p class="note">NPS with its 95% CI per {esc(by)}; '
+            f"every row counts once.</p></section>")
 
 
 def _fix_first_html(data: ReportData, n: int = 3) -> str:

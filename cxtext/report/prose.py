@@ -37,6 +37,13 @@ def headline_facts(data: ReportData) -> list[tuple[str, str, str]]:
         detail = (f"satisfied (4-5 of 5); 95% CI {ci}%; " if ci else "satisfied (4-5 of 5); ") + \
             f"mean {fmt_num(csat.get('mean'), 2)}; n = {_int(csat.get('n')):,}"
         facts.append(("CSAT", fmt_pct(csat.get("satisfied_share")), detail))
+    rating = s.get("rating") or {}
+    if data.scores_only:  # no comment column: no theme tile; the rating, when there is one, is the headline
+        if rating.get("n"):
+            facts.append(("Rating (mean)", fmt_num(rating.get("mean"), 2),
+                          f"scale {rating.get('scale', '')}; 95% CI {fmt_ci(rating.get('ci_low'), rating.get('ci_high'), 2, sign=False)}; "
+                          f"n = {_int(rating.get('n')):,}"))
+        return facts
     facts.append(("Themes", f"{_int(s.get('theme_count'))}",
                   f"{fmt_pct(s.get('unthemed_share'), 1)} of comments unthemed"))
     return facts
@@ -48,6 +55,8 @@ def key_findings(data: ReportData) -> list[str]:
     out: list[str] = []
     nps = s.get("nps") or {}
     ranked = data.ranked()
+    if data.scores_only:
+        out.append("Themes skipped: " + str((s.get("themes_skipped") or {}).get("note", "")))
     if nps.get("n"):
         out.append(f"Overall NPS is {fmt_num(nps['nps'], 1, True)} (95% CI {fmt_ci(nps.get('ci_low'), nps.get('ci_high'))}) "
                    f"from {_int(nps['n']):,} scored responses"
@@ -164,6 +173,9 @@ def how_to_read(data: ReportData) -> list[tuple[str, str]]:
                    "numbers, card numbers, IBANs, @handles and links with tokens are masked ([email], [phone], ...). "
                    "Arabic quotes read right to left."),
     ]
+    if data.scores_only:  # no theme, so none of the theme and driver terms
+        return [(term, text) for term, text in terms if term in ("Rows in / analysed / rejected", "NPS")
+                and (term != "NPS" or (data.summary.get("nps") or {}).get("n"))]
     skip = set()
     if not data.has_nps:
         skip |= {"NPS", "Theme NPS", "NPS impact", "Detractor lift", "Odds ratio"}
@@ -193,9 +205,10 @@ def methods_lines(data: ReportData) -> list[str]:
     s = data.summary
     params = s.get("parameters") or {}
     themes = params.get("themes") or {}
+    first = (f"cxtext {s.get('cxtext_version', __version__)}, pipeline '{s.get('pipeline', '')}'; input "
+             f"{(s.get('input') or {}).get('name', '')}.")
     lines = [
-        f"cxtext {s.get('cxtext_version', __version__)}, pipeline '{s.get('pipeline', '')}'; input "
-        f"{(s.get('input') or {}).get('name', '')}.",
+        first,
         f"Embedding model: {s.get('model_id') or s.get('model') or 'none'}; seed {s.get('seed', '')}; "
         f"minimum theme size {themes.get('min_theme_size') or 'automatic'}; reduction "
         f"{themes.get('reduction', 'umap')}; languages centred: {themes.get('center_languages', True)}.",
@@ -207,6 +220,10 @@ def methods_lines(data: ReportData) -> list[str]:
         "two-proportion z-test with Benjamini-Hochberg q-values; odds ratios from a logistic regression on all "
         "themes; CES/CSAT gaps by Welch's t-test.",
     ]
+    if data.scores_only:  # nothing was embedded or themed
+        lines = [first, "Themes: skipped: " + str((s.get("themes_skipped") or {}).get("note", "")),
+                 "Scores: NPS with a normal-approximation 95% CI; means with a t-interval; per source, segment "
+                 "and month when the file has them."]
     if data.model_note:
         lines.append(f"Key-driver model: {data.model_note}")
     mapping = {k: v for k, v in (s.get("mapping") or {}).items() if v}

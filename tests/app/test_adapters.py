@@ -102,8 +102,9 @@ def test_unreadable_uploads_give_a_message_not_a_traceback(tmp_path):
 
 
 def test_bad_mappings_are_refused(table):
-    with pytest.raises(ColumnMappingError, match="comments"):
-        adapters.check_roles(table, {**ROLES, "text": None})
+    with pytest.raises(ColumnMappingError, match="comments"):  # no comment column and no score: nothing to do
+        adapters.check_roles(table, {**ROLES, "text": None, "nps": None, "ces": None})
+    adapters.check_roles(table, {**ROLES, "text": None})  # scores without comments: analysed without themes
     with pytest.raises(ColumnMappingError, match="mapped twice"):
         adapters.check_roles(table, {**ROLES, "ces": "nps"})
     with pytest.raises(InputError, match="Upload a file first"):
@@ -679,3 +680,26 @@ def test_a_review_score_on_1_10_is_not_refused_by_the_page_check(tmp_path):
     table = adapters.read_upload(path)
     roles = adapters.roles_from_values(["Negative_Review", None, None, None, "Reviewer_Score", None, None, None, None])
     adapters.check_rows(table, roles)  # every score is above 5: read on 1-10, not refused as outside 1-5
+
+
+def test_a_score_only_upload_shows_the_scores_and_a_note(tmp_path, monkeypatch):
+    """An export with scores and no comment column (the layout of a public in-app NPS survey): the page says
+    themes will be skipped, Run analyses the scores, and the Overview shows NPS and why there is no theme."""
+    monkeypatch.setenv("CXTEXT_DATA_DIR", str(tmp_path / "data"))
+    path = tmp_path / "nps_survey.csv"
+    scores = [9, 10, 9, 10, 9, 10, 9, 7, 3, 6]  # 7 promoters, 1 passive, 2 detractors: NPS 50
+    pd.DataFrame({"is_admin": [0, 1] * 5, "id": range(100, 110), "score": scores,
+                  "created_at": [f"2017-01-{d:02d}T10:00:00Z" for d in range(1, 11)]}).to_csv(path, index=False)
+    table = adapters.read_upload(path)
+    detected = adapters.detect_for_page(table)
+    assert detected.note == adapters.SCORES_ONLY_NOTE and detected.roles["text"] == adapters.NONE
+    roles = adapters.roles_from_values([detected.roles[role] for role in ("text", "nps", "ces", "csat", "rating",
+                                                                          "date", "source", "segment", "id")])
+    analysis = adapters.run_analysis(table, roles)
+    assert analysis.summary["nps"]["nps"] == pytest.approx(50.0) and analysis.themes.empty
+    done, kind = adapters.run_message(analysis, 1.0)
+    assert "scores only, themes skipped" in done and kind == "ok"
+    overview = adapters.overview_html(analysis)
+    assert "+50.0" in overview and "skipped" in overview and "no column holds free-text comments" in overview
+    with pytest.raises(ColumnMappingError, match="or a score column"):
+        adapters.check_roles(table, {"text": None, "nps": None, "id": "id"})

@@ -537,12 +537,13 @@ def test_every_format_and_clear_messages_for_bad_input(browser, server, small_fr
     assert "all 56 rows are rejected" in error and "is not a number" in error, error
     page.screenshot(path=shots / "11_bad_mapping.png", full_page=True)
 
-    # a file without a recognisable comment column: a warning, then a clear refusal to run
+    # a file without a comment column but with scores: the page says its scores are analysed without themes;
+    # with the score set to (none) too, a clear refusal to run
     no_text = tmp_path / "scores_only.csv"
     small_frame[["response_id", "nps"]].to_csv(no_text, index=False)
     _upload(page, no_text, text_column="(none)")
-    # (the headline's warning that the tabs still show the previous analysis is another .cx-msg-warn)
-    expect(page.locator(".cx-msg-warn").filter(has_text="Choose the comment column")).to_have_count(1)
+    expect(page.locator(".cx-msg-info").filter(has_text="Run analysis shows the scores")).to_have_count(1)
+    _choose(page, "role-nps", "(none)")
     assert "Choose the column that holds the comments" in _run_error(page)
 
     # unreadable files: a message in the page, never a traceback

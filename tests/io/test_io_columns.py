@@ -90,13 +90,25 @@ def test_score_with_stars_is_a_rating_and_score_with_0_to_10_is_nps():
 
 
 def test_no_plausible_comment_column_says_what_each_column_holds():
-    frame = pd.DataFrame({"rating": [1, 2, 3] * 5, "feedback": [0, 1, 1] * 5,
+    frame = pd.DataFrame({"visits": [1, 2, 3] * 5, "feedback": [0, 1, 1] * 5,
                           "date": ["2024-01-0%d" % d for d in (1, 2, 3)] * 5})
     with pytest.raises(ColumnMappingError) as info:
         detect_columns(frame.columns, frame=frame)
     message = str(info.value)
     assert "no column holds free-text comments" in message
     assert "feedback (0/1 flags)" in message and "date (dates)" in message and "--text" in message
+
+
+def test_scores_without_comments_map_without_text():
+    """A score-only export (an in-app NPS survey): no text role, the scores kept, the reason said."""
+    frame = pd.DataFrame({"rating": [1, 2, 3] * 5, "feedback": [0, 1, 1] * 5,
+                          "date": ["2024-01-0%d" % d for d in (1, 2, 3)] * 5})
+    decision = detect_columns(frame.columns, frame=frame)
+    assert decision.scores_only and decision.mapping.text is None and decision.mapping.rating == "rating"
+    assert decision.reasons["text"]["column"] is None
+    assert "no column holds free-text comments" in decision.reasons["text"]["why"]
+    assert "scores only (rating <- rating)" in decision.reasons["text"]["why"]
+    assert decision.lines()[0].startswith("text     <- (none): no column holds free-text comments")
 
 
 def test_a_named_column_wins_even_when_its_values_disagree():
