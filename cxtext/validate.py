@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from cxtext.errors import ColumnMappingError
+from cxtext.io.dates import date_text
 from cxtext.io.profile import ARABIC_INDIC_DIGITS, SCORE_PATTERN
 from cxtext.schema import (
     CSAT_SCALE,
@@ -228,18 +229,22 @@ def _parse_dates(values: list[object]) -> tuple[pd.Series, list[str]]:
     """Parse dates in any common format; unreadable ones become NaT with a warning.
 
     Whether ``04/03/2023`` is 4 March or 3 April is decided once for the
-    whole column (:func:`day_first`), never value by value.
+    whole column (:func:`day_first`), never value by value. Month names in English, French, Spanish,
+    Portuguese, German, Italian, Dutch, Turkish and Romanian (day first) and a short phrase before the date
+    ("Rédigé le 6 décembre 2024", "Written on 12/06/2024") are read (:func:`cxtext.io.dates.date_text`).
     """
     parsed: list[pd.Timestamp] = []
     warnings: list[str] = []
-    dayfirst = day_first([v for v in values if isinstance(v, str)])
-    for value in values:
+    # month names in 9 languages and a phrase before the date ("Rédigé le 6 décembre 2024" -> 2024-12-06)
+    readable = [date_text(v) if isinstance(v, str) else v for v in values]
+    dayfirst = day_first([v for v in readable if isinstance(v, str)])
+    for value, rewritten in zip(values, readable):
         text = _optional_text(value)
         if text is None:
             parsed.append(pd.NaT)
             warnings.append("")
             continue
-        stamp = _to_timestamp(value, text, dayfirst)
+        stamp = _to_timestamp(rewritten, _optional_text(rewritten) or text, dayfirst)
         parsed.append(stamp)
         warnings.append("" if stamp is not pd.NaT else f"date '{_clip(text)}' not understood; row kept without a date")
     series = pd.to_datetime(pd.Series(parsed, dtype="object"), errors="coerce", utc=True)

@@ -5,9 +5,11 @@
 ``table``         :class:`LoadedTable` (what every reader returns) and the header cleaning they share
 ``delimited``     CSV and TSV;  ``json_records``  JSON and JSONL;  ``xlsx``  XLSX sheets
 ``layouts``       the extra header rows of Qualtrics, SurveyMonkey and the like
+``dates``         dates with month names in 9 languages after a short phrase ("Rédigé le 6 décembre 2024"),
+                  and relative dates ("a month ago") that are never read as dates
 ``profile``, ``headers``, ``columns``  which column plays which role, judged by header and content, with reasons
 ``warnings``      the warnings a summary gives rise to (a score column rejected in bulk, thin headline figures)
 
-Imports flow table -> delimited, json_records, xlsx, layouts -> read; profile, headers -> columns.
+Imports flow table -> delimited, json_records, xlsx, layouts -> read; dates -> profile, headers -> columns.
 May import: ``cxtext.errors``, ``cxtext.schema``, pandas. Nothing else in cxtext.
 """

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cxtext.io.dates import date_text
+
 #: Values read per column; enough to judge, cheap on a 100k-row file.
 SAMPLE_SIZE = 2000
 
@@ -205,7 +207,8 @@ def _date_share(sample: list[object], texts: list[str]) -> float:
         elif 6 <= len(text) <= 40 and any(ch.isdigit() for ch in text) and read_number(text) is None \
                 and len(text.split()) <= 6:
             candidates.append(text)
-    if candidates:
-        parsed = pd.to_datetime(pd.Series(candidates), errors="coerce", format="mixed", utc=True)
+    if candidates:  # month names in 9 languages, a phrase before the date ("Rédigé le 6 décembre 2024")
+        parsed = pd.to_datetime(pd.Series([date_text(t) for t in candidates]), errors="coerce", format="mixed",
+                                utc=True)
         hits += int(parsed.notna().sum())
     return hits / min(len(sample), 200)
