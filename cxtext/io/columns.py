@@ -23,7 +23,10 @@ How a role is chosen (:func:`detect_columns`):
 4. A second free-text column whose header also reads as a comment
    (``Negative_Review`` beside ``Positive_Review``, "What did you like?"
    beside "What should we improve?") is taken as well.
-5. No comment column but a score column (an in-app NPS survey exports scores only): the mapping has no
+5. A column of relative dates ("a month ago", "il y a 3 mois": a scraped review page) leaves the date role
+   empty unless named: they count from an unknown moment, and another date column beside them is when the
+   file was made, not when the feedback was given. The reason says so (trends are off).
+6. No comment column but a score column (an in-app NPS survey exports scores only): the mapping has no
    ``text`` and the analysis runs on the scores alone, without themes. Neither: an error naming the
    file and what each column holds.
 
@@ -141,10 +144,13 @@ def _detect(columns: list[str] | pd.Index, frame: pd.DataFrame | None, questions
         reasons[role] = {"column": names[0], "why": f"named by you{note}", "passed_over": []}
     extra_text = tuple(named.get("text", ())[1:])
 
+    relative = [c for c in columns if c in profiles and profiles[c].is_relative_date]
     for role in ROLE_ORDER:
         if role in named:
             continue
         column, reason = _choose(role, columns, profiles, questions, taken)
+        if role == "date" and relative:  # "a month ago": no date is the review's, so none is used
+            column, reason = None, _relative_dates_reason(relative[0], profiles[relative[0]], column, reason)
         chosen[role] = column
         reasons[role] = reason
         if column:
@@ -241,7 +247,7 @@ def _content_fits(role: str, p: ColumnProfile | None, named: bool = False) -> tu
     if p.is_empty:
         return False, "it is empty"
     if role == "text":
-        if p.is_numeric or p.is_flag or p.is_date or p.is_id or p.is_url or p.letters < 0.6:
+        if p.is_numeric or p.is_flag or p.is_date or p.is_relative_date or p.is_id or p.is_url or p.letters < 0.6:
             return False, held
         if p.distinct_values <= 5 and p.n >= 20 or p.distinct < 0.2 and p.words < 3:
             return False, held + " (too few different values for comments)"
@@ -276,6 +282,22 @@ def _content_fits(role: str, p: ColumnProfile | None, named: bool = False) -> tu
     # source, segment: a handful of labels
     labels = not p.is_numeric and not p.is_flag and not p.is_date and p.words <= 5 and (p.distinct_values <= 50 or p.distinct <= 0.3)
     return (True, held) if labels else (False, held + ", not a few labels")
+
+
+def _relative_dates_reason(relative: str, profile: ColumnProfile, candidate: str | None, found: dict) -> dict:
+    """The date role's reason when a column holds relative dates ("a month ago", a scraped Google Maps page):
+    they count from an unknown moment, and another date column beside them is when the file was made (a
+    scrape or export time), not when the feedback was given, so no column is the date."""
+    example = profile.relative_example
+    passed = [{"column": relative, "why": f"relative dates ('{example}'), counted from when the page was read, "
+                                          "which the file does not say"}]
+    if candidate:
+        passed.append({"column": candidate, "why": f"{found['why']}, but this file's own dates are relative (in "
+                                                   f"'{relative}'), so '{candidate}' is when the file was made (a "
+                                                   "scrape or export time), not when the feedback was given"})
+    return {"column": None, "why": f"column '{relative}' holds relative dates ('{example}'); not used as the date: "
+                                   "trends are off. Name a date column with --date COLUMN to use it anyway",
+            "passed_over": passed}
 
 
 def _content_strength(role: str, p: ColumnProfile) -> float:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cxtext.io.dates import date_text
+from cxtext.io.dates import date_text, is_relative_date
 
 #: Values read per column; enough to judge, cheap on a 100k-row file.
 SAMPLE_SIZE = 2000
@@ -87,6 +87,9 @@ class ColumnProfile:
     high_99: float | None = None
     #: the smallest number that is not negative (a rating's true bottom when a -3 is planted among 0-10)
     low_nonneg: float | None = None
+    #: share of values that are relative dates ("a month ago", "il y a 3 mois"), and the first of them
+    relative: float = 0.0
+    relative_example: str | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -114,6 +117,11 @@ class ColumnProfile:
         return self.n >= 5 and self.distinct >= 0.95 and self.words <= 1.2 and self.code >= 0.9
 
     @property
+    def is_relative_date(self) -> bool:
+        """Mostly relative dates ("a month ago"): relative to when the page was read, so never a date (nor a comment)."""
+        return self.n > 0 and self.relative >= 0.8
+
+    @property
     def is_url(self) -> bool:
         return self.n > 0 and self.url >= 0.5
 
@@ -121,6 +129,8 @@ class ColumnProfile:
         """What the column holds, in a few words a user can check ("numbers 1-5", "free text, 12 words on average")."""
         if self.is_empty:
             return "empty"
+        if self.is_relative_date:
+            return f"relative dates ('{self.relative_example}')"
         if self.is_flag:
             return "yes/no flags" if self.boolean >= 0.9 else "0/1 flags"
         if self.is_numeric:
@@ -162,6 +172,7 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
     word_counts = np.array([len(t.split()) for t in texts], dtype=float)
     distinct_values = len(set(texts))
     counts = pd.Series(texts).value_counts()
+    relative = [t for t in texts[:200] if is_relative_date(t)]
     templated = int(sum(c for text, c in counts.items() if c >= 3 and len(text.split()) >= 4))
     return ColumnProfile(
         column=name,
@@ -186,6 +197,8 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
         low_1=float(np.percentile(found, 1, method="lower")) if found.size else None,
         high_99=float(np.percentile(found, 99, method="higher")) if found.size else None,
         low_nonneg=float(found[found >= 0].min()) if (found >= 0).any() else None,
+        relative=len(relative) / min(n, 200),
+        relative_example=relative[0] if relative else None,
     )
 
 

@@ -14,6 +14,8 @@ report and the command line say the same thing in the same words:
   many rows ("No Negative", "Nothing at all"; ``summary["repeated_non_answers"]``, the rule in
   :mod:`cxtext.text.placeholders`) were put in the 'no comment' group: the warning names each text
   and its rows, so a reader can see they were not lost.
+* **relative dates**: a column holds "a month ago" and the like, so no column was used as the date
+  (:mod:`cxtext.io.columns`) and there is no trend.
 
 Nothing here reads the file again: the rejected values are taken from the
 rejection reasons (``NPS '7.5' is not a whole number on 0-10``).
@@ -36,7 +38,7 @@ _REASON = re.compile(r"^(NPS|CES|CSAT|rating) '(?P<value>.*)' is (?P<problem>not
 
 @dataclass(frozen=True)
 class DataWarning:
-    """One warning: ``kind`` "bulk_rejection", "minority" or "repeated_non_answer", the ``role`` (nps, ces,
+    """One warning: ``kind`` "bulk_rejection", "minority", "repeated_non_answer" or "relative_dates", the ``role`` (nps, ces,
     csat, rating; "text" for a repeated non-answer), its
     ``column``, ``count`` rows out of ``total``, and ``message``: the whole sentence with the reason and the fix."""
 
@@ -83,6 +85,11 @@ def summary_warnings(summary: dict[str, Any], threshold: float = BULK_REJECTION_
                 f"The {name} figures stand on {usable:,} of {rows_in:,} rows ({100 * usable / rows_in:.0f}%): "
                 f"the other rows have no usable {name}."))
     repeated = _repeated_warning(summary, mapping)
+    date_reason = (summary.get("mapping_reasons") or {}).get("date") or {}
+    if not date_reason.get("column") and "holds relative dates" in str(date_reason.get("why", "")):
+        # "a month ago": no date read, so no trend (cxtext.io.columns)
+        why = str(date_reason["why"])
+        out.append(DataWarning("relative_dates", "date", None, 0, rows_in, why[:1].upper() + why[1:] + "."))
     return out + ([repeated] if repeated is not None else [])
 
 
