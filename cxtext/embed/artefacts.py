@@ -8,6 +8,7 @@ Built once per model, beside its folder, with a build record (``cxtext_build*.js
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -17,9 +18,11 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
+import uuid
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -179,7 +182,7 @@ def _write_record(folder: Path, backend: str, resolved: ResolvedModel, target: P
             "onnxruntime", "tokenizers", "model2vec", "skeletoken", "numpy", "scikit-learn")},
         **extra,
     }
-    _record_path(folder, backend).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    _write_atomic(_record_path(folder, backend), json.dumps(record, indent=2) + "\n")
     _write_provenance(folder)
 
 
@@ -204,7 +207,75 @@ def _write_provenance(folder: Path) -> None:
                 f"{k} {v}" for k, v in rec["versions"].items() if v != "not installed"),
             "",
         ]
-    (folder / PROVENANCE).write_text("\n".join(lines), encoding="utf-8")
+    _write_atomic(folder / PROVENANCE, "\n".join(lines))
+
+
+def _temp_name(path: Path, tag: str) -> Path:
+    """A temporary name beside ``path``, unique to this build: process, thread and a random part
+    (several builds may run at once in one process, e.g. the app's concurrent analyses)."""
+    return path.with_name(f".{path.name}.{tag}-{os.getpid()}-{threading.get_ident()}-{uuid.uuid4().hex[:8]}")
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``: a reader
+    (e.g. :func:`artefact_ready` in another thread) sees the old or the new file, never half of one."""
+    tmp = _temp_name(path, "writing")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.chmod(0o644)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _copy_atomic(src: Path, dst: Path) -> None:
+    tmp = _temp_name(dst, "copying")
+    try:
+        shutil.copyfile(src, tmp)
+        tmp.chmod(0o644)
+        os.replace(tmp, dst)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+_BUILD_LOCKS: dict[str, threading.Lock] = {}
+_BUILD_LOCKS_GUARD = threading.Lock()
+
+
+@contextlib.contextmanager
+def _build_lock(folder: Path, backend: str) -> Iterator[None]:
+    """Held while one artefact is built: one build at a time per artefact, among this process's
+    threads (a lock per artefact) and, where ``fcntl`` exists, among processes (``flock`` on a
+    lock file beside the artefact's folder, released by the OS if the process dies)."""
+    key = f"{folder.resolve()}|{backend}"
+    with _BUILD_LOCKS_GUARD:
+        lock = _BUILD_LOCKS.setdefault(key, threading.Lock())
+    with lock:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            import fcntl
+        except ImportError:  # Windows: threads of one process are still serialised
+            fcntl = None
+        if fcntl is None:
+            yield
+            return
+        with open(folder.parent / f".{folder.name}.{backend}.lock", "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _build_stamp(folder: Path, backend: str) -> tuple | None:
+    """What identifies one finished build, to tell whether another builder finished one while this
+    one waited for the lock: its record file's identity (each build writes a new file and renames
+    it into place; the record's own fields can repeat within a second for identical builds)."""
+    try:
+        info = _record_path(folder, backend).stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns, info.st_size
 
 
 class _PoolNormalize:
@@ -299,8 +370,11 @@ def build_artefact(resolved: ResolvedModel, backend: str, force: bool = False,
                    notify: Notify | None = notify_stderr) -> Path:
     """Build ``backend``'s artefact for ``resolved`` unless a current one exists.
 
-    Returns the artefact file. Written to a temporary file or folder, then
-    renamed, so a killed build leaves nothing half-written in place.
+    Returns the artefact file. Written to a temporary file or folder with a name unique to this
+    build, then renamed into place (``os.replace``), so a killed build leaves nothing half-written
+    in place and concurrent builds never share a file. Builds of one artefact take turns (threads
+    and, on POSIX, processes: :func:`_build_lock`); a builder that finds the artefact built while
+    it waited uses that build (with ``force`` too, when the build it waited for was a new one).
     ``notify`` gets a one-line message before a build starts (stderr by default).
     """
     backend = check_backend(backend)
@@ -311,6 +385,16 @@ def build_artefact(resolved: ResolvedModel, backend: str, force: bool = False,
     target = artefact_file(folder, backend)
     if not force and artefact_ready(resolved, backend):
         return target
+    stamp = _build_stamp(folder, backend)
+    with _build_lock(folder, backend):
+        if artefact_ready(resolved, backend) and (not force or _build_stamp(folder, backend) != stamp):
+            return target  # built by another thread or process while this one waited
+        _build_locked(resolved, backend, base, folder, target, force, notify)
+    return target
+
+
+def _build_locked(resolved: ResolvedModel, backend: str, base: Path, folder: Path, target: Path,
+                  force: bool, notify: Notify | None) -> None:
     if backend == "onnx-int8" and not artefact_ready(resolved, "onnx"):
         build_artefact(resolved, "onnx", force=force, notify=notify)
     if notify is not None:
@@ -327,7 +411,7 @@ def build_artefact(resolved: ResolvedModel, backend: str, force: bool = False,
             for path in [tmp, *tmp.rglob("*")]:
                 path.chmod(0o755 if path.is_dir() else 0o644)
             if folder.exists():
-                trash = folder.with_name(f".{folder.name}.old-{os.getpid()}")
+                trash = _temp_name(folder, "old")
                 os.rename(folder, trash)
                 shutil.rmtree(trash, ignore_errors=True)
             os.rename(tmp, folder)
@@ -336,21 +420,20 @@ def build_artefact(resolved: ResolvedModel, backend: str, force: bool = False,
                 shutil.rmtree(tmp, ignore_errors=True)
     else:
         folder.mkdir(parents=True, exist_ok=True)
-        tmp_file = folder / f".{target.name}.building-{os.getpid()}"
+        tmp_file = _temp_name(target, "building")
         try:
             if backend == "onnx":
                 how = _export_onnx(base, tmp_file)
-                shutil.copyfile(base / "tokenizer.json", folder / "tokenizer.json")
+                _copy_atomic(base / "tokenizer.json", folder / "tokenizer.json")
             else:
                 how = _quantize_onnx(artefact_file(folder, "onnx"), tmp_file, resolved.prefix)
+            tmp_file.chmod(0o644)
             os.replace(tmp_file, target)
-            target.chmod(0o644)
         finally:
-            for leftover in folder.glob(f".{target.name}.building-{os.getpid()}*"):
+            for leftover in folder.glob(f"{tmp_file.name}*"):  # with any side file the exporter wrote
                 leftover.unlink(missing_ok=True)
         _write_record(folder, backend, resolved, target, time.perf_counter() - started,
                       {"how": how, "tokenizer": "tokenizer.json (copied from the base folder)",
                        "max_tokens": MAX_TOKENS})
     if notify is not None:
         notify(f'built "{backend}" in {time.perf_counter() - started:.0f} s: {target}')
-    return target
