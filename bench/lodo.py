@@ -59,7 +59,8 @@ DEFAULT = {"f": 0.35, "min_samples": "auto", "merge_threshold": 7.0, "min_relati
 # reassign_threshold None: every comment to its most similar theme.
 # A first run (bench/results/lodo_runs_v1.csv: f 0.1-0.35, merge 7 / off, catch-all 0.65 / off, q 0 / 0.05 / 0.2)
 # found the merge step neutral on every set (mean (NMI+ARI)/2 within 0.006 either way; it never fires on 4 of 6
-# sets) and the catch-all rule at 0.65 better than none on 9 of 12 set x model pairs (worse by 0.002 once); so
+# sets) and the catch-all rule at 0.65, at f 0.35, better than none on 4 of 12 set x model pairs and tied on the
+# other 8 (where it does not fire; re-checked 2026-12-06 from lodo_runs_v1.csv); so
 # merging is off and the catch-all rule stays at 0.65 in this grid, and the current default is run beside it.
 #: The library's defaults today (ThemeModel, pipelines/*.yaml), chosen with this benchmark.
 CURRENT = {"f": 0.35, "min_samples": "auto", "merge_threshold": float("inf"), "min_relative_coherence": 0.65,
