@@ -124,7 +124,7 @@ def main() -> int:
              "`.venv/bin/python bench/english_model.py`", "",
              "#### all-MiniLM-L6-v2: ONNX int8 against float32 (ThemeModel defaults)", "",
              md(quality), "",
-             "#### Speed, 1,000 CLINC queries, int8 ONNX, one text per call", "",
+             "#### Speed, 1,000 CLINC queries, int8 ONNX, the default batching (static int8, length-sorted batches)", "",
              md(fast, 1), "",
              "#### An English dump with 0-80 Arabic/Romanian comments (int8 ONNX both)", "",
              md(share), ""]
