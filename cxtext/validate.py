@@ -31,7 +31,7 @@ import pandas as pd
 
 from cxtext.errors import ColumnMappingError
 from cxtext.io.dates import date_text
-from cxtext.io.profile import ARABIC_INDIC_DIGITS, SCORE_PATTERN
+from cxtext.io.profile import ARABIC_INDIC_DIGITS, SCORE_PATTERN, satisfaction_score
 from cxtext.schema import (
     CSAT_SCALE,
     DEFAULT_CES_SCALE,
@@ -53,14 +53,15 @@ class ScoreReading:
     problem: str | None = None
 
 
-def parse_score(raw: object, scale: ScoreScale, name: str, whole: bool = True) -> ScoreReading:
+def parse_score(raw: object, scale: ScoreScale, name: str, whole: bool = True, words: bool = False) -> ScoreReading:
     """Read one score cell on an integer ``scale``.
 
     Empty cells give ``value=None`` without a problem. Values are accepted as
     ints, integral floats, or text such as ``" 9 "``, ``"9.0"`` and
     ``"9 - very likely"``; Arabic-Indic digits are understood.
     ``name`` ("NPS", "CES", "CSAT") is used in the problem text. ``whole``
-    False accepts decimals (review scores such as 7.5 on 1-10).
+    False accepts decimals (review scores such as 7.5 on 1-10). ``words`` also reads a satisfaction
+    answer in words on 1-5 (``"Extremely satisfied"`` -> 5: :func:`cxtext.io.profile.satisfaction_score`).
     """
     if raw is None or (isinstance(raw, float) and math.isnan(raw)) or raw is pd.NA:
         return ScoreReading(None)
@@ -79,6 +80,8 @@ def parse_score(raw: object, scale: ScoreScale, name: str, whole: bool = True) -
         if shown.lower() in _MISSING_TEXT:
             return ScoreReading(None)
         match = SCORE_PATTERN.match(unicodedata.normalize("NFKC", shown).translate(ARABIC_INDIC_DIGITS))
+        if not match and words and satisfaction_score(shown) is not None:
+            return ScoreReading(satisfaction_score(shown))
         if not match:
             return ScoreReading(None, f"{name} '{_clip(shown)}' is not a number on {scale.label}")
         number = float(match.group(1).replace(",", "."))
@@ -133,7 +136,7 @@ def validate(
     scores = {
         "nps": [parse_score(v, NPS_SCALE, "NPS") for v in _column(raw, mapping.nps, n_rows)],
         "ces": [parse_score(v, ces_scale, "CES") for v in _column(raw, mapping.ces, n_rows)],
-        "csat": [parse_score(v, CSAT_SCALE, "CSAT") for v in _column(raw, mapping.csat, n_rows)],
+        "csat": [parse_score(v, CSAT_SCALE, "CSAT", words=True) for v in _column(raw, mapping.csat, n_rows)],
         "rating": [parse_score(v, rating_scale, "rating", whole=False)
                    for v in _column(raw, mapping.rating, n_rows)],
     }

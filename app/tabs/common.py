@@ -23,7 +23,7 @@ DISCOVER = "(discover new themes)"
 PAGE_SIZE = 25
 PREVIEW_ROWS = 10
 MAP_HOVER_CHARS = 120
-UPLOAD_TYPES = [f".{fmt}" for fmt in FORMATS] + [".txt", ".tab", ".ndjson", ".pq", ".xlsm"]
+UPLOAD_TYPES = [f".{fmt}" for fmt in FORMATS] + [".txt", ".tab", ".ndjson", ".pq", ".xlsm", ".xls"]  # .xls: Excel 2003 XML (help desks)
 SAMPLE_PATH = Path(__file__).resolve().parents[2] / "examples" / "sample_feedback.csv"
 ROLE_LABELS = {
     "text": "Comment text (required)",

@@ -58,7 +58,8 @@ def add_mapping_arguments(parser: argparse.ArgumentParser) -> None:
         ("id", "row id column"),
     ):
         group.add_argument(f"--{role}", metavar="COL", help=help_text)
-    group.add_argument("--sheet", help="XLSX sheet name (default: the first sheet)")
+    group.add_argument("--sheet", help="XLSX sheet name (default: the first sheet, or the largest data sheet when the "
+                       "first is a pivot-table summary)")
     parser.add_argument_group("rating scale").add_argument(
         "--rating-scale", metavar="LOW-HIGH", help="scale of --rating, e.g. 1-5 or 1-10 (default: detected)")
     scale = parser.add_argument_group("CES scale")

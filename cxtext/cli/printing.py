@@ -18,6 +18,8 @@ def print_columns(table, decision) -> None:
     if table.layout == "no header row":  # cxtext.io.layouts.NO_HEADER
         skipped = ("; no header row: its first line is an answer (kept), columns are named column_1, "
                    "column_2, ... in file order")
+    if getattr(table, "note", None):  # a choice the reader made for the user (the data sheet of a workbook)
+        print(f"note: {table.name}: {table.note}.")
     print(f"{table.name}: {len(table.frame)} rows{skipped}. Columns (--text, --nps, ... to change):")
     for line in decision.lines():
         print(f"  {line}")

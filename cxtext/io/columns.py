@@ -19,7 +19,8 @@ How a role is chosen (:func:`detect_columns`):
 3. Roles are filled in order (text, nps, ces, csat, rating, date, id,
    source, segment), each taking its best-scoring free column. ``text`` and
    ``date`` may be found by content alone; the score roles need a header
-   that names them, because a column of small whole numbers can be a count.
+   that names them, because a column of small whole numbers can be a count (a CSAT answered in words,
+   "Extremely satisfied" ... "Extremely dissatisfied", is found by content too: it is never a comment).
 4. A second free-text column whose header also reads as a comment
    (``Negative_Review`` beside ``Positive_Review``, "What did you like?"
    beside "What should we improve?") is taken as well.
@@ -41,7 +42,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from cxtext.errors import ColumnMappingError
-from cxtext.io.headers import EXTRA_TEXT_MIN_HEADER, header_score, is_not_customer_text
+from cxtext.io.headers import (EXTRA_TEXT_MIN_HEADER, header_score, is_not_customer_text, is_subject_line,
+                               is_ticket_reply)
 from cxtext.io.profile import ColumnProfile, profile_column
 from cxtext.schema import ROLES, ColumnMapping, ScoreScale
 
@@ -203,6 +205,8 @@ def _choose(role: str, columns: list[str], profiles: dict[str, ColumnProfile], q
     """The best free column for ``role``, with the reasons for it and against the others."""
     scored: list[tuple[float, str, str]] = []
     passed_over: list[dict[str, str]] = []
+    subjects: list[tuple[float, str]] = []  # subject lines: the comment only when nothing else reads as one
+    found_by_content: set[str] = set()
     for column in columns:
         if column in taken:
             continue
@@ -213,19 +217,42 @@ def _choose(role: str, columns: list[str], profiles: dict[str, ColumnProfile], q
                 scored.append((heard, column, header_why))
             continue
         fits, content_why = _content_fits(role, profile, named=heard >= 1.0)
-        if heard == 0 and not (fits and role in ("text", "date")):
+        # text and dates are found by content alone; so is a CSAT answered in words ("Mostly satisfied"), which
+        # nothing else is, whereas small whole numbers can be counts: those need a header naming the score
+        by_content = role in ("text", "date") or role == "csat" and profile.is_satisfaction
+        if heard == 0 and not (fits and by_content):
             continue
         if not fits:
             passed_over.append({"column": column, "why": f"{header_why}, but {content_why}"})
             continue
+        if role == "text" and is_ticket_reply(column, columns):
+            passed_over.append({"column": column, "why": "free text, but in a ticket export (subject, body, queue, "
+                                                         "priority... columns) it is the support team's reply, not "
+                                                         "the customer's words"})
+            continue
         if role == "text" and is_not_customer_text(column, questions.get(column)):
+            if is_subject_line(column):
+                subjects.append((profile.words, column))
             passed_over.append({"column": column, "why": "free text, but its header says it is not the "
                                                          "customer's words (a reply, a title, a name or an address)"})
             continue
+        if heard == 0:
+            found_by_content.add(column)
         content = _content_strength(role, profile)
         why = f"{header_why} and {content_why}" if heard > 0 else f"found by content: {content_why}"
         scored.append((heard + content, column, why))
     scored.sort(key=lambda item: -item[0])
+    if subjects:
+        words, subject = max(subjects)
+        weaker = not scored or scored[0][1] in found_by_content and profiles[scored[0][1]].words < words
+        if weaker:  # a help-desk export's subject line is its only customer text (Freshdesk: no body column)
+            passed_over = [p for p in passed_over if p["column"] != subject]
+            if scored:
+                passed_over.append({"column": scored[0][1], "why": f"{scored[0][2]}, but its values are shorter "
+                                                                    f"than the subject lines of '{subject}'"})
+            why = (f"header '{subject}' is a subject line, taken because no other column holds the customer's "
+                   f"words (its values are {profiles[subject].describe()})")
+            return subject, {"column": subject, "why": why, "passed_over": passed_over}
     if not scored:
         why = "no column fits" if passed_over else "no column has a header or values that fit"
         return None, {"column": None, "why": why, "passed_over": passed_over}
@@ -247,13 +274,16 @@ def _content_fits(role: str, p: ColumnProfile | None, named: bool = False) -> tu
     if p.is_empty:
         return False, "it is empty"
     if role == "text":
-        if p.is_numeric or p.is_flag or p.is_date or p.is_relative_date or p.is_id or p.is_url or p.letters < 0.6:
+        if p.is_numeric or p.is_flag or p.is_date or p.is_relative_date or p.is_id or p.is_url or p.letters < 0.6 \
+                or p.is_satisfaction:
             return False, held
         if p.distinct_values <= 5 and p.n >= 20 or p.distinct < 0.2 and p.words < 3:
             return False, held + " (too few different values for comments)"
         if p.template >= TEMPLATE_SHARE and p.distinct < TEMPLATE_DISTINCT and not named:
             return False, (held + f", but {p.template:.0%} of them are the same few sentences over and over "
                            f"({p.distinct_values} different values): a text the export fills in, not comments")
+        return True, held
+    if role == "csat" and p.is_satisfaction:  # "Extremely satisfied" ... "Extremely dissatisfied": 5 ... 1
         return True, held
     if role in ("nps", "ces", "csat"):
         high = {"nps": 10, "ces": 7, "csat": 5}[role]
@@ -281,6 +311,10 @@ def _content_fits(role: str, p: ColumnProfile | None, named: bool = False) -> tu
         return (True, held) if unique else (False, held + ", not one value per row")
     # source, segment: a handful of labels
     labels = not p.is_numeric and not p.is_flag and not p.is_date and p.words <= 5 and (p.distinct_values <= 50 or p.distinct <= 0.3)
+    # a segment of one value ("No Product" in every row) compares nothing; a constant source still says the
+    # channel (every row from "Twitter" is a social mention)
+    if role == "segment" and labels and p.distinct_values < 2 and p.n >= 5:
+        return False, held + ", the same value in every row"
     return (True, held) if labels else (False, held + ", not a few labels")
 
 
@@ -319,7 +353,7 @@ def _more_text_columns(primary: str, columns: list[str], profiles: dict[str, Col
         heard, _ = header_score("text", column, questions.get(column))
         fits, _ = _content_fits("text", profiles[column])
         if fits and heard >= EXTRA_TEXT_MIN_HEADER and not is_not_customer_text(column, questions.get(column)) \
-                and profiles[column].words >= 2:
+                and not is_ticket_reply(column, columns) and profiles[column].words >= 2:
             extra.append(column)
     return tuple(extra)
 

@@ -82,8 +82,27 @@ def read_delimited(text: str, used_encoding: str, name: str, fmt: str, delimiter
         frame = cells.iloc[1:].reset_index(drop=True)
         frame.columns = list(cells.iloc[0]) if len(cells) else []
     frame = frame.where(frame.notna(), "")  # short lines: missing cells are empty, as in Excel
+    frame, note = _without_trailing_empty_rows(frame, sep)
     shown_sep = None if sep == _NO_DELIMITER else sep
-    return LoadedTable(clean_headers(frame, name), name, fmt, used_encoding, shown_sep, layout=layout)
+    return LoadedTable(clean_headers(frame, name), name, fmt, used_encoding, shown_sep, layout=layout, note=note)
+
+
+def _without_trailing_empty_rows(frame: pd.DataFrame, sep: str) -> tuple[pd.DataFrame, str | None]:
+    """The table up to its last row with a filled cell, as for XLSX: the lines of delimiters only
+    (``,,,,,,``) that a spreadsheet saves below its data are not answers. Empty rows inside the table stay
+    (each an empty comment, rejected with its reason), so row numbers stay the file's."""
+    if sep == _NO_DELIMITER or frame.empty:
+        return frame, None
+    filled = (frame.apply(lambda column: column.astype(str).str.strip()) != "").any(axis=1).to_numpy()
+    if filled.all() or not filled.any():
+        return frame, None
+    last = int(filled.nonzero()[0].max())
+    dropped = len(frame) - last - 1
+    if dropped == 0:
+        return frame, None
+    note = (f"{dropped:,} empty row(s) after the last filled one (only delimiters, as a spreadsheet saves them) "
+            "were not read")
+    return frame.iloc[: last + 1], note
 
 
 # A character no export uses: the whole line is one cell (quotes still apply).

@@ -80,6 +80,17 @@ _NOT_CUSTOMER_TEXT = {"reply", "replied", "developer", "title", "subject", "name
                       # the same in French, Spanish / Portuguese, German, Turkish, Italian; and a date's header
                       "titre", "titulo", "titel", "titolo", "baslik", "nom", "nombre", "nome", "utilisateur",
                       "usuario", "kullanici", "auteur", "autor", "date", "datum", "fecha", "tarih"}
+# Header words of a subject line or a title. Such a column is not the comment while another column holds the
+# customer's words; in a help-desk export it is the only one (Freshdesk: Subject, no body), and then it is.
+SUBJECT_WORDS = frozenset({"subject", "title", "titre", "titulo", "titel", "titolo", "baslik", "betreff", "asunto",
+                           "assunto", "oggetto", "subiect", "objet"})
+# Header words of the support team's reply, and the headers that make a table a ticket export: there an
+# "answer" or "response" beside the customer's "body" is the agent's reply, not the customer's words (in a
+# survey export without them, "answer" is the respondent's).
+_REPLY_WORDS = frozenset({"answer", "answers", "response", "responses", "resolution", "solution", "reponse",
+                          "respuesta", "resposta", "antwort", "raspuns"})
+_TICKET_WORDS = frozenset({"ticket", "subject", "body", "description", "queue", "priority", "incident", "issue",
+                           "requester", "assignee", "agent", "betreff", "asunto", "assunto"})
 #: A second free-text column is taken only when its header reads at least this much like a comment.
 EXTRA_TEXT_MIN_HEADER = 0.7
 
@@ -145,6 +156,21 @@ def is_not_customer_text(header: str, question: str | None = None) -> bool:
     if any(_LIST_QUESTION.search(str(text)) for text in (header, question) if text):
         return True
     return bool(set(normalise_header(header).split("_")) & _NOT_CUSTOMER_TEXT)
+
+
+def is_subject_line(header: str) -> bool:
+    """True for ``Subject``, ``Review_Title``, ``titre_avis``: a subject line or a title (see SUBJECT_WORDS)."""
+    words = set(normalise_header(header).split("_"))
+    return bool(words & SUBJECT_WORDS) and not (words & (_NOT_CUSTOMER_TEXT - SUBJECT_WORDS))
+
+
+def is_ticket_reply(header: str, headers: list[str]) -> bool:
+    """True for an ``answer`` / ``response`` / ``resolution`` column in a ticket export (another header names a
+    ticket, subject, body, description, queue, priority...): the support team's reply, not the customer's."""
+    words = set(normalise_header(header).split("_"))
+    if not words & _REPLY_WORDS:
+        return False
+    return any(set(normalise_header(h).split("_")) & _TICKET_WORDS for h in headers if h != header)
 
 
 def _clip(text: str, limit: int = 60) -> str:

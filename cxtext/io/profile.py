@@ -39,6 +39,56 @@ _LETTER = re.compile(r"[^\W\d_]")
 _CODE = re.compile(r"^[\w.:/#@+-]+$")  # one token of letters, digits and punctuation: an id or a code
 _URL = re.compile(r"^(https?://|www\.)", re.IGNORECASE)
 
+# Satisfaction answered in words, 1-5 (5 = most satisfied): what Freshdesk ("Extremely satisfied", "Mostly
+# dissatisfied"), SurveyMonkey and Forms write into a CSAT column. English, French, Spanish, Portuguese,
+# German and Romanian; compared lower-cased, without diacritics and punctuation. A 7-point wording folds onto 1-5:
+# extremely / very 5, mostly / somewhat / slightly 4, neither 3, and the same for dissatisfied (2, 1).
+_SATISFIED = {"satisfied": "en", "satisfait": "fr", "satisfecho": "es", "satisfeito": "pt", "zufrieden": "de",
+              "multumit": "ro"}
+_DISSATISFIED = ("dissatisfied", "unsatisfied", "not satisfied", "insatisfait", "insatisfecho", "insatisfeito",
+                 "unzufrieden", "nemultumit")
+_VERY = ("extremely", "very", "completely", "highly", "totally", "tres", "muy", "muito", "sehr", "foarte",
+         "totalmente", "vollig")
+_SOMEWHAT = ("mostly", "somewhat", "quite", "fairly", "rather", "plutot", "assez", "algo", "bastante", "eher",
+             "relativ", "destul de", "oarecum", "moderately", "slightly", "a little", "un peu", "leicht", "ligeramente",
+             "ligeiramente", "putin")
+_NEUTRAL = ("neutral", "neutre", "neutro", "neither satisfied nor dissatisfied", "ni satisfait ni insatisfait",
+            "ni satisfecho ni insatisfecho", "nem satisfeito nem insatisfeito", "weder zufrieden noch unzufrieden",
+            "nici multumit nici nemultumit", "neither")
+
+
+def _satisfaction_table() -> dict[str, int]:
+    table: dict[str, int] = {n: 3 for n in _NEUTRAL}
+    for bad in _DISSATISFIED:
+        table[bad] = 2
+        for word in _VERY:
+            table[f"{word} {bad}"] = 1
+        for word in _SOMEWHAT:
+            table[f"{word} {bad}"] = 2
+    for good in _SATISFIED:
+        table[good] = 4
+        for word in _VERY:
+            table[f"{word} {good}"] = 5
+        for word in _SOMEWHAT:
+            table[f"{word} {good}"] = 4
+    return table
+
+
+_SATISFACTION = _satisfaction_table()
+
+
+def satisfaction_score(value: object) -> int | None:
+    """A satisfaction answer in words on 1-5 (``"Extremely satisfied"`` -> 5, ``"Mostly dissatisfied"`` -> 2,
+    ``"Neither satisfied nor dissatisfied"`` -> 3, ``"Foarte mulțumit"`` -> 5), or None."""
+    if not isinstance(value, str) or len(value) > 60:
+        return None
+    text = "".join(ch for ch in unicodedata.normalize("NFD", value.lower()) if unicodedata.category(ch) != "Mn")
+    text = " ".join(re.sub(r"[^\w\s]", " ", text).split())
+    for ending in ("a", "e", "es", "s", "os", "as"):  # satisfaite, satisfechas, satisfeitos, mulțumită
+        if text not in _SATISFACTION and text.endswith(ending) and text[: -len(ending)] in _SATISFACTION:
+            text = text[: -len(ending)]
+    return _SATISFACTION.get(text)
+
 
 def read_number(value: object) -> float | None:
     """A cell as a number (``"9 - very likely"`` -> 9.0, ``"٧"`` -> 7.0), or None."""
@@ -90,6 +140,8 @@ class ColumnProfile:
     #: share of values that are relative dates ("a month ago", "il y a 3 mois"), and the first of them
     relative: float = 0.0
     relative_example: str | None = None
+    #: share of values that are a satisfaction answer in words ("Extremely satisfied": see satisfaction_score)
+    satisfaction: float = 0.0
 
     @property
     def is_empty(self) -> bool:
@@ -122,6 +174,11 @@ class ColumnProfile:
         return self.n > 0 and self.relative >= 0.8
 
     @property
+    def is_satisfaction(self) -> bool:
+        """Satisfaction answered in words ("Mostly satisfied"): a CSAT on 1-5, never comments."""
+        return self.n > 0 and self.satisfaction >= 0.9
+
+    @property
     def is_url(self) -> bool:
         return self.n > 0 and self.url >= 0.5
 
@@ -138,6 +195,8 @@ class ColumnProfile:
             return f"{kind} from {_fmt(self.low)} to {_fmt(self.high)}"
         if self.is_date:
             return "dates"
+        if self.is_satisfaction:
+            return f"satisfaction in words ({self.distinct_values} different values, read as 1-5)"
         if self.is_url:
             return "links"
         if self.is_id:
@@ -199,6 +258,7 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
         low_nonneg=float(found[found >= 0].min()) if (found >= 0).any() else None,
         relative=len(relative) / min(n, 200),
         relative_example=relative[0] if relative else None,
+        satisfaction=sum(satisfaction_score(t) is not None for t in texts) / n,
     )
 
 

@@ -27,7 +27,7 @@ from cxtext.io.delimited import read_delimited
 from cxtext.io.json_records import read_json
 from cxtext.io.layouts import survey_layout
 from cxtext.io.table import EMPTY_FILE, LoadedTable, clean_headers, clip, short_error
-from cxtext.io.xlsx import read_xlsx
+from cxtext.io.xlsx import is_spreadsheetml, read_spreadsheetml, read_xlsx
 
 FORMATS = ("csv", "tsv", "xlsx", "json", "jsonl", "parquet")
 EXTENSIONS = {
@@ -60,7 +60,9 @@ def read_table(
     """Read CSV, TSV, XLSX, JSON, JSONL or Parquet (or take a DataFrame as is).
 
     ``format`` overrides the guess from the file extension. ``sheet`` picks
-    an XLSX sheet by name or 0-based index (default: the first). Encoding
+    an XLSX sheet by name or 0-based index (default: the first; a pivot-table summary first is passed over
+    for the largest data sheet, see :mod:`cxtext.io.xlsx`). Excel 2003 XML named ``.xls`` or ``.xml``
+    (Freshdesk's "Excel" export) is read like XLSX. Encoding
     (UTF-8, UTF-8 with BOM, UTF-16, Windows-1256, Windows-1250, Latin-1) and
     delimiter (, ; tab |) are detected when not given.
 
@@ -82,6 +84,8 @@ def read_table(
     if path.is_dir():
         raise InputError(f"{path}: is a folder. Pass a CSV, TSV, XLSX, JSON, JSONL or Parquet file.")
     fmt = (format or EXTENSIONS.get(path.suffix.lower(), "")).lower()
+    if not format and path.suffix.lower() in (".xls", ".xml"):
+        fmt = _legacy_excel_format(path)
     if fmt not in FORMATS:
         raise InputError(
             f"{path.name}: cannot tell the format from the extension '{path.suffix}'. "
@@ -96,6 +100,8 @@ def read_table(
     try:
         if fmt in ("csv", "tsv"):
             table = read_delimited(*decode_bytes(data, encoding), path.name, fmt, delimiter)
+        elif fmt == "xlsx" and is_spreadsheetml(data):  # Excel 2003 XML, as help desks export it (.xls)
+            table = read_spreadsheetml(data, path.name, sheet)
         elif fmt == "xlsx":
             table = read_xlsx(data, path.name, sheet)
         elif fmt in ("json", "jsonl"):
@@ -115,6 +121,28 @@ def read_table(
             f"{path.name}: could not be read as {fmt.upper()} ({type(exc).__name__}: {short_error(exc)}). "
             "Check that the file is not truncated and that its extension matches its content."
         ) from exc
+
+
+def _legacy_excel_format(path: Path) -> str:
+    """``.xls`` / ``.xml``: Excel 2003 XML (Freshdesk's "Excel" export) is read as a workbook; a binary Excel
+    97-2003 file, an HTML table named ``.xls`` or other XML are refused with what to do."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        raise InputError(f"{path.name}: cannot be opened ({exc.strerror}). Check that you may read it.") from exc
+    if is_spreadsheetml(head):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        kind = "an Excel 97-2003 workbook (binary .xls), which cxtext does not read"
+    elif b"<table" in head.lower() or b"<html" in head.lower():
+        kind = "an HTML page saved under the name .xls, not a workbook"
+    elif head.startswith(b"PK"):
+        return "xlsx"  # an XLSX renamed .xls
+    else:
+        kind = f"not a format cxtext reads (extension '{path.suffix}')"
+    raise InputError(f"{path.name}: is {kind}. Open it in Excel or LibreOffice and save it as .xlsx or CSV "
+                     f"(or pass format= one of {', '.join(FORMATS)}).")
 
 
 def _checked(frame: pd.DataFrame, name: str, allow_empty: bool = False) -> pd.DataFrame:

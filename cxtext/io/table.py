@@ -22,6 +22,8 @@ class LoadedTable:
     whose extra header rows were dropped (:mod:`cxtext.io.layouts`), listed
     in ``skipped_rows`` as ``{"row_in_file": n, "why": ...}`` (the header is
     row 1); ``questions`` maps a column to the survey question above it.
+    ``note`` says, in one sentence, a choice the reader made that the user did not ask for (a workbook
+    whose first sheet is a pivot-table summary: which sheet was read instead, and why).
     """
 
     frame: pd.DataFrame
@@ -33,6 +35,7 @@ class LoadedTable:
     layout: str | None = None
     skipped_rows: tuple[dict, ...] = ()
     questions: dict[str, str] = field(default_factory=dict)
+    note: str | None = None
 
 
 def clean_headers(frame: pd.DataFrame, name: str) -> pd.DataFrame:
