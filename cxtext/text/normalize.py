@@ -60,10 +60,24 @@ _SPACE = re.compile(r"\s+")
 _INVISIBLE = dict.fromkeys([0x00AD, 0x200B, 0x200E, 0x200F, *range(0x202A, 0x202F),
                             *range(0x2060, 0x2065), *range(0x2066, 0x206A), 0xFEFF])
 
+# Line breaks written as the two characters backslash + n (a JSON or database dump pasted into a CSV:
+# "Dear Support,\\n\\nI am writing"): a break when another follows, or a capital, a digit, a quote, a space or the
+# end, or when it follows a sentence's punctuation; not inside a path such as C:\\new_folder.
+_ESCAPED_BREAK = re.compile(r"(?:\\r)?\\n(?=\\(?:r|n)|[\s\"'\d]|[^\W\d_](?<=[A-ZÀ-ÞĀ-Ž])|$)|(?<=[.,!?;])(?:\\r)?\\n|\\t(?=[\s\\])")
+
+_ANY_ESCAPED_BREAK = re.compile(r"(?:\\r)?\\n(?=[^\W\d_])")
+_WINDOWS_PATH = re.compile(r"\b[A-Za-z]:\\|\\\\[\w.]")
+
+
 def clean_text(text: str, social: bool = False, redactor: Redactor | None = None) -> str:
     """Text as sent to the embedding model. ``social`` also strips URLs/handles;
-    ``redactor`` masks personal data first (so it never reaches the cache)."""
+    ``redactor`` masks personal data first (so it never reaches the cache). Line breaks written as ``\\n``
+    (backslash, n) become spaces, so that "\\n\\nI hope" does not give the keyword "ni"."""
     cleaned = html.unescape(text)
+    if "\\" in cleaned:
+        cleaned, breaks = _ESCAPED_BREAK.subn(" ", cleaned)
+        if breaks and not _WINDOWS_PATH.search(cleaned):  # an escaped dump: every \\n is a break
+            cleaned = _ANY_ESCAPED_BREAK.sub(" ", cleaned)
     cleaned = _TAG.sub(" ", cleaned)
     cleaned = unicodedata.normalize("NFC", cleaned).translate(_INVISIBLE)
     if social:
