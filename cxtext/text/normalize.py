@@ -68,6 +68,53 @@ _ESCAPED_BREAK = re.compile(r"(?:\\r)?\\n(?=\\(?:r|n)|[\s\"'\d]|[^\W\d_](?<=[A-Z
 _ANY_ESCAPED_BREAK = re.compile(r"(?:\\r)?\\n(?=[^\W\d_])")
 _WINDOWS_PATH = re.compile(r"\b[A-Za-z]:\\|\\\\[\w.]")
 
+# The frame of an e-mail around a ticket's message: a quoted earlier message ("On Mon, 3 Feb 2025 Ann wrote:",
+# "-----Original Message-----", "From: ... Sent: ...", lines starting with ">"), a salutation ("Dear Customer
+# Support Team,", "Sehr geehrtes Support-Team,"), "I hope this message finds you well", and a closing with
+# the sender's name ("Best regards, Ann"; not "Thanks Nuvio!", "thank you in advance" nor "Mulțumesc": in a
+# survey comment or a review they are part of what the customer says). English, German, French, Spanish, Portuguese, Italian, Romanian,
+# Arabic. Dropped only from a text of 8+ words, and only when 3+ words of the message are left.
+_QUOTED = re.compile(
+    r"(?:-{2,}\s*(?:original message|ursprüngliche nachricht|message d'origine|mensaje original|"
+    r"mensagem original)\s*-{2,}|^[ \t]*(?:on|am|le|el|em|il)\s[^\n]{4,120}?\s(?:wrote|schrieb|a écrit|escribió|"
+    r"escreveu|ha scritto)(?:\s[^\n:]{1,60})?\s?:|^[ \t]*from:\s[^\n]{1,120}?\s(?:sent|date):|^[ \t]*>).*\Z",
+    re.IGNORECASE | re.DOTALL | re.MULTILINE)  # a reply header starts its own line: "I called on Monday" is not one
+_SALUTATION = re.compile(
+    r"\A\s*(?:dear|hello|hi|hey|greetings|good (?:morning|afternoon|evening)|to whom it may concern|"
+    r"sehr geehrte[rs]?|hallo|guten (?:tag|morgen)|bonjour|hola|estimad[oa]s?|buen(?:os|as) (?:días|dias|tardes)|"
+    r"olá|prezad[oa]s?|gentile|egregi[oa]|bună ziua|buna ziua|stimat[eă]|مرحبا|السلام عليكم)"
+    # then whom it greets, in at most 5 words: names and titles are capitalised ("Dear Customer Support Team,",
+    # "Hi John,"), or one of these; so "Hi the app crashes, ..." keeps its words
+    r"(?:\s+(?:(?-i:[A-ZÀ-ÖØ-ÞĀ-Ž])[\w.'-]*|team|all|there|everyone|sir|madam|support|folks|guys|damen|und|"
+    r"herren|mesdames|messieurs|señor(?:es)?|señora|senhor(?:es)?|[\u0600-\u06ff]+)){0,5}\s*[,!:\n]\s*",
+    re.IGNORECASE)
+_PLEASANTRY = re.compile(
+    r"\A\s*(?:i hope (?:this|my) (?:message|e-?mail|note|letter) (?:finds|reaches) you[^.!\n]{0,30}|"
+    r"i hope you(?: are|'re)(?: doing)? well[^.!\n]{0,20}|ich hoffe,? (?:diese nachricht|es geht ihnen)[^.!\n]{0,50}|"
+    r"j'espère que vous allez bien|espero que (?:se encuentre|este mensaje)[^.!\n]{0,40})[.!]\s*", re.IGNORECASE)
+_CLOSING = re.compile(
+    r"[\s,.!]*(?:(?:best|kind|warm|many thanks and|thanks and|thank you and|with kind)\s+regards|regards|sincerely(?: yours)?|"
+    r"yours (?:truly|sincerely)|best wishes|mit freundlichen grüßen|"
+    r"viele grüße|beste grüße|freundliche grüße|cordialement|bien à vous|salutations distinguées|"
+    r"saludos(?: cordiales)?|atentamente|cumprimentos|atenciosamente|distinti saluti|cordiali saluti|cu stimă|"
+    r"cu respect|مع التحية)[\s,.!]*(?:<[^>]{1,40}>|\[[^\]]{1,40}\]|(?-i:[A-ZÀ-ÖØ-ÞĀ-Ž])[\w.'-]*"
+    r"(?:\s+(?-i:[A-ZÀ-ÖØ-ÞĀ-Ž])[\w.'-]*){0,3})?[\s,.!]*\Z", re.IGNORECASE)  # a name: capitalised words
+_MIN_FRAMED_WORDS = 8
+_MIN_LEFT_WORDS = 3
+
+
+def without_email_frame(text: str) -> str:
+    """A ticket's message without its e-mail frame: a quoted earlier message, the salutation, "I hope this
+    message finds you well" and the closing with the sender's name (see ``_QUOTED`` ... ``_CLOSING``).
+    Short texts and texts that would keep fewer than 3 words are returned unchanged."""
+    if len(text.split()) < _MIN_FRAMED_WORDS:
+        return text
+    kept = _QUOTED.sub("", text)
+    kept = _SALUTATION.sub("", kept, count=1)
+    kept = _PLEASANTRY.sub("", kept, count=1)
+    kept = _CLOSING.sub("", kept, count=1)
+    return kept if len(kept.split()) >= _MIN_LEFT_WORDS else text
+
 
 def clean_text(text: str, social: bool = False, redactor: Redactor | None = None) -> str:
     """Text as sent to the embedding model. ``social`` also strips URLs/handles;
@@ -80,6 +127,7 @@ def clean_text(text: str, social: bool = False, redactor: Redactor | None = None
             cleaned = _ANY_ESCAPED_BREAK.sub(" ", cleaned)
     cleaned = _TAG.sub(" ", cleaned)
     cleaned = unicodedata.normalize("NFC", cleaned).translate(_INVISIBLE)
+    cleaned = without_email_frame(cleaned)
     if social:
         cleaned = _RETWEET.sub("", cleaned)
     if redactor is not None:
