@@ -225,16 +225,16 @@ def _choose(role: str, columns: list[str], profiles: dict[str, ColumnProfile], q
         if not fits:
             passed_over.append({"column": column, "why": f"{header_why}, but {content_why}"})
             continue
-        if role == "text" and is_ticket_reply(column, columns):
-            passed_over.append({"column": column, "why": "free text, but in a ticket export (subject, body, queue, "
-                                                         "priority... columns) it is the support team's reply, not "
-                                                         "the customer's words"})
-            continue
         if role == "text" and is_not_customer_text(column, questions.get(column)):
             if is_subject_line(column):
                 subjects.append((profile.words, column))
             passed_over.append({"column": column, "why": "free text, but its header says it is not the "
                                                          "customer's words (a reply, a title, a name or an address)"})
+            continue
+        if role == "text" and is_ticket_reply(column, columns):
+            passed_over.append({"column": column, "why": "free text, but in a ticket export (subject, body, queue, "
+                                                         "priority... columns) it is the support team's reply, not "
+                                                         "the customer's words"})
             continue
         if heard == 0:
             found_by_content.add(column)
