@@ -99,6 +99,9 @@ _CLOSING = re.compile(
     r"saludos(?: cordiales)?|atentamente|cumprimentos|atenciosamente|distinti saluti|cordiali saluti|cu stimă|"
     r"cu respect|مع التحية)[\s,.!]*(?:<[^>]{1,40}>|\[[^\]]{1,40}\]|(?-i:[A-ZÀ-ÖØ-ÞĀ-Ž])[\w.'-]*"
     r"(?:\s+(?-i:[A-ZÀ-ÖØ-ÞĀ-Ž])[\w.'-]*){0,3})?[\s,.!]*\Z", re.IGNORECASE)  # a name: capitalised words
+# "RE: ", "Fwd: ", "AW: ", "TR: ", "RV: ", "SV: " before a subject line (an e-mailed ticket's subject), repeated.
+_REPLY_PREFIX = re.compile(r"\A\s*(?:(?:re|fw|fwd|aw|wg|tr|rv|sv|vs|ref|res|enc)\s*(?:\[\d+\])?\s*:\s*)+(?=\S)",
+                           re.IGNORECASE)
 _MIN_FRAMED_WORDS = 8
 _MIN_LEFT_WORDS = 3
 
@@ -127,7 +130,7 @@ def clean_text(text: str, social: bool = False, redactor: Redactor | None = None
             cleaned = _ANY_ESCAPED_BREAK.sub(" ", cleaned)
     cleaned = _TAG.sub(" ", cleaned)
     cleaned = unicodedata.normalize("NFC", cleaned).translate(_INVISIBLE)
-    cleaned = without_email_frame(cleaned)
+    cleaned = without_email_frame(_REPLY_PREFIX.sub("", cleaned, count=1) or cleaned)
     if social:
         cleaned = _RETWEET.sub("", cleaned)
     if redactor is not None:

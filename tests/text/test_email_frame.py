@@ -44,3 +44,15 @@ def test_email_frame_is_dropped(raw, clean):
 ])
 def test_comment_words_are_kept(text):
     assert without_email_frame(text) == text
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("RE: Dashboard shows the wrong shift hours", "Dashboard shows the wrong shift hours"),
+    ("Fwd: Machine 12 stopped sending counts", "Machine 12 stopped sending counts"),
+    ("Re: Re: FW: cannot log in", "cannot log in"),
+    ("AW: Rechnung doppelt abgebucht", "Rechnung doppelt abgebucht"),
+    ("Refund never came", "Refund never came"),  # a word that starts like a prefix stays
+    ("Re:", "Re:"),  # nothing after it: kept
+])
+def test_reply_prefix_of_a_subject_line_is_dropped(raw, clean):
+    assert clean_text(raw) == clean
