@@ -41,6 +41,8 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
     "int8_batching": (["bench/int8_batching.py"],
                       "issue 22: static int8 in length-bucketed batches vs dynamic int8 one text per call, "
                       "against the CPU's int8 and fp32 GEMM rates"),
+    "avx2_emulated": ([], "issue 22 on a CPU without AVX-512/VNNI: the int8 default's instructions and vectors with "
+                          "onnxruntime's AVX2 kernels under valgrind (run by hand: bench/avx2_emulated.py)"),
     "scale": (["bench/scale.py"], "1k / 10k / 100k comments end to end, cold and warm"),
     "scale_m2v": (["bench/scale.py", "--sizes", "100000", "--backend", "model2vec", "--out",
                    "bench/results/scale_m2v.md"], "100k comments end to end with the fastest backend (model2vec)"),
