@@ -28,8 +28,8 @@ from real_exports import found_mapping, judge, rows_read, text_column_notes, too
 from real_exports_sources import DATA_HELDOUT2, SOURCES_HELDOUT2  # noqa: E402
 
 
-def score(entry: dict, roles: tuple[str, ...]) -> dict:
-    path = DATA_HELDOUT2 / entry["file"]
+def score(entry: dict, roles: tuple[str, ...], data: Path = DATA_HELDOUT2) -> dict:
+    path = data / entry["file"]
     try:
         feedback = cxtext.load(path)
     except Exception as error:  # noqa: BLE001 - a benchmark reports every failure and goes on

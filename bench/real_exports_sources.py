@@ -4,6 +4,7 @@
     .venv/bin/python bench/real_exports_sources.py --list     # the manifest as a table
     .venv/bin/python bench/real_exports_sources.py --fixtures # also rewrite tests/fixtures/real_exports/
     .venv/bin/python bench/real_exports_sources.py --heldout2 # the second held-out batch (SOURCES_HELDOUT2)
+    .venv/bin/python bench/real_exports_sources.py --heldout3 # the third held-out batch (SOURCES_HELDOUT3)
 
 Each file is copied byte for byte from a public GitHub repository (original
 headers, delimiter, BOM, quoting and line endings kept). Big files are cut to
@@ -967,6 +968,165 @@ SOURCES_HELDOUT2: list[dict] = [
 ]
 
 
+# Third held-out batch (2026-12-06): help-desk exports (a Freshdesk workbook whose first sheet is a pivot
+# summary, Freshdesk's Excel 2003 XML ".xls" and its CSV), a ticket table with the agent's answer beside the
+# customer's body, and 3,010 multilingual app-store reviews. None states a licence for its data (the Freshdesk
+# files also hold customers' names and e-mail addresses): they live in bench/data/real_exports_heldout3/
+# (git-ignored) and are never committed. Expected roles were written down (bench/results/
+# real_exports_heldout3.md) before cxtext ran on them. `python bench/real_exports_heldout3.py` scores them.
+# Extra key: ``sheet``, the workbook sheet that holds the answers (``rows`` counts that sheet's data rows).
+DATA_HELDOUT3 = ROOT / "bench" / "data" / "real_exports_heldout3"
+
+_FRESHDESK = "zyn10/Freshdesk-Ticket-Insights"
+_FRESHDESK_COMMIT = "3c441176b9999514753c4c21def67b5e2c5e0854"
+_FRESHDESK_LICENCE = ("none stated in the repository: benchmark use only, not committed (a company's real "
+                      "Freshdesk tickets: customers' names and e-mail addresses)")
+_FRESHDESK_SCORES = [
+    {"column": "Survey results", "kind": "csat", "scale": "words: Extremely satisfied ... Slightly dissatisfied"},
+    {"column": "Agent interactions", "kind": "count", "scale": "0-16"},
+    {"column": "Customer interactions", "kind": "count", "scale": "0-33"},
+]
+
+SOURCES_HELDOUT3: list[dict] = [
+    {
+        "file": "freshdesk_thingtrax_workbook.xlsx",
+        "repo": _FRESHDESK,
+        "commit": _FRESHDESK_COMMIT,
+        "path": "Monthly Reporter/Requirements/Fresh_Desk_Tickets_December.xlsx",
+        "licence": _FRESHDESK_LICENCE,
+        "kind": (
+            "Freshdesk ticket workbook of 13 sheets: 'Graphs' (first) and nine more are pivot tables (Row Labels, "
+            "Count of Status, Grand Total); the tickets are on 'Master_data_Since_Jan' (1,183 x 30) and "
+            "'Master_data_Dec' (90). Subject only, no body; 'Created time' split into 'Created' and 'time'"
+        ),
+        "languages": ["en"],
+        "date_formats": {},
+        "excerpt": None,
+        "sheet": "Master_data_Since_Jan",
+        "extra_header_rows": 0,
+        "rows": 1183,
+        "roles": {
+            "text": ["Subject"],
+            "csat": ["Survey results"],
+            "date": ["Created"],
+            "id": ["Ticket ID"],
+            "source": ["Source"],
+            "segment": ["Type", "Group", "Priority", "Company Name", "Tags"],
+        },
+        "either": [],
+        "optional": ["csat", "segment", "date"],
+        "scores": _FRESHDESK_SCORES,
+        "notes": "The right outcome is the ticket sheet (or a message naming the sheets), never the pivot labels.",
+    },
+    {
+        "file": "freshdesk_thingtrax_feb_spreadsheetml.xls",
+        "repo": _FRESHDESK,
+        "commit": _FRESHDESK_COMMIT,
+        "path": "Monthly Reporter/Requirements/80000422910_tickets-February-04-2025-12_12.xls",
+        "licence": _FRESHDESK_LICENCE,
+        "kind": "Freshdesk 'Export as Excel': SpreadsheetML 2003 XML named .xls, one sheet, 21 tickets x 29 columns",
+        "languages": ["en"],
+        "date_formats": {},
+        "excerpt": None,
+        "extra_header_rows": 0,
+        "rows": 21,
+        "roles": {
+            "text": ["Subject"],
+            "csat": ["Survey results"],
+            "date": ["Created time"],
+            "id": ["Ticket ID"],
+            "source": ["Source"],
+            "segment": ["Type", "Group", "Priority", "Company Name", "Tags"],
+        },
+        "either": [],
+        "optional": ["csat", "segment"],
+        "scores": _FRESHDESK_SCORES,
+        "notes": "Reading it, or one line saying what it is and how to save it, are both right; a traceback is not.",
+    },
+    {
+        "file": "freshdesk_thingtrax_feb.csv",
+        "repo": _FRESHDESK,
+        "commit": _FRESHDESK_COMMIT,
+        "path": "Monthly Reporter/Requirements/80000422910_tickets-February-04-2025-12_12(Sheet1).csv",
+        "licence": _FRESHDESK_LICENCE,
+        "kind": "The same 21 tickets as CSV: 29 columns, day-first dates ('25/01/2025 1:30'), one survey answer",
+        "languages": ["en"],
+        "date_formats": {"Created time": "%d/%m/%Y %H:%M"},
+        "excerpt": None,
+        "extra_header_rows": 0,
+        "rows": 21,
+        "roles": {
+            "text": ["Subject"],
+            "csat": ["Survey results"],
+            "date": ["Created time"],
+            "id": ["Ticket ID"],
+            "source": ["Source"],
+            "segment": ["Type", "Group", "Priority", "Company Name", "Tags"],
+        },
+        "either": [],
+        "optional": ["csat", "segment"],
+        "scores": _FRESHDESK_SCORES,
+        "notes": "'Survey results' holds one answer ('Slightly dissatisfied') in 21 rows: never the comment column.",
+    },
+    {
+        "file": "multilang_support_tickets.csv",
+        "repo": "Ramsankar06/Customer-Support-Ticket-Cleaning-Annotation-System",
+        "commit": "80565d905380ceb2408272d822d6695648774a26",
+        "path": "aa_dataset-tickets-multi-lang-5-2-50-version.csv",
+        "licence": (
+            "none stated in the repository; a copy of the synthetic 'multilingual customer support tickets' set "
+            "(CC BY-NC 4.0 at its origin, not checkable offline): benchmark use only, not committed"
+        ),
+        "kind": (
+            "Ticket table: subject, body, answer (the agent's reply), type, queue, priority, language, version, "
+            "tag_1..tag_8; 99 tickets (67 en, 32 de) then 2,543 lines of commas only; bodies hold literal '\\n'"
+        ),
+        "languages": ["en", "de"],
+        "date_formats": {},
+        "excerpt": None,
+        "extra_header_rows": 0,
+        "rows": 99,
+        "roles": {
+            "text": ["body", "subject"],
+            "segment": ["queue", "type", "priority", "language"],
+        },
+        "either": [],
+        "optional": ["segment"],
+        "scores": [{"column": "version", "kind": "constant", "scale": "51 in every row"}],
+        "notes": "'answer' is the support team's reply: themed as a comment it is wrong.",
+    },
+    {
+        "file": "neobank_app_store_reviews.csv",
+        "repo": "algerza/neobanks-topic-modelling",
+        "commit": "28c8c33fff1d94d435363ce063598ce8feb54f80",
+        "path": "app_store_reviews.csv",
+        "licence": "none stated in the repository: benchmark use only, not committed",
+        "kind": (
+            "App Store reviews of four neobanks (n26, monzo, revolut, bunq) from several countries: a pandas "
+            "index without a header (restarting per app), App, Rating 1.0-5.0, Comment (multi-line; en, es, it, "
+            "fr, de, nl, pt...)"
+        ),
+        "languages": ["en", "es", "it", "fr", "de", "nl"],
+        "date_formats": {},
+        "excerpt": {"step": 3},
+        "extra_header_rows": 0,
+        "rows": 3010,
+        "roles": {
+            "text": ["Comment"],
+            "rating": ["Rating"],
+            "csat": ["Rating"],
+            "segment": ["App"],
+        },
+        "either": [["rating", "csat"]],
+        "rating_scale": "1-5",
+        "optional": ["segment"],
+        "scores": [{"column": "Rating", "kind": "rating", "scale": "1.0-5.0"},
+                   {"column": "column_1", "kind": "index", "scale": "0-2579, repeating"}],
+        "notes": "The unnamed index repeats: it is not an id.",
+    },
+]
+
+
 # Small excerpts committed as test fixtures (permissive licences only; attribution in
 # tests/fixtures/real_exports/ATTRIBUTION.md): (fixture name, manifest file, excerpt).
 FIXTURES_DIR = ROOT / "tests" / "fixtures" / "real_exports"
@@ -1062,9 +1222,12 @@ def data_rows(data: bytes, entry: dict) -> int:
 
         import openpyxl
 
-        sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        sheet = book[entry["sheet"]] if entry.get("sheet") else book.worksheets[0]
         rows = [r for r in sheet.iter_rows(values_only=True) if any(v is not None for v in r)]
         return len(rows) - 1 - entry["extra_header_rows"]
+    if entry["file"].endswith(".xls"):  # Excel 2003 XML: one <ss:Row> per row, the header included
+        return data.count(b"<ss:Row") - 1 - entry["extra_header_rows"]
     if entry["file"].endswith(".json"):
         import json
 
@@ -1074,7 +1237,7 @@ def data_rows(data: bytes, entry: dict) -> int:
             if len(lists) == 1:
                 return len(lists[0])
         return len(value)
-    records = [r for r in split_records(data) if r.strip()]
+    records = [r for r in split_records(data) if r.strip(b" \t\r\n,;")]  # a line of delimiters only is no row
     header = 1 if entry.get("header", True) else 0
     return len(records) - header - entry["extra_header_rows"]
 
@@ -1148,15 +1311,22 @@ def main(argv: list[str] | None = None) -> int:
         help="the second held-out batch (SOURCES_HELDOUT2) into bench/data/real_exports_heldout2/",
     )
     parser.add_argument(
+        "--heldout3",
+        action="store_true",
+        help="the third held-out batch (SOURCES_HELDOUT3) into bench/data/real_exports_heldout3/",
+    )
+    parser.add_argument(
         "--fixtures",
         action="store_true",
         help="also rewrite tests/fixtures/real_exports/ (small committed excerpts)",
     )
     args = parser.parse_args(argv)
     if args.list:
-        print(table(SOURCES_HELDOUT2 if args.heldout2 else None))
+        print(table(SOURCES_HELDOUT3 if args.heldout3 else SOURCES_HELDOUT2 if args.heldout2 else None))
         return 0
-    if args.heldout2:
+    if args.heldout3:
+        missing = build(SOURCES_HELDOUT3, out=args.out or DATA_HELDOUT3)
+    elif args.heldout2:
         missing = build(SOURCES_HELDOUT2, out=args.out or DATA_HELDOUT2)
     else:
         missing = build(out=args.out or DATA)
