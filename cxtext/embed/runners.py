@@ -74,12 +74,28 @@ def st_runner(resolved: ResolvedModel, backend: str, device: str) -> Runner:
 # length (and so every shape its arithmetic sees) is a function of the text alone, not of
 # its batch-mates: with static int8 the vectors are then bitwise the same in any batch
 # (tests/embed/test_batch_independence.py). 8 wastes ~3.5 tokens per text (~11% at the
-# benchmark comments' mean of 31 tokens).
+# benchmark comments' mean of 31 tokens). This is the multiple on CPUs with int8 dot-product
+# instructions; without them padding costs more than batching saves (int8_pad_multiple).
 PAD_MULTIPLE = 8
 # ORT's fused SkipLayerNormalization kernel measured ~3x slower than LayerNormalization plus
 # Add on this VNNI machine (60 vs ~20 ms of a 170-270 ms batch of 32x32 tokens, int8 and fp32
 # alike), so that one fusion is switched off.
 _DISABLED_FUSIONS = ["SkipLayerNormFusion"]
+
+
+def cpu_flags() -> set[str]:
+    """This CPU's feature flags from /proc/cpuinfo (empty where there is none)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as stream:
+            line = next((ln for ln in stream if ln.startswith("flags")), "")
+    except OSError:
+        line = ""
+    return set(line.split(":", 1)[-1].split())
+
+
+def has_int8_dot(flags: set[str] | None = None) -> bool:
+    """Whether the CPU has int8 dot-product instructions (AVX-512 VNNI, AVX-VNNI, AMX)."""
+    return bool((cpu_flags() if flags is None else flags) & {"avx512_vnni", "avx_vnni", "amx_int8"})
 
 
 def int8_texts_per_call(flags: set[str] | None = None) -> int:
@@ -92,26 +108,36 @@ def int8_texts_per_call(flags: set[str] | None = None) -> int:
     (85 vs 84 texts/s) and static scales only remove per-call work, so 32 as well: a CPU kind
     that measures otherwise gets its own entry here.
     """
-    if flags is None:
-        try:
-            with open("/proc/cpuinfo", encoding="utf-8") as stream:
-                line = next((ln for ln in stream if ln.startswith("flags")), "")
-        except OSError:
-            line = ""
-        flags = set(line.split(":", 1)[-1].split())
-    has_int8_dot = bool(flags & {"avx512_vnni", "avx_vnni", "amx_int8"})
-    return _TEXTS_PER_CALL[has_int8_dot]
+    return _TEXTS_PER_CALL[has_int8_dot(flags)]
 
 
 # texts per call by "has int8 dot-product instructions"
 _TEXTS_PER_CALL = {True: 32, False: 32}
 
 
-def bucket_batches(lengths: list[int], batch_size: int) -> list[tuple[np.ndarray, int]]:
+def int8_pad_multiple(flags: set[str] | None = None) -> int:
+    """Token multiple the static int8 backend pads each text to on this CPU (speed only).
+
+    Padding to a multiple of 8 lets texts of nearby lengths share a call, which pays with int8
+    dot-product instructions (2.65x one text per call, bench/results/int8_batching.md). Without
+    them (AVX2) the padded rows cost more than batching saves: counted under valgrind's AVX2 CPU
+    (bench/results/avx2_emulated.md), padding to 8 did 1.07x (e5) and 1.23x (MiniLM) the
+    instructions per text of the previous one-text-per-call default, padding to 1 (each call
+    holds texts of one length) 0.99x and 0.94x. The vectors are bitwise the same either way
+    (tests/embed/test_batch_independence.py), so the choice changes no result.
+    """
+    return _PAD_MULTIPLE_BY_INT8_DOT[has_int8_dot(flags)]
+
+
+_PAD_MULTIPLE_BY_INT8_DOT = {True: PAD_MULTIPLE, False: 1}
+
+
+def bucket_batches(lengths: list[int], batch_size: int,
+                   pad_multiple: int = PAD_MULTIPLE) -> list[tuple[np.ndarray, int]]:
     """(indices, padded length) per call: texts sorted by token count, grouped by their padded
-    length (a multiple of :data:`PAD_MULTIPLE`), at most ``batch_size`` per group."""
+    length (a multiple of ``pad_multiple`` tokens), at most ``batch_size`` per group."""
     lengths_arr = np.asarray(lengths, dtype=np.int64)
-    padded = np.minimum(-(-lengths_arr // PAD_MULTIPLE) * PAD_MULTIPLE, MAX_TOKENS)
+    padded = np.minimum(-(-lengths_arr // pad_multiple) * pad_multiple, MAX_TOKENS)
     order = np.argsort(lengths_arr, kind="stable")
     batches = []
     start = 0
@@ -125,8 +151,10 @@ def bucket_batches(lengths: list[int], batch_size: int) -> list[tuple[np.ndarray
     return batches
 
 
-def onnx_runner(path: Path, backend: str, tokenizer_json: Path, texts_per_call: int | None = None) -> Runner:
-    """onnxruntime on ``path``; ``texts_per_call`` overrides the int8 batch size (benchmarks)."""
+def onnx_runner(path: Path, backend: str, tokenizer_json: Path, texts_per_call: int | None = None,
+                pad_multiple: int | None = None) -> Runner:
+    """onnxruntime on ``path``; ``texts_per_call`` and ``pad_multiple`` override the int8 batch size
+    and padding chosen for this CPU (benchmarks, tests)."""
     import onnxruntime as ort
     from tokenizers import Tokenizer
 
@@ -143,6 +171,7 @@ def onnx_runner(path: Path, backend: str, tokenizer_json: Path, texts_per_call: 
     # Static int8 activations have fixed scales, so batching changes no vector; the
     # batch size is then a speed choice for this CPU. Float32 keeps the caller's.
     fixed_batch = texts_per_call or (int8_texts_per_call() if backend == "onnx-int8" else None)
+    pad = pad_multiple or (int8_pad_multiple() if backend == "onnx-int8" else PAD_MULTIPLE)
     # The static int8 file also outputs the token vectors; pooling them here row by row
     # keeps vectors bitwise batch-independent (onnxruntime's pooling sums round with the batch).
     pool_here = any(o.name == TOKEN_OUTPUT for o in session.get_outputs())
@@ -151,7 +180,7 @@ def onnx_runner(path: Path, backend: str, tokenizer_json: Path, texts_per_call: 
         # sentence-transformers strips each text before tokenizing; do the same
         encs = tokenizer.encode_batch([t.strip() for t in texts])
         out = np.empty((len(texts), dim), np.float32)
-        for idx, width in bucket_batches([len(e.ids) for e in encs], fixed_batch or batch_size):
+        for idx, width in bucket_batches([len(e.ids) for e in encs], fixed_batch or batch_size, pad):
             ids = np.full((len(idx), width), pad_id, dtype=np.int64)
             mask = np.zeros((len(idx), width), dtype=np.int64)
             for row, i in enumerate(idx):

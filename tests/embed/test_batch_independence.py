@@ -62,3 +62,36 @@ def test_texts_per_call_is_chosen_from_the_cpu_flags() -> None:
     for flags in ({"avx2", "fma"}, {"avx2", "avx512f", "avx512_vnni"}, {"avx_vnni"}, set()):
         assert int8_texts_per_call(flags) >= 1
     assert int8_texts_per_call() >= 1  # this machine's /proc/cpuinfo (or none)
+
+
+@pytest.mark.parametrize("model", ["default", "minilm"])
+def test_padding_chosen_per_cpu_changes_no_vector(model: str) -> None:
+    """CPUs without int8 dot-product instructions pad to 1 token, others to 8: same vectors, bit for bit."""
+    from pathlib import Path
+
+    from cxtext.embed.runners import onnx_runner
+
+    resolved = resolve_model(model)
+    default_runner = load_runner(resolved, "onnx-int8", build_missing=False)
+    path = Path(default_runner.source)
+    texts = [resolved.prefix + t for t in TEXTS]
+    tokenizer = path.parent / "tokenizer.json"
+    by_pad = {pad: onnx_runner(path, "onnx-int8", tokenizer, pad_multiple=pad).encode_batch(texts, 32)
+              for pad in (1, PAD_MULTIPLE)}
+    assert np.array_equal(by_pad[1], by_pad[PAD_MULTIPLE])
+    assert np.array_equal(by_pad[1], default_runner.encode_batch(texts, 32))
+
+
+def test_padding_is_chosen_from_the_cpu_flags() -> None:
+    from cxtext.embed.runners import int8_pad_multiple
+
+    assert int8_pad_multiple({"avx2", "fma"}) == 1  # AVX2 only: padding costs more than batching saves
+    assert int8_pad_multiple({"avx2", "avx512f", "avx512_vnni"}) == PAD_MULTIPLE
+    assert int8_pad_multiple({"avx2", "avx_vnni"}) == PAD_MULTIPLE
+    assert int8_pad_multiple() in (1, PAD_MULTIPLE)  # this machine's /proc/cpuinfo (or none)
+
+
+def test_bucket_batches_with_no_padding_group_equal_lengths() -> None:
+    lengths = [3, 17, 8, 9, 16, 3, 1]
+    for idx, width in bucket_batches(lengths, batch_size=32, pad_multiple=1):
+        assert all(lengths[i] == width for i in idx)
