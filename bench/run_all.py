@@ -62,8 +62,10 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
     "lodo": (["bench/lodo.py", "--reuse-bertopic"],
              "theme settings chosen leave-one-dataset-out on six labelled sets, vs plain UMAP+HDBSCAN and BERTopic"),
     "english_model": (["bench/english_model.py"], "MiniLM int8 vs float32, vs e5, and non-English comments in an English dump"),
-    "planted_drivers": (["bench/planted_drivers.py", "--sets", "clinc-banking,hwu64,bitext-service", "--seeds", "3"],
+    "planted_drivers": (["bench/planted_drivers.py", "--sets", "clinc-banking,hwu64,bitext-service", "--seeds", "5"],
                         "NPS planted on 5 intents: do the top-5 driver themes carry them?"),
+    "refine_trial": (["bench/refine_trial.py"],
+                     "issue 19: merging near-duplicate themes or splitting mixed ones, chosen leave one dataset out"),
     "labels": (["bench/labels.py"], "theme labels against gold intent and aspect names, old vs new, held out"),
     "taxonomy_lodo": (["bench/taxonomy_lodo.py"], "a taxonomy's matching rule chosen leave-one-dataset-out: matched vs pulled in"),
     "mentions": (["bench/mentions.py"],
@@ -73,6 +75,10 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
                        "issue 19: does one pass of fine-tuning on English intents help on held-out sets?"),
     "review_exports": ([], "issue 23: public review exports with placeholders and multi-topic complaints, as a new user "
                            "runs them (run by hand with the commands in its file)"),
+    "real_exports_heldout2": ([], "second held-out batch of public exports: roles expected before the run vs found, "
+                                  "defects and fixes (bench/real_exports_heldout2.py scores the roles)"),
+    "real_exports_heldout3": ([], "third held-out batch (help-desk tickets, workbooks, Excel 2003 XML): roles expected vs "
+                                  "found, defects and fixes (bench/real_exports_heldout3.py)"),
 }
 
 
