@@ -14,7 +14,6 @@ commas read as rows, differ). To score an older cxtext, put its source tree firs
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -25,41 +24,12 @@ import cxtext  # noqa: E402  (first: the one on PYTHONPATH, if any)
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from real_exports import tool_roles  # noqa: E402
-from real_exports_heldout2 import score  # noqa: E402
+from real_exports_heldout2 import print_table  # noqa: E402
 from real_exports_sources import DATA_HELDOUT3, SOURCES_HELDOUT3  # noqa: E402
 
 
 def main() -> int:
-    roles = tool_roles()
-    where = Path(cxtext.__file__).resolve().parent
-    commit = subprocess.run(["git", "-C", str(where), "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True, check=False).stdout.strip()
-    print(f"cxtext from {where} {commit}\n")
-    print("| file | rows exp / read | " + " | ".join(roles) + " | roles ok | notes |")
-    print("|---|---|" + "---|" * len(roles) + "---|---|")
-    total_ok = total_n = failed_checks = 0
-    for entry in SOURCES_HELDOUT3:
-        result = score(entry, roles, DATA_HELDOUT3)
-        if "error" in result:
-            n = len(entry["roles"])  # every expected role counts as wrong when the file stops
-            failed_checks += n
-            print(f"| {entry['file']} | {entry['rows']} / – | " + " | ".join("–" for _ in roles)
-                  + f" | 0/{n} | stopped: {result['error']} |")
-            continue
-        cells = []
-        for role in roles:
-            verdict, detail = result["verdicts"][role]
-            cells.append("–" if verdict == "ok (none)" else (verdict if verdict.startswith("ok") else
-                                                            f"**{verdict}** {detail}"))
-        notes = "; ".join(result["notes"] + ([f"layout: {result['layout']}"] if result["layout"] else [])
-                          + ([f"rating scale {result['scale']}"] if result["scale"] else []))
-        rows = f"{entry['rows']} / {result['rows']}" + ("" if result["rows"] == entry["rows"] else " **(rows differ)**")
-        print(f"| {entry['file']} | {rows} | " + " | ".join(cells) + f" | {result['ok']}/{result['n']} | {notes} |")
-        total_ok += result["ok"]
-        total_n += result["n"]
-    print(f"\nRoles right: **{total_ok}/{total_n + failed_checks}** (files that stopped count every expected "
-          f"role as wrong: {failed_checks}).")
+    print_table(SOURCES_HELDOUT3, DATA_HELDOUT3)
     return 0
 
 
