@@ -65,6 +65,15 @@ def training_groups() -> dict[str, list[str]]:
 
 def fine_tune(steps: int, out: Path) -> tuple[float, int]:
     """Train and save the tuned model to ``out``; returns (seconds, training texts available)."""
+    groups = training_groups()
+    rng = random.Random(0)
+    batches = [[rng.sample(groups[k], 2) for k in rng.sample(list(groups), BATCH)] for _ in range(steps)]
+    return train_on_batches(batches, out), sum(len(v) for v in groups.values())
+
+
+def train_on_batches(batches: list[list[list[str]]], out: Path) -> float:
+    """One pass over ``batches`` (each a list of (anchor, positive) pairs), in-batch negatives, lower
+    FROZEN_LAYERS layers and the token embeddings frozen; saves the model to ``out``, returns seconds."""
     import torch
     from sentence_transformers import SentenceTransformer, losses
 
@@ -74,9 +83,6 @@ def fine_tune(steps: int, out: Path) -> tuple[float, int]:
     for part in [encoder.embeddings, *encoder.encoder.layer[:FROZEN_LAYERS]]:
         for parameter in part.parameters():
             parameter.requires_grad = False
-    groups = training_groups()
-    rng = random.Random(0)
-    batches = [[rng.sample(groups[k], 2) for k in rng.sample(list(groups), BATCH)] for _ in range(steps)]
     loss = losses.MultipleNegativesRankingLoss(model)
     optimiser = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=LR)
     model.train()
@@ -90,10 +96,10 @@ def fine_tune(steps: int, out: Path) -> tuple[float, int]:
     seconds = time.perf_counter() - start
     model.eval()
     model.save(str(out))
-    return seconds, sum(len(v) for v in groups.values())
+    return seconds
 
 
-def evaluate(path: Path) -> dict[str, float]:
+def evaluate(path: Path, sets: tuple[str, ...] = tuple(SETS)) -> dict[str, float]:
     from sentence_transformers import SentenceTransformer
     from sklearn.cluster import KMeans
     from sklearn.metrics import normalized_mutual_info_score as nmi
@@ -107,7 +113,7 @@ def evaluate(path: Path) -> dict[str, float]:
         return float(np.mean([nmi(labels, KMeans(k, n_init=3, random_state=r).fit_predict(X)) for r in range(3)]))
 
     scores: dict[str, float] = {}
-    for name in SETS:
+    for name in sets:
         frame = lodo_data.load(name)
         scores[name] = kmeans_nmi(frame["label"], embed(frame["text"].tolist()), frame["label"].nunique())
     par = pd.read_csv(PARALLEL)
