@@ -48,7 +48,6 @@ import email.parser
 import gettext
 import hashlib
 import io
-import itertools
 import json
 import random
 import re
@@ -218,7 +217,7 @@ NAMES["todo_list_item"] = NAMES["shopping_list_item"]
 def ha_groups(archive: Path, lang: str, rng: random.Random) -> dict[str, list[str]]:
     from hassil import Intents
     from hassil.expression import Alternative, ListReference, Permutation, RuleReference, Sequence, TextChunk
-    from hassil.intents import RangeSlotList, TextSlotList, WildcardSlotList
+    from hassil.intents import RangeSlotList, TextSlotList
     from hassil.numbers import get_rbnf_engine
     from hassil.util import normalize_whitespace
 
