@@ -73,6 +73,9 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
                  "short texts unchanged)"),
     "finetune_trial": (["bench/finetune_trial.py"],
                        "issue 19: does one pass of fine-tuning on English intents help on held-out sets?"),
+    "finetune_registry_trial": ([], "issue 19: the fine-tuning trial on registry data only (MultiWOZ from convlab, Home "
+                                    "Assistant intents en/ar/ro), every set held out (74 min: run by hand; its "
+                                    "reading is written by hand)"),
     "review_exports": ([], "issue 23: public review exports with placeholders and multi-topic complaints, as a new user "
                            "runs them (run by hand with the commands in its file)"),
     "real_exports_heldout2": ([], "second held-out batch of public exports: roles expected before the run vs found, "
