@@ -80,8 +80,8 @@ def parse_score(raw: object, scale: ScoreScale, name: str, whole: bool = True, w
         if shown.lower() in _MISSING_TEXT:
             return ScoreReading(None)
         match = SCORE_PATTERN.match(unicodedata.normalize("NFKC", shown).translate(ARABIC_INDIC_DIGITS))
-        if not match and words and satisfaction_score(shown) is not None:
-            return ScoreReading(satisfaction_score(shown))
+        if not match and words and (in_words := satisfaction_score(shown)) is not None:
+            return ScoreReading(in_words)
         if not match:
             return ScoreReading(None, f"{name} '{_clip(shown)}' is not a number on {scale.label}")
         number = float(match.group(1).replace(",", "."))
@@ -239,7 +239,10 @@ def _parse_dates(values: list[object]) -> tuple[pd.Series, list[str]]:
     parsed: list[pd.Timestamp] = []
     warnings: list[str] = []
     # month names in 9 languages and a phrase before the date ("Rédigé le 6 décembre 2024" -> 2024-12-06)
-    readable = [date_text(v) if isinstance(v, str) else v for v in values]
+    # once per distinct value: an export's dates repeat (a survey day holds many answers)
+    rewritten_of: dict[str, str] = {}
+    readable = [(rewritten_of[v] if v in rewritten_of else rewritten_of.setdefault(v, date_text(v)))
+                if isinstance(v, str) else v for v in values]
     dayfirst = day_first([v for v in readable if isinstance(v, str)])
     for value, rewritten in zip(values, readable):
         text = _optional_text(value)

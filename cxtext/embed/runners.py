@@ -7,6 +7,7 @@ onnxruntime, Model2Vec) and the process-wide cache that shares file-backed runne
 
 from __future__ import annotations
 
+import functools
 import threading
 import warnings
 from collections.abc import Callable
@@ -83,14 +84,15 @@ PAD_MULTIPLE = 8
 _DISABLED_FUSIONS = ["SkipLayerNormFusion"]
 
 
-def cpu_flags() -> set[str]:
-    """This CPU's feature flags from /proc/cpuinfo (empty where there is none)."""
+@functools.lru_cache(maxsize=1)
+def cpu_flags() -> frozenset[str]:
+    """This CPU's feature flags from /proc/cpuinfo (empty where there is none), read once per process."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as stream:
             line = next((ln for ln in stream if ln.startswith("flags")), "")
     except OSError:
         line = ""
-    return set(line.split(":", 1)[-1].split())
+    return frozenset(line.split(":", 1)[-1].split())
 
 
 def has_int8_dot(flags: set[str] | None = None) -> bool:

@@ -59,18 +59,12 @@ _NEUTRAL = ("neutral", "neutre", "neutro", "neither satisfied nor dissatisfied",
 
 def _satisfaction_table() -> dict[str, int]:
     table: dict[str, int] = {n: 3 for n in _NEUTRAL}
-    for bad in _DISSATISFIED:
-        table[bad] = 2
-        for word in _VERY:
-            table[f"{word} {bad}"] = 1
-        for word in _SOMEWHAT:
-            table[f"{word} {bad}"] = 2
-    for good in _SATISFIED:
-        table[good] = 4
-        for word in _VERY:
-            table[f"{word} {good}"] = 5
-        for word in _SOMEWHAT:
-            table[f"{word} {good}"] = 4
+    # (answers, score alone, with "very"-like words, with "somewhat"-like words) on 1-5
+    for answers, plain, very, somewhat in ((_DISSATISFIED, 2, 1, 2), (_SATISFIED, 4, 5, 4)):
+        for answer in answers:
+            table[answer] = plain
+            table.update({f"{word} {answer}": very for word in _VERY})
+            table.update({f"{word} {answer}": somewhat for word in _SOMEWHAT})
     return table
 
 
