@@ -139,7 +139,7 @@ import numpy as np
 
 from cxtext.themes.assign import normalize_rows, secondary
 from cxtext.themes.center import LanguageCenterer
-from cxtext.themes.cluster import Clusterer
+from cxtext.themes.cluster import AUTO_MCS_FACTOR, Clusterer
 from cxtext.themes.copies import find_copies, place_noise
 from cxtext.themes.label import ThemeLabeler
 from cxtext.themes.reduce import Reducer
@@ -210,6 +210,9 @@ def fit_all(model, texts: list[str], X: np.ndarray, languages: list[str | None] 
         model.n_clusters_found_ = clusterer.n_clusters_
         why = ("small_corpus_size None" if size is None else f"n={n} >= small_corpus_size {int(size)}"
                if n >= int(size) else f"min_theme_size {model.min_theme_size} given")
+        if model.min_theme_size is None:  # the size matters most and depends on the data: say how it was set
+            why += (f"; size {AUTO_MCS_FACTOR:g} x sqrt({n}) rounded, within 5-100: a smaller min_theme_size "
+                    "gives finer themes")
         model.fit_rule_ = (f"default: {reducer.effective_method_} {reducer.n_components_}-d + HDBSCAN "
                           f"min_cluster_size {clusterer.min_cluster_size_} ({why})")
 
