@@ -191,11 +191,16 @@ def test_small_corpus_rule_is_used_below_the_size_unless_min_theme_size_is_given
     # an explicit min_theme_size sizes HDBSCAN's themes: the default path is kept
     sized = ThemeModel(random_state=0, min_theme_size=3).fit(texts, X)
     assert not sized.small_corpus_ and "min_theme_size 3 given" in sized.fit_rule_
+    assert "sqrt" not in sized.fit_rule_  # a size the user gave needs no explanation
     # the same comment twice and nothing else: centring leaves two zero rows, one theme
     twice = ThemeModel(random_state=0).fit(["same", "same"], np.vstack([X[0], X[0]]), ["en", "en"])
     assert twice.labels_.tolist() == [0, 0] and twice.tentative_ == frozenset({0})
     off = ThemeModel(random_state=0, small_corpus_size=len(X)).fit(texts, X)
     assert not off.small_corpus_ and off.fit_rule_.startswith("default:")
+    # the scaled size is named with its formula and the lever for finer themes (5 = 0.35 x sqrt(16), clipped)
+    n = len(X)
+    assert "min_cluster_size 5 (" in off.fit_rule_ and f"0.35 x sqrt({n}) rounded, within 5-100" in off.fit_rule_
+    assert "a smaller min_theme_size gives finer themes" in off.fit_rule_
 
 
 def test_small_corpus_parameters_are_checked():
