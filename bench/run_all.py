@@ -43,6 +43,8 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
                       "against the CPU's int8 and fp32 GEMM rates"),
     "avx2_emulated": ([], "issue 22 on a CPU without AVX-512/VNNI: the int8 default's instructions and vectors with "
                           "onnxruntime's AVX2 kernels under valgrind (run by hand: bench/avx2_emulated.py)"),
+    "avx2_cpuid": ([], "issue 22 on AVX2 kernels in wall time: onnxruntime's AVX2 path forced by CPUID faulting on "
+                       "this core, the int8 default vs the r2 default (run by hand: bench/avx2_cpuid.py)"),
     "scale": (["bench/scale.py"], "1k / 10k / 100k comments end to end, cold and warm"),
     "scale_m2v": (["bench/scale.py", "--sizes", "100000", "--backend", "model2vec", "--out",
                    "bench/results/scale_m2v.md"], "100k comments end to end with the fastest backend (model2vec)"),
