@@ -1,7 +1,7 @@
 """The registry fine-tune (variant a) through cxtext's own theme pipeline, over seeds, with and without a term
 that keeps Arabic and Romanian near their base vectors (issue 19, point 2).
 
-    .venv/bin/python bench/finetune_pipeline_trial.py [--steps 400] [--threads 1] [--variants a,a+keep]
+    .venv/bin/python bench/finetune_pipeline_trial.py [--steps 400] [--threads 1] [--variants base,a,a+keep]
     .venv/bin/python bench/finetune_pipeline_trial.py --from-runs      # rewrite the report from the runs csv
 
 ``bench/finetune_registry_trial.py`` measured its tuned models with KMeans at the true k only, and did not keep
@@ -21,6 +21,8 @@ them. Here:
     ``LAMBDA = 1.0`` fixed a priori (the MNRL loss's per-sentence gradient is of the order of its scale 20 /
     batch 32 ~ 0.6 x (1 - p), the keep term's 1 / 12 ~ 0.08 per sentence; not tuned on any evaluation set).
     None of the keep sentences is in an evaluation set.
+  - ``a:1``, ``a+keep:1`` (``--variants a:1,a+keep:1``): the same two with batches drawn with seed 1 (keep
+    batches with seed 2), a second training run of each to show how much of a difference is training noise.
 
 * **Evaluation through the product**, float32 vectors from ``cxtext.embed.SentenceTransformerEmbedder`` with
   ``backend="torch"`` (the base is ``model="default"``; the shipped default runs int8 ONNX, not measured here),
@@ -77,11 +79,16 @@ RESULTS = ROOT / "bench" / "results"
 LAMBDA = 1.0
 KEEP_MIX = {"ha_ar": 4, "ha_ro": 4, "anchor_ar": 2, "anchor_ro": 2}
 DESCRIBE = {"base": "base", "a": "a: convlab only",
-            "a+keep": f"a+keep: a + {LAMBDA:g}·(1−cos) to base on ar/ro"}
+            "a+keep": f"a+keep: a + {LAMBDA:g}·(1−cos) to base on ar/ro",
+            "a:1": "a, training seed 1", "a+keep:1": "a+keep, training seed 1"}
 
 
 def folder(variant: str) -> Path:
-    return CACHE / f"e5-small-{variant.replace('+', '-')}"
+    return CACHE / f"e5-small-{slug(variant)}"
+
+
+def slug(variant: str) -> str:
+    return variant.replace("+", "-").replace(":", "-s")
 
 
 # ---------------------------------------------------------------- training
@@ -153,13 +160,15 @@ def train(variants: list[str], steps: int) -> dict[str, float]:
     todo = [v for v in variants if v != "base" and not (folder(v) / "modules.json").exists()]
     if todo:
         data = build_data()
-        batches = frt.make_batches("a", steps, data)
         for variant in todo:
             print(f"training {variant} ({steps} steps)", flush=True)
-            if variant == "a":
+            name, _, seed = variant.partition(":")  # "a+keep:1": training seed 1 (batches drawn with seed 1)
+            batches = frt.make_batches("a", steps, data, seed=int(seed or 0))
+            if name == "a":
                 seconds[variant] = ft.train_on_batches(batches, folder(variant))
             else:
-                seconds[variant] = train_keep(batches, keep_batches(data, steps), folder(variant))
+                keep = keep_batches(data, steps, seed=int(seed or 0) + 1)
+                seconds[variant] = train_keep(batches, keep, folder(variant))
             seconds[f"{variant} steps"] = steps
             log.write_text(json.dumps(seconds, indent=1))
             print(f"{variant}: trained in {seconds[variant] / 60:.1f} min", flush=True)
@@ -172,7 +181,7 @@ def train(variants: list[str], steps: int) -> dict[str, float]:
 def vectors(variant: str, tag: str, texts: list[str]) -> np.ndarray:
     from cxtext.embed import SentenceTransformerEmbedder
 
-    path = CACHE / "vectors" / f"{variant.replace('+', '-')}-{tag}-{len(texts)}.npy"
+    path = CACHE / "vectors" / f"{slug(variant)}-{tag}-{len(texts)}.npy"
     if path.exists():
         return np.load(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -233,23 +242,25 @@ def evaluate(variant: str, seeds: int, done: set) -> list[dict]:
 
 
 def report(runs: pd.DataFrame, seconds: dict, args) -> str:
-    variants = [v for v in ("base", "a", "a+keep") if v in set(runs["variant"])]
+    variants = [v for v in DESCRIBE if v in set(runs["variant"])]
     tuned = [v for v in variants if v != "base"]
     runs = runs.assign(obj=(runs["nmi"] + runs["ari"]) / 2)
     lines = [
         "# The registry fine-tune through cxtext's theme pipeline, over seeds, with a keep-near-base term", "",
         machine_line(), "",  # it starts with the date
-        f"Command: `.venv/bin/python bench/finetune_pipeline_trial.py --steps {args.steps} --threads {args.threads}` "
+        f"Commands: `.venv/bin/python bench/finetune_pipeline_trial.py --steps {args.steps} --threads "
+        f"{args.threads}` (base, a, a+keep), then the same with `--variants a:1,a+keep:1` (second training runs) "
         f"(training below; {runs['seconds'].sum() / 60:.0f} min of clustering fits in all, plus about 2 min of "
         "embedding per variant; models and vectors already in bench/cache/finetune_pipeline are reused, so "
-        "`--from-runs` or a second run only adds what is missing). Method in the script's docstring. All vectors float32 from "
-        "sentence-transformers "
-        "(`backend=\"torch\"`, \"query: \" prefix as cxtext adds it); the shipped default runs the int8 ONNX "
-        "export, which is not measured here.", "",
-        "## Training", "", "| variant | batches | training minutes (1 thread, shared machine) |", "| --- | ---: | ---: |"]
+        "`--from-runs` or a second run only adds what is missing). Method in the script's docstring. All "
+        "vectors float32 from sentence-transformers (`backend=\"torch\"`, \"query: \" prefix as cxtext adds "
+        "it); the shipped default runs the int8 ONNX export, which is not measured here.", "",
+        "## Training", "", "| variant | batches | training minutes (1 thread, shared machine) |",
+        "| --- | ---: | ---: |"]
     for v in tuned:
-        lines.append(f"| {DESCRIBE[v]} | {seconds.get(f'{v} steps', args.steps)} × 32 pairs"
-                     f"{' + 12 keep sentences' if v == 'a+keep' else ''} | {seconds.get(v, float('nan')) / 60:.1f} |")
+        keep = " + 12 keep sentences" if "keep" in v else ""
+        lines.append(f"| {DESCRIBE[v]} | {seconds.get(f'{v} steps', args.steps)} × 32 pairs{keep} | "
+                     f"{seconds.get(v, float('nan')) / 60:.1f} |")
     for system, title in (("library", "cxtext ThemeModel at its defaults"),
                           ("plain", "plain UMAP+HDBSCAN+nearest"),
                           ("kmeans", "KMeans at the true k (n_init 3), the last trial's measure, same vectors")):
@@ -257,8 +268,8 @@ def report(runs: pd.DataFrame, seconds: dict, args) -> str:
         if sub.empty:
             continue
         lines += ["", f"## LODO sets: {title}", "",
-                  "Mean NMI / ARI over seeds; change = mean of (NMI+ARI)/2 minus base's, paired by seed, with the "
-                  "number of seeds where the variant scored higher than base at that seed.", "",
+                  "Mean NMI / ARI over seeds; change = mean of (NMI+ARI)/2 minus base's, paired by seed, with "
+                  "the number of seeds where the variant scored higher than base at that seed.", "",
                   "| set | " + " | ".join(DESCRIBE[v] for v in variants) + " | " +
                   " | ".join(f"{v} change (wins)" for v in tuned) + " |",
                   "| --- |" + " --- |" * len(variants) + " ---: |" * len(tuned)]
@@ -283,16 +294,26 @@ def report(runs: pd.DataFrame, seconds: dict, args) -> str:
         cols = ["nmi", "ari", "themes", "unthemed", "ar with en twin", "ro with en twin", "ar twins", "ro twins",
                 "ar twins raw", "ro twins raw"]
         lines += ["", "## Parallel en/ar/ro set (120 comments) through the fit, as bench/multilingual.py", "",
-                  "Means over seeds. *with en twin*: share of the 40 Arabic / Romanian comments put in the same theme "
-                  "as their English twin; *twins*: share whose nearest English comment is their twin, in the centred "
-                  "space the model clusters (raw: before centring); seed-free.", "",
-                  "| variant | NMI | ARI | themes | unthemed | ar with en twin | ro with en twin | ar twins | ro twins "
-                  "| ar twins raw | ro twins raw |", "| --- |" + " ---: |" * len(cols)]
+                  "Means over seeds. *with en twin*: share of the 40 Arabic / Romanian comments put in the same "
+                  "theme as their English twin; *twins*: share whose nearest English comment is their twin, in the "
+                  "centred space the model clusters (raw: before centring); seed-free.", "",
+                  "| variant | " + " | ".join(c if c in ("themes", "unthemed") or "twin" in c else c.upper()
+                                              for c in cols) + " |", "| --- |" + " ---: |" * len(cols)]
         for v in variants:
             m = par[par["variant"] == v][cols].mean()
             lines.append(f"| {DESCRIBE[v]} | " + " | ".join(f"{m[c]:.1f}" if c == "themes" else f"{m[c]:.3f}"
                                                            for c in cols) + " |")
     return "\n".join(lines) + "\n"
+
+
+def write(text: str) -> str:
+    """Write the report, keeping a hand-written "## Reading" section of the existing file."""
+    md = RESULTS / "finetune_pipeline_trial.md"
+    old = md.read_text(encoding="utf-8") if md.exists() else ""
+    if "\n## Reading" in old:
+        text += old[old.index("\n## Reading"):]
+    md.write_text(text, encoding="utf-8")
+    return text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -315,21 +336,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.train_only:
         return 0
     runs = pd.read_csv(csv) if csv.exists() else pd.DataFrame()
-    if not args.from_runs:
-        for variant in variants:
-            done = set() if runs.empty else set(zip(runs["variant"], runs["set"], runs["seed"], runs["system"]))
-            new = evaluate(variant, args.seeds, done)
-            runs = pd.concat([runs, pd.DataFrame(new)], ignore_index=True)
-            runs.to_csv(csv, index=False, float_format="%.4f")
-            text = report(runs, seconds, args)
-            (RESULTS / "finetune_pipeline_trial.md").write_text(text, encoding="utf-8")
-    text = report(runs, seconds, args)
-    md = RESULTS / "finetune_pipeline_trial.md"
-    old = md.read_text(encoding="utf-8") if md.exists() else ""
-    if "\n## Reading" in old:  # the hand-written reading survives a rewrite
-        text += old[old.index("\n## Reading"):]
-    md.write_text(text, encoding="utf-8")
-    print(text)
+    for variant in [] if args.from_runs else variants:
+        done = set() if runs.empty else set(zip(runs["variant"], runs["set"], runs["seed"], runs["system"]))
+        runs = pd.concat([runs, pd.DataFrame(evaluate(variant, args.seeds, done))], ignore_index=True)
+        runs.to_csv(csv, index=False, float_format="%.4f")
+        write(report(runs, seconds, args))
+    print(write(report(runs, seconds, args)))
     return 0
 
 
