@@ -87,6 +87,9 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
     "finetune_registry_trial": ([], "issue 19: the fine-tuning trial on registry data only (MultiWOZ from convlab, Home "
                                     "Assistant intents en/ar/ro), every set held out (74 min: run by hand; its "
                                     "reading is written by hand)"),
+    "finetune_pipeline_trial": ([], "issue 19: the registry fine-tune through cxtext's own theme pipeline, 3 seeds, with "
+                                    "and without a keep-near-base term for Arabic and Romanian (training 12-16 min a "
+                                    "variant: run by hand)"),
     "review_exports": ([], "issue 23: public review exports with placeholders and multi-topic complaints, as a new user "
                            "runs them (run by hand with the commands in its file)"),
     "real_exports_heldout2": ([], "second held-out batch of public exports: roles expected before the run vs found, "
