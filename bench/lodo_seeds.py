@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import lodo, lodo_data  # noqa: E402
 from bench.machine import machine_line  # noqa: E402
+from bench.saved_runs import runs_or_saved  # noqa: E402
 from bench.themes import embed  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -117,14 +118,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--from-runs", action="store_true")
     args = parser.parse_args(argv)
-    csv = RESULTS / "lodo_seeds_runs.csv"
     t0 = time.perf_counter()
-    if args.from_runs:
-        runs = pd.read_csv(csv)
-    else:
-        print(machine_line(), flush=True)
-        runs = run(args.models.split(","), args.sets.split(","), args.seeds)
-        runs.to_csv(csv, index=False, float_format="%.4f")
+    runs = runs_or_saved(RESULTS / "lodo_seeds_runs.csv", args.from_runs, lambda: run(args.models.split(","), args.sets.split(","), args.seeds))
     print(write(runs, time.perf_counter() - t0).read_text())
     return 0
 
