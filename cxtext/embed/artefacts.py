@@ -40,7 +40,7 @@ from cxtext.embed.recipes import (
     RECIPES,
     check_backend,
 )
-from cxtext.errors import ModelError
+from cxtext.errors import CxtextError, ModelError
 
 if TYPE_CHECKING:
     from cxtext.embed.models import ResolvedModel
@@ -395,6 +395,32 @@ def build_artefact(resolved: ResolvedModel, backend: str, force: bool = False,
 
 def _build_locked(resolved: ResolvedModel, backend: str, base: Path, folder: Path, target: Path,
                   force: bool, notify: Notify | None) -> None:
+    try:
+        _build_steps(resolved, backend, base, folder, target, force, notify)
+    except CxtextError:
+        raise
+    except Exception as error:  # the exporters' own errors (a full disk shows as a corrupt protobuf)
+        raise ModelError(_build_failure(resolved, backend, folder, error)) from error
+
+
+def _free_mb(path: Path) -> str:
+    try:
+        return f"{shutil.disk_usage(path).free / 1e6:,.0f} MB free in {path}"
+    except OSError:
+        return f"free space of {path} unknown"
+
+
+def _build_failure(resolved: ResolvedModel, backend: str, folder: Path, error: Exception) -> str:
+    """What failed, the free disk space where the build writes, and how to try again."""
+    return (f'Building the "{backend}" embedding backend for {resolved.name} failed '
+            f"({type(error).__name__}: {str(error)[:300]}). {_free_mb(folder.parent)}, "
+            f"{_free_mb(Path(tempfile.gettempdir()))}: the build writes temporary copies of the model, several "
+            f"hundred MB each, and a full disk leaves them truncated. Free some space, then run "
+            f'"python -m cxtext.embed.backends build {backend}" (or make model) again.')
+
+
+def _build_steps(resolved: ResolvedModel, backend: str, base: Path, folder: Path, target: Path,
+                 force: bool, notify: Notify | None) -> None:
     if backend == "onnx-int8" and not artefact_ready(resolved, "onnx"):
         build_artefact(resolved, "onnx", force=force, notify=notify)
     if notify is not None:

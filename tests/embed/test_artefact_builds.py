@@ -159,3 +159,29 @@ def test_concurrent_forced_rebuilds_build_once_more_and_leave_one_complete_file(
     np.testing.assert_array_equal(_run(first), before)
     folder = artefacts.artefact_dir(resolved, "onnx")
     assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_failed_build_names_the_backend_the_free_disk_space_and_how_to_retry(tmp_path, monkeypatch):
+    """A full disk once truncated a model file mid-build, and the int8 step died on "Wire format was corrupt"."""
+    from cxtext.errors import ModelError
+
+    models = tmp_path / "models"
+    base = models / "tiny-model"
+    base.mkdir(parents=True)
+    (base / "tokenizer.json").write_text('{"stand-in": "only copied, never parsed"}', encoding="utf-8")
+    monkeypatch.setenv("CXTEXT_MODELS_DIR", str(models))
+
+    def truncated_export(src: Path, out: Path) -> str:
+        out.write_bytes(_tiny_onnx_bytes(1.0)[:40])  # what a full disk leaves
+        return "stand-in export, cut short"
+
+    monkeypatch.setattr(artefacts, "_export_onnx", truncated_export)
+    resolved = ResolvedModel(name="tiny-model", path_or_name=str(base), model_id="tiny-model/test-1", prefix="")
+    with pytest.raises(ModelError) as caught:
+        artefacts.build_artefact(resolved, "onnx-int8", notify=None)  # the real quantization of the cut file
+    message = str(caught.value)
+    assert 'Building the "onnx-int8" embedding backend for tiny-model failed' in message
+    assert f"MB free in {models}" in message and "MB free in" in message.split(str(models))[-1]
+    assert "python -m cxtext.embed.backends build onnx-int8" in message
+    assert not artefacts.artefact_ready(resolved, "onnx-int8")
+    assert not list(artefacts.artefact_dir(resolved, "onnx-int8").glob("*building*"))  # no half file left
