@@ -30,7 +30,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from cxtext.embed import artefacts, backends, recipes, runners  # noqa: E402
+from cxtext.embed import artefacts, backends, exporters, recipes, runners  # noqa: E402
 from cxtext.embed import SentenceTransformerEmbedder, resolve_model  # noqa: E402
 from cxtext.errors import ModelError  # noqa: E402
 
@@ -226,7 +226,7 @@ def test_backend_is_close_to_fp32(reference, backend):
 def test_model2vec_matches_english_paraphrases():
     _needs_artefact("model2vec")
     embedder, _ = _encode("model2vec")
-    assert embedder.dim == artefacts.M2V_PCA_DIMS
+    assert embedder.dim == exporters.M2V_PCA_DIMS
     first, second = embedder.encode(PARAPHRASE_A), embedder.encode(PARAPHRASE_B)
     nearest = np.argmax(second @ first.T, axis=1)
     assert list(nearest) == list(range(len(PARAPHRASE_A)))
