@@ -26,7 +26,6 @@ Writes bench/results/plain_steps.md and plain_steps_runs.csv.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -39,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import lodo, lodo_data  # noqa: E402
 from bench.machine import machine_line  # noqa: E402
-from bench.saved_runs import runs_or_saved  # noqa: E402
+from bench.saved_runs import runs_or_saved, trial_parser  # noqa: E402
 from bench.themes import embed  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -123,14 +122,10 @@ def write(runs: pd.DataFrame, seconds: float) -> Path:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--models", default="default,minilm")
-    parser.add_argument("--sets", default=",".join(lodo_data.SETS))
-    parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--from-runs", action="store_true")
-    args = parser.parse_args(argv)
+    args = trial_parser(__doc__, seeds=3).parse_args(argv)
     t0 = time.perf_counter()
-    runs = runs_or_saved(RESULTS / "plain_steps_runs.csv", args.from_runs, lambda: run(args.models.split(","), args.sets.split(","), args.seeds))
+    runs = runs_or_saved(RESULTS / "plain_steps_runs.csv", args.from_runs,
+                         lambda: run(args.models.split(","), args.sets.split(","), args.seeds))
     print(write(runs, time.perf_counter() - t0).read_text())
     return 0
 
