@@ -981,6 +981,15 @@ _FRESHDESK = "zyn10/Freshdesk-Ticket-Insights"
 _FRESHDESK_COMMIT = "3c441176b9999514753c4c21def67b5e2c5e0854"
 _FRESHDESK_LICENCE = ("none stated in the repository: benchmark use only, not committed (a company's real "
                       "Freshdesk tickets: customers' names and e-mail addresses)")
+#: The roles of the Freshdesk export's columns, the same in its .xls and .csv forms.
+_FRESHDESK_ROLES = {
+    "text": ["Subject"],
+    "csat": ["Survey results"],
+    "date": ["Created time"],
+    "id": ["Ticket ID"],
+    "source": ["Source"],
+    "segment": ["Type", "Group", "Priority", "Company Name", "Tags"],
+}
 _FRESHDESK_SCORES = [
     {"column": "Survey results", "kind": "csat", "scale": "words: Extremely satisfied ... Slightly dissatisfied"},
     {"column": "Agent interactions", "kind": "count", "scale": "0-16"},
@@ -1030,14 +1039,7 @@ SOURCES_HELDOUT3: list[dict] = [
         "excerpt": None,
         "extra_header_rows": 0,
         "rows": 21,
-        "roles": {
-            "text": ["Subject"],
-            "csat": ["Survey results"],
-            "date": ["Created time"],
-            "id": ["Ticket ID"],
-            "source": ["Source"],
-            "segment": ["Type", "Group", "Priority", "Company Name", "Tags"],
-        },
+        "roles": _FRESHDESK_ROLES,
         "either": [],
         "optional": ["csat", "segment"],
         "scores": _FRESHDESK_SCORES,
@@ -1055,14 +1057,7 @@ SOURCES_HELDOUT3: list[dict] = [
         "excerpt": None,
         "extra_header_rows": 0,
         "rows": 21,
-        "roles": {
-            "text": ["Subject"],
-            "csat": ["Survey results"],
-            "date": ["Created time"],
-            "id": ["Ticket ID"],
-            "source": ["Source"],
-            "segment": ["Type", "Group", "Priority", "Company Name", "Tags"],
-        },
+        "roles": _FRESHDESK_ROLES,
         "either": [],
         "optional": ["csat", "segment"],
         "scores": _FRESHDESK_SCORES,

@@ -56,14 +56,23 @@ def _slow_write(out: Path, data: bytes) -> None:
         handle.write(data[len(data) // 2:])
 
 
+def _model_folder(tmp_path: Path, monkeypatch) -> Path:
+    """A local model folder ``tiny-model`` (a stand-in tokenizer.json) under a temporary models dir."""
+    base = tmp_path / "models" / "tiny-model"
+    base.mkdir(parents=True)
+    (base / "tokenizer.json").write_text('{"stand-in": "only copied, never parsed"}', encoding="utf-8")
+    monkeypatch.setenv("CXTEXT_MODELS_DIR", str(base.parent))
+    return base
+
+
+def _resolved(base: Path) -> ResolvedModel:
+    return ResolvedModel(name="tiny-model", path_or_name=str(base), model_id="tiny-model/test-1", prefix="")
+
+
 @pytest.fixture
 def tiny_model(tmp_path, monkeypatch):
     """A local model folder under a temporary models dir, with counting stand-in build steps."""
-    models = tmp_path / "models"
-    base = models / "tiny-model"
-    base.mkdir(parents=True)
-    (base / "tokenizer.json").write_text('{"stand-in": "only copied, never parsed"}', encoding="utf-8")
-    monkeypatch.setenv("CXTEXT_MODELS_DIR", str(models))
+    base = _model_folder(tmp_path, monkeypatch)
     calls = {"onnx": 0, "onnx-int8": 0}
     lock = threading.Lock()
 
@@ -82,9 +91,7 @@ def tiny_model(tmp_path, monkeypatch):
 
     monkeypatch.setattr(artefacts, "_export_onnx", export)
     monkeypatch.setattr(artefacts, "_quantize_onnx", quantize)
-    resolved = ResolvedModel(name="tiny-model", path_or_name=str(base), model_id="tiny-model/test-1",
-                             prefix="")
-    return resolved, calls
+    return _resolved(base), calls
 
 
 def _run(session_path: Path) -> np.ndarray:
@@ -165,18 +172,15 @@ def test_a_failed_build_names_the_backend_the_free_disk_space_and_how_to_retry(t
     """A full disk once truncated a model file mid-build, and the int8 step died on "Wire format was corrupt"."""
     from cxtext.errors import ModelError
 
-    models = tmp_path / "models"
-    base = models / "tiny-model"
-    base.mkdir(parents=True)
-    (base / "tokenizer.json").write_text('{"stand-in": "only copied, never parsed"}', encoding="utf-8")
-    monkeypatch.setenv("CXTEXT_MODELS_DIR", str(models))
+    base = _model_folder(tmp_path, monkeypatch)
+    models = base.parent
 
     def truncated_export(src: Path, out: Path) -> str:
         out.write_bytes(_tiny_onnx_bytes(1.0)[:40])  # what a full disk leaves
         return "stand-in export, cut short"
 
     monkeypatch.setattr(artefacts, "_export_onnx", truncated_export)
-    resolved = ResolvedModel(name="tiny-model", path_or_name=str(base), model_id="tiny-model/test-1", prefix="")
+    resolved = _resolved(base)
     with pytest.raises(ModelError) as caught:
         artefacts.build_artefact(resolved, "onnx-int8", notify=None)  # the real quantization of the cut file
     message = str(caught.value)
