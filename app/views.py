@@ -341,7 +341,8 @@ def edit_tab() -> SimpleNamespace:
         message = _msg()
         with gr.Accordion("Suggestions: likely merges and splits", open=True, elem_id="suggestions-box"):
             gr.Markdown("Themes whose comments point the same way or share their keywords (merge), and themes "
-                        "holding two clear sub-groups (split), with the evidence. Finding them re-clusters each "
+                        "holding two clear sub-groups, or two parts whose detractor rates differ (split), with the "
+                        "evidence. Finding them re-clusters each "
                         "theme in two: a few seconds.")
             find = gr.Button("Find suggestions", elem_id="suggest-button")
             suggestions = gr.Dataframe(empty_grid("#", "kind", "themes", "evidence", "parts", "score"),
@@ -383,7 +384,8 @@ def fill_suggestions(ui: SimpleNamespace, suggestions: pd.DataFrame | None) -> d
     choices = adapters.suggestion_choices(suggestions)
     label = "Suggestions" if suggestions is None else (
         f"Suggestions ({len(suggestions)})" if len(suggestions) else
-        "Suggestions: none, no two themes look alike and no theme has two clear sub-groups")
+        "Suggestions: none, no two themes look alike and no theme has two clear sub-groups or two parts whose "
+        "detractor rates differ")
     return {ui.suggestions: gr.update(value=adapters.suggestions_view(suggestions), label=label,
                                       column_widths=["50px", "70px", "260px", "420px", "360px", "70px"]),
             ui.suggest_pick: gr.update(choices=choices, value=choices[0][1] if choices else None)}

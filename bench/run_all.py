@@ -77,6 +77,12 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
     "driver_dedupe_trial": (["bench/driver_dedupe_trial.py"],
                             "issue 19: finer themes plus near-duplicate grouping of the top drivers, chosen leave one "
                             "dataset out"),
+    "outcome_split_trial": (["bench/outcome_split_trial.py"],
+                            "issue 19: split a theme when its parts' detractor rates differ, planted drivers chosen "
+                            "leave one dataset out, with false splits on unplanted NPS"),
+    "fine_merge_trial": (["bench/fine_merge_trial.py"],
+                         "issue 19: finer themes, then merging close themes, against plain, chosen leave one dataset "
+                         "out"),
     "labels": (["bench/labels.py"], "theme labels against gold intent and aspect names, old vs new, held out"),
     "taxonomy_lodo": (["bench/taxonomy_lodo.py"], "a taxonomy's matching rule chosen leave-one-dataset-out: matched vs pulled in"),
     "mentions": (["bench/mentions.py"],

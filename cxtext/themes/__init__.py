@@ -12,7 +12,8 @@
 ``assign``     the assignment rule (prototypes, thresholds, secondary themes)
 ``edits``      rename, merge, delete, split, move;  ``taxonomy_themes``  taxonomy themes in a model
 ``persist``    the saved folder (model.json + centroids.npy);  ``params``  parameter names and checks
-``hierarchy``  parent themes;  ``suggest``  likely merges and splits
+``hierarchy``  parent themes;  ``suggest``  likely merges and splits;  ``split_outcome``  whether a split's
+               parts differ in detractor rate (score evidence for ``suggest``)
 ``taxonomy``   a team's own themes: the file, and giving a fitted model its themes;
                ``taxonomy_match``  the matching rule (:class:`TaxonomyMatcher`; re-exported by ``taxonomy``)
 ``fitcache``   fitted models kept per (texts, languages, model, parameters)

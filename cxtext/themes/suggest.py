@@ -40,6 +40,15 @@ parts that applying the suggestion gives.
   max_parts_cosine``, ``language_ami <= max_language_ami`` and the smaller
   part holds at least ``min_part_share`` of the theme and 3 comments;
   ``score = silhouette / split_silhouette``.
+* **or by score**, when the file has NPS: the same two parts' detractor rates
+  (``detractor_shares``) differ with ``detractor_p`` x (themes tested) below
+  ``max_split_p`` (0.05; Bonferroni; each part needs ``min_scored_part``, 10,
+  scored comments):
+  a complaint that hides behind a sibling with the same words, which the
+  silhouette cannot see. ``score = 1 + log10(max_split_p / corrected p)`` (1 at
+  the threshold, one more for every tenfold below it). The test and its measurement are in
+  :mod:`cxtext.themes.split_outcome`. Every tested split's evidence names the
+  parts' detractor shares, suggested or not.
 
 **Thresholds** (defaults), chosen by looking at real data with every
 threshold switched off and the evidence of every pair and every theme listed
@@ -90,6 +99,7 @@ Deterministic: the splits are seeded by the theme model's ``random_state``
 from __future__ import annotations
 
 import copy
+import math
 import re
 from typing import Any
 
@@ -97,6 +107,7 @@ import numpy as np
 import pandas as pd
 
 from cxtext.errors import CxtextError, ThemeEditError, ValidationError
+from cxtext.themes.split_outcome import MIN_SCORED_PART, compare_parts, detractor_flags, outcome_evidence
 
 __all__ = ["SUGGESTION_COLUMNS", "suggest_edits", "apply_suggestion", "suggestion_command"]
 
@@ -114,6 +125,8 @@ SUGGESTION_COLUMNS = [
     "part_keywords",  # list[list[str]]: the parts' (merge: the themes') top keywords
     "part_labels",    # split: the labels the parts would get; merge: the themes' labels
     "language_ami",   # split: adjusted mutual information of parts and comment languages (0 none, 1 = by language)
+    "detractor_shares",  # split: [part 1, part 2] share of detractors (NPS 0-6) among scored comments; else None
+    "detractor_p",    # split: two-sided p of the parts' detractor rates, before correction (NaN: not tested)
     "evidence",       # one readable sentence with the numbers
 ]
 
@@ -125,6 +138,7 @@ MAX_LANGUAGE_AMI = 0.5
 MIN_PART_SHARE = 0.2
 MIN_PART_SIZE = 3
 MIN_SPLIT_SIZE = 8
+MAX_SPLIT_P = 0.05
 _N_KEYWORDS = 10
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -170,6 +184,8 @@ def suggest_edits(
     max_language_ami: float = MAX_LANGUAGE_AMI,
     min_part_share: float = MIN_PART_SHARE,
     min_split_size: int = MIN_SPLIT_SIZE,
+    max_split_p: float = MAX_SPLIT_P,
+    min_scored_part: int = MIN_SCORED_PART,
     max_suggestions: int | None = 20,
 ) -> pd.DataFrame:
     """Likely merges and splits of ``analysis``'s themes, best first (columns: :data:`SUGGESTION_COLUMNS`).
@@ -178,7 +194,10 @@ def suggest_edits(
     keyword word overlap), ``split_silhouette`` (-1..1, cosine silhouette of a
     2-way split), ``min_part_share`` (0-0.5, smaller part / theme size) and
     ``min_split_size`` (comments; smaller themes are not tested for a split)
-    are the thresholds of the module docstring. ``max_suggestions`` keeps the
+    are the thresholds of the module docstring. ``max_split_p`` (0-1, family-wise:
+    Bonferroni over the themes tested; 0 switches it off) also suggests a split
+    whose two parts differ in detractor rate (:mod:`cxtext.themes.split_outcome`),
+    however close their words are, when each part has ``min_scored_part`` scored comments. ``max_suggestions`` keeps the
     best ones (``None``: all). An analysis without themes or without stored
     embeddings has no suggestions (empty frame).
     """
@@ -188,6 +207,9 @@ def suggest_edits(
     max_parts_cosine = _check_threshold("max_parts_cosine", max_parts_cosine, -1.0, 1.0)
     max_language_ami = _check_threshold("max_language_ami", max_language_ami, -1.0, 1.0)
     min_part_share = _check_threshold("min_part_share", min_part_share, 0.0, 0.5)
+    max_split_p = _check_threshold("max_split_p", max_split_p, 0.0, 1.0)
+    if isinstance(min_scored_part, bool) or not isinstance(min_scored_part, int) or min_scored_part < 2:
+        raise ValidationError(f"'min_scored_part' must be a whole number of 2 or more. Got {min_scored_part!r}.")
     if isinstance(min_split_size, bool) or not isinstance(min_split_size, int) or min_split_size < 4:
         raise ValidationError(f"'min_split_size' must be a whole number of 4 or more. Got {min_split_size!r}.")
     model = getattr(analysis, "theme_model", None)
@@ -228,16 +250,29 @@ def suggest_edits(
                 "silhouette": np.nan, "part_sizes": [size_of[ta], size_of[tb]],
                 "part_keywords": [keywords_of[ta][:5], keywords_of[tb][:5]],
                 "part_labels": [label_of[ta], label_of[tb]], "language_ami": np.nan,
+                "detractor_shares": None, "detractor_p": np.nan,
                 "evidence": (f"centroid cosine {cosine:.2f} (merge from {merge_cosine:.2f}), keyword overlap "
                              f"{jaccard:.2f} (from {merge_jaccard:.2f})"
                              + (f"; shared words: {', '.join(shared[:6])}" if shared else "")),
             })
 
-    for t in theme_ids:
-        row = _split_row(analysis, model, t, label_of[t], vectors, languages, mean, min_split_size)
-        if row is not None and _clear_split(row, split_silhouette, max_parts_cosine, max_language_ami,
-                                            min_part_share):
-            row["score"] = round(_ratio(row["silhouette"], split_silhouette), 4)
+    scored, detractor = detractor_flags(analysis.records)
+    splits = [row for t in theme_ids if (row := _split_row(analysis, model, t, label_of[t], vectors, languages,
+                                                            mean, min_split_size, (scored, detractor),
+                                                            min_scored_part)) is not None]
+    n_tested = sum(row["_test"] is not None for row in splits)
+    for row in splits:
+        test = row.pop("_test")
+        scores = []
+        if _clear_split(row, split_silhouette, max_parts_cosine, max_language_ami, min_part_share):
+            scores.append(_ratio(row["silhouette"], split_silhouette))
+        if test is not None:
+            row["evidence"] += "; " + outcome_evidence(test, n_tested)
+            if 0 < test.p_value * n_tested < max_split_p:
+                # how far past the corrected threshold: 1 at it, one more for every tenfold below it
+                scores.append(1 + math.log10(max_split_p / (test.p_value * n_tested)))
+        if scores:
+            row["score"] = round(float(max(scores)), 4)
             rows.append(row)
     rows.sort(key=lambda r: (-r["score"], r["kind"], r["theme_ids"]))
     if max_suggestions is not None:
@@ -259,8 +294,12 @@ def _clear_split(row: dict[str, Any], split_silhouette: float, max_parts_cosine:
 
 
 def _split_row(analysis, model, theme_id: int, label: str, vectors: np.ndarray, languages: list,
-               mean: np.ndarray, min_split_size: int) -> dict[str, Any] | None:
-    """Evidence of the 2-way split :meth:`Analysis.split_theme` would make (on a copy of the model)."""
+               mean: np.ndarray, min_split_size: int, nps_flags: tuple[np.ndarray, np.ndarray],
+               min_scored_part: int) -> dict[str, Any] | None:
+    """Evidence of the 2-way split :meth:`Analysis.split_theme` would make (on a copy of the model).
+
+    ``"_test"`` holds the parts' detractor comparison (:class:`~cxtext.themes.split_outcome.PartTest`,
+    None when not testable) for the caller to correct over all themes."""
     _, _, rows = analysis.split_members(theme_id)
     if rows.size < max(min_split_size, 4):
         return None
@@ -288,14 +327,18 @@ def _split_row(analysis, model, theme_id: int, label: str, vectors: np.ndarray, 
     P = _unit(np.stack([centred[part_of == i].mean(axis=0) for i in ids]))
     cosine = float(P[0] @ P[1])
     jaccard = keyword_jaccard(part_keywords[0], part_keywords[1])
+    test = compare_parts(*nps_flags, rows, (part_of != ids[0]).astype(int), min_scored_part)
     return {
-        "kind": "split", "theme_ids": [theme_id], "labels": [label], "score": np.nan, "cosine": round(cosine, 4), "jaccard": round(jaccard, 4),
-        "silhouette": round(float(silhouette), 4), "part_sizes": sizes,
+        "kind": "split", "theme_ids": [theme_id], "labels": [label], "score": np.nan, "cosine": round(cosine, 4),
+        "jaccard": round(jaccard, 4), "silhouette": round(float(silhouette), 4), "part_sizes": sizes,
         "part_keywords": [k[:5] for k in part_keywords],
         "part_labels": [str(parts.loc[i, "label"]) for i in ids], "language_ami": round(language_ami, 4),
+        "detractor_shares": None if test is None else [round(x, 4) for x in test.shares],
+        "detractor_p": np.nan if test is None else test.p_value,
         "evidence": (f"two sub-groups of {sizes[0]} and {sizes[1]} comments, silhouette {silhouette:.2f}, "
                      f"centroid cosine {cosine:.2f}: " + " | ".join(
                          ", ".join(k[:4]) for k in part_keywords)),
+        "_test": test,
     }
 
 

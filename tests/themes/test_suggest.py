@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pytest
 
@@ -15,6 +17,8 @@ from cxtext.themes.suggest import (
     suggest_edits,
     suggestion_command,
 )
+from cxtext.drivers import two_proportion_p_value
+from cxtext.themes.split_outcome import detractor_flags
 
 from feedback import COMPLAINTS
 
@@ -96,6 +100,56 @@ def test_a_theme_of_two_complaints_is_suggested_for_split(analysis):
         apply_numbered(merged, 7)
 
 
+def test_a_split_whose_parts_differ_in_detractors_is_suggested_by_score(analysis):
+    """crash (NPS 6-8: 4 of 10 detractors) merged with billing (NPS 1-3: all detractors)."""
+    crash, billing = _theme_of(analysis, "crash-0"), _theme_of(analysis, "billing-0")
+    merged = analysis.merge_themes([crash, billing], "Crash and billing")
+    kept = min(crash, billing)
+    # 20 comments: parts of 10 are too few for the default; the silhouette rule switched off (no 2-way
+    # split reaches 1.0), so only the score evidence can suggest it
+    assert suggest_edits(merged, split_silhouette=1.0).empty
+    by_score = suggest_edits(merged, split_silhouette=1.0, min_scored_part=8)
+    split = by_score[by_score["kind"] == "split"].iloc[0]
+    assert split["theme_ids"] == [kept] and len(by_score) == 1
+    # the same numbers from the parts the split gives, by the drivers' own two-proportion test
+    parts = apply_suggestion(merged, split).records.set_index("id")
+    into = parts.loc[[f"{t}-{i}" for t in ("crash", "billing") for i in range(10)]]
+    counts = into.assign(detractor=into["nps"] <= 6).groupby("theme_id")["detractor"].agg(["sum", "count"])
+    first, second = (counts.loc[t] for t in sorted(counts.index, key=lambda t: -counts.loc[t, "count"]))
+    assert split["detractor_shares"] == pytest.approx([first["sum"] / first["count"], second["sum"] / second["count"]],
+                                                      abs=1e-4)
+    expected = two_proportion_p_value(int(first["sum"]), int(first["count"]), int(second["sum"]), int(second["count"]))
+    assert split["detractor_p"] == pytest.approx(expected) and expected < 0.05
+    assert split["score"] == pytest.approx(1 + math.log10(0.05 / expected), abs=1e-3)
+    assert "after testing 1 theme)" in split["evidence"] and "detractors" in split["evidence"]
+    assert suggest_edits(merged, split_silhouette=1.0, min_scored_part=8, max_split_p=0.0).empty
+    with pytest.raises(ValidationError, match="'max_split_p' must be a number from 0 to 1"):
+        suggest_edits(merged, max_split_p=5)
+    with pytest.raises(ValidationError, match="'min_scored_part'"):
+        suggest_edits(merged, min_scored_part=1)
+
+
+def test_parts_with_alike_scores_are_not_suggested_by_score(tmp_path):
+    """The same merged theme when both complaints score alike: tested, not significant, not suggested."""
+    rows = [{"id": f"{theme}-{i}", "comment": text, "nps": (2, 9)[i % 2]}
+            for theme, texts in COMPLAINTS.items() for i, text in enumerate(texts)]
+    alike = cxtext.analyze(pd.DataFrame(rows), min_theme_size=4, seed=0, cache_path=tmp_path / "e.sqlite")
+    merged = alike.merge_themes([_theme_of(alike, "crash-0"), _theme_of(alike, "billing-0")])
+    lenient = suggest_edits(merged, split_silhouette=1.0, max_split_p=0.5, min_scored_part=8, max_suggestions=None)
+    assert lenient.query("kind == 'split'").empty  # not even at a family-wise 0.5
+    listed = suggest_edits(merged, split_silhouette=-1, max_parts_cosine=1, max_language_ami=1,
+                           min_part_share=0, min_scored_part=8, max_suggestions=None).query("kind == 'split'")
+    tested = listed[listed["detractor_p"].notna()].iloc[0]
+    assert all(0.3 <= share <= 0.7 for share in tested["detractor_shares"]) and tested["detractor_p"] > 0.5
+
+
+def test_no_nps_means_no_score_evidence(analysis):
+    merged = analysis.merge_themes([_theme_of(analysis, "crash-0"), _theme_of(analysis, "billing-0")])
+    records = merged.records.drop(columns=["nps"])
+    scored, detractor = detractor_flags(records)
+    assert not scored.any() and not detractor.any()
+
+
 def test_thresholds_are_checked_and_can_be_loosened(analysis):
     with pytest.raises(ValidationError, match="'merge_cosine' must be a number from 0 to 1"):
         suggest_edits(analysis, merge_cosine=2)
@@ -116,3 +170,23 @@ def test_keyword_jaccard_compares_words():
     assert keyword_jaccard(["app crashes"], ["bill"]) == 0.0
     assert keyword_jaccard([], []) == 0.0
     assert keyword_jaccard(["Fee", "card"], ["fee", "phone"]) == pytest.approx(1 / 3)
+
+
+def test_compare_parts_counts_scored_rows_only():
+    from cxtext.metrics.scores import DETRACTOR_MAX
+    from cxtext.themes import split_outcome
+
+    assert split_outcome.DETRACTOR_MAX == DETRACTOR_MAX  # kept beside the themes stage, must stay NPS's own
+    records = pd.DataFrame({"nps": pd.array([6, 9] * 5 + [2] * 10 + [None] * 3, dtype="Int64"),
+                            "scores_valid": [True] * 23})
+    scored, detractor = detractor_flags(records)
+    assert scored.sum() == 20 and detractor.sum() == 15
+    rows = pd.RangeIndex(23).to_numpy()
+    parts = (rows >= 10).astype(int)  # part 0: 5 of 10 detractors; part 1: 10 of 10 (+3 without NPS)
+    test = split_outcome.compare_parts(scored, detractor, rows, parts)
+    assert test.scored == (10, 10) and test.shares == (0.5, 1.0)
+    assert test.p_value == pytest.approx(two_proportion_p_value(5, 10, 10, 10))
+    assert split_outcome.compare_parts(scored, detractor, rows, parts, min_scored=11) is None
+    # a rejected score does not count
+    invalid = records.assign(scores_valid=[False] * 10 + [True] * 13)
+    assert split_outcome.compare_parts(*detractor_flags(invalid), rows, parts) is None
