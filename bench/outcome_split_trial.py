@@ -169,8 +169,22 @@ def measure(seeds: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: Star ratings 1-5 drawn for the rating runs: planted intents mostly 1-2 stars, every other row mostly 4-5.
+PLANTED_STARS = (0.4, 0.2, 0.15, 0.15, 0.1)
+OTHER_STARS = (0.05, 0.05, 0.15, 0.3, 0.45)
+
+
+def stars(gold: np.ndarray, planted: list[str], seed: int, null: bool) -> np.ndarray:
+    """1-5 stars per row: the planted intents' rows from PLANTED_STARS (all rows from OTHER_STARS when null)."""
+    rng = np.random.default_rng(20_000 + seed)
+    low = np.isin(gold, planted) & (not null)
+    return np.where(low, rng.choice(5, size=gold.size, p=PLANTED_STARS),
+                    rng.choice(5, size=gold.size, p=OTHER_STARS)) + 1
+
+
 def suggestion_runs(seeds: int) -> pd.DataFrame:
-    """The shipped score-evidence split suggestions on the planted and null runs, one row per run."""
+    """The shipped score-evidence split suggestions on the planted and null runs (NPS, then star ratings
+    without NPS), one row per run."""
     import cxtext
     from cxtext.themes.suggest import apply_suggestion, suggest_edits
 
@@ -178,20 +192,25 @@ def suggestion_runs(seeds: int) -> pd.DataFrame:
     for name in INTENT_SETS:
         df = lodo_data.load(name)
         gold = df["label"].to_numpy()
-        for seed, kind in itertools.product(range(seeds), ("planted", "null")):
+        for seed, kind, score in itertools.product(range(seeds), ("planted", "null"), ("nps", "rating")):
             nps, planted = planted_drivers.planted_nps(gold, seed)
             if kind == "null":
                 nps = null_nps(len(df), seed)
-            frame = pd.DataFrame({"comment": df["text"].astype(str), "nps": nps})
-            analysis = cxtext.analyze(frame, text="comment", nps="nps", cache_path=planted_drivers.CACHE)
+            frame = pd.DataFrame({"comment": df["text"].astype(str), "nps": nps,
+                                  "rating": stars(gold, planted, seed, kind == "null")})
+            roles = {"nps": "nps"} if score == "nps" else {"rating": "rating", "rating_scale": "1-5"}
+            analysis = cxtext.analyze(frame[["comment", score]], text="comment", cache_path=planted_drivers.CACHE,
+                                      **roles)
             found = suggest_edits(analysis, split_silhouette=1.0, max_suggestions=None)  # score evidence only
             by_score = found[found["kind"] == "split"]
             hits = 0
             for row in by_score.to_dict("records"):
                 edited = apply_suggestion(analysis, row)
-                richer = edited.summary["edits"][-1]["into"][int(np.argmax(row["detractor_shares"]))]
+                worse = np.argmax(row["part_outcomes"]) if score == "nps" else np.argmin(row["part_outcomes"])
+                richer = edited.summary["edits"][-1]["into"][int(worse)]
                 hits += planted_drivers.majority(edited.records, gold, "theme_id").get(richer) in planted
-            rows.append({"set": name, "seed": seed, "nps": kind, "suggested": len(by_score), "planted_part": hits})
+            rows.append({"set": name, "seed": seed, "nps": kind, "score": score, "suggested": len(by_score),
+                         "planted_part": hits})
         print(f"  suggestions {name}", flush=True)
     return pd.DataFrame(rows)
 
@@ -199,15 +218,18 @@ def suggestion_runs(seeds: int) -> pd.DataFrame:
 def suggestion_lines(sug: pd.DataFrame) -> list[str]:
     lines = ["## The shipped form: split suggestions by score (cxtext.themes.suggest)", "",
              "Per run: split suggestions made on score evidence alone (2 parts, Bonferroni 0.05, 10 scored comments "
-             "a part), and of those, how many have a planted intent as the majority of the part with more "
-             "detractors. Null: NPS drawn alike for every comment.", "",
-             "| set | planted runs: suggested | of which the detractor-rich part is planted | null runs: suggested |",
-             "| --- | ---: | ---: | ---: |"]
-    for name in INTENT_SETS:
-        p = sug[(sug["set"] == name) & (sug["nps"] == "planted")]
-        n = sug[(sug["set"] == name) & (sug["nps"] == "null")]
-        lines.append(f"| {name} | {p['suggested'].sum()} in {len(p)} | {p['planted_part'].sum()} | "
-                     f"{n['suggested'].sum()} in {len(n)} |")
+             "a part), and of those, how many have a planted intent as the majority of the worse part (more "
+             "detractors, or lower mean rating). NPS runs: the planting above. Rating runs: the same intents, no "
+             f"NPS, 1-5 stars drawn {PLANTED_STARS} for planted rows and {OTHER_STARS} for the others (Welch's "
+             "t-test on the parts' mean ratings). Null: every row's score drawn alike.", "",
+             "| score | set | planted runs: suggested | of which the worse part is planted | null runs: suggested |",
+             "| --- | --- | ---: | ---: | ---: |"]
+    for score in ("nps", "rating"):
+        for name in INTENT_SETS:
+            g = sug[(sug["set"] == name) & (sug["score"] == score)]
+            p, n = g[g["nps"] == "planted"], g[g["nps"] == "null"]
+            lines.append(f"| {score} | {name} | {p['suggested'].sum()} in {len(p)} | {p['planted_part'].sum()} | "
+                         f"{n['suggested'].sum()} in {len(n)} |")
     return lines + [""]
 
 

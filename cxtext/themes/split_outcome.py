@@ -1,4 +1,4 @@
-"""Do the two parts of a theme differ in detractor rate? Score evidence for a split suggestion.
+"""Do the two parts of a theme differ in detractor rate (or rating)? Score evidence for a split suggestion.
 
 A theme that holds two complaints with the same words ("card declined" beside "card arrived late")
 is one row in the drivers table, and the complaint that costs the NPS hides behind its sibling's
@@ -13,12 +13,16 @@ on 5 intents of four labelled sets (Bitext, CLINC banking, HWU64, CLINC other; 5
 product path, default settings). With the rule as shipped (2 parts, Bonferroni 0.05 over the themes
 tested, 10 scored comments a part) ``suggest_edits`` made 10 split suggestions in the 20 planted runs,
 8 of them with a planted intent as the majority of the part with more detractors, and none in 20
-runs whose NPS was drawn alike for every comment. Applying such splits automatically lifted the
+runs whose NPS was drawn alike for every comment. With 1-5 stars instead of NPS (planted intents
+mostly 1-2 stars): 20 suggestions in 20 planted runs, 19 isolating a planted intent, 1 in 20 runs
+without a planted difference. Applying such splits automatically lifted the
 planted intents found among the top five drivers only from 3.70 to 3.80 of 5 on sets the rule was
 not chosen on, so they are suggestions for a person, not a fit step.
 
-Only NPS is read (``nps``, ``scores_valid`` of :mod:`cxtext.schema`); the cut-off is NPS's own
-(0-6 = detractor) and is kept here because the themes stage may not import ``cxtext.metrics``.
+The score is NPS (``nps``, ``scores_valid`` of :mod:`cxtext.schema`; the cut-off is NPS's own, 0-6
+= detractor, kept here because the themes stage may not import ``cxtext.metrics``); a file without
+NPS but with a rating (app-store and product reviews) compares the parts' mean ratings instead
+(Welch's t-test), as the drivers table ranks by the rating there. CSAT and CES alone are not read.
 """
 
 from __future__ import annotations
@@ -36,52 +40,85 @@ MIN_SCORED_PART = 10
 
 
 @dataclass(frozen=True)
-class PartTest:
-    """Detractor shares (0-1) of the two parts, their scored counts, and the test's two-sided p-value."""
+class Outcome:
+    """The score the parts are compared on, per row of the records.
 
-    shares: tuple[float, float]
+    ``measure``: ``"detractors"`` (``values`` 1.0 for NPS 0-6, 0.0 for 7-10), ``"rating"`` (``values``
+    the rating on the file's scale) or ``"none"``; ``scored``: the row has a usable value.
+    """
+
+    measure: str
+    scored: np.ndarray
+    values: np.ndarray
+
+
+@dataclass(frozen=True)
+class PartTest:
+    """The two parts compared: ``values`` are detractor shares (0-1) or mean ratings, ``scored`` their
+    counts, ``p_value`` two-sided (two-proportion z-test for detractors, Welch's t-test for ratings)."""
+
+    measure: str
+    values: tuple[float, float]
     scored: tuple[int, int]
     p_value: float
 
 
-def detractor_flags(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """``(scored, detractor)`` per row of ``records``: a usable NPS (present, ``scores_valid``); NPS 0-6."""
-    if "nps" not in records.columns:
-        none = np.zeros(len(records), dtype=bool)
-        return none, none
-    nps = pd.to_numeric(records["nps"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    valid = (records["scores_valid"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-             if "scores_valid" in records.columns else np.ones(len(records), dtype=bool))
-    scored = valid & ~np.isnan(nps)
-    return scored, scored & (nps <= DETRACTOR_MAX)
+def _usable(records: pd.DataFrame, column: str) -> np.ndarray:
+    """The column as floats, NaN where missing or where the row's scores were rejected (``scores_valid``)."""
+    if column not in records.columns:
+        return np.full(len(records), np.nan)
+    values = pd.to_numeric(records[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan, copy=True)
+    if "scores_valid" in records.columns:
+        values[~records["scores_valid"].astype("boolean").fillna(False).to_numpy(dtype=bool)] = np.nan
+    return values
 
 
-def compare_parts(scored: np.ndarray, detractor: np.ndarray, rows: np.ndarray, parts: np.ndarray,
+def outcome_of(records: pd.DataFrame) -> Outcome:
+    """NPS detractors when any row has a usable NPS, else the rating when any has one, else none
+    (the order the drivers table ranks by)."""
+    nps = _usable(records, "nps")
+    if (~np.isnan(nps)).any():
+        return Outcome("detractors", ~np.isnan(nps), (nps <= DETRACTOR_MAX).astype(float))
+    rating = _usable(records, "rating")
+    if (~np.isnan(rating)).any():
+        return Outcome("rating", ~np.isnan(rating), np.nan_to_num(rating))
+    return Outcome("none", np.zeros(len(records), dtype=bool), np.zeros(len(records)))
+
+
+def compare_parts(outcome: Outcome, rows: np.ndarray, parts: np.ndarray,
                   min_scored: int = MIN_SCORED_PART) -> PartTest | None:
     """The two parts (``parts`` 0/1 for the record positions ``rows``) compared; None when not testable.
 
-    Not testable: a part with fewer than ``min_scored`` scored comments, or everybody (or nobody) a
-    detractor, where the test has no variance.
+    Not testable: no score, a part with fewer than ``min_scored`` scored comments, or no variation
+    (everybody, or nobody, a detractor; every rating the same), where the test is undefined.
     """
     from scipy import stats
 
-    counts, hits = [], []
-    for part in (0, 1):
-        mask = scored[rows] & (parts == part)
-        counts.append(int(mask.sum()))
-        hits.append(int(detractor[rows][mask].sum()))
-    if min(counts) < min_scored or sum(hits) in (0, sum(counts)):
+    if outcome.measure == "none":
         return None
-    pooled = sum(hits) / sum(counts)
-    se = math.sqrt(pooled * (1 - pooled) * (1 / counts[0] + 1 / counts[1]))
-    z = (hits[0] / counts[0] - hits[1] / counts[1]) / se
-    return PartTest(shares=(hits[0] / counts[0], hits[1] / counts[1]), scored=(counts[0], counts[1]),
-                    p_value=float(2 * stats.norm.sf(abs(z))))
+    groups = [outcome.values[rows][outcome.scored[rows] & (parts == part)] for part in (0, 1)]
+    counts = (int(groups[0].size), int(groups[1].size))
+    if min(counts) < min_scored or np.ptp(np.concatenate(groups)) == 0:
+        return None
+    means = (float(groups[0].mean()), float(groups[1].mean()))
+    if outcome.measure == "detractors":
+        pooled = (groups[0].sum() + groups[1].sum()) / sum(counts)
+        se = math.sqrt(pooled * (1 - pooled) * (1 / counts[0] + 1 / counts[1]))
+        p_value = float(2 * stats.norm.sf(abs((means[0] - means[1]) / se)))
+    else:
+        p_value = float(stats.ttest_ind(groups[0], groups[1], equal_var=False).pvalue)
+        if not math.isfinite(p_value):  # both parts constant: no variance to test against
+            return None
+    return PartTest(outcome.measure, means, counts, p_value)
 
 
 def outcome_evidence(test: PartTest, n_tested: int) -> str:
-    """One readable clause: each part's detractor share and the corrected p-value."""
+    """One readable clause: each part's detractor share or mean rating, and the corrected p-value."""
     corrected = min(1.0, test.p_value * n_tested)
-    return (f"detractors {test.shares[0]:.0%} of part 1 ({test.scored[0]} scored) vs {test.shares[1]:.0%} of "
-            f"part 2 ({test.scored[1]}), p {test.p_value:.1g} ({corrected:.1g} after testing {n_tested} "
-            f"theme{'s' if n_tested != 1 else ''})")
+    if test.measure == "detractors":
+        head = (f"detractors {test.values[0]:.0%} of part 1 ({test.scored[0]} scored) vs {test.values[1]:.0%} "
+                f"of part 2 ({test.scored[1]})")
+    else:
+        head = (f"mean rating {test.values[0]:.2f} in part 1 ({test.scored[0]} rated) vs {test.values[1]:.2f} "
+                f"in part 2 ({test.scored[1]})")
+    return f"{head}, p {test.p_value:.1g} ({corrected:.1g} after testing {n_tested} theme{'s' if n_tested != 1 else ''})"

@@ -40,15 +40,16 @@ parts that applying the suggestion gives.
   max_parts_cosine``, ``language_ami <= max_language_ami`` and the smaller
   part holds at least ``min_part_share`` of the theme and 3 comments;
   ``score = silhouette / split_silhouette``.
-* **or by score**, when the file has NPS: the same two parts' detractor rates
-  (``detractor_shares``) differ with ``detractor_p`` x (themes tested) below
+* **or by score**, when the file has NPS (or, without NPS, a rating): the same
+  two parts' detractor rates (or mean ratings; ``outcome``, ``part_outcomes``)
+  differ with ``outcome_p`` x (themes tested) below
   ``max_split_p`` (0.05; Bonferroni; each part needs ``min_scored_part``, 10,
   scored comments):
   a complaint that hides behind a sibling with the same words, which the
   silhouette cannot see. ``score = 1 + log10(max_split_p / corrected p)`` (1 at
   the threshold, one more for every tenfold below it). The test and its measurement are in
   :mod:`cxtext.themes.split_outcome`. Every tested split's evidence names the
-  parts' detractor shares, suggested or not.
+  parts' detractor shares (or mean ratings), suggested or not.
 
 **Thresholds** (defaults), chosen by looking at real data with every
 threshold switched off and the evidence of every pair and every theme listed
@@ -107,7 +108,7 @@ import numpy as np
 import pandas as pd
 
 from cxtext.errors import CxtextError, ThemeEditError, ValidationError
-from cxtext.themes.split_outcome import MIN_SCORED_PART, compare_parts, detractor_flags, outcome_evidence
+from cxtext.themes.split_outcome import MIN_SCORED_PART, Outcome, compare_parts, outcome_evidence, outcome_of
 
 __all__ = ["SUGGESTION_COLUMNS", "suggest_edits", "apply_suggestion", "suggestion_command"]
 
@@ -125,8 +126,9 @@ SUGGESTION_COLUMNS = [
     "part_keywords",  # list[list[str]]: the parts' (merge: the themes') top keywords
     "part_labels",    # split: the labels the parts would get; merge: the themes' labels
     "language_ami",   # split: adjusted mutual information of parts and comment languages (0 none, 1 = by language)
-    "detractor_shares",  # split: [part 1, part 2] share of detractors (NPS 0-6) among scored comments; else None
-    "detractor_p",    # split: two-sided p of the parts' detractor rates, before correction (NaN: not tested)
+    "outcome",        # split: what the parts' scores are compared on: "detractors" (NPS 0-6), "rating"; else None
+    "part_outcomes",  # split: [part 1, part 2] detractor share (0-1) or mean rating among scored comments; else None
+    "outcome_p",      # split: two-sided p of that comparison, before correction (NaN: not tested)
     "evidence",       # one readable sentence with the numbers
 ]
 
@@ -196,8 +198,9 @@ def suggest_edits(
     ``min_split_size`` (comments; smaller themes are not tested for a split)
     are the thresholds of the module docstring. ``max_split_p`` (0-1, family-wise:
     Bonferroni over the themes tested; 0 switches it off) also suggests a split
-    whose two parts differ in detractor rate (:mod:`cxtext.themes.split_outcome`),
-    however close their words are, when each part has ``min_scored_part`` scored comments. ``max_suggestions`` keeps the
+    whose two parts differ in detractor rate (or, without NPS, in mean rating;
+    :mod:`cxtext.themes.split_outcome`), however close their words are, when each
+    part has ``min_scored_part`` scored comments. ``max_suggestions`` keeps the
     best ones (``None``: all). An analysis without themes or without stored
     embeddings has no suggestions (empty frame).
     """
@@ -250,15 +253,15 @@ def suggest_edits(
                 "silhouette": np.nan, "part_sizes": [size_of[ta], size_of[tb]],
                 "part_keywords": [keywords_of[ta][:5], keywords_of[tb][:5]],
                 "part_labels": [label_of[ta], label_of[tb]], "language_ami": np.nan,
-                "detractor_shares": None, "detractor_p": np.nan,
+                "outcome": None, "part_outcomes": None, "outcome_p": np.nan,
                 "evidence": (f"centroid cosine {cosine:.2f} (merge from {merge_cosine:.2f}), keyword overlap "
                              f"{jaccard:.2f} (from {merge_jaccard:.2f})"
                              + (f"; shared words: {', '.join(shared[:6])}" if shared else "")),
             })
 
-    scored, detractor = detractor_flags(analysis.records)
+    outcome = outcome_of(analysis.records)
     splits = [row for t in theme_ids if (row := _split_row(analysis, model, t, label_of[t], vectors, languages,
-                                                            mean, min_split_size, (scored, detractor),
+                                                            mean, min_split_size, outcome,
                                                             min_scored_part)) is not None]
     n_tested = sum(row["_test"] is not None for row in splits)
     for row in splits:
@@ -294,11 +297,11 @@ def _clear_split(row: dict[str, Any], split_silhouette: float, max_parts_cosine:
 
 
 def _split_row(analysis, model, theme_id: int, label: str, vectors: np.ndarray, languages: list,
-               mean: np.ndarray, min_split_size: int, nps_flags: tuple[np.ndarray, np.ndarray],
+               mean: np.ndarray, min_split_size: int, outcome: Outcome,
                min_scored_part: int) -> dict[str, Any] | None:
     """Evidence of the 2-way split :meth:`Analysis.split_theme` would make (on a copy of the model).
 
-    ``"_test"`` holds the parts' detractor comparison (:class:`~cxtext.themes.split_outcome.PartTest`,
+    ``"_test"`` holds the parts' score comparison (:class:`~cxtext.themes.split_outcome.PartTest`,
     None when not testable) for the caller to correct over all themes."""
     _, _, rows = analysis.split_members(theme_id)
     if rows.size < max(min_split_size, 4):
@@ -327,14 +330,15 @@ def _split_row(analysis, model, theme_id: int, label: str, vectors: np.ndarray, 
     P = _unit(np.stack([centred[part_of == i].mean(axis=0) for i in ids]))
     cosine = float(P[0] @ P[1])
     jaccard = keyword_jaccard(part_keywords[0], part_keywords[1])
-    test = compare_parts(*nps_flags, rows, (part_of != ids[0]).astype(int), min_scored_part)
+    test = compare_parts(outcome, rows, (part_of != ids[0]).astype(int), min_scored_part)
     return {
         "kind": "split", "theme_ids": [theme_id], "labels": [label], "score": np.nan, "cosine": round(cosine, 4),
         "jaccard": round(jaccard, 4), "silhouette": round(float(silhouette), 4), "part_sizes": sizes,
         "part_keywords": [k[:5] for k in part_keywords],
         "part_labels": [str(parts.loc[i, "label"]) for i in ids], "language_ami": round(language_ami, 4),
-        "detractor_shares": None if test is None else [round(x, 4) for x in test.shares],
-        "detractor_p": np.nan if test is None else test.p_value,
+        "outcome": None if test is None else test.measure,
+        "part_outcomes": None if test is None else [round(x, 4) for x in test.values],
+        "outcome_p": np.nan if test is None else test.p_value,
         "evidence": (f"two sub-groups of {sizes[0]} and {sizes[1]} comments, silhouette {silhouette:.2f}, "
                      f"centroid cosine {cosine:.2f}: " + " | ".join(
                          ", ".join(k[:4]) for k in part_keywords)),

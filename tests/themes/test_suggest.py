@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 import pytest
+from scipy import stats
 
 import cxtext
 from cxtext.errors import CxtextError, ValidationError
@@ -18,7 +19,7 @@ from cxtext.themes.suggest import (
     suggestion_command,
 )
 from cxtext.drivers import two_proportion_p_value
-from cxtext.themes.split_outcome import detractor_flags
+from cxtext.themes.split_outcome import outcome_of
 
 from feedback import COMPLAINTS
 
@@ -116,10 +117,11 @@ def test_a_split_whose_parts_differ_in_detractors_is_suggested_by_score(analysis
     into = parts.loc[[f"{t}-{i}" for t in ("crash", "billing") for i in range(10)]]
     counts = into.assign(detractor=into["nps"] <= 6).groupby("theme_id")["detractor"].agg(["sum", "count"])
     first, second = (counts.loc[t] for t in sorted(counts.index, key=lambda t: -counts.loc[t, "count"]))
-    assert split["detractor_shares"] == pytest.approx([first["sum"] / first["count"], second["sum"] / second["count"]],
-                                                      abs=1e-4)
+    assert split["outcome"] == "detractors"
+    assert split["part_outcomes"] == pytest.approx([first["sum"] / first["count"], second["sum"] / second["count"]],
+                                                   abs=1e-4)
     expected = two_proportion_p_value(int(first["sum"]), int(first["count"]), int(second["sum"]), int(second["count"]))
-    assert split["detractor_p"] == pytest.approx(expected) and expected < 0.05
+    assert split["outcome_p"] == pytest.approx(expected) and expected < 0.05
     assert split["score"] == pytest.approx(1 + math.log10(0.05 / expected), abs=1e-3)
     assert "after testing 1 theme)" in split["evidence"] and "detractors" in split["evidence"]
     assert suggest_edits(merged, split_silhouette=1.0, min_scored_part=8, max_split_p=0.0).empty
@@ -139,15 +141,33 @@ def test_parts_with_alike_scores_are_not_suggested_by_score(tmp_path):
     assert lenient.query("kind == 'split'").empty  # not even at a family-wise 0.5
     listed = suggest_edits(merged, split_silhouette=-1, max_parts_cosine=1, max_language_ami=1,
                            min_part_share=0, min_scored_part=8, max_suggestions=None).query("kind == 'split'")
-    tested = listed[listed["detractor_p"].notna()].iloc[0]
-    assert all(0.3 <= share <= 0.7 for share in tested["detractor_shares"]) and tested["detractor_p"] > 0.5
+    tested = listed[listed["outcome_p"].notna()].iloc[0]
+    assert all(0.3 <= share <= 0.7 for share in tested["part_outcomes"]) and tested["outcome_p"] > 0.5
 
 
-def test_no_nps_means_no_score_evidence(analysis):
-    merged = analysis.merge_themes([_theme_of(analysis, "crash-0"), _theme_of(analysis, "billing-0")])
-    records = merged.records.drop(columns=["nps"])
-    scored, detractor = detractor_flags(records)
-    assert not scored.any() and not detractor.any()
+def test_without_nps_the_parts_mean_ratings_are_compared(tmp_path):
+    """An app-store-like file: 1-5 stars, no NPS. crash reviews 1-2 stars, billing 4-5, merged into one theme."""
+    rows = [{"id": f"{theme}-{i}", "review": text, "stars": {"crash": 1, "billing": 4, "wait": 3}[theme] + i % 2}
+            for theme, texts in COMPLAINTS.items() for i, text in enumerate(texts)]
+    rated = cxtext.analyze(pd.DataFrame(rows), text="review", rating="stars", rating_scale="1-5", min_theme_size=4,
+                           seed=0, cache_path=tmp_path / "e.sqlite")
+    crash, billing = _theme_of(rated, "crash-0"), _theme_of(rated, "billing-0")
+    merged = rated.merge_themes([crash, billing])
+    split = suggest_edits(merged, split_silhouette=1.0, min_scored_part=8).query("kind == 'split'").iloc[0]
+    parts = apply_suggestion(merged, split).records.set_index("id")
+    into = parts.loc[[f"{t}-{i}" for t in ("crash", "billing") for i in range(10)]]
+    by_part = into.groupby("theme_id")["rating"].agg(["mean", "count"]).sort_values("count", ascending=False)
+    assert split["outcome"] == "rating"
+    assert split["part_outcomes"] == pytest.approx(by_part["mean"].tolist(), abs=1e-4)
+    groups = [into.loc[into["theme_id"] == t, "rating"].astype(float) for t in by_part.index]
+    assert split["outcome_p"] == pytest.approx(stats.ttest_ind(*groups, equal_var=False).pvalue)
+    assert "mean rating" in split["evidence"] and split["outcome_p"] < 0.05
+
+
+def test_no_score_means_no_score_evidence(analysis):
+    records = analysis.records.drop(columns=["nps"])
+    outcome = outcome_of(records)
+    assert outcome.measure == "none" and not outcome.scored.any()
 
 
 def test_thresholds_are_checked_and_can_be_loosened(analysis):
@@ -179,14 +199,20 @@ def test_compare_parts_counts_scored_rows_only():
     assert split_outcome.DETRACTOR_MAX == DETRACTOR_MAX  # kept beside the themes stage, must stay NPS's own
     records = pd.DataFrame({"nps": pd.array([6, 9] * 5 + [2] * 10 + [None] * 3, dtype="Int64"),
                             "scores_valid": [True] * 23})
-    scored, detractor = detractor_flags(records)
-    assert scored.sum() == 20 and detractor.sum() == 15
+    outcome = outcome_of(records)
+    assert outcome.measure == "detractors" and outcome.scored.sum() == 20 and outcome.values.sum() == 15
     rows = pd.RangeIndex(23).to_numpy()
     parts = (rows >= 10).astype(int)  # part 0: 5 of 10 detractors; part 1: 10 of 10 (+3 without NPS)
-    test = split_outcome.compare_parts(scored, detractor, rows, parts)
-    assert test.scored == (10, 10) and test.shares == (0.5, 1.0)
+    test = split_outcome.compare_parts(outcome, rows, parts)
+    assert test.scored == (10, 10) and test.values == (0.5, 1.0)
     assert test.p_value == pytest.approx(two_proportion_p_value(5, 10, 10, 10))
-    assert split_outcome.compare_parts(scored, detractor, rows, parts, min_scored=11) is None
+    assert split_outcome.compare_parts(outcome, rows, parts, min_scored=11) is None
     # a rejected score does not count
     invalid = records.assign(scores_valid=[False] * 10 + [True] * 13)
-    assert split_outcome.compare_parts(*detractor_flags(invalid), rows, parts) is None
+    assert split_outcome.compare_parts(outcome_of(invalid), rows, parts) is None
+    # NPS comes first; a rating is read only when no row has a usable NPS
+    assert outcome_of(records.assign(rating=4.0)).measure == "detractors"
+    assert outcome_of(records.assign(nps=pd.NA, rating=[5.0] * 23)).measure == "rating"
+    # every rating the same: nothing to test
+    flat = outcome_of(records.assign(nps=pd.NA, rating=[5.0] * 23))
+    assert split_outcome.compare_parts(flat, rows, parts) is None
