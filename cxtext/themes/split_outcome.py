@@ -6,7 +6,8 @@ comments. :func:`cxtext.themes.suggest.suggest_edits` cuts every theme in two (K
 would) and, with this module, tests whether the parts' detractor rates (NPS 0-6, among respondents
 with a usable NPS) differ: a pooled two-proportion z-test, two-sided, Bonferroni-corrected over
 every theme that could be tested. A part needs at least :data:`MIN_SCORED_PART` scored comments
-(the drivers' smallest testable theme), so small themes are never tested.
+(the drivers' smallest testable theme), so small themes are never tested, and the parts must differ
+by at least :data:`MIN_DIFFERENCE` of the score's span to be suggested.
 
 Measured in ``bench/outcome_split_trial.py`` (``bench/results/outcome_split_trial.md``): NPS planted
 on 5 intents of four labelled sets (Bitext, CLINC banking, HWU64, CLINC other; 5 seeds each, the
@@ -28,6 +29,7 @@ NPS but with a rating (app-store and product reviews) compares the parts' mean r
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +39,10 @@ import pandas as pd
 DETRACTOR_MAX = 6
 #: Scored comments each part needs before the parts are compared (the drivers' ``min_test_size``).
 MIN_SCORED_PART = 10
+#: The smallest difference worth a suggestion, as a share of the score's span (detractor share: 10
+#: points; ratings: a tenth of the range used in the file, 0.4 stars on 1-5). A design floor, not
+#: tuned: in a big theme a tiny gap (4.7 vs 5.0 stars among fans) is significant and tells nothing.
+MIN_DIFFERENCE = 0.1
 
 
 @dataclass(frozen=True)
@@ -44,12 +50,14 @@ class Outcome:
     """The score the parts are compared on, per row of the records.
 
     ``measure``: ``"detractors"`` (``values`` 1.0 for NPS 0-6, 0.0 for 7-10), ``"rating"`` (``values``
-    the rating on the file's scale) or ``"none"``; ``scored``: the row has a usable value.
+    the rating on the file's scale) or ``"none"``; ``scored``: the row has a usable value; ``span``:
+    the values' range (1 for detractor shares, highest minus lowest rating given in the file).
     """
 
     measure: str
     scored: np.ndarray
     values: np.ndarray
+    span: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -81,7 +89,7 @@ def outcome_of(records: pd.DataFrame) -> Outcome:
         return Outcome("detractors", ~np.isnan(nps), (nps <= DETRACTOR_MAX).astype(float))
     rating = _usable(records, "rating")
     if (~np.isnan(rating)).any():
-        return Outcome("rating", ~np.isnan(rating), np.nan_to_num(rating))
+        return Outcome("rating", ~np.isnan(rating), np.nan_to_num(rating), float(np.nanmax(rating) - np.nanmin(rating)))
     return Outcome("none", np.zeros(len(records), dtype=bool), np.zeros(len(records)))
 
 
@@ -106,10 +114,17 @@ def compare_parts(outcome: Outcome, rows: np.ndarray, parts: np.ndarray,
         se = math.sqrt(pooled * (1 - pooled) * (1 / counts[0] + 1 / counts[1]))
         p_value = float(2 * stats.norm.sf(abs((means[0] - means[1]) / se)))
     else:
-        p_value = float(stats.ttest_ind(groups[0], groups[1], equal_var=False).pvalue)
+        with warnings.catch_warnings():  # a part of all-equal ratings is fine for Welch; scipy warns anyway
+            warnings.simplefilter("ignore", RuntimeWarning)
+            p_value = float(stats.ttest_ind(groups[0], groups[1], equal_var=False).pvalue)
         if not math.isfinite(p_value):  # both parts constant: no variance to test against
             return None
     return PartTest(outcome.measure, means, counts, p_value)
+
+
+def is_material(test: PartTest, outcome: Outcome) -> bool:
+    """The parts differ by at least :data:`MIN_DIFFERENCE` of the score's span."""
+    return abs(test.values[0] - test.values[1]) >= MIN_DIFFERENCE * outcome.span
 
 
 def outcome_evidence(test: PartTest, n_tested: int) -> str:

@@ -44,7 +44,8 @@ parts that applying the suggestion gives.
   two parts' detractor rates (or mean ratings; ``outcome``, ``part_outcomes``)
   differ with ``outcome_p`` x (themes tested) below
   ``max_split_p`` (0.05; Bonferroni; each part needs ``min_scored_part``, 10,
-  scored comments):
+  scored comments, and they must differ by a tenth of the score's span: 10
+  points of detractor share, 0.4 stars on 1-5):
   a complaint that hides behind a sibling with the same words, which the
   silhouette cannot see. ``score = 1 + log10(max_split_p / corrected p)`` (1 at
   the threshold, one more for every tenfold below it). The test and its measurement are in
@@ -108,7 +109,8 @@ import numpy as np
 import pandas as pd
 
 from cxtext.errors import CxtextError, ThemeEditError, ValidationError
-from cxtext.themes.split_outcome import MIN_SCORED_PART, Outcome, compare_parts, outcome_evidence, outcome_of
+from cxtext.themes.split_outcome import (MIN_SCORED_PART, Outcome, compare_parts, is_material, outcome_evidence,
+                                         outcome_of)
 
 __all__ = ["SUGGESTION_COLUMNS", "suggest_edits", "apply_suggestion", "suggestion_command"]
 
@@ -271,7 +273,7 @@ def suggest_edits(
             scores.append(_ratio(row["silhouette"], split_silhouette))
         if test is not None:
             row["evidence"] += "; " + outcome_evidence(test, n_tested)
-            if 0 < test.p_value * n_tested < max_split_p:
+            if 0 < test.p_value * n_tested < max_split_p and is_material(test, outcome):
                 # how far past the corrected threshold: 1 at it, one more for every tenfold below it
                 scores.append(1 + math.log10(max_split_p / (test.p_value * n_tested)))
         if scores:

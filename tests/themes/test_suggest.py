@@ -216,3 +216,19 @@ def test_compare_parts_counts_scored_rows_only():
     # every rating the same: nothing to test
     flat = outcome_of(records.assign(nps=pd.NA, rating=[5.0] * 23))
     assert split_outcome.compare_parts(flat, rows, parts) is None
+
+
+def test_a_significant_but_tiny_gap_is_not_material():
+    from cxtext.themes import split_outcome
+
+    # 200 fans: 120 all five stars, 80 with four stars now and then (mean 4.8): significant, 0.2 stars apart
+    ratings = [5.0] * 120 + [5.0, 5.0, 5.0, 4.0] * 20 + [1.0]
+    records = pd.DataFrame({"rating": ratings})
+    outcome = outcome_of(records)
+    assert outcome.measure == "rating" and outcome.span == 4.0
+    rows = pd.RangeIndex(200).to_numpy()
+    test = split_outcome.compare_parts(outcome, rows, (rows >= 120).astype(int))
+    assert test.values == (5.0, 4.75) and test.p_value < 0.001  # no warning for the all-equal part either
+    assert not split_outcome.is_material(test, outcome)  # 0.25 < 0.1 x 4 stars
+    wide = split_outcome.PartTest("rating", (5.0, 4.5), (120, 80), 1e-6)
+    assert split_outcome.is_material(wide, outcome)
