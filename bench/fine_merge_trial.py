@@ -37,10 +37,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import lodo, lodo_data  # noqa: E402
+from bench import lodo  # noqa: E402
 from bench.machine import machine_line  # noqa: E402
 from bench.saved_runs import runs_or_saved, trial_parser  # noqa: E402
-from bench.themes import embed  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 RUNS = RESULTS / "fine_merge_trial_runs.csv"
@@ -75,24 +74,20 @@ def measure(models: list[str], sets: list[str], seeds: int) -> pd.DataFrame:
 
     lodo.memoize_reducer()  # one UMAP per set, model and seed, shared by the sizes
     rows = []
-    for model in models:
-        for name in sets:
-            df = lodo_data.load(name)
-            texts, gold = df["text"].astype(str).tolist(), df["label"].to_numpy()
-            X = embed(texts, model)
-            for seed in range(seeds):
-                rows.append({"model": model, "set": name, "seed": seed, "f": "plain", "t": "-",
-                             **lodo.score(gold, lodo.plain_labels(X, seed))})
-                for f in SIZES:
-                    tm = ThemeModel(min_theme_size=max(5, int(round(f * np.sqrt(len(texts))))),
-                                    embedding_model=model, random_state=seed)
-                    tm.fit(texts, X, languages=["en"] * len(texts))
-                    E, labels = tm._prepare(X, ["en"] * len(texts)), np.asarray(tm.labels_)
-                    for t in THRESHOLDS:
-                        rows.append({"model": model, "set": name, "seed": seed, "f": f,
-                                     "t": "off" if t is None else t, **lodo.score(gold, merged(labels, E, t))})
-                lodo._MEMO.clear()
-                print(f"  {model} {name} seed {seed}", flush=True)
+    for model, name, texts, gold, X in lodo.labelled_vectors(models, sets):
+        for seed in range(seeds):
+            rows.append({"model": model, "set": name, "seed": seed, "f": "plain", "t": "-",
+                         **lodo.score(gold, lodo.plain_labels(X, seed))})
+            for f in SIZES:
+                tm = ThemeModel(min_theme_size=max(5, int(round(f * np.sqrt(len(texts))))),
+                                embedding_model=model, random_state=seed)
+                tm.fit(texts, X, languages=["en"] * len(texts))
+                E, labels = tm._prepare(X, ["en"] * len(texts)), np.asarray(tm.labels_)
+                for t in THRESHOLDS:
+                    rows.append({"model": model, "set": name, "seed": seed, "f": f,
+                                 "t": "off" if t is None else t, **lodo.score(gold, merged(labels, E, t))})
+            lodo._MEMO.clear()
+            print(f"  {model} {name} seed {seed}", flush=True)
     return pd.DataFrame(rows)
 
 

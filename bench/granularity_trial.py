@@ -38,10 +38,9 @@ from sklearn.metrics import silhouette_score
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import lodo, lodo_data  # noqa: E402
+from bench import lodo  # noqa: E402
 from bench.machine import machine_line  # noqa: E402
 from bench.saved_runs import runs_or_saved, trial_parser  # noqa: E402
-from bench.themes import embed  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 CANDIDATES = (0.15, 0.2, 0.25, 0.35, 0.5, 0.7)
@@ -74,18 +73,14 @@ def criteria(tm, X: np.ndarray) -> dict:
 def run(models: list[str], sets: list[str]) -> pd.DataFrame:
     lodo.memoize_reducer()
     rows = []
-    for model in models:
-        for name in sets:
-            df = lodo_data.load(name)
-            texts, gold = df["text"].astype(str).tolist(), df["label"].to_numpy()
-            X = embed(texts, model)
-            for f in CANDIDATES:
-                t = time.perf_counter()
-                tm, mcs = fit_one(texts, X, f, model)
-                rows.append({"model": model, "set": name, "f": f, "mcs": mcs, **lodo.score(gold, tm.labels_),
-                             **criteria(tm, X), "seconds": time.perf_counter() - t})
-                print(f"  {model}/{name} f={f}: {rows[-1]}", flush=True)
-            lodo._MEMO.clear()
+    for model, name, texts, gold, X in lodo.labelled_vectors(models, sets):
+        for f in CANDIDATES:
+            t = time.perf_counter()
+            tm, mcs = fit_one(texts, X, f, model)
+            rows.append({"model": model, "set": name, "f": f, "mcs": mcs, **lodo.score(gold, tm.labels_),
+                         **criteria(tm, X), "seconds": time.perf_counter() - t})
+            print(f"  {model}/{name} f={f}: {rows[-1]}", flush=True)
+        lodo._MEMO.clear()
     return pd.DataFrame(rows)
 
 

@@ -133,6 +133,16 @@ def cxtext_labels(texts: list[str], X: np.ndarray, s: dict, model: str) -> np.nd
     return np.asarray(tm.labels_)
 
 
+def labelled_vectors(models: list[str], sets: list[str]):
+    """Yield ``(model, set name, texts, gold labels, vectors)`` for every model x labelled set (vectors from the
+    embedding cache of :func:`bench.themes.embed`)."""
+    for model in models:
+        for name in sets:
+            df = lodo_data.load(name)
+            texts = df["text"].astype(str).tolist()
+            yield model, name, texts, df["label"].to_numpy(), embed(texts, model)
+
+
 def plain_labels(X: np.ndarray, seed: int = 0) -> np.ndarray:
     """UMAP(5) + HDBSCAN(min_cluster_size 10) + every noise point to its nearest cluster centre."""
     import hdbscan

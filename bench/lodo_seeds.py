@@ -29,10 +29,9 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import lodo, lodo_data  # noqa: E402
+from bench import lodo  # noqa: E402
 from bench.machine import machine_line  # noqa: E402
 from bench.saved_runs import runs_or_saved, trial_parser  # noqa: E402
-from bench.themes import embed  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 
@@ -48,19 +47,15 @@ def library_labels(texts: list[str], X: np.ndarray, model: str, seed: int) -> np
 
 def run(models: list[str], sets: list[str], seeds: int) -> pd.DataFrame:
     rows = []
-    for model in models:
-        for name in sets:
-            df = lodo_data.load(name)
-            texts, gold = df["text"].astype(str).tolist(), df["label"].to_numpy()
-            X = embed(texts, model)
-            for seed in range(seeds):
-                for system, labels in (("library", lambda: library_labels(texts, X, model, seed)),
-                                       ("plain", lambda: lodo.plain_labels(X, seed))):
-                    t = time.perf_counter()
-                    rows.append({"model": model, "set": name, "seed": seed, "system": system,
-                                 **lodo.score(gold, labels()), "seconds": time.perf_counter() - t})
-                print(f"  {model}/{name} seed {seed}: " + " ".join(
-                    f"{r['system']} {r['nmi']:.3f}/{r['ari']:.3f}" for r in rows[-2:]), flush=True)
+    for model, name, texts, gold, X in lodo.labelled_vectors(models, sets):
+        for seed in range(seeds):
+            for system, labels in (("library", lambda: library_labels(texts, X, model, seed)),
+                                   ("plain", lambda: lodo.plain_labels(X, seed))):
+                t = time.perf_counter()
+                rows.append({"model": model, "set": name, "seed": seed, "system": system,
+                             **lodo.score(gold, labels()), "seconds": time.perf_counter() - t})
+            print(f"  {model}/{name} seed {seed}: " + " ".join(
+                f"{r['system']} {r['nmi']:.3f}/{r['ari']:.3f}" for r in rows[-2:]), flush=True)
     return pd.DataFrame(rows)
 
 

@@ -36,10 +36,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import lodo, lodo_data  # noqa: E402
+from bench import lodo  # noqa: E402
 from bench.machine import machine_line  # noqa: E402
 from bench.saved_runs import runs_or_saved, trial_parser  # noqa: E402
-from bench.themes import embed  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 PLAIN, LIBRARY = "X/10/mssize/z", "E/f35/ms5/cos"
@@ -71,26 +70,22 @@ def run(models: list[str], sets: list[str], seeds: int) -> pd.DataFrame:
     from cxtext.themes.reduce import Reducer
 
     rows = []
-    for model in models:
-        for name in sets:
-            df = lodo_data.load(name)
-            texts, gold = df["text"].astype(str).tolist(), df["label"].to_numpy()
-            X = embed(texts, model)
-            X = X / np.linalg.norm(X, axis=1, keepdims=True)
-            E = X - X.mean(axis=0)
-            E /= np.linalg.norm(E, axis=1, keepdims=True)
-            f35 = max(5, int(round(0.35 * np.sqrt(len(texts)))))
-            for seed in range(seeds):
-                for inp, V in (("X", X), ("E", E)):
-                    Z = Reducer("umap", 5, 15, "cosine", seed).fit_transform(V)
-                    for mcs_name, mcs in (("10", 10), ("f35", f35)):
-                        for ms_name, ms in (("ms5", min(mcs // 2, 5)), ("mssize", mcs)):
-                            raw = hdbscan.HDBSCAN(min_cluster_size=mcs, min_samples=ms).fit_predict(Z)
-                            for asg, labels in (("z", place_noise(Z, raw, False)), ("cos", place_noise(V, raw, True))):
-                                rows.append({"model": model, "set": name, "seed": seed,
-                                             "variant": f"{inp}/{mcs_name}/{ms_name}/{asg}",
-                                             **lodo.score(gold, labels), "raw_noise": float((raw < 0).mean())})
-            print(f"  {model}/{name}", flush=True)
+    for model, name, texts, gold, X in lodo.labelled_vectors(models, sets):
+        X = X / np.linalg.norm(X, axis=1, keepdims=True)
+        E = X - X.mean(axis=0)
+        E /= np.linalg.norm(E, axis=1, keepdims=True)
+        f35 = max(5, int(round(0.35 * np.sqrt(len(texts)))))
+        for seed in range(seeds):
+            for inp, V in (("X", X), ("E", E)):
+                Z = Reducer("umap", 5, 15, "cosine", seed).fit_transform(V)
+                for mcs_name, mcs in (("10", 10), ("f35", f35)):
+                    for ms_name, ms in (("ms5", min(mcs // 2, 5)), ("mssize", mcs)):
+                        raw = hdbscan.HDBSCAN(min_cluster_size=mcs, min_samples=ms).fit_predict(Z)
+                        for asg, labels in (("z", place_noise(Z, raw, False)), ("cos", place_noise(V, raw, True))):
+                            rows.append({"model": model, "set": name, "seed": seed,
+                                         "variant": f"{inp}/{mcs_name}/{ms_name}/{asg}",
+                                         **lodo.score(gold, labels), "raw_noise": float((raw < 0).mean())})
+        print(f"  {model}/{name}", flush=True)
     return pd.DataFrame(rows)
 
 
