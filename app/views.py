@@ -341,7 +341,7 @@ def edit_tab() -> SimpleNamespace:
         message = _msg()
         with gr.Accordion("Suggestions: likely merges and splits", open=True, elem_id="suggestions-box"):
             gr.Markdown("Themes whose comments point the same way or share their keywords (merge), and themes "
-                        "holding two clear sub-groups, or two parts whose detractor rates differ (split), with the "
+                        "holding two clear sub-groups, or two parts whose detractor rates (or ratings) differ (split), with the "
                         "evidence. Finding them re-clusters each "
                         "theme in two: a few seconds.")
             find = gr.Button("Find suggestions", elem_id="suggest-button")
@@ -385,7 +385,7 @@ def fill_suggestions(ui: SimpleNamespace, suggestions: pd.DataFrame | None) -> d
     label = "Suggestions" if suggestions is None else (
         f"Suggestions ({len(suggestions)})" if len(suggestions) else
         "Suggestions: none, no two themes look alike and no theme has two clear sub-groups or two parts whose "
-        "detractor rates differ")
+        "scores differ (detractor rate, or rating without NPS)")
     return {ui.suggestions: gr.update(value=adapters.suggestions_view(suggestions), label=label,
                                       column_widths=["50px", "70px", "260px", "420px", "360px", "70px"]),
             ui.suggest_pick: gr.update(choices=choices, value=choices[0][1] if choices else None)}

@@ -29,7 +29,8 @@ planted found, ties by fewer null splits, then by higher (NMI+ARI)/2 (order fixe
 scored on the held-out set. Nothing in the library changes with this trial.
 
 The shipped form (``cxtext.themes.suggest``, score evidence of :mod:`cxtext.themes.split_outcome`: 2 parts,
-Bonferroni 0.05 over the themes tested, 10 scored comments a part) suggests such splits to a person
+Bonferroni 0.05 over the themes tested, 10 scored comments a part, a gap of at least a tenth of the
+score's span) suggests such splits to a person
 instead of making them. Its suggestions are counted on the same planted and null runs: how many a run,
 and how many whose part with more detractors has a planted intent as its majority.
 
@@ -218,7 +219,7 @@ def suggestion_runs(seeds: int) -> pd.DataFrame:
 def suggestion_lines(sug: pd.DataFrame) -> list[str]:
     lines = ["## The shipped form: split suggestions by score (cxtext.themes.suggest)", "",
              "Per run: split suggestions made on score evidence alone (2 parts, Bonferroni 0.05, 10 scored comments "
-             "a part), and of those, how many have a planted intent as the majority of the worse part (more "
+             "a part, a gap of at least a tenth of the score's span), and of those, how many have a planted intent as the majority of the worse part (more "
              "detractors, or lower mean rating). NPS runs: the planting above. Rating runs: the same intents, no "
              f"NPS, 1-5 stars drawn {PLANTED_STARS} for planted rows and {OTHER_STARS} for the others (Welch's "
              "t-test on the parts' mean ratings). Null: every row's score drawn alike.", "",

@@ -231,7 +231,7 @@ def _suggest(store, args: argparse.Namespace) -> int:
     suggestions = suggest_edits(store.load(args.target), max_suggestions=args.max)
     if suggestions.empty:
         print("no suggestions: no two themes look alike and no theme has two clear sub-groups or two parts "
-              "whose detractor rates differ.")
+              "whose scores differ (detractor rate, or rating without NPS).")
         return 0
     for row in suggestions.to_dict("records"):
         names = " + ".join(f"{t} '{label}'" for t, label in zip(row["theme_ids"], row["labels"]))
