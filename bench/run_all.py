@@ -43,6 +43,8 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
                       "against the CPU's int8 and fp32 GEMM rates"),
     "avx2_emulated": ([], "issue 22 on a CPU without AVX-512/VNNI: the int8 default's instructions and vectors with "
                           "onnxruntime's AVX2 kernels under valgrind (run by hand: bench/avx2_emulated.py)"),
+    "int8_batching_avx2": ([], "issue 22 on a real AVX2-only CPU (AMD EPYC): bench/int8_batching.py's run there, "
+                                 "static int8 vs float32 speed and quality (run by hand; its output moved aside)"),
     "avx2_cpuid": ([], "issue 22 on AVX2 kernels in wall time: onnxruntime's AVX2 path forced by CPUID faulting on "
                        "this core, the int8 default vs the r2 default (run by hand: bench/avx2_cpuid.py)"),
     "scale": (["bench/scale.py"], "1k / 10k / 100k comments end to end, cold and warm"),
