@@ -68,8 +68,7 @@ KS = ((2,), (2, 3), (2, 3, 4))
 def null_nps(n: int, seed: int) -> np.ndarray:
     """Every row's NPS from the unplanted distribution of bench/planted_drivers.py (15/30/55%)."""
     rng = np.random.default_rng(10_000 + seed)
-    kind = rng.choice(3, size=n, p=[0.15, 0.3, 0.55])
-    return np.select([kind == 0, kind == 1], [rng.integers(0, 7, n), rng.integers(7, 9, n)], rng.integers(9, 11, n))
+    return planted_drivers.nps_answers(rng.choice(3, size=n, p=[0.15, 0.3, 0.55]), rng)
 
 
 def candidate_parts(analysis, ks: tuple[int, ...], cache: dict) -> dict[int, dict[int, tuple[np.ndarray, np.ndarray]]]:

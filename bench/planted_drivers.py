@@ -59,9 +59,13 @@ def planted_nps(gold: np.ndarray, seed: int, n_planted: int = 5) -> tuple[np.nda
     is_planted = np.isin(gold, planted)
     kind = np.where(is_planted, rng.choice(3, size=gold.size, p=[0.6, 0.25, 0.15]),
                     rng.choice(3, size=gold.size, p=[0.15, 0.3, 0.55]))
-    score = np.select([kind == 0, kind == 1], [rng.integers(0, 7, gold.size), rng.integers(7, 9, gold.size)],
-                      rng.integers(9, 11, gold.size))
-    return score, planted
+    return nps_answers(kind, rng), planted
+
+
+def nps_answers(kind: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """An NPS answer per row for its kind (0 detractor 0-6, 1 passive 7-8, 2 promoter 9-10), drawn uniformly."""
+    n = kind.size
+    return np.select([kind == 0, kind == 1], [rng.integers(0, 7, n), rng.integers(7, 9, n)], rng.integers(9, 11, n))
 
 
 def majority(records: pd.DataFrame, gold: np.ndarray, column: str) -> dict[int, str]:
