@@ -147,15 +147,13 @@ def secondary_ids(model: Any, records: pd.DataFrame, vectors: np.ndarray, langua
 
 def _ranges(rows: list[int]) -> str:
     """``[1, 2, 3, 7, 9, 10]`` -> ``"1-3, 7, 9-10"``."""
-    out: list[str] = []
+    runs: list[list[int]] = []  # [first, last] of each run of consecutive rows
     for r in sorted(set(rows)):
-        if out and r == last + 1:
-            start = out[-1].split("-")[0]
-            out[-1] = f"{start}-{r}"
+        if runs and r == runs[-1][1] + 1:
+            runs[-1][1] = r
         else:
-            out.append(str(r))
-        last = r
-    return ", ".join(out)
+            runs.append([r, r])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
 def _remap_ids(ids: str, id_map: dict[int, int]) -> str:

@@ -136,6 +136,9 @@ class ScoreScale:
 
 
 NPS_SCALE = ScoreScale(0, 10, "high")
+#: NPS answers 9-10 are promoters, 0-6 detractors (7-8 passives); read by metrics and by the theme suggestions.
+NPS_PROMOTER_MIN = 9
+NPS_DETRACTOR_MAX = 6
 CSAT_SCALE = ScoreScale(1, 5, "high")
 # Most CES surveys ask "how easy was it" on 1-7 with 7 = very easy; we never
 # assume it silently: the CLI and app always show the chosen direction.

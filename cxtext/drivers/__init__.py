@@ -12,7 +12,7 @@
 ``outcome``      the file's own outcome (NPS, rating, CSAT, CES, sentiment), one count per theme, "fix first"
 
 Imports flow columns, respondents -> membership -> figures, keydriver -> table -> trends. The package may
-import ``cxtext.errors``, ``cxtext.metrics`` and ``cxtext.schema``; never io, embed, themes or the faces
+import ``cxtext.errors``, ``cxtext.metrics``, ``cxtext.schema`` and ``cxtext.stats``; never io, embed, themes or the faces
 (analysis, cli, app).
 """
 

@@ -17,6 +17,7 @@ from cxtext.drivers.columns import FISHER_EXPECTED_MIN, TEST_FISHER, TEST_Z
 from cxtext.drivers.membership import UsableScores
 from cxtext.metrics import Z_95, NpsResult, nps_from_counts
 from cxtext.schema import ScoreScale
+from cxtext.stats import two_proportion_p_value
 
 def theme_row(
     theme_id: int,
@@ -122,14 +123,6 @@ def detractor_rate_test(
     if (expected < FISHER_EXPECTED_MIN).any():
         return float(stats.fisher_exact(table, alternative="two-sided").pvalue), TEST_FISHER
     return two_proportion_p_value(detractors_theme, n_theme, detractors_rest, n_rest), TEST_Z
-
-
-def two_proportion_p_value(successes_a: int, n_a: int, successes_b: int, n_b: int) -> float:
-    """Two-sided p-value of the pooled two-proportion z-test."""
-    pooled = (successes_a + successes_b) / (n_a + n_b)
-    se = math.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
-    z = (successes_a / n_a - successes_b / n_b) / se
-    return float(2 * stats.norm.sf(abs(z)))
 
 
 def bh_q_values(p_values: np.ndarray) -> np.ndarray:

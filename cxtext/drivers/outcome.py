@@ -30,7 +30,6 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from cxtext.drivers.figures import welch_drag  # noqa: F401 - the CSAT/CES drag, re-exported

@@ -19,12 +19,12 @@ import pandas as pd
 from scipy import stats
 
 from cxtext.metrics.checks import is_missing, require_non_negative, score_values
-from cxtext.schema import CSAT_SCALE, NPS_SCALE, ScoreScale
+from cxtext.schema import CSAT_SCALE, NPS_DETRACTOR_MAX, NPS_PROMOTER_MIN, NPS_SCALE, ScoreScale
 
 Z_95 = float(stats.norm.ppf(0.975))  # 1.959963984540054, two-sided 95 % normal quantile
 NPS_MIN, NPS_MAX = -100.0, 100.0
-PROMOTER_MIN = 9  # 9-10 are promoters
-DETRACTOR_MAX = 6  # 0-6 are detractors; 7-8 are passives
+PROMOTER_MIN = NPS_PROMOTER_MIN  # 9-10 are promoters
+DETRACTOR_MAX = NPS_DETRACTOR_MAX  # 0-6 are detractors; 7-8 are passives
 TOP_BOX_POINTS = 2  # "top two box": the two best points of a scale
 
 NpsClass = Literal["promoter", "passive", "detractor"]

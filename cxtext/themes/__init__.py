@@ -18,7 +18,7 @@
                ``taxonomy_match``  the matching rule (:class:`TaxonomyMatcher`; re-exported by ``taxonomy``)
 ``fitcache``   fitted models kept per (texts, languages, model, parameters)
 
-May import ``cxtext.errors``, ``cxtext.schema``, ``cxtext.store``, ``cxtext.embed`` and ``cxtext.text``;
+May import ``cxtext.errors``, ``cxtext.schema``, ``cxtext.stats``, ``cxtext.store``, ``cxtext.embed`` and ``cxtext.text``;
 ``suggest`` also reads an :class:`~cxtext.analysis.Analysis` it is given. Never cli or app.
 """
 

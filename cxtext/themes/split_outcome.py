@@ -20,8 +20,9 @@ without a planted difference. Applying such splits automatically lifted the
 planted intents found among the top five drivers only from 3.70 to 3.80 of 5 on sets the rule was
 not chosen on, so they are suggestions for a person, not a fit step.
 
-The score is NPS (``nps``, ``scores_valid`` of :mod:`cxtext.schema`; the cut-off is NPS's own, 0-6
-= detractor, kept here because the themes stage may not import ``cxtext.metrics``); a file without
+The score is NPS (``nps``, ``scores_valid`` of :mod:`cxtext.schema`; 0-6 = detractor,
+:data:`cxtext.schema.NPS_DETRACTOR_MAX`, the cut-off the metrics use; the test is
+:func:`cxtext.stats.two_proportion_p_value`, the drivers' own); a file without
 NPS but with a rating (app-store and product reviews) compares the parts' mean ratings instead
 (Welch's t-test), as the drivers table ranks by the rating there. CSAT and CES alone are not read.
 """
@@ -35,8 +36,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-#: NPS answers 0-6 are detractors (the same cut-off as ``cxtext.metrics.scores.DETRACTOR_MAX``).
-DETRACTOR_MAX = 6
+from cxtext.schema import NPS_DETRACTOR_MAX
+from cxtext.stats import two_proportion_p_value
+
 #: Scored comments each part needs before the parts are compared (the drivers' ``min_test_size``).
 MIN_SCORED_PART = 10
 #: The smallest difference worth a suggestion, as a share of the score's span (detractor share: 10
@@ -86,7 +88,7 @@ def outcome_of(records: pd.DataFrame) -> Outcome:
     (the order the drivers table ranks by)."""
     nps = _usable(records, "nps")
     if (~np.isnan(nps)).any():
-        return Outcome("detractors", ~np.isnan(nps), (nps <= DETRACTOR_MAX).astype(float))
+        return Outcome("detractors", ~np.isnan(nps), (nps <= NPS_DETRACTOR_MAX).astype(float))
     rating = _usable(records, "rating")
     if (~np.isnan(rating)).any():
         return Outcome("rating", ~np.isnan(rating), np.nan_to_num(rating), float(np.nanmax(rating) - np.nanmin(rating)))
@@ -110,9 +112,7 @@ def compare_parts(outcome: Outcome, rows: np.ndarray, parts: np.ndarray,
         return None
     means = (float(groups[0].mean()), float(groups[1].mean()))
     if outcome.measure == "detractors":
-        pooled = (groups[0].sum() + groups[1].sum()) / sum(counts)
-        se = math.sqrt(pooled * (1 - pooled) * (1 / counts[0] + 1 / counts[1]))
-        p_value = float(2 * stats.norm.sf(abs((means[0] - means[1]) / se)))
+        p_value = two_proportion_p_value(int(groups[0].sum()), counts[0], int(groups[1].sum()), counts[1])
     else:
         with warnings.catch_warnings():  # a part of all-equal ratings is fine for Welch; scipy warns anyway
             warnings.simplefilter("ignore", RuntimeWarning)

@@ -193,10 +193,10 @@ def test_keyword_jaccard_compares_words():
 
 
 def test_compare_parts_counts_scored_rows_only():
-    from cxtext.metrics.scores import DETRACTOR_MAX
     from cxtext.themes import split_outcome
 
-    assert split_outcome.DETRACTOR_MAX == DETRACTOR_MAX  # kept beside the themes stage, must stay NPS's own
+    cut = outcome_of(pd.DataFrame({"nps": pd.array([6, 7], dtype="Int64"), "scores_valid": [True, True]}))
+    assert cut.values.tolist() == [1.0, 0.0]  # 6 is a detractor, 7 a passive: NPS's own cut-off
     records = pd.DataFrame({"nps": pd.array([6, 9] * 5 + [2] * 10 + [None] * 3, dtype="Int64"),
                             "scores_valid": [True] * 23})
     outcome = outcome_of(records)
