@@ -85,6 +85,11 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
     "fine_merge_trial": (["bench/fine_merge_trial.py"],
                          "issue 19: finer themes, then merging close themes, against plain, chosen leave one dataset "
                          "out"),
+    "taxonomy_vote_trial": (["bench/taxonomy_vote_trial.py"],
+                            "issue 19: growing a taxonomy theme's matches by neighbour votes, cluster share or "
+                            "rectified prototypes, chosen leave one dataset out"),
+    "taxonomy_vote_trial_minilm": ([], "the same trial on all-MiniLM-L6-v2 vectors (written by "
+                                       "bench/taxonomy_vote_trial.py --model minilm)"),
     "labels": (["bench/labels.py"], "theme labels against gold intent and aspect names, old vs new, held out"),
     "taxonomy_lodo": (["bench/taxonomy_lodo.py"], "a taxonomy's matching rule chosen leave-one-dataset-out: matched vs pulled in"),
     "mentions": (["bench/mentions.py"],

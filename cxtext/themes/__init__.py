@@ -15,7 +15,8 @@
 ``hierarchy``  parent themes;  ``suggest``  likely merges and splits;  ``split_outcome``  whether a split's
                parts differ in detractor rate (score evidence for ``suggest``)
 ``taxonomy``   a team's own themes: the file, and giving a fitted model its themes;
-               ``taxonomy_match``  the matching rule (:class:`TaxonomyMatcher`; re-exported by ``taxonomy``)
+               ``taxonomy_match``  the matching rule (:class:`TaxonomyMatcher`; re-exported by ``taxonomy``);
+               ``taxonomy_neighbours``  nearest comments and the neighbour vote that finishes a match
 ``fitcache``   fitted models kept per (texts, languages, model, parameters)
 
 May import ``cxtext.errors``, ``cxtext.schema``, ``cxtext.stats``, ``cxtext.store``, ``cxtext.embed`` and ``cxtext.text``;
