@@ -16,6 +16,7 @@ from cxtext.themes.taxonomy import Taxonomy, TaxonomyMatcher, TaxonomyTheme, loa
 from cxtext.themes import ThemeModel
 
 from feedback import COMPLAINTS
+from vectors import unit_blobs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -143,16 +144,8 @@ def test_cli_reports_a_bad_taxonomy_in_one_line(tmp_path):
 
 
 # ------------------------------------------------------------------ matcher
-def _blobs(seed: int = 0):
-    """Three tight, far-apart groups of 40 unit vectors in 16 dimensions, and their directions."""
-    rng = np.random.default_rng(seed)
-    centres = np.eye(16)[:3]
-    X = np.concatenate([c + 0.15 * rng.standard_normal((40, 16)) for c in centres])
-    return X / np.linalg.norm(X, axis=1, keepdims=True), np.repeat(np.arange(3), 40), centres
-
-
 def test_cluster_rule_matches_the_right_cluster_and_leaves_the_rest():
-    X, clusters, centres = _blobs()
+    X, clusters, centres = unit_blobs()
     # theme 0 points at group 1; theme 1 at a direction no group has
     P = np.stack([centres[1] + 0.3 * np.eye(16)[5], np.eye(16)[9]])
     matcher = TaxonomyMatcher("cluster").fit(P)
@@ -188,7 +181,7 @@ def test_relative_rule_takes_each_themes_threshold_from_its_examples():
 
 
 def test_relative_rule_matches_a_group_and_leaves_the_others():
-    X, clusters, centres = _blobs()
+    X, clusters, centres = unit_blobs()
     P = np.stack([centres[1], np.eye(16)[9]])
     matcher = TaxonomyMatcher().fit(P)
     pred = matcher.predict(X, clusters)
@@ -199,26 +192,8 @@ def test_relative_rule_matches_a_group_and_leaves_the_others():
     assert (alone[clusters == 1] == 0).mean() > 0.9 and (alone[clusters != 1] == -1).all()
 
 
-def test_neighbours_put_each_row_first_and_sample_large_dumps():
-    from cxtext.themes.taxonomy import neighbours
-
-    X, clusters, _ = _blobs()
-    index = neighbours(X, 5)
-    assert (index[:, 0] == np.arange(120)).all()
-    assert (clusters[index] == clusters[:, None]).all()  # tight groups: the neighbours stay in the group
-    sampled = neighbours(X, 5, max_reference=60)
-    assert (sampled[:, 0] == np.arange(120)).all() and len(np.unique(sampled[:, 1:])) <= 60
-    # within groups: a group of two has one neighbour, an ungrouped row none (-1 pads)
-    groups = clusters.copy()
-    groups[:2] = 7
-    groups[2] = -1
-    within = neighbours(X, 5, groups)
-    assert within[0].tolist() == [0, 1, -1, -1, -1] and within[2].tolist() == [2, -1, -1, -1, -1]
-    assert (groups[within[3:, 1:]] == groups[3:, None]).all()
-
-
 def test_fixed_and_centred_cosine_rules():
-    X, clusters, centres = _blobs()
+    X, clusters, centres = unit_blobs()
     P = np.stack([centres[0], centres[2]])
     pred = TaxonomyMatcher("cosine", threshold=0.7).fit(P).predict(X)
     assert (pred[clusters == 0] == 0).mean() > 0.9 and (pred[clusters == 1] == -1).all()

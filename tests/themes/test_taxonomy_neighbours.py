@@ -1,4 +1,4 @@
-"""The neighbour vote that finishes a taxonomy match (cxtext.themes.taxonomy_neighbours) and its place in the matcher."""
+"""Nearest comments and the neighbour vote that finishes a taxonomy match (cxtext.themes.taxonomy_neighbours)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,23 @@ import pytest
 from cxtext.errors import CxtextError
 from cxtext.themes.taxonomy_match import TaxonomyMatcher
 from cxtext.themes.taxonomy_neighbours import grow_by_votes, neighbours, vote_shares
+from vectors import unit_blobs
 
 
-def _blobs(seed: int = 0):
-    """Three tight, far-apart groups of 40 unit vectors in 16 dimensions, and their directions."""
-    rng = np.random.default_rng(seed)
-    centres = np.eye(16)[:3]
-    X = np.concatenate([c + 0.15 * rng.standard_normal((40, 16)) for c in centres])
-    return X / np.linalg.norm(X, axis=1, keepdims=True), np.repeat(np.arange(3), 40), centres
+def test_neighbours_put_each_row_first_and_sample_large_dumps():
+    X, clusters, _ = unit_blobs()
+    index = neighbours(X, 5)
+    assert (index[:, 0] == np.arange(120)).all()
+    assert (clusters[index] == clusters[:, None]).all()  # tight groups: the neighbours stay in the group
+    sampled = neighbours(X, 5, max_reference=60)
+    assert (sampled[:, 0] == np.arange(120)).all() and len(np.unique(sampled[:, 1:])) <= 60
+    # within groups: a group of two has one neighbour, an ungrouped row none (-1 pads)
+    groups = clusters.copy()
+    groups[:2] = 7
+    groups[2] = -1
+    within = neighbours(X, 5, groups)
+    assert within[0].tolist() == [0, 1, -1, -1, -1] and within[2].tolist() == [2, -1, -1, -1, -1]
+    assert (groups[within[3:, 1:]] == groups[3:, None]).all()
 
 
 def test_vote_shares_worked_example():
@@ -30,7 +39,7 @@ def test_vote_shares_worked_example():
 
 
 def test_a_group_mostly_matched_is_completed_and_a_lone_pull_in_leaves():
-    X, groups, _ = _blobs()
+    X, groups, _ = unit_blobs()
     index = neighbours(X, 21)[:, 1:]
     labels = np.full(120, -1)
     labels[40:70] = 0  # 30 of group 1's 40 matched
@@ -44,7 +53,7 @@ def test_a_group_mostly_matched_is_completed_and_a_lone_pull_in_leaves():
 
 
 def test_rounds_let_new_members_vote():
-    X, groups, _ = _blobs(seed=3)
+    X, groups, _ = unit_blobs(seed=3)
     index = neighbours(X, 21)[:, 1:]
     labels = np.full(120, -1)
     labels[40:62] = 0  # 22 of 40: most unmatched rows see fewer than 60% members at first
@@ -54,7 +63,7 @@ def test_rounds_let_new_members_vote():
 
 
 def test_the_matcher_votes_last_and_can_be_told_not_to():
-    X, clusters, centres = _blobs()
+    X, clusters, centres = unit_blobs()
     P = np.stack([centres[1], np.eye(16)[9]])
     strict = TaxonomyMatcher(vote_neighbours=0).fit(P)
     voted = TaxonomyMatcher().fit(P)
