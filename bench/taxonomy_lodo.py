@@ -102,6 +102,7 @@ NOTES = """## Notes
      ' name_cos 0.3-0.45) matched 50-69% on the intent sets with examples and pulled in up to 25.9% '
      '(hwu64) and 28.1% (absa-laptops) out of sample; neighbours within the cluster did better on both and'
      ' are the rule.'),
+    ("A wider grid was tried on 2026-12-07 (comment_z 1-3, cluster_margin -0.35 to -0.15, member_margin 0-0.1, example_margin -0.15 to -0.05, name_cos 0.35-0.45, the same votes): held out it did worse, summed shortfall 13.25 with the vote (13.71 without) against this grid's 13.08 (13.44); 1 of 18 cells with examples, 0 by name. The extra choice did not carry over to the held-out sets, so the grid above stays."),
     ('ABSA aspect categories ("food", "laptop general") are broad: neither a name nor three sentences '
      'describe what their comments share, and no rule in the grid reaches 70% there.'),
     ("The theme fits are the pipeline's default parameters at the commit this ran on (each fit cached by "
