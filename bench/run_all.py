@@ -90,6 +90,12 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
                             "rectified prototypes, chosen leave one dataset out"),
     "taxonomy_vote_trial_minilm": ([], "the same trial on all-MiniLM-L6-v2 vectors (written by "
                                        "bench/taxonomy_vote_trial.py --model minilm)"),
+    "taxonomy_small": (["bench/taxonomy_small.py"],
+                       "issue 19: the relative and the cluster taxonomy rule on dumps of 150-600 comments, chosen leave "
+                       "one dataset out"),
+    "taxonomy_handwritten": (["bench/taxonomy_handwritten.py"],
+                             "issue 19: a taxonomy whose examples are written by hand, as a team writes them: what each "
+                             "rule matches"),
     "labels": (["bench/labels.py"], "theme labels against gold intent and aspect names, old vs new, held out"),
     "taxonomy_lodo": (["bench/taxonomy_lodo.py"], "a taxonomy's matching rule chosen leave-one-dataset-out: matched vs pulled in"),
     "mentions": (["bench/mentions.py"],
