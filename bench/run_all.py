@@ -93,6 +93,9 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
     "taxonomy_small": (["bench/taxonomy_small.py"],
                        "issue 19: the relative and the cluster taxonomy rule on dumps of 150-600 comments, chosen leave "
                        "one dataset out"),
+    "taxonomy_cap": (["bench/taxonomy_cap.py"],
+                     "issue 19: the cap on a taxonomy theme's threshold, chosen leave one dataset out on examples from "
+                     "the set and written by hand"),
     "taxonomy_handwritten": (["bench/taxonomy_handwritten.py"],
                              "issue 19: a taxonomy whose examples are written by hand, as a team writes them: what each "
                              "rule matches"),

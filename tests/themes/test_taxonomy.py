@@ -168,7 +168,8 @@ def test_relative_rule_takes_each_themes_threshold_from_its_examples():
     # theme 0: a name and three examples close to it; theme 1: a name alone
     V = np.vstack([name, name + 0.2 * rng.standard_normal((3, 8)), np.eye(8)[1]])
     owner = np.array([0, 0, 0, 0, 1])
-    matcher = TaxonomyMatcher(example_margin=0.05, name_cos=0.4).fit(prototypes(V, owner, 2), V, owner)
+    matcher = TaxonomyMatcher(example_margin=0.05, name_cos=0.4, max_threshold=None).fit(
+        prototypes(V, owner, 2), V, owner)
     unit = V / np.linalg.norm(V, axis=1, keepdims=True)
     loo = []
     for i in (1, 2, 3):  # each example against the mean of the theme's other phrases, name included
@@ -176,6 +177,10 @@ def test_relative_rule_takes_each_themes_threshold_from_its_examples():
         loo.append(unit[i] @ rest / np.linalg.norm(rest))
     assert matcher.thresholds_[0] == pytest.approx(np.mean(loo) - 0.05)
     assert matcher.thresholds_[1] == pytest.approx(0.4)
+    # examples that agree this closely would ask for a cosine of ~0.9: the default cap (0.5) keeps the bar reachable
+    assert np.mean(loo) - 0.05 > 0.8
+    capped = TaxonomyMatcher(example_margin=0.05, name_cos=0.4).fit(prototypes(V, owner, 2), V, owner)
+    assert capped.max_threshold == 0.5 and capped.thresholds_.tolist() == pytest.approx([0.5, 0.4])
     # without the phrases every theme is treated as a name
     assert (TaxonomyMatcher(name_cos=0.4).fit(prototypes(V, owner, 2)).thresholds_ == 0.4).all()
 
@@ -208,10 +213,12 @@ def test_matcher_checks_its_input():
         TaxonomyMatcher(rule="fuzzy").fit(np.ones((1, 3)))
     with pytest.raises(CxtextError, match="needs the discovered theme"):
         TaxonomyMatcher("cluster").fit(np.ones((1, 3))).predict(np.ones((2, 3)))
+    with pytest.raises(CxtextError, match="max_threshold"):
+        TaxonomyMatcher(max_threshold=1.5).fit(np.ones((1, 3)))
     with pytest.raises(CxtextError, match="n_neighbours"):
         TaxonomyMatcher(n_neighbours=0).fit(np.ones((1, 3)))
     with pytest.raises(CxtextError, match="neighbour_index"):
-        TaxonomyMatcher().fit(np.ones((1, 3))).predict(np.eye(3), neighbour_index=np.zeros((3, 1)))
+        TaxonomyMatcher(n_neighbours=5).fit(np.ones((1, 3))).predict(np.eye(3), neighbour_index=np.zeros((3, 1)))
     with pytest.raises(TaxonomyError, match="listed twice"):
         Taxonomy((TaxonomyTheme("A"), TaxonomyTheme("a")))
 
