@@ -91,3 +91,8 @@ def machine_line() -> str:
 
 if __name__ == "__main__":
     print(machine_line())
+
+
+def result_head(title: str) -> list[str]:
+    """The first lines of a result file: its title, today's date and :func:`machine_line`."""
+    return [f"# {title}", "", f"Date: {dt.date.today().isoformat()}", "", f"Machine: {machine_line()}", ""]

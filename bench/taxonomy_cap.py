@@ -28,7 +28,6 @@ on the held-out set, beside no cap.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -41,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import lodo_data  # noqa: E402
 from bench.taxonomy_examples import HANDWRITTEN  # noqa: E402
-from bench.taxonomy_lodo import MATCHED_TARGET, OLD, PULLED_TARGET, prepare, score, violation  # noqa: E402
+from bench.taxonomy_lodo import MATCHED_TARGET, OLD, PULLED_TARGET, prepare, readable, score, violation  # noqa: E402
 from bench.themes import embed  # noqa: E402
 
 CAPS = (None, 0.4, 0.45, 0.5, 0.55, 0.6)
@@ -55,7 +54,7 @@ def hand_cases(prep) -> list[dict]:
     labels = list(themes)
     vectors, owner = [], []
     for t, label in enumerate(labels):
-        phrases = [" ".join(label.lower().replace("#", " ").replace("_", " ").split())] + themes[label]
+        phrases = [readable(label)] + themes[label]
         raw = embed(phrases, "default").astype(np.float64)
         vectors.append(prep.model._prepare(raw, ["en"] * len(phrases)))
         owner.extend([t] * len(phrases))
@@ -92,13 +91,10 @@ def run(prep, case: dict, cap: float | None | str) -> np.ndarray:
 
 
 def measure() -> pd.DataFrame:
-    from cxtext.themes.taxonomy_neighbours import neighbours
-
     rows = []
     for name in lodo_data.SETS:
         t0 = time.perf_counter()
         prep = prepare(name)
-        prep.knn_all = neighbours(prep.E, 21)
         for case in row_cases(prep) + hand_cases(prep):
             for cap in (*CAPS, "cluster"):
                 matched, pulled = score(run(prep, case, cap), case)
@@ -112,7 +108,7 @@ def measure() -> pd.DataFrame:
 
 
 def main() -> int:
-    from bench.machine import machine_line
+    from bench.machine import result_head
 
     start = time.perf_counter()
     df = measure()
@@ -154,8 +150,7 @@ def main() -> int:
     totals = held.groupby(["kind", "which"])["shortfall"].sum()
     final = str(per.sum().idxmin())
     text = "\n".join([
-        "# The cap on a taxonomy theme's threshold, chosen leave one dataset out (issue 19, point 4)", "",
-        f"Date: {dt.date.today().isoformat()}", "", f"Machine: {machine_line()}", "",
+        *result_head("The cap on a taxonomy theme's threshold, chosen leave one dataset out (issue 19, point 4)"),
         f"Command: `.venv/bin/python bench/taxonomy_cap.py` ({(time.perf_counter() - start) / 60:.0f} min; method "
         f"in its docstring). Caps tried: {', '.join('none' if c is None else f'{c:g}' for c in CAPS)}. Rows: "
         "names + 3 example rows of the set (each taxonomy size one cell, its 3 draws averaged); hand-written: "

@@ -24,7 +24,6 @@ name), 0.5 and 0.6 (a trial: the cap is not a library parameter).
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -35,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.taxonomy_examples import HANDWRITTEN as EXAMPLES  # noqa: E402
-from bench.taxonomy_lodo import OLD, Prepared  # noqa: E402
+from bench.taxonomy_lodo import OLD, prepare, readable  # noqa: E402
 from bench.taxonomy_small import small_cases  # noqa: E402
 from bench.themes import embed  # noqa: E402
 
@@ -56,22 +55,18 @@ def match(prep, V: np.ndarray, owner: np.ndarray, k: int, rule: str) -> np.ndarr
 
 
 def main() -> int:
-    from bench.machine import machine_line
-    from cxtext.themes.taxonomy_neighbours import neighbours
-
+    from bench.machine import result_head
     start = time.perf_counter()
     lines = ["| set | comments | taxonomy rows | " + " | ".join(f"{r}: matched / pulled in" for r in RULES) + " |",
              "| --- | ---: | ---: |" + " --- |" * len(RULES)]
     for name, themes in HANDWRITTEN.items():
-        full = Prepared(name)
-        full.knn = neighbours(full.E, 5, full.clusters)
-        full.knn_all = neighbours(full.E, 21)
+        full = prepare(name)
         for n in SIZES:
             prep = full if n is None else small_cases(full, n, 0)
             labels = list(themes)
             vectors, owner = [], []
             for t, label in enumerate(labels):
-                phrases = [label.replace("_", " ")] + themes[label]
+                phrases = [readable(label)] + themes[label]
                 raw = embed(phrases, "default").astype(np.float64)
                 vectors.extend(prep.model._prepare(raw, ["en"] * len(phrases)))
                 owner.extend([t] * len(phrases))
@@ -84,8 +79,7 @@ def main() -> int:
                 cells.append(f"{np.mean(pred[mine] == gold[mine]):.0%} / {np.mean(pred[~mine] >= 0):.1%}")
             lines.append(f"| {name} | {len(prep.texts):,} | {int(mine.sum())} | " + " | ".join(cells) + " |")
     text = "\n".join([
-        "# A taxonomy with hand-written examples (issue 19, point 4)", "",
-        f"Date: {dt.date.today().isoformat()}", "", f"Machine: {machine_line()}", "",
+        *result_head("A taxonomy with hand-written examples (issue 19, point 4)"),
         f"Command: `.venv/bin/python bench/taxonomy_handwritten.py` ({(time.perf_counter() - start) / 60:.0f} min; "
         "method and the examples in its docstring and source). Three themes per set, name + 3 examples written "
         "by hand.", "",

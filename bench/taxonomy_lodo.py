@@ -316,12 +316,18 @@ def evaluate(prep: Prepared, params: dict, apply: bool = False) -> pd.DataFrame:
     return pd.DataFrame(rows).groupby(["set", "variant", "size"])[["matched", "pulled"]].mean().reset_index()
 
 
-def prepare(name: str, model_name: str = "default", n_examples: int = N_EXAMPLES) -> Prepared:
-    from cxtext.themes.taxonomy_match import neighbours
+def attach_neighbours(prep: Prepared) -> Prepared:
+    """``prep.knn`` (within each cluster, as predict finds them) and ``prep.knn_all`` (the vote's, over the whole
+    dump), computed once per prepared set and passed to every matcher."""
+    from cxtext.themes.taxonomy_neighbours import neighbours
 
-    prep = Prepared(name, model_name, n_examples)
-    prep.knn = neighbours(prep.E, max(GRID["n_neighbours"]), prep.clusters)  # as predict finds them
-    prep.knn_all = neighbours(prep.E, 1 + max(v[0] for v in VOTES))  # the vote's, over the whole dump
+    prep.knn = neighbours(prep.E, max(GRID["n_neighbours"]), prep.clusters)
+    prep.knn_all = neighbours(prep.E, 1 + max(v[0] for v in VOTES))
+    return prep
+
+
+def prepare(name: str, model_name: str = "default", n_examples: int = N_EXAMPLES) -> Prepared:
+    prep = attach_neighbours(Prepared(name, model_name, n_examples))
     prep.all_cases = prep.cases()
     return prep
 

@@ -31,7 +31,6 @@ stays until the rule is measured with both kinds of examples.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -44,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import lodo_data  # noqa: E402
 from bench.taxonomy_lodo import (DRAWS, MATCHED_TARGET, N_EXAMPLES, OLD, PULLED_TARGET, SIZES as TAXONOMY_SIZES,  # noqa: E402
-                                 VARIANTS, Prepared, predict, score, violation)
+                                 VARIANTS, Prepared, attach_neighbours, predict, score, violation)
 
 SIZES = (150, 300, 600)
 SAMPLES = 2
@@ -82,11 +81,7 @@ class SmallPrepared(Prepared):
 
 
 def small_cases(full: Prepared, n: int, sample: int) -> SmallPrepared:
-    from cxtext.themes.taxonomy_neighbours import neighbours
-
-    prep = SmallPrepared(full, n, sample)
-    prep.knn = neighbours(prep.E, 5, prep.clusters)
-    prep.knn_all = neighbours(prep.E, 21)
+    prep = attach_neighbours(SmallPrepared(full, n, sample))
     prep.all_cases = prep.cases() if prep.labels else []
     return prep
 
@@ -112,7 +107,7 @@ def measure() -> pd.DataFrame:
 
 
 def main() -> int:
-    from bench.machine import machine_line
+    from bench.machine import result_head
 
     start = time.perf_counter()
     cells = measure()
@@ -143,8 +138,7 @@ def main() -> int:
         detail.append(f"| {n} | {rule} | {variant} | {d['matched'].mean():.1%} | {d['pulled'].mean():.1%} | "
                       f"{d['pulled'].max():.1%} | {ok} of {len(d)} |")
     text = "\n".join([
-        "# Taxonomy rules on small dumps (150-600 comments)", "",
-        f"Date: {dt.date.today().isoformat()}", "", f"Machine: {machine_line()}", "",
+        *result_head("Taxonomy rules on small dumps (150-600 comments)"),
         f"Command: `.venv/bin/python bench/taxonomy_small.py` ({(time.perf_counter() - start) / 60:.0f} min; "
         f"method in its docstring). Six labelled sets, {SAMPLES} random samples of each size, each refitted with the "
         f"default theme parameters; taxonomies of {', '.join(f'{s:.0%}' for s in TAXONOMY_SIZES)} of the labels "

@@ -49,7 +49,6 @@ the library's last matching step (``cxtext/themes/taxonomy_neighbours.py``).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import itertools
 import sys
 import time
@@ -131,25 +130,20 @@ def cluster_share(base: np.ndarray, clusters: np.ndarray, S: np.ndarray, thr: np
 
 
 def grow(base: np.ndarray, knn: np.ndarray, k: int, m: int, f: float, rounds: int, prune: bool) -> np.ndarray:
-    """Taxonomy theme per row after growing ``base`` by neighbour votes (see the module docstring)."""
-    n = base.size
-    member = base.copy()
-    idx = knn[:, 1:1 + m]  # column 0 is the row itself
-    valid = idx >= 0
-    counts = valid.sum(axis=1).clip(min=1)
-    rows = np.arange(n)
+    """Taxonomy theme per row after growing ``base`` by neighbour votes (see the module docstring).
 
-    def shares(labels: np.ndarray) -> np.ndarray:
-        onehot = np.zeros((n + 1, k))
-        onehot[np.flatnonzero(labels >= 0), labels[labels >= 0]] = 1.0
-        return onehot[np.where(valid, idx, n)].sum(axis=1) / counts[:, None]
+    With ``prune`` this is the library's step (:func:`cxtext.themes.taxonomy_neighbours.grow_by_votes`, which
+    grew out of this trial); without, the same rounds with no comment leaving.
+    """
+    from cxtext.themes.taxonomy_neighbours import grow_by_votes, vote_shares
 
+    index = knn[:, 1:1 + m]  # column 0 is the row itself
     if prune:
-        own = shares(member)
-        keep = (member >= 0) & (own[rows, member.clip(min=0)] >= f / 2)
-        member = np.where(keep | (member < 0), member, -1)
+        return grow_by_votes(base, index, k, f, rounds)
+    member = base.copy()
+    rows = np.arange(base.size)
     for _ in range(rounds):
-        votes = shares(member)
+        votes = vote_shares(member, index, k)
         best = votes.argmax(axis=1)
         join = (member < 0) & (votes[rows, best] >= f)
         member = np.where(join, best, member)
@@ -208,18 +202,13 @@ def hits(d: pd.DataFrame) -> str:
 
 
 def main() -> int:
-    from bench.machine import machine_line
-    from cxtext.themes.taxonomy_match import neighbours
+    from bench.machine import result_head
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="default", choices=("default", "minilm"))
     args = parser.parse_args()
     start = time.perf_counter()
-    preps = {}
-    for name in lodo_data.SETS:
-        prep = prepare(name, args.model)
-        prep.knn_all = neighbours(prep.E, 1 + max(GRID["m"]))  # the whole dump, not the cluster
-        preps[name] = prep
+    preps = {name: prepare(name, args.model) for name in lodo_data.SETS}  # knn_all: 1 + 20 neighbours
     sets = list(preps)
     table = cells(preps)
     held, chosen = [], {}
@@ -254,8 +243,8 @@ def main() -> int:
             summary.append(f"- {variant}, {kind}: {hits(d)}.")
     suffix = "" if args.model == "default" else f"_{args.model}"
     text = "\n".join([
-        "# Taxonomy: growing the library's matches (neighbour votes, cluster share, rectified prototypes), chosen leave-one-dataset-out (trial)", "",
-        f"Date: {dt.date.today().isoformat()}", "", f"Machine: {machine_line()}", "",
+        *result_head("Taxonomy: growing the library's matches (neighbour votes, cluster share, rectified prototypes), "
+                     "chosen leave-one-dataset-out (trial)"),
         f"Command: `.venv/bin/python bench/taxonomy_vote_trial.py --model {args.model}` "
         f"({(time.perf_counter() - start) / 60:.0f} min; the rule in its docstring). Same sets, cases (3 draws "
         "of 10/20/40% of the labels, names only or names + 3 example rows) and scoring as "
