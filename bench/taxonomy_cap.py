@@ -39,9 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import lodo_data  # noqa: E402
-from bench.taxonomy_examples import HANDWRITTEN  # noqa: E402
-from bench.taxonomy_lodo import MATCHED_TARGET, OLD, PULLED_TARGET, prepare, readable, score, violation  # noqa: E402
-from bench.themes import embed  # noqa: E402
+from bench.taxonomy_examples import HANDWRITTEN, raw_phrases  # noqa: E402
+from bench.taxonomy_lodo import MATCHED_TARGET, OLD, PULLED_TARGET, prepare, score, violation  # noqa: E402
 
 CAPS = (None, 0.4, 0.45, 0.5, 0.55, 0.6)
 HAND_DRAWS = 3
@@ -52,13 +51,8 @@ def hand_cases(prep) -> list[dict]:
     """The hand-written taxonomies of one set: all its labels, and HAND_DRAWS draws of half of them."""
     themes = HANDWRITTEN[prep.name]
     labels = list(themes)
-    vectors, owner = [], []
-    for t, label in enumerate(labels):
-        phrases = [readable(label)] + themes[label]
-        raw = embed(phrases, "default").astype(np.float64)
-        vectors.append(prep.model._prepare(raw, ["en"] * len(phrases)))
-        owner.extend([t] * len(phrases))
-    vectors_all, owner_all = np.concatenate(vectors), np.asarray(owner)
+    raw, owner_all = raw_phrases(themes)
+    vectors_all = prep.model._prepare(raw, ["en"] * len(raw))
     draws = [list(range(len(labels)))]
     for seed in range(HAND_DRAWS):
         rng = np.random.default_rng(seed)

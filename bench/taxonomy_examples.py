@@ -9,6 +9,8 @@ laptops. Used by ``bench/taxonomy_handwritten.py`` (its first nine themes) and
 
 from __future__ import annotations
 
+import numpy as np
+
 HANDWRITTEN: dict[str, dict[str, list[str]]] = {
     "clinc-banking": {
         "card_declined": ["my card got declined in a shop", "payment refused at the till", "card was rejected online"],
@@ -77,3 +79,16 @@ HANDWRITTEN: dict[str, dict[str, list[str]]] = {
                             "warranty service was terrible"],
     },
 }
+
+
+def raw_phrases(themes: dict[str, list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Each theme's readable name and examples embedded in one call (default model, cached on disk), and the
+    theme index of each phrase. Prepare them with each fitted model's ``_prepare`` (language centring)."""
+    from bench.taxonomy_lodo import readable
+    from bench.themes import embed
+
+    phrases, owner = [], []
+    for t, label in enumerate(themes):
+        phrases += [readable(label), *themes[label]]
+        owner += [t] * (1 + len(themes[label]))
+    return embed(phrases, "default").astype(np.float64), np.asarray(owner)

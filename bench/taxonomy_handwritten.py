@@ -33,10 +33,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.taxonomy_examples import HANDWRITTEN as EXAMPLES  # noqa: E402
-from bench.taxonomy_lodo import OLD, prepare, readable  # noqa: E402
+from bench.taxonomy_examples import HANDWRITTEN as EXAMPLES, raw_phrases  # noqa: E402
+from bench.taxonomy_lodo import OLD, prepare  # noqa: E402
 from bench.taxonomy_small import small_cases  # noqa: E402
-from bench.themes import embed  # noqa: E402
 
 #: the first three themes of three sets of the hand-written examples
 HANDWRITTEN = {name: dict(list(EXAMPLES[name].items())[:3]) for name in ("clinc-banking", "hwu64", "bitext-service")}
@@ -61,16 +60,11 @@ def main() -> int:
              "| --- | ---: | ---: |" + " --- |" * len(RULES)]
     for name, themes in HANDWRITTEN.items():
         full = prepare(name)
+        raw, owner_ = raw_phrases(themes)  # embedded once; each fitted model centres them its own way
+        labels = list(themes)
         for n in SIZES:
             prep = full if n is None else small_cases(full, n, 0)
-            labels = list(themes)
-            vectors, owner = [], []
-            for t, label in enumerate(labels):
-                phrases = [readable(label)] + themes[label]
-                raw = embed(phrases, "default").astype(np.float64)
-                vectors.extend(prep.model._prepare(raw, ["en"] * len(phrases)))
-                owner.extend([t] * len(phrases))
-            V, owner_ = np.asarray(vectors), np.asarray(owner)
+            V = prep.model._prepare(raw, ["en"] * len(raw))
             gold = np.array([labels.index(g) if g in labels else -1 for g in prep.gold])
             mine = gold >= 0
             cells = []
