@@ -436,10 +436,11 @@ def finish_analysis(table: LoadedTable, decision: MappingDecision, records: pd.D
     summary["model_choice"] = model_choice.as_dict() if model_choice is not None else None
     # which sentiment model scored the comments (a trained head, or the seed classifier and why)
     summary["sentiment_model"] = sentiment_model
-    # scores rejected in bulk, headline figures on a minority of rows: said in summary.json, the CLI, app, report
-    summary["warnings"] = [w.as_dict() for w in summary_warnings(summary)]
     if theme_model is not None:  # what was themed, whole comments or their mentions, and why
         summary["mentions"] = mention_summary(records.loc[rows_to_embed(records), "clean_text"].tolist(), mentions)
+    # scores rejected in bulk, headline figures on a minority of rows, thin taxonomy themes (it reads the
+    # mentions block, so it comes after it): said in summary.json, the CLI, the app and the report
+    summary["warnings"] = [w.as_dict() for w in summary_warnings(summary)]
     analysis = Analysis(summary, records, theme_frame, drivers, config, theme_model, embeddings, scale, timings,
                         mentions)
     if not summary.get("theme_count"):  # empty themes and drivers must say why, in every face

@@ -59,6 +59,8 @@ def _taxonomy_summary(themes: pd.DataFrame, theme_model: Any) -> dict[str, Any]:
     edits = [e for e in getattr(theme_model, "edits_", []) if e.get("op") == "taxonomy"]
     if not edits or "origin" not in themes:
         return {}
+    from cxtext.themes import TENTATIVE_SIZE
+
     own = themes[themes["origin"] == "taxonomy"]
     return {"taxonomy": {
         "source": edits[-1].get("source"),
@@ -66,6 +68,9 @@ def _taxonomy_summary(themes: pd.DataFrame, theme_model: Any) -> dict[str, Any]:
         "themes_with_comments": int((own["size"] > 0).sum()),
         "rows_in_taxonomy_themes": int(own["size"].sum()),
         "empty_themes": own.loc[own["size"] == 0, "label"].tolist(),
+        # matched but fewer than a tentative theme's size: too few to lean on (cxtext.io.warnings says so)
+        "thin_themes": {str(r.label): int(r.size) for r in own.itertuples() if 0 < r.size < TENTATIVE_SIZE},
+        "thin_below": TENTATIVE_SIZE,
         "rule": (f"cxtext.themes.taxonomy.TaxonomyMatcher(rule={edits[-1].get('rule', 'cluster')!r}): "
                  "see bench/results/taxonomy_lodo.md"),
     }}

@@ -16,6 +16,9 @@ report and the command line say the same thing in the same words:
   and its rows, so a reader can see they were not lost.
 * **relative dates**: a column holds "a month ago" and the like, so no column was used as the date
   (:mod:`cxtext.io.columns`) and there is no trend.
+* **thin taxonomy themes**: themes of the team's taxonomy that matched no comment or fewer than a
+  tentative theme's size (``summary["taxonomy"]``): the warning names them with their counts and what
+  helps (examples that read like the comments; ``--mentions`` when the comments are long).
 
 Nothing here reads the file again: the rejected values are taken from the
 rejection reasons (``NPS '7.5' is not a whole number on 0-10``).
@@ -90,7 +93,32 @@ def summary_warnings(summary: dict[str, Any], threshold: float = BULK_REJECTION_
         # "a month ago": no date read, so no trend (cxtext.io.columns)
         why = str(date_reason["why"])
         out.append(DataWarning("relative_dates", "date", None, 0, rows_in, why[:1].upper() + why[1:] + "."))
-    return out + ([repeated] if repeated is not None else [])
+    taxonomy = _taxonomy_warning(summary)
+    return out + ([repeated] if repeated is not None else []) + ([taxonomy] if taxonomy is not None else [])
+
+
+def _taxonomy_warning(summary: dict[str, Any]) -> DataWarning | None:
+    """The 'thin taxonomy themes' warning: the team's themes that matched nothing or almost nothing."""
+    block = summary.get("taxonomy") or {}
+    empty = [str(name) for name in block.get("empty_themes") or []]
+    thin = {str(name): int(size) for name, size in (block.get("thin_themes") or {}).items()}
+    if not empty and not thin:
+        return None
+    named = [f"'{name}' (0)" for name in empty] + [f"'{name}' ({size})" for name, size in thin.items()]
+    total = int(block.get("themes") or len(named))
+    long_note = ""
+    mentions = summary.get("mentions") or {}
+    if not mentions.get("used") and "--mentions" in str(mentions.get("note", "")):
+        long_note = (" Many comments are long and are matched whole, so a short theme description sits far from "
+                     "them: theme each mention instead (--mentions, the app's 'Theme each mention' box).")
+    return DataWarning(
+        "taxonomy_thin", "text", None, len(named), total,
+        f"{len(named)} of your {total} taxonomy themes matched fewer than {int(block.get('thin_below') or 5)} "
+        f"comments: {', '.join(named[:8])}"
+        f"{' and more' if len(named) > 8 else ''}. Their comments may be in discovered themes (themes.csv, "
+        "origin 'discovered') or unthemed. Examples copied from real comments match more than short phrases "
+        "written for the file (bench/results/taxonomy_cap.md); add two or three to each theme's 'examples'."
+        + long_note)
 
 
 def _repeated_warning(summary: dict[str, Any], mapping: dict[str, Any]) -> DataWarning | None:

@@ -22,3 +22,30 @@ def test_numbers_outside_the_scale_are_named_with_their_range():
     message = summary_warnings(summary)[0].message
     assert "5 of the 10 rows with a value in column 'score' (50%) were rejected as NPS" in message
     assert "values 15-20 are outside 0-10." in message
+
+
+def _taxonomy_summary(mentions: dict) -> dict:
+    return {"rows_in": 3010, "mentions": mentions,
+            "taxonomy": {"themes": 4, "empty_themes": ["Account blocked", "Card problems"],
+                         "thin_themes": {"Customer support": 1}, "thin_below": 5}}
+
+
+def test_taxonomy_themes_that_matched_almost_nothing_are_named_with_their_counts():
+    long_note = ("65% of the comments have 20+ words and may speak of several things ... theme its mentions: "
+                 "--mentions (the app's 'Theme each mention' box)")
+    warning = [w for w in summary_warnings(_taxonomy_summary({"used": False, "note": long_note}))
+               if w.kind == "taxonomy_thin"]
+    assert len(warning) == 1 and warning[0].count == 3 and warning[0].total == 4
+    message = warning[0].message
+    assert message.startswith("3 of your 4 taxonomy themes matched fewer than 5 comments: 'Account blocked' (0), "
+                              "'Card problems' (0), 'Customer support' (1).")
+    assert "--mentions" in message  # long comments matched whole: the suggestion that helps them
+    # themed per mention already (or short comments): no such suggestion
+    used = [w for w in summary_warnings(_taxonomy_summary({"used": True})) if w.kind == "taxonomy_thin"]
+    assert "--mentions" not in used[0].message
+
+
+def test_no_taxonomy_warning_when_every_taxonomy_theme_has_comments():
+    summary = {"rows_in": 100, "taxonomy": {"themes": 2, "empty_themes": [], "thin_themes": {}, "thin_below": 5}}
+    assert not [w for w in summary_warnings(summary) if w.kind == "taxonomy_thin"]
+    assert not [w for w in summary_warnings({"rows_in": 100}) if w.kind == "taxonomy_thin"]

@@ -299,6 +299,9 @@ def test_themes_csv_lists_origin_parent_and_the_empty_taxonomy_theme(analysis, t
     assert summary["source"] == "team.yaml" and summary["themes"] == 2 and summary["themes_with_comments"] == 1
     assert summary["empty_themes"] == ["Delivery delays"]
     assert summary["rows_in_taxonomy_themes"] == themes.loc["Double billing", "size"]
+    # the empty taxonomy theme is said in the warnings every face shows, by name
+    thin = [w for w in analysis.summary["warnings"] if w["kind"] == "taxonomy_thin"]
+    assert len(thin) == 1 and "'Delivery delays' (0)" in thin[0]["message"]
     # drivers cover every theme with comments, taxonomy ones included
     assert "Double billing" in set(analysis.drivers["label"])
     analysis.write(tmp_path)
