@@ -402,7 +402,8 @@ def run_pipeline(
                                              cache_path, report)
             cache_stats["theme_fit"] = "cached" if reused else "fitted"
             if taxonomy is not None:
-                theme_model = with_taxonomy(theme_model, taxonomy, cached, texts, vectors, languages, report)
+                theme_model = with_taxonomy(theme_model, taxonomy, cached, texts, vectors, languages, report,
+                                            params["themes"].get("taxonomy_rule", "auto"))
             primary = theme_model.labels_
             all_ids = [";".join(map(str, [p, *extra])) if p >= 0 else ""
                        for p, extra in zip(primary, theme_model.secondary_labels_)]

@@ -46,9 +46,13 @@ SENTIMENT_MODELS = ("default", "themes")
 # summary.json's "parameters") unless a pipeline file or an override sets them, so that adding
 # one never changes the outputs of the pipelines that leave it out. Read with .get(key, default).
 OPTIONAL_PARAMS: dict[str, dict[str, Any]] = {
-    "themes": {"mentions": False},  # theme each mention of long comments, rolled up (cxtext.text.mentions)
+    # mentions: theme each mention of long comments, rolled up (cxtext.text.mentions); taxonomy_rule: how
+    # comments are matched to a --taxonomy (auto: "relative" from 1,000 comments, else "cluster";
+    # cxtext.themes.taxonomy_match.default_rule)
+    "themes": {"mentions": False, "taxonomy_rule": "auto"},
 }
 EXPORT_FORMATS = ("csv", "xlsx", "parquet", "json")
+TAXONOMY_RULES = ("auto", "relative", "cluster")
 
 
 def pipelines_dir() -> Path:
@@ -190,6 +194,9 @@ def _checked_params(params: dict[str, Any], where: str) -> dict[str, Any]:
     if not isinstance(params["themes"].get("mentions", False), bool):
         raise ConfigError(f"{where}: themes.mentions must be true or false. "
                           f"Got {params['themes']['mentions']!r} instead.")
+    if params["themes"].get("taxonomy_rule", "auto") not in TAXONOMY_RULES:
+        raise ConfigError(f"{where}: themes.taxonomy_rule must be one of {', '.join(TAXONOMY_RULES)}. "
+                          f"Got {params['themes']['taxonomy_rule']!r} instead.")
     if params["themes"]["reduction"] not in ("umap", "pca", "none"):
         raise ConfigError(f"{where}: themes.reduction must be umap, pca or none. "
                           f"Got {params['themes']['reduction']!r} instead.")

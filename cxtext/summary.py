@@ -73,6 +73,9 @@ def _taxonomy_summary(themes: pd.DataFrame, theme_model: Any) -> dict[str, Any]:
         "thin_below": TENTATIVE_SIZE,
         "rule": (f"cxtext.themes.taxonomy.TaxonomyMatcher(rule={edits[-1].get('rule', 'cluster')!r}): "
                  "see bench/results/taxonomy_lodo.md"),
+        "rule_choice": ("asked for (--taxonomy-rule, themes.taxonomy_rule)"
+                        if edits[-1].get("rule_asked", "auto") != "auto" else
+                        "auto: 'relative' for dumps of 1,000 comments or more, 'cluster' below"),
     }}
 
 

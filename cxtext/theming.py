@@ -78,14 +78,20 @@ def fit_themes(params: dict[str, Any], model_name: str, model_id: str | None, te
 
 
 def with_taxonomy(theme_model: Any, taxonomy: Any, embedder: Any, texts: list[str], vectors: np.ndarray,
-                  languages: list, report: Callable[[str, int, int], None]) -> Any:
-    """A copy of the fitted model whose matched themes are the taxonomy's (cxtext.themes.taxonomy)."""
-    from cxtext.themes.taxonomy import apply_taxonomy, embed_taxonomy
+                  languages: list, report: Callable[[str, int, int], None], rule: str = "auto") -> Any:
+    """A copy of the fitted model whose matched themes are the taxonomy's (cxtext.themes.taxonomy).
+
+    ``rule``: the pipeline's ``themes.taxonomy_rule``: "auto" (:func:`~cxtext.themes.taxonomy.default_rule`
+    by the number of comments), "relative" or "cluster" (a :class:`~cxtext.themes.taxonomy.TaxonomyMatcher` rule).
+    """
+    from cxtext.themes.taxonomy import TaxonomyMatcher, apply_taxonomy, default_rule, embed_taxonomy
 
     report("taxonomy", 0, 1)
     model = copy.deepcopy(theme_model)  # the fit cache keeps the plain fit
     phrase_vectors, owner, phrase_languages = embed_taxonomy(taxonomy, embedder)
-    apply_taxonomy(model, taxonomy, texts, vectors, languages, phrase_vectors, owner, phrase_languages)
+    matcher = TaxonomyMatcher(rule=default_rule(len(texts)) if rule == "auto" else rule)
+    apply_taxonomy(model, taxonomy, texts, vectors, languages, phrase_vectors, owner, phrase_languages, matcher)
+    model.edits_[-1]["rule_asked"] = rule  # summary.json says whether the rule was chosen or asked for
     return model
 
 
@@ -145,7 +151,8 @@ def fit_mention_themes(params: dict[str, Any], model_name: str, model_id: str | 
     model, reused = fit_themes(params, model_name, model_id, mention_texts, mention_vectors, mention_languages,
                                cache_path, report)
     if taxonomy is not None:
-        model = with_taxonomy(model, taxonomy, embedder, mention_texts, mention_vectors, mention_languages, report)
+        model = with_taxonomy(model, taxonomy, embedder, mention_texts, mention_vectors, mention_languages, report,
+                              params["themes"].get("taxonomy_rule", "auto"))
     model.themed_unit_ = "mention"  # saved with the model; cxtext.tables.theme_table lists every mentioned theme
     labels = np.asarray(model.labels_, dtype=np.int64)
     strength = mention_similarity(model, mention_vectors, mention_languages, labels)

@@ -37,6 +37,7 @@ def test_overrides_merge_and_none_means_keep():
     ({"export": {"formats": ["pdf"]}}, "unknown export format"),
     ({"themes": {"min_relative_coherence": 2}}, "themes.min_relative_coherence must be a number from 0 to 1"),
     ({"social": {"sentiment_model": "minilm"}}, "social.sentiment_model must be one of default, themes"),
+    ({"themes": {"taxonomy_rule": "cosine"}}, "themes.taxonomy_rule must be one of auto, relative, cluster"),
 ])
 def test_bad_parameters_are_named(overrides, message):
     with pytest.raises(ConfigError, match=message):

@@ -34,6 +34,11 @@ def run_command(args: argparse.Namespace) -> int:
     }
     if args.parents is not None:
         overrides["themes"]["parents"] = args.parents
+    if getattr(args, "taxonomy_rule", None):
+        if not args.taxonomy:
+            raise ConfigError("--taxonomy-rule says how comments are matched to a taxonomy: give the taxonomy "
+                              "with --taxonomy FILE, or leave --taxonomy-rule out.")
+        overrides["themes"]["taxonomy_rule"] = args.taxonomy_rule
     if getattr(args, "mentions", False):
         if args.engine == "dask":
             raise ConfigError("--mentions runs with the local engine only; leave out --engine dask.")

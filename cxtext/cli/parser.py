@@ -89,6 +89,10 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                         help="your own themes (CSV, TSV, XLSX or YAML with a 'theme' column; optional "
                              "'description', 'examples' separated by '|', 'parent'): matching comments get "
                              "these names, the rest are clustered as usual (themes.csv column 'origin')")
+    parser.add_argument("--taxonomy-rule", choices=["auto", "relative", "cluster"],
+                        help="how comments are matched to --taxonomy (default auto: 'relative' from 1,000 "
+                             "comments, 'cluster' below); 'cluster' takes whole discovered themes: it matches "
+                             "more and pulls in more of the other comments (README, 'Your own taxonomy')")
     parser.add_argument("--format", action="append", choices=["csv", "xlsx", "parquet", "json", "html", "pptx"],
                         help="extra output formats (repeatable); CSV is always written; html writes a "
                              "self-contained report.html, pptx a report.pptx deck")

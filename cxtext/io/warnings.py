@@ -111,6 +111,10 @@ def _taxonomy_warning(summary: dict[str, Any]) -> DataWarning | None:
     if not mentions.get("used") and "--mentions" in str(mentions.get("note", "")):
         long_note = (" Many comments are long and are matched whole, so a short theme description sits far from "
                      "them: theme each mention instead (--mentions, the app's 'Theme each mention' box).")
+    if "'relative'" in str(block.get("rule", "")):
+        long_note += (" Or match whole discovered themes (--taxonomy-rule cluster, the pipeline's "
+                      "themes.taxonomy_rule): it matches more, and pulls in more of the other comments (up to 44% "
+                      "on labelled sets it was not tuned on, bench/results/taxonomy_lodo.md).")
     return DataWarning(
         "taxonomy_thin", "text", None, len(named), total,
         f"{len(named)} of your {total} taxonomy themes matched fewer than {int(block.get('thin_below') or 5)} "

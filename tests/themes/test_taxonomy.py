@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import subprocess
 import sys
 from pathlib import Path
@@ -349,6 +351,24 @@ def test_cli_writes_origin(dump, taxonomy_file, tmp_path):
     assert proc.returncode == 0, proc.stderr
     themes = pd.read_csv(tmp_path / "out" / "themes.csv")
     assert themes.set_index("label").loc["Double billing", "origin"] == "taxonomy"
+    chosen = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["taxonomy"]
+    # a small dump: the cluster rule, chosen by size, and summary.json says so
+    assert "rule='cluster'" in chosen["rule"] and chosen["rule_choice"].startswith("auto")
+
+
+@pytest.mark.model
+def test_cli_taxonomy_rule_is_the_users_choice_and_needs_a_taxonomy(dump, taxonomy_file, tmp_path):
+    data = tmp_path / "dump.csv"
+    dump.to_csv(data, index=False)
+    base = [sys.executable, "-m", "cxtext.cli", "analyze", str(data), "--out", str(tmp_path / "out"),
+            "--min-theme-size", "4", "--no-history", "--quiet"]
+    proc = subprocess.run([*base, "--taxonomy", str(taxonomy_file), "--taxonomy-rule", "relative"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    asked = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["taxonomy"]
+    assert "rule='relative'" in asked["rule"] and asked["rule_choice"].startswith("asked for")
+    proc = subprocess.run([*base, "--taxonomy-rule", "cluster"], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2 and "give the taxonomy with --taxonomy FILE" in proc.stderr
 
 
 # ------------------------------------------------------------------ the default rule on real sentences
