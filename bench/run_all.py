@@ -96,6 +96,9 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
     "taxonomy_cap": (["bench/taxonomy_cap.py"],
                      "issue 19: the cap on a taxonomy theme's threshold, chosen leave one dataset out on examples from "
                      "the set and written by hand"),
+    "taxonomy_joint": (["bench/taxonomy_joint.py"],
+                       "issue 19: the taxonomy rule's parameters and its cap chosen together, leave one dataset out, "
+                       "on names, example rows and hand-written examples"),
     "taxonomy_handwritten": (["bench/taxonomy_handwritten.py"],
                              "issue 19: a taxonomy whose examples are written by hand, as a team writes them: what each "
                              "rule matches"),
