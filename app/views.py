@@ -112,6 +112,12 @@ def upload_tab(max_upload_mb: float | None = None) -> SimpleNamespace:
                                file_types=adapters.TAXONOMY_TYPES, type="filepath", height=90,
                                elem_id="taxonomy-file", scale=3)
             taxonomy_message = gr.HTML("", padding=False, elem_id="taxonomy-message")
+            taxonomy_rule = gr.Radio([("Automatic", "auto"), ("Close comments only", "relative"),
+                                      ("Whole discovered themes", "cluster")], value="auto",
+                                     label="Taxonomy matching",
+                                     info="automatic: close comments only from 1,000 comments, whole themes below; "
+                                          "whole themes match more and pull in more of the other comments",
+                                     elem_id="taxonomy-rule", scale=2)
         competitors = gr.Textbox(label="Optional: competitors to look for in the comments",
                                  placeholder="Vodafone: Vodafone RO, فودافون; Orange",
                                  info="one per line or separated by ';'; aliases after ':' separated by commas "
@@ -133,7 +139,8 @@ def upload_tab(max_upload_mb: float | None = None) -> SimpleNamespace:
     return SimpleNamespace(file=file, message=message, preview=preview, roles=roles, extra_text=extra_text,
                            reasons=reasons, ces_scale=ces_scale,
                            ces_easy=ces_easy, pipeline=pipeline, model=model, model_zip=model_zip,
-                           taxonomy=taxonomy, taxonomy_message=taxonomy_message, competitors=competitors, mentions=mentions, run=run,
+                           taxonomy=taxonomy, taxonomy_message=taxonomy_message, taxonomy_rule=taxonomy_rule,
+                           competitors=competitors, mentions=mentions, run=run,
                            run_message=run_message, past=past, reopen=reopen)
 
 

@@ -134,14 +134,14 @@ def wire(demo, page: Page, sample: SampleCache | None) -> None:
     # ---- run
     def on_run(value, *args, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
         session = session_of(value)
-        *role_values, extra_text, ces_scale, ces_easy, pipeline, model, competitors, mentions = args
+        *role_values, extra_text, ces_scale, ces_easy, pipeline, model, competitors, mentions, taxonomy_rule = args
         started = time.perf_counter()
         try:
             analysis = adapters.run_analysis(
                 session["table"], adapters.roles_from_values(role_values, extra_text), ces_scale=ces_scale,
                 ces_easy_end=ces_easy, themes=model or None, pipeline=pipeline,
                 progress=adapters.progress_reporter(progress), taxonomy=session.get("taxonomy"),
-                competitors=competitors, mentions=bool(mentions))
+                competitors=competitors, mentions=bool(mentions), taxonomy_rule=taxonomy_rule or "auto")
         except Exception as exc:  # noqa: BLE001
             return {state: session, up.run_message: adapters.message_html(adapters.error_text(exc), "error")}
         session.update(analysis=analysis, map={})
@@ -157,7 +157,7 @@ def wire(demo, page: Page, sample: SampleCache | None) -> None:
     # the previous run's message goes at once, so what shows after this run is its own
     up.run.click(lambda: "", None, up.run_message, queue=False, show_progress="hidden").then(
         on_run, [state, *role_boxes, up.extra_text, up.ces_scale, up.ces_easy, up.pipeline, up.model, up.competitors,
-                 up.mentions],
+                 up.mentions, up.taxonomy_rule],
         analysis_outputs, concurrency_id=HEAVY, show_progress="full",
         show_progress_on=[up.run_message, headline]).then(refresh_past, None, up.past, queue=False)
 

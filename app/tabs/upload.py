@@ -180,6 +180,7 @@ def run_analysis(
     taxonomy: str | Path | None = None,
     competitors: str | None = None,
     mentions: bool = False,
+    taxonomy_rule: str = "auto",
 ):
     """``cxtext.analyze`` on an uploaded table with the mapping chosen in the page.
 
@@ -189,7 +190,8 @@ def run_analysis(
     first (``origin`` "taxonomy" in the theme table). ``competitors``: names as
     typed in the page, "Vodafone: Vodafone RO, فودافون; Orange"
     (:func:`cxtext.social.competitors.parse_competitors`). ``mentions``: theme each mention of long
-    comments (the pipeline's ``themes.mentions``).
+    comments (the pipeline's ``themes.mentions``). ``taxonomy_rule``: how comments are matched to the
+    taxonomy, "auto", "relative" or "cluster" (the pipeline's ``themes.taxonomy_rule``).
     """
     import cxtext
     from cxtext.pipeline import load_pipeline
@@ -199,10 +201,12 @@ def run_analysis(
     mapped = {role: column for role, column in roles.items() if column}
     columns = list(dict.fromkeys(c for v in mapped.values() for c in (v if isinstance(v, list) else [v])))
     data = replace(table, frame=table.frame[columns])
+    theme_overrides = {**({"mentions": True} if mentions else {}),
+                       **({"taxonomy_rule": taxonomy_rule} if taxonomy and taxonomy_rule != "auto" else {})}
     analysis = cxtext.analyze(data, **mapped, ces_scale=ces_scale, ces_easy_end=ces_easy_end,
                               themes=themes or None, progress=progress,
-                              pipeline=load_pipeline(pipeline).with_overrides({"themes": {"mentions": True}})
-                              if mentions else pipeline,
+                              pipeline=load_pipeline(pipeline).with_overrides({"themes": theme_overrides})
+                              if theme_overrides else pipeline,
                               taxonomy=taxonomy or None, competitors=competitor_list(competitors))
     keep_in_history(analysis)
     return analysis

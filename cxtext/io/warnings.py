@@ -112,8 +112,8 @@ def _taxonomy_warning(summary: dict[str, Any]) -> DataWarning | None:
         long_note = (" Many comments are long and are matched whole, so a short theme description sits far from "
                      "them: theme each mention instead (--mentions, the app's 'Theme each mention' box).")
     if "'relative'" in str(block.get("rule", "")):
-        long_note += (" Or match whole discovered themes (--taxonomy-rule cluster, the pipeline's "
-                      "themes.taxonomy_rule): it matches more, and pulls in more of the other comments (up to 44% "
+        long_note += (" Or match whole discovered themes (--taxonomy-rule cluster, the app's 'Taxonomy "
+                      "matching', the pipeline's themes.taxonomy_rule): it matches more, and pulls in more of the other comments (up to 44% "
                       "on labelled sets it was not tuned on, bench/results/taxonomy_lodo.md).")
     return DataWarning(
         "taxonomy_thin", "text", None, len(named), total,

@@ -637,6 +637,12 @@ def test_a_taxonomy_upload_names_themes_and_shows_their_origin(analysis, table, 
     assert billing == "Double billing"
     assert adapters.theme_tree_html(result).count("data-testid='origin-taxonomy'") == 2
     assert "origin" not in adapters.themes_frame(analysis).columns  # no taxonomy: no column
+    # a small dump matches by whole themes unless the page asks for the other rule; summary.json says which
+    assert "rule='cluster'" in result.summary["taxonomy"]["rule"]
+    asked = adapters.run_analysis(table, ROLES, ces_scale="1-5", ces_easy_end="high", taxonomy=kept,
+                                  taxonomy_rule="relative")
+    assert "rule='relative'" in asked.summary["taxonomy"]["rule"]
+    assert asked.summary["taxonomy"]["rule_choice"].startswith("asked for")
 
 
 def test_competitors_typed_in_the_page_are_found(social_frame_, tmp_path, cache_dir, monkeypatch):
