@@ -71,6 +71,9 @@ def _taxonomy_summary(themes: pd.DataFrame, theme_model: Any) -> dict[str, Any]:
         # matched but fewer than a tentative theme's size: too few to lean on (cxtext.io.warnings says so)
         "thin_themes": {str(r.label): int(r.size) for r in own.itertuples() if 0 < r.size < TENTATIVE_SIZE},
         "thin_below": TENTATIVE_SIZE,
+        # themes whose examples agreed so closely that their nearest comments joined them as examples
+        # (cxtext.themes.taxonomy_match.TaxonomyMatcher, widen)
+        "widened_themes": list(edits[-1].get("widened", [])),
         "rule": (f"cxtext.themes.taxonomy.TaxonomyMatcher(rule={edits[-1].get('rule', 'cluster')!r}): "
                  "see bench/results/taxonomy_lodo.md"),
         "rule_choice": ("asked for (--taxonomy-rule, themes.taxonomy_rule)"

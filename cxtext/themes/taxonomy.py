@@ -268,4 +268,6 @@ def apply_taxonomy(theme_model, taxonomy: Taxonomy, texts: Sequence[str], embedd
     theme_model.set_taxonomy_themes(taxonomy, assigned, matcher.prototypes_, list(texts), E, languages,
                                     set(matcher.cluster_matches_))
     theme_model.edits_[-1]["rule"] = matcher.rule  # summary.json says which rule matched
+    # and which themes' examples agreed so closely that their nearest comments were taken as examples too
+    theme_model.edits_[-1]["widened"] = [taxonomy.names[t] for t in sorted(getattr(matcher, "widened_", {}))]
     return matcher

@@ -15,38 +15,29 @@ multilingual-e5 is 0.75-0.95 cosine from every other, so no absolute cosine
 separates "about this theme" from "about something else"; the rule is
 relative to each theme and to the dump:
 
-1. Each taxonomy theme has one *prototype*: the normalised mean of the
-   embeddings of its name (``"name: description"`` when a description is
-   given) and of each example phrase, embedded with the same model and
-   prefix as the comments and centred by language like them.
-2. Each theme has its own *threshold*: with two or more examples, the mean
-   over its examples of the cosine between the example and the prototype of
-   the theme's other phrases (leave one out), minus ``example_margin``
-   (-0.1, so 0.1 above that mean), at most ``max_threshold`` (0.5: short
-   examples written by hand agree so closely that they would ask more than
-   most of the theme's own comments give); a theme given by name (or one
-   example) gets ``name_cos`` (0.35, language-centred cosine).
-3. A comment's similarity to a prototype is its own cosine, or with
-   ``n_neighbours`` above 1 the mean over itself and its nearest comments of
-   the same discovered cluster (found in a seeded sample of 20,000 above
-   that size); the default is 1, the comment alone.
-4. A comment joins the prototype it is most similar to when that similarity
-   reaches the theme's threshold and stands out from the dump: robust z
-   ``(s - median) / (1.4826 MAD)`` over all comments >= ``comment_z`` (1).
-5. The discovered clusters help where the comments are spread: a theme's
-   nearest cluster (by centroid; the theme must be the cluster's nearest
-   too) whose centroid reaches the theme's threshold plus
-   ``cluster_margin`` (-0.25) lets its members within ``member_margin``
-   (0.05) of the threshold join too. Only the theme's nearest cluster: a
-   neighbouring cluster (a sibling complaint with the same words) is not
-   taken whole, which is what pulled comments in before.
-6. The neighbour vote finishes the match (:mod:`cxtext.themes.taxonomy_neighbours`):
-   a matched comment whose ``vote_neighbours`` (20) nearest comments of the
-   whole dump give its theme less than half of ``vote_share`` (0.6) leaves
-   it; then, ``vote_rounds`` (1) times, an unmatched comment at least 60% of
-   whose neighbours are in one theme joins it. A cluster most of whose
-   comments went to one taxonomy theme is replaced by it (its other
-   comments become unthemed, ``cluster_matches_``).
+1. *Prototype*: the normalised mean of the embeddings of a theme's name
+   (``"name: description"``) and examples, embedded and language-centred
+   like the comments.
+2. *Threshold*, per theme: with two or more examples, the mean leave-one-out
+   cosine of its examples to its other phrases minus ``example_margin``
+   (-0.1), at most ``max_threshold`` (0.5); by name alone ``name_cos`` (0.35).
+3. *Widening*: a theme whose examples reached the cap (they agree more
+   closely than its comments will, as hand-written ones do) takes its
+   ``widen`` (8) most similar comments, among those nearest to it, as further
+   examples; its prototype and threshold are made again.
+4. A comment's similarity is its cosine (or, ``n_neighbours`` > 1, the mean
+   over its nearest comments of its discovered cluster); it joins its most
+   similar theme when that reaches the threshold and a robust z
+   ``(s - median) / (1.4826 MAD)`` over the dump of ``comment_z`` (1).
+5. A theme's nearest discovered cluster (each the other's nearest) whose
+   centroid reaches the threshold plus ``cluster_margin`` (-0.25) lets its
+   members within ``member_margin`` (0.05) of the threshold join; a
+   neighbouring cluster (a sibling complaint) is never taken whole.
+6. The neighbour vote (:mod:`cxtext.themes.taxonomy_neighbours`): a matched
+   comment whose ``vote_neighbours`` (20) nearest comments give its theme
+   less than half of ``vote_share`` (0.6) leaves; ``vote_rounds`` (1) times,
+   an unmatched comment 60% of whose neighbours are in one theme joins it. A
+   cluster mostly matched to one theme is replaced by it (``cluster_matches_``).
 
 How it was chosen (``bench/taxonomy_lodo.py``): six labelled sets
 (clinc-banking, clinc-other, hwu64, bitext-service, absa-restaurants,
@@ -86,7 +77,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from cxtext.errors import NotFittedError, ValidationError
-from cxtext.themes.taxonomy_neighbours import grow_by_votes, neighbours
+from cxtext.themes.taxonomy_neighbours import grow_by_votes, nearest_members, neighbours
 
 __all__ = ["TaxonomyMatcher", "prototypes", "neighbours", "default_rule", "RELATIVE_RULE_MIN_COMMENTS"]
 
@@ -118,45 +109,23 @@ class TaxonomyMatcher:
     Parameters
     ----------
     rule : {"relative", "cluster", "cosine", "centred"}
-        "relative" (default): a comment's neighbourhood-averaged similarity
-        to its nearest prototype must reach that theme's own threshold (from
-        its examples' spread, or ``name_cos`` for a theme given by name) and
-        a robust z of ``comment_z`` against the dump. "cluster": the
-        previous default (robust z of cluster centroids, then comments),
-        kept for comparison. "cosine": cosine to a prototype >=
-        ``threshold``. "centred": cosine after subtracting the dump's mean
-        vector >= ``threshold``.
-    comment_z : float
-        Robust z a comment needs on its theme's prototype (None: 1.0 for
-        rule "relative", 4.0 for rule "cluster").
-    example_margin : float
-        Rule "relative": a theme with at least two examples takes comments
-        whose similarity reaches the mean leave-one-out cosine of its
-        examples minus this margin (default -0.1: a little above it).
-    name_cos : float
-        Rule "relative": the (language-centred) cosine a theme without
-        examples (or with one) needs (default 0.4).
+        "relative" (default; steps 1-6 of the module docstring). "cluster":
+        the previous default (robust z of cluster centroids, then comments).
+        "cosine": cosine to a prototype >= ``threshold``. "centred": cosine
+        after subtracting the dump's mean vector >= ``threshold``.
+    comment_z : float or None
+        Robust z a comment needs (None: 1.0 for "relative", 4.0 for "cluster").
+    example_margin, name_cos, max_threshold : float, float, float or None
+        Rule "relative", step 2 (-0.1, 0.35, 0.5; ``max_threshold`` None: no cap).
+    widen : int
+        Rule "relative", step 3: comments taken as examples by a theme whose
+        examples reached ``max_threshold`` (8; 0: never).
     n_neighbours : int
-        Rule "relative": a comment's similarity is the mean over itself and
-        its nearest comments (of its own cluster when ``clusters`` are
-        given), ``n_neighbours`` in all (default 5; 1: the comment alone).
+        Rule "relative", step 4: comments averaged per similarity (1: the comment alone).
     cluster_margin, member_margin : float
-        Rule "relative": a discovered cluster that is a theme's nearest
-        cluster, with its centroid at least the theme's threshold plus
-        ``cluster_margin`` (default -0.15), lets its members whose similarity
-        reaches the threshold minus ``member_margin`` (default 0.1) join.
-    max_threshold : float or None
-        Rule "relative": the highest threshold a theme's examples may set
-        (None: no cap). Short examples written by hand agree closely and
-        would otherwise ask more of a comment than most of the theme's own
-        comments give.
+        Rule "relative", step 5 (-0.25, 0.05).
     vote_neighbours, vote_share, vote_rounds : int, float, int
-        Rule "relative": the neighbour vote that finishes the match
-        (:mod:`cxtext.themes.taxonomy_neighbours`): a matched comment whose
-        ``vote_neighbours`` nearest comments of the dump (default 20) give its
-        theme less than half of ``vote_share`` (0.6) leaves it, then, for
-        ``vote_rounds`` rounds (1), an unmatched comment at least ``vote_share``
-        of whose neighbours are in one theme joins it. 0 neighbours: no vote.
+        Rule "relative", step 6 (20, 0.6, 1; 0 neighbours: no vote).
     cluster_z, cluster_cos : float
         Rule "cluster" only: robust z (5.0) or cosine (0.5) a cluster centroid needs.
     threshold : float or None
@@ -166,7 +135,9 @@ class TaxonomyMatcher:
 
     Fitted attributes: ``prototypes_`` (k, dim) unit vectors,
     ``thresholds_`` (k,) each theme's similarity threshold (rule
-    "relative"). After :meth:`predict`: ``scores_`` (n, k) the per-comment
+    "relative"), ``capped_`` (k,) whether a theme's examples reached
+    ``max_threshold``. After :meth:`predict`: ``widened_`` {theme index:
+    comment rows added as its examples} (rule "relative"), ``scores_`` (n, k) the per-comment
     score the rule uses (robust z, or cosine), ``cluster_matches_``
     {cluster id: taxonomy index} (rule "relative": the clusters more than
     half of whose comments went to one taxonomy theme).
@@ -175,9 +146,10 @@ class TaxonomyMatcher:
     def __init__(self, rule: str = "relative", comment_z: float | None = None, example_margin: float = -0.1,
                  name_cos: float = 0.35, n_neighbours: int = 1, cluster_margin: float = -0.25,
                  member_margin: float = 0.05, vote_neighbours: int = 20, vote_share: float = 0.6,
-                 vote_rounds: int = 1, max_threshold: float | None = 0.5, cluster_z: float = 5.0,
+                 vote_rounds: int = 1, max_threshold: float | None = 0.5, widen: int = 8, cluster_z: float = 5.0,
                  cluster_cos: float = 0.5, threshold: float | None = None, random_state: int = 0) -> None:
         self.rule = rule
+        self.widen = widen
         self.max_threshold = max_threshold
         self.vote_neighbours = vote_neighbours
         self.vote_share = vote_share
@@ -212,7 +184,7 @@ class TaxonomyMatcher:
         if isinstance(self.n_neighbours, bool) or not isinstance(self.n_neighbours, numbers.Integral) \
                 or self.n_neighbours < 1:
             raise ValidationError(f"The 'n_neighbours' parameter must be an int >= 1. Got {self.n_neighbours!r}.")
-        for name in ("vote_neighbours", "vote_rounds"):
+        for name in ("vote_neighbours", "vote_rounds", "widen"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
                 raise ValidationError(f"The '{name}' parameter must be an int >= 0. Got {value!r}.")
@@ -241,24 +213,49 @@ class TaxonomyMatcher:
             raise ValidationError("'taxonomy_vectors' must be a finite 2-D array with one row per taxonomy theme.")
         self.prototypes_ = _unit(P)
         k = P.shape[0]
-        thresholds = np.full(k, float(self.name_cos))
+        self.phrase_vectors_, self.phrase_theme_ = None, None
         if phrase_vectors is not None and phrase_theme is not None:
-            V = _unit(phrase_vectors)
-            owner = np.asarray(phrase_theme, dtype=np.int64)
-            if V.shape[0] != owner.shape[0]:
+            self.phrase_vectors_ = _unit(phrase_vectors)
+            self.phrase_theme_ = np.asarray(phrase_theme, dtype=np.int64)
+            if self.phrase_vectors_.shape[0] != self.phrase_theme_.shape[0]:
                 raise ValidationError("'phrase_vectors' and 'phrase_theme' must have one row per phrase.")
-            for t in range(k):
-                rows = np.flatnonzero(owner == t)
-                if rows.size < 3:  # a name and fewer than two examples: no spread to learn from
-                    continue
-                total = V[rows].sum(axis=0)
-                # each example against the prototype of the theme's other phrases (name included)
-                loo = [float(V[r] @ _unit(total - V[r])) for r in rows[1:]]
-                thresholds[t] = float(np.mean(loo)) - float(self.example_margin)
-                if self.max_threshold is not None:
-                    thresholds[t] = min(thresholds[t], float(self.max_threshold))
-        self.thresholds_ = thresholds
+        self.thresholds_, self.capped_ = self._thresholds(self.phrase_vectors_, self.phrase_theme_, k)
         return self
+
+    def _thresholds(self, V: np.ndarray | None, owner: np.ndarray | None, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each theme's threshold (rule "relative") from its phrases' unit vectors, and whether the cap set it."""
+        thresholds = np.full(k, float(self.name_cos))
+        capped = np.zeros(k, dtype=bool)
+        if V is None or owner is None:
+            return thresholds, capped
+        for t in range(k):
+            rows = np.flatnonzero(owner == t)
+            if rows.size < 3:  # a name and fewer than two examples: no spread to learn from
+                continue
+            total = V[rows].sum(axis=0)
+            # each example against the prototype of the theme's other phrases (name included)
+            loo = [float(V[r] @ _unit(total - V[r])) for r in rows[1:]]
+            thresholds[t] = float(np.mean(loo)) - float(self.example_margin)
+            if self.max_threshold is not None and thresholds[t] >= float(self.max_threshold):
+                thresholds[t], capped[t] = float(self.max_threshold), True
+        return thresholds, capped
+
+    def _widened(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Prototypes and thresholds after each capped theme took its ``widen`` most similar comments as examples
+        (the comments nearest to that theme of all, so a theme never takes another's); sets ``widened_``."""
+        self.widened_ = {}
+        if not self.widen or self.phrase_vectors_ is None or not self.capped_.any():
+            return self.prototypes_, self.thresholds_
+        self.widened_ = nearest_members(X @ self.prototypes_.T, np.flatnonzero(self.capped_), self.widen)
+        rows = [r for t in self.widened_ for r in self.widened_[t]]
+        V = np.vstack([self.phrase_vectors_, X[rows]])
+        owner = np.concatenate([self.phrase_theme_, [t for t in self.widened_ for _ in self.widened_[t]]]).astype(np.int64)
+        k = self.prototypes_.shape[0]
+        thresholds, _ = self._thresholds(V, owner, k)
+        P = self.prototypes_.copy()
+        taken = list(self.widened_)
+        P[taken] = prototypes(V, owner, k)[taken]
+        return P, np.where(np.isin(np.arange(k), taken), thresholds, self.thresholds_)
 
     def predict(self, comment_vectors: np.ndarray, clusters: np.ndarray | None = None,
                 neighbour_index: np.ndarray | None = None, vote_index: np.ndarray | None = None) -> np.ndarray:
@@ -280,6 +277,7 @@ class TaxonomyMatcher:
         if X.ndim != 2 or X.shape[1] != self.prototypes_.shape[1]:
             raise ValidationError(f"comment vectors have shape {X.shape}; expected (n, {self.prototypes_.shape[1]}).")
         self.cluster_matches_ = {}
+        self.widened_ = {}
         if n == 0:
             self.scores_ = np.zeros((0, k))
             return np.zeros(0, dtype=np.int64)
@@ -325,7 +323,8 @@ class TaxonomyMatcher:
     def _predict_relative(self, X: np.ndarray, clusters: np.ndarray | None,
                           neighbour_index: np.ndarray | None, vote_index: np.ndarray | None) -> np.ndarray:
         n = X.shape[0]
-        S = X @ self.prototypes_.T
+        P, thr = self._widened(X)
+        S = X @ P.T
         m = int(self.n_neighbours)
         if m > 1:
             index = neighbour_index if neighbour_index is not None else neighbours(
@@ -338,7 +337,6 @@ class TaxonomyMatcher:
             S = (S[np.where(valid, index, 0)] * valid[:, :, None]).sum(axis=1) / valid.sum(axis=1)[:, None]
         Z = _robust_z(S)
         self.scores_ = Z
-        thr = self.thresholds_
         best = S.argmax(axis=1)
         rows = np.arange(n)
         ok = (S[rows, best] >= thr[best]) & (Z[rows, best] >= self._comment_z())
@@ -346,7 +344,7 @@ class TaxonomyMatcher:
         if clusters is not None and (clusters >= 0).any():
             ids = np.array(sorted(int(c) for c in np.unique(clusters) if c >= 0))
             C = _unit(np.stack([X[clusters == c].mean(axis=0) for c in ids]))
-            CS = C @ self.prototypes_.T  # (clusters, themes)
+            CS = C @ P.T  # (clusters, themes)
             nearest_cluster = CS.argmax(axis=0)
             for i, c in enumerate(ids):
                 t = int(CS[i].argmax())

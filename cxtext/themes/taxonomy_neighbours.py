@@ -1,5 +1,5 @@
-"""Each comment's nearest comments (:func:`neighbours`) and the neighbour vote that finishes a taxonomy
-match (:func:`grow_by_votes`).
+"""Each comment's nearest comments (:func:`neighbours`), the neighbour vote that finishes a taxonomy
+match (:func:`grow_by_votes`) and a theme's nearest comments taken as its examples (:func:`nearest_members`).
 
 :func:`neighbours` serves the matching rule twice: a comment's similarity to a theme is averaged over
 its nearest comments of the same discovered cluster, and the vote below asks its nearest comments of
@@ -18,7 +18,12 @@ same words, whose comments sit among themselves, gets few votes.
    ``n`` nearest comments belong to; each round's members vote in the next.
 
 Chosen leave-one-dataset-out in ``bench/taxonomy_lodo.py`` (first tried in
-``bench/taxonomy_vote_trial.py``). This module works on vectors, labels and neighbour indices only;
+``bench/taxonomy_vote_trial.py``).
+
+Examples that agree more closely than the matcher's cap (as hand-written ones do) sit apart from the
+comments; :func:`nearest_members` picks each such theme's most similar comments, among those nearest to
+it of all themes, so the matcher can take them as further examples (``TaxonomyMatcher(widen=8)``,
+chosen leave one dataset out in ``bench/taxonomy_expand_trial.py``). This module works on vectors, labels and neighbour indices only;
 :class:`cxtext.themes.taxonomy_match.TaxonomyMatcher` calls it.
 """
 
@@ -26,7 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["grow_by_votes", "neighbours", "vote_shares"]
+__all__ = ["grow_by_votes", "nearest_members", "neighbours", "vote_shares"]
 
 #: Above this many comments, neighbours are looked for in a seeded sample of this size.
 _MAX_REFERENCE = 20_000
@@ -108,3 +113,16 @@ def grow_by_votes(labels: np.ndarray, index: np.ndarray, n_themes: int, share: f
             break
         labels[join] = best[join]
     return labels
+
+
+def nearest_members(S: np.ndarray, themes: np.ndarray, m: int) -> dict[int, list[int]]:
+    """``{theme: rows}``: for each of ``themes``, its ``m`` most similar rows of ``S`` (n, k: similarity of each
+    comment to each theme) among the rows whose most similar theme it is (ties by row order)."""
+    best = S.argmax(axis=1)
+    out = {}
+    for t in themes:
+        rows = np.flatnonzero(best == t)
+        top = rows[np.argsort(-S[rows, t], kind="stable")[:int(m)]]
+        if top.size:
+            out[int(t)] = top.tolist()
+    return out

@@ -431,6 +431,35 @@ def test_relative_rule_on_real_sentences_matches_without_pulling_in_siblings():
     assert np.isin(labels[others], [0, 1]).sum() <= 1, dict(zip(np.array(texts)[others], labels[others]))
 
 
+@pytest.mark.model
+def test_examples_that_agree_closely_are_widened_by_the_nearest_comments():
+    """Three near-identical hand-written examples set the capped threshold, which most declined-card sentences do
+    not reach; taking the theme's 8 nearest sentences as further examples lets them match, and no lost-card,
+    delivery, PIN, refund or crash sentence joins (the vote is off: 48 sentences are too few for it)."""
+    from cxtext.embed import SentenceTransformerEmbedder
+    from cxtext.themes.taxonomy import TaxonomyMatcher, embed_taxonomy, prototypes
+
+    texts = [t for group in CARD_AND_APP.values() for t in group]
+    gold = np.repeat(list(CARD_AND_APP), 8)
+    embedder = SentenceTransformerEmbedder(model="default")
+    X = np.asarray(embedder.encode(texts), dtype=np.float64)
+    taxonomy = Taxonomy((TaxonomyTheme("card declined", examples=("my card was declined", "card declined",
+                                                                  "my card got declined")),
+                         TaxonomyTheme("app crashes")))
+    model = ThemeModel(random_state=0).fit(texts, X, ["en"] * len(texts))
+    vectors, owner, langs = embed_taxonomy(taxonomy, embedder)
+    P, E = model._prepare(vectors, langs), model._prepare(X, ["en"] * len(texts))
+    found = {}
+    for widen in (0, 8):
+        matcher = TaxonomyMatcher("relative", widen=widen, vote_neighbours=0).fit(prototypes(P, owner, 2), P, owner)
+        found[widen] = matcher.predict(E, np.asarray(model.labels_))
+        assert matcher.capped_.tolist() == [True, False]  # the examples agree more closely than the cap
+    assert matcher.widened_.keys() == {0} and len(matcher.widened_[0]) == 8
+    declined = gold == "declined"
+    assert (found[0][declined] == 0).sum() <= 2 and (found[8][declined] == 0).sum() >= 5
+    assert not (found[8][~declined] == 0).any()  # nothing else joins 'card declined'
+
+
 def test_small_dumps_keep_the_cluster_rule():
     """The relative rule was measured on 1,171-3,000 comments; a few dozen keep the previous rule."""
     from cxtext.themes.taxonomy import RELATIVE_RULE_MIN_COMMENTS, default_rule
