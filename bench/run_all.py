@@ -96,6 +96,9 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
     "taxonomy_cap": (["bench/taxonomy_cap.py"],
                      "issue 19: the cap on a taxonomy theme's threshold, chosen leave one dataset out on examples from "
                      "the set and written by hand"),
+    "taxonomy_expand_trial": (["bench/taxonomy_expand_trial.py"],
+                              "issue 19: a taxonomy theme whose examples agree closely widened by its nearest comments, "
+                              "chosen leave one dataset out"),
     "taxonomy_joint": (["bench/taxonomy_joint.py"],
                        "issue 19: the taxonomy rule's parameters and its cap chosen together, leave one dataset out, "
                        "on names, example rows and hand-written examples"),
