@@ -99,6 +99,8 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
     "taxonomy_expand_trial": (["bench/taxonomy_expand_trial.py"],
                               "issue 19: a taxonomy theme whose examples agree closely widened by its nearest comments, "
                               "chosen leave one dataset out"),
+    "taxonomy_expand_trial_minilm": ([], "the same trial on all-MiniLM-L6-v2 vectors (written by "
+                                         "bench/taxonomy_expand_trial.py --model minilm)"),
     "taxonomy_joint": (["bench/taxonomy_joint.py"],
                        "issue 19: the taxonomy rule's parameters and its cap chosen together, leave one dataset out, "
                        "on names, example rows and hand-written examples"),

@@ -51,7 +51,7 @@ def hand_cases(prep) -> list[dict]:
     """The hand-written taxonomies of one set: all its labels, and HAND_DRAWS draws of half of them."""
     themes = HANDWRITTEN[prep.name]
     labels = list(themes)
-    raw, owner_all = raw_phrases(themes)
+    raw, owner_all = raw_phrases(themes, prep.model_name)  # the phrases in the comments' model
     vectors_all = prep.model._prepare(raw, ["en"] * len(raw))
     draws = [list(range(len(labels)))]
     for seed in range(HAND_DRAWS):

@@ -81,8 +81,8 @@ HANDWRITTEN: dict[str, dict[str, list[str]]] = {
 }
 
 
-def raw_phrases(themes: dict[str, list[str]]) -> tuple[np.ndarray, np.ndarray]:
-    """Each theme's readable name and examples embedded in one call (default model, cached on disk), and the
+def raw_phrases(themes: dict[str, list[str]], model_name: str = "default") -> tuple[np.ndarray, np.ndarray]:
+    """Each theme's readable name and examples embedded in one call (``model_name``, cached on disk), and the
     theme index of each phrase. Prepare them with each fitted model's ``_prepare`` (language centring)."""
     from bench.taxonomy_lodo import readable
     from bench.themes import embed
@@ -91,4 +91,4 @@ def raw_phrases(themes: dict[str, list[str]]) -> tuple[np.ndarray, np.ndarray]:
     for t, label in enumerate(themes):
         phrases += [readable(label), *themes[label]]
         owner += [t] * (1 + len(themes[label]))
-    return embed(phrases, "default").astype(np.float64), np.asarray(owner)
+    return embed(phrases, model_name).astype(np.float64), np.asarray(owner)

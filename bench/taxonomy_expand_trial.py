@@ -1,7 +1,9 @@
 """Trial: a taxonomy theme's examples widened by its nearest comments in the dump (pseudo-relevance feedback),
 chosen leave one dataset out (issue 19, point 4).
 
-Run:  .venv/bin/python bench/taxonomy_expand_trial.py   (writes bench/results/taxonomy_expand_trial.md)
+Run:  .venv/bin/python bench/taxonomy_expand_trial.py [--model default|minilm]
+      (writes bench/results/taxonomy_expand_trial[_minilm].md; minilm: the same trial on all-MiniLM-L6-v2
+      vectors, what English dumps run, the hand-written phrases embedded with it too)
 
 Why: with rows of the set as examples the relative rule does much better than
 with examples written by hand (``bench/results/taxonomy_joint.md``: held-out
@@ -90,13 +92,19 @@ def library(prep, case: dict, m: int) -> np.ndarray:
     return matcher.predict(prep.E, prep.clusters, neighbour_index=prep.knn, vote_index=prep.knn_all)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
     from bench.machine import result_head
 
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="default", choices=("default", "minilm"))
+    model = parser.parse_args(argv).model
+    results = RESULTS if model == "default" else RESULTS.with_name(f"{RESULTS.stem}_{model}.md")
     start = time.perf_counter()
     rows = []
     for name in lodo_data.SETS:
-        prep = prepare(name)
+        prep = prepare(name, model)
         for case in all_cases(prep):
             for variant in VARIANTS:
                 for m in M if variant == VARIANTS[0] else M[1:]:
@@ -129,8 +137,8 @@ def main() -> int:
     totals = held.groupby(["which", "kind"])["viol"].sum().unstack("kind")
     text = "\n".join([
         *result_head("Trial: taxonomy examples widened by their nearest comments, chosen leave one dataset out "
-                     "(issue 19, point 4)"),
-        f"Command: `.venv/bin/python bench/taxonomy_expand_trial.py` ({(time.perf_counter() - start) / 60:.0f} min; "
+                     f"(issue 19, point 4){'' if model == 'default' else ', on ' + model + ' vectors'}"),
+        f"Command: `.venv/bin/python bench/taxonomy_expand_trial.py{'' if model == 'default' else ' --model ' + model}` ({(time.perf_counter() - start) / 60:.0f} min; "
         f"method in its docstring). m (nearest comments added per theme) in {M}, variants {VARIANTS} (what the "
         "widened phrases change: prototype and threshold, or the prototype only; '+capped': only themes whose "
         "examples' threshold reached the cap); every other parameter the library default.", "",
@@ -145,7 +153,7 @@ def main() -> int:
         *[f"| {col} | " + " | ".join(f"{v:.2f}" for v in per[col]) + f" | {per[col].sum():.2f} |"
           for col in per.columns], "",
     ])
-    RESULTS.write_text(text + "\n", encoding="utf-8")
+    results.write_text(text + "\n", encoding="utf-8")
     print(text)
     return 0
 

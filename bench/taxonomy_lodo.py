@@ -130,6 +130,7 @@ class Prepared:
 
         df = lodo_data.load(name)
         self.name = name
+        self.model_name = model_name
         self.n_examples = n_examples
         self.texts = df["text"].astype(str).tolist()
         self.gold = df["label"].astype(str).to_numpy()
