@@ -101,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default="default", choices=("default", "minilm"))
     model = parser.parse_args(argv).model
     results = RESULTS if model == "default" else RESULTS.with_name(f"{RESULTS.stem}_{model}.md")
+    flag = "" if model == "default" else f" --model {model}"
     start = time.perf_counter()
     rows = []
     for name in lodo_data.SETS:
@@ -138,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join([
         *result_head("Trial: taxonomy examples widened by their nearest comments, chosen leave one dataset out "
                      f"(issue 19, point 4){'' if model == 'default' else ', on ' + model + ' vectors'}"),
-        f"Command: `.venv/bin/python bench/taxonomy_expand_trial.py{'' if model == 'default' else ' --model ' + model}` ({(time.perf_counter() - start) / 60:.0f} min; "
+        f"Command: `.venv/bin/python bench/taxonomy_expand_trial.py{flag}` ({(time.perf_counter() - start) / 60:.0f} min; "
         f"method in its docstring). m (nearest comments added per theme) in {M}, variants {VARIANTS} (what the "
         "widened phrases change: prototype and threshold, or the prototype only; '+capped': only themes whose "
         "examples' threshold reached the cap); every other parameter the library default.", "",

@@ -247,9 +247,12 @@ class TaxonomyMatcher:
         if not self.widen or self.phrase_vectors_ is None or not self.capped_.any():
             return self.prototypes_, self.thresholds_
         self.widened_ = nearest_members(X @ self.prototypes_.T, np.flatnonzero(self.capped_), self.widen)
+        if not self.widened_:
+            return self.prototypes_, self.thresholds_
         rows = [r for t in self.widened_ for r in self.widened_[t]]
+        added_owner = np.array([t for t in self.widened_ for _ in self.widened_[t]], dtype=np.int64)
         V = np.vstack([self.phrase_vectors_, X[rows]])
-        owner = np.concatenate([self.phrase_theme_, [t for t in self.widened_ for _ in self.widened_[t]]]).astype(np.int64)
+        owner = np.concatenate([self.phrase_theme_, added_owner])
         k = self.prototypes_.shape[0]
         thresholds, _ = self._thresholds(V, owner, k)
         P = self.prototypes_.copy()

@@ -23,7 +23,9 @@ Chosen leave-one-dataset-out in ``bench/taxonomy_lodo.py`` (first tried in
 Examples that agree more closely than the matcher's cap (as hand-written ones do) sit apart from the
 comments; :func:`nearest_members` picks each such theme's most similar comments, among those nearest to
 it of all themes, so the matcher can take them as further examples (``TaxonomyMatcher(widen=8)``,
-chosen leave one dataset out in ``bench/taxonomy_expand_trial.py``). This module works on vectors, labels and neighbour indices only;
+chosen leave one dataset out in ``bench/taxonomy_expand_trial.py``).
+
+This module works on vectors, labels and neighbour indices only;
 :class:`cxtext.themes.taxonomy_match.TaxonomyMatcher` calls it.
 """
 
