@@ -44,22 +44,18 @@ def widened(case: dict, E: np.ndarray, m: int, themes: np.ndarray | None = None)
     """The case's phrases plus, per theme (of ``themes``, default all), its ``m`` nearest comments among those
     nearest to that theme."""
     from cxtext.themes.taxonomy_match import _unit, prototypes
+    from cxtext.themes.taxonomy_neighbours import nearest_members
 
     V, owner = case["V"], case["owner"]
     if m == 0:
         return V, owner
-    P = prototypes(V, owner, case["k"])
-    S = _unit(E) @ P.T
-    best = S.argmax(axis=1)
-    extra, extra_owner = [], []
-    for t in (range(case["k"]) if themes is None else themes):
-        rows = np.flatnonzero(best == t)
-        top = rows[np.argsort(-S[rows, t], kind="stable")[:m]]
-        extra.extend(E[top])
-        extra_owner.extend([t] * len(top))
-    if not extra:
+    S = _unit(E) @ prototypes(V, owner, case["k"]).T
+    taken = nearest_members(S, np.arange(case["k"]) if themes is None else themes, m)
+    if not taken:
         return V, owner
-    return np.vstack([V, np.asarray(extra)]), np.concatenate([owner, np.asarray(extra_owner, dtype=np.int64)])
+    rows = [r for t in taken for r in taken[t]]
+    extra_owner = np.array([t for t in taken for _ in taken[t]], dtype=np.int64)
+    return np.vstack([V, E[rows]]), np.concatenate([owner, extra_owner])
 
 
 #: what the widened phrases change: prototype and threshold ("both"), the prototype only ("prototype");

@@ -143,7 +143,7 @@ def held_out(prep, params: dict | None) -> pd.DataFrame:
 def current_defaults() -> dict:
     from cxtext.themes.taxonomy_match import TaxonomyMatcher
 
-    p = TaxonomyMatcher().get_params() if hasattr(TaxonomyMatcher, "get_params") else vars(TaxonomyMatcher())
+    p = vars(TaxonomyMatcher())
     return {k: p[k] for k in (*SHARED, "name_cos", "example_margin", "max_threshold")} | {"comment_z": 1.0}
 
 

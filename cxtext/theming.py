@@ -84,14 +84,12 @@ def with_taxonomy(theme_model: Any, taxonomy: Any, embedder: Any, texts: list[st
     ``rule``: the pipeline's ``themes.taxonomy_rule``: "auto" (:func:`~cxtext.themes.taxonomy.default_rule`
     by the number of comments), "relative" or "cluster" (a :class:`~cxtext.themes.taxonomy.TaxonomyMatcher` rule).
     """
-    from cxtext.themes.taxonomy import TaxonomyMatcher, apply_taxonomy, default_rule, embed_taxonomy
+    from cxtext.themes.taxonomy import apply_taxonomy, embed_taxonomy
 
     report("taxonomy", 0, 1)
     model = copy.deepcopy(theme_model)  # the fit cache keeps the plain fit
     phrase_vectors, owner, phrase_languages = embed_taxonomy(taxonomy, embedder)
-    matcher = TaxonomyMatcher(rule=default_rule(len(texts)) if rule == "auto" else rule)
-    apply_taxonomy(model, taxonomy, texts, vectors, languages, phrase_vectors, owner, phrase_languages, matcher)
-    model.edits_[-1]["rule_asked"] = rule  # summary.json says whether the rule was chosen or asked for
+    apply_taxonomy(model, taxonomy, texts, vectors, languages, phrase_vectors, owner, phrase_languages, rule=rule)
     return model
 
 

@@ -249,7 +249,7 @@ def embed_taxonomy(taxonomy: Taxonomy, embedder) -> tuple[np.ndarray, np.ndarray
 def apply_taxonomy(theme_model, taxonomy: Taxonomy, texts: Sequence[str], embeddings: np.ndarray,
                    languages: Sequence[str] | None, phrase_vectors: np.ndarray, phrase_theme: np.ndarray,
                    phrase_languages: Sequence[str] | None = None,
-                   matcher: TaxonomyMatcher | None = None) -> "TaxonomyMatcher":
+                   matcher: TaxonomyMatcher | None = None, rule: str = "auto") -> "TaxonomyMatcher":
     """Give a fitted ThemeModel the taxonomy's themes; returns the fitted matcher.
 
     ``texts`` / ``embeddings`` / ``languages``: the comments the model was
@@ -258,16 +258,19 @@ def apply_taxonomy(theme_model, taxonomy: Taxonomy, texts: Sequence[str], embedd
     model's theme ids are: taxonomy themes ``0..k-1`` in file order (size 0
     when nothing matched), then the unmatched discovered themes by size;
     ``labels_`` and ``secondary_labels_`` follow (see
-    :meth:`cxtext.themes.ThemeModel.set_taxonomy_themes`).
+    :meth:`cxtext.themes.ThemeModel.set_taxonomy_themes`). ``rule``: the
+    pipeline's ``themes.taxonomy_rule`` ("auto": :func:`default_rule` by the
+    number of comments), used when no ``matcher`` is given.
     """
-    matcher = matcher or TaxonomyMatcher(rule=default_rule(len(texts)))
+    matcher = matcher or TaxonomyMatcher(rule=default_rule(len(texts)) if rule == "auto" else rule)
     P = theme_model._prepare(np.asarray(phrase_vectors, dtype=np.float64), phrase_languages)
     matcher.fit(prototypes(P, phrase_theme, len(taxonomy)), P, phrase_theme)
     E = theme_model._prepare(np.asarray(embeddings, dtype=np.float64), languages)
     assigned = matcher.predict(E, theme_model.labels_)
     theme_model.set_taxonomy_themes(taxonomy, assigned, matcher.prototypes_, list(texts), E, languages,
                                     set(matcher.cluster_matches_))
-    theme_model.edits_[-1]["rule"] = matcher.rule  # summary.json says which rule matched
+    theme_model.edits_[-1]["rule"] = matcher.rule  # summary.json says which rule matched, and whether it was asked for
+    theme_model.edits_[-1]["rule_asked"] = rule
     # and which themes' examples agreed so closely that their nearest comments were taken as examples too
     theme_model.edits_[-1]["widened"] = [taxonomy.names[t] for t in sorted(getattr(matcher, "widened_", {}))]
     return matcher
