@@ -94,6 +94,7 @@ def build_summary(table: LoadedTable, decision: MappingDecision, records: pd.Dat
         "input": {"name": table.name, "format": table.format, "encoding": table.encoding,
                   "delimiter": table.delimiter, "sheet": table.sheet, "layout": table.layout,
                   **({"note": table.note} if getattr(table, "note", None) else {}),
+                  **({"truncated_line": table.truncated_line} if getattr(table, "truncated_line", None) else {}),
                   "header_rows_skipped": [dict(r) for r in table.skipped_rows]},
         "mapping": decision.mapping.as_dict(),
         "mapping_reasons": decision.reasons,

@@ -164,6 +164,13 @@ SHAPES: list[Shape] = [
           "error", ("line 2 has 4 cells but the header has 2",)),
     Shape("unclosed quote", "unclosed_quote.csv", _text('comment,nps\n"the app crashes,3\n'), "error",
           ("could not be read as CSV", "quoted cell")),
+    Shape("a stray quote above whole rows", "stray_quote.csv",
+          _text(_csv_rows("comment,nps", ['"The app crashes,3', "Billing is wrong,4", "Support is slow,5"])),
+          "error", ("line 2: a quoted cell opens there and is never closed",)),
+    # a download or copy that stopped part-way: the rows above the unfinished one are read, and a warning says so
+    Shape("cut short inside its last row", "cut_short.csv",
+          _text(_csv_rows("comment,nps", [f'"{c}",{s}' for c, s in zip(COMMENTS[:4], [1, 2, 3, 4])])
+                + '"Support never answers, I waited'), "outputs", rows=4),
     # ---------------------------------------------------------------- spreadsheets
     Shape("xlsx of formulas only", "formulas.xlsx",
           _sheet(["comment", "nps"], ['=CONCAT("app ","crash")', "=1+2"], ['="billing"', "=2*3"]),
@@ -206,6 +213,13 @@ SHAPES: list[Shape] = [
     Shape("JSON Lines with a list line", "mixed.jsonl",
           _text('{"comment": "the app crashes", "nps": 3}\n[1, 2]\n'), "error", ("line 2 is a list, not a record",)),
     Shape("JSON Lines of numbers", "numbers.jsonl", _text("1\n2\n"), "error", ("line 1 is a number",)),
+    Shape("JSON Lines cut short inside its last record", "cut_short.jsonl",
+          _text("".join(json.dumps({"comment": c, "nps": s}, ensure_ascii=False) + "\n"
+                        for c, s in zip(COMMENTS[:3], [1, 2, 3])) + '{"comment": "Support never ans'),
+          "outputs", rows=3),
+    Shape("JSON Lines with a broken line above others", "broken_line.jsonl",
+          _text('{"comment": "the app crashes", "nps": 3}\n{"comment": "billing\n{"comment": "slow", "nps": 4}\n'),
+          "error", ("line 2 is not valid JSON",)),
     Shape("truncated JSON", "truncated.json", _text('[{"comment": "the app cra'), "error",
           ("could not be read as JSON (line 1",)),
 ]

@@ -55,23 +55,29 @@ def read_delimited(text: str, used_encoding: str, name: str, fmt: str, delimiter
     if not delimiter and _single_column(text, sep):
         # "comment" over lines of free text: commas inside the comments are not delimiters
         sep = _NO_DELIMITER
-    # header=None: pandas would rename a duplicate "comment" to "comment.1";
-    # we want our own, documented renaming (comment_2) in clean_headers.
-    # the csv module refuses cells over 128 KiB by default; survey exports can
-    # hold a pasted e-mail thread in one cell, so allow up to MAX_CELL_CHARS
     one_column = sep == _NO_DELIMITER
     if one_column:
         # an empty line is an empty comment here (a spreadsheet saves an empty cell so): it stays a
         # row, and row numbers stay the spreadsheet's; blank lines above the header or at the end do not
         text = _LEADING_BLANK_LINES.sub("", text).rstrip("\r\n") + "\n"
-    previous_limit = csv.field_size_limit(MAX_CELL_CHARS)
+    truncated_line = note = None
     try:
-        cells = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, header=None,
-                            na_filter=False, engine="python", skip_blank_lines=not one_column)
+        cells = _parse(text, sep, one_column)
     except pd.errors.ParserError as exc:
-        raise InputError(_parser_problem(name, exc, sep)) from exc
-    finally:
-        csv.field_size_limit(previous_limit)
+        unfinished = _unfinished_last_row(text, sep, name) if _UNEXPECTED_END in str(exc) else None
+        if unfinished is None:
+            raise InputError(_parser_problem(name, exc, sep)) from exc
+        # a cut-short export (a download or copy stopped part-way): read the rows above the unfinished one
+        truncated_line, offset = unfinished
+        try:
+            cells = _parse(text[:offset], sep, one_column)
+        except pd.errors.ParserError as earlier:
+            raise InputError(_parser_problem(name, earlier, sep)) from earlier
+        if len(cells) < 2:  # nothing but the header above it: there is no row to analyse
+            raise InputError(_parser_problem(name, exc, sep)) from exc
+        note = (f"the file ends inside a quoted cell, so the row starting on line {truncated_line:,} is unfinished "
+                f"({len(text) - offset:,} characters) and was not read; the rows above it were. Was the file cut "
+                "short? Export it again to analyse every row")
     layout = None
     if len(cells) > 1 and header_is_data(list(cells.iloc[0]), cells.iloc[1:]):
         # saved without its header row: the first line is an answer too; columns become column_1, ...
@@ -82,9 +88,59 @@ def read_delimited(text: str, used_encoding: str, name: str, fmt: str, delimiter
         frame = cells.iloc[1:].reset_index(drop=True)
         frame.columns = list(cells.iloc[0]) if len(cells) else []
     frame = frame.where(frame.notna(), "")  # short lines: missing cells are empty, as in Excel
-    frame, note = _without_trailing_empty_rows(frame, sep)
+    frame, empty_rows_note = _without_trailing_empty_rows(frame, sep)
     shown_sep = None if sep == _NO_DELIMITER else sep
-    return LoadedTable(clean_headers(frame, name), name, fmt, used_encoding, shown_sep, layout=layout, note=note)
+    return LoadedTable(clean_headers(frame, name), name, fmt, used_encoding, shown_sep, layout=layout,
+                       note=note or empty_rows_note, truncated_line=truncated_line)
+
+
+def _parse(text: str, sep: str, one_column: bool) -> pd.DataFrame:
+    """Every line of ``text`` split into string cells (no header taken, nothing converted)."""
+    # header=None: pandas would rename a duplicate "comment" to "comment.1";
+    # we want our own, documented renaming (comment_2) in clean_headers.
+    # the csv module refuses cells over 128 KiB by default; survey exports can
+    # hold a pasted e-mail thread in one cell, so allow up to MAX_CELL_CHARS
+    previous_limit = csv.field_size_limit(MAX_CELL_CHARS)
+    try:
+        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, header=None,
+                           na_filter=False, engine="python", skip_blank_lines=not one_column)
+    finally:
+        csv.field_size_limit(previous_limit)
+
+
+def _unfinished_last_row(text: str, sep: str, name: str) -> tuple[int, int] | None:
+    """``(line, offset)`` where the last row starts when the text ends inside that row's quoted cell.
+
+    A file cut short (a download or copy stopped part-way) ends so; its earlier rows are whole. A quote
+    that opens in the middle of a file and never closes ends the same way, but then the unfinished "cell"
+    holds later lines that are whole rows by themselves (in a one-column file: any later line): that is an
+    error naming the line where the quote opens. None when the text does not end inside a quoted cell.
+    """
+    previous_limit = csv.field_size_limit(MAX_CELL_CHARS)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+        header = next(reader, [])
+        start, last = reader.line_num + 1, None
+        for last in reader:
+            row_start, start = start, reader.line_num + 1
+    finally:
+        csv.field_size_limit(previous_limit)
+    if last is None:
+        return None
+    ends = [0] + [m.end() for m in _LINE_END.finditer(text)]
+    offset = ends[row_start - 1] if row_start - 1 < len(ends) else len(text)
+    if text[offset:].count('"') % 2 == 0:
+        return None
+    later_lines = [line for line in _LINE_END.split(text[offset:])[1:] if line.strip()]
+    if len(header) > 1:  # a later line that splits into the header's cells by itself is a row the quote took
+        swallowed = sum(len(next(csv.reader([line], delimiter=sep), [])) == len(header) for line in later_lines)
+    else:  # one column of comments: every line is a row, so only a last line cut short is a cut-short file
+        swallowed = len(later_lines)
+    if swallowed:
+        raise InputError(f"{name}: line {row_start:,}: a quoted cell opens there and is never closed, so the "
+                         "rest of the file would be read as one cell. Close that quote, or remove the stray "
+                         "quote character, and read the file again.")
+    return row_start, offset
 
 
 def _without_trailing_empty_rows(frame: pd.DataFrame, sep: str) -> tuple[pd.DataFrame, str | None]:
@@ -110,6 +166,8 @@ _NO_DELIMITER = "\x1f"
 _LEADING_BLANK_LINES = re.compile(r"\A(?:\ufeff)?(?:[ \t]*\r?\n)+")
 _NOT_BLANK = re.compile(r"[^\s\ufeff]")
 _FIRST_LINE = re.compile(r"[\ufeff\r\n]*([^\r\n]*)")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_UNEXPECTED_END = "unexpected end of data"
 _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 

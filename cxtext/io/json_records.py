@@ -23,8 +23,12 @@ def read_json(text: str, used_encoding: str, name: str, fmt: str) -> LoadedTable
         raise InputError(f"{name}: {EMPTY_FILE}")
     if fmt == "json" and not stripped.startswith("["):
         fmt = "jsonl" if stripped.startswith("{") and "\n{" in stripped else fmt
+    truncated_line = note = None
     if fmt == "jsonl":
-        records = _jsonl_records(stripped, name)
+        records, truncated_line = _jsonl_records(stripped, name)
+        if truncated_line:
+            note = (f"its last line ({truncated_line:,}) stops in the middle of a record and was not read; the "
+                    "lines above it were. Was the file cut short? Export it again to analyse every record")
     else:
         try:
             parsed = json.loads(stripped)
@@ -36,7 +40,8 @@ def read_json(text: str, used_encoding: str, name: str, fmt: str) -> LoadedTable
     frame = pd.json_normalize(records) if records else pd.DataFrame()
     if frame.empty and len(frame.columns) == 0:
         raise InputError(f"{name}: holds no records{' with fields' if records else ''}. {_JSON_HINT}")
-    return LoadedTable(clean_headers(frame.astype(object), name), name, fmt, used_encoding)
+    return LoadedTable(clean_headers(frame.astype(object), name), name, fmt, used_encoding, note=note,
+                       truncated_line=truncated_line)
 
 
 def _describe(value: object) -> str:
@@ -45,21 +50,26 @@ def _describe(value: object) -> str:
     return kind if isinstance(value, (dict, list)) or value is None else f"{kind} ({clip(value, 30)})"
 
 
-def _jsonl_records(text: str, name: str) -> list[dict]:
+def _jsonl_records(text: str, name: str) -> tuple[list[dict], int | None]:
+    """The records, one per line, and the number of a last line cut off in the middle of its record (a
+    download or copy that stopped part-way: no line break after it, records above it), else None."""
     records = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
+            if number == len(lines) and records and not text.endswith(("\n", "\r")):
+                return records, number
             raise InputError(f"{name}: line {number} is not valid JSON ({exc.msg}). Each line of a JSON Lines "
                              "file must be one record; check that the file is not truncated.") from exc
         if not isinstance(value, dict):
             raise InputError(f"{name}: line {number} is {_describe(value)}, not a record. Each line must be "
                              'one object such as {"comment": "...", "nps": 9}.')
         records.append(value)
-    return records
+    return records, None
 
 
 def _json_records(parsed: object, name: str) -> list[dict]:

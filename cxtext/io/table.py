@@ -22,6 +22,7 @@ class LoadedTable:
     whose extra header rows were dropped (:mod:`cxtext.io.layouts`), listed
     in ``skipped_rows`` as ``{"row_in_file": n, "why": ...}`` (the header is
     row 1); ``questions`` maps a column to the survey question above it.
+    ``truncated_line``: the line where an unfinished last row starts, when the file was cut short.
     ``note`` says, in one sentence, a choice the reader made that the user did not ask for (a workbook
     whose first sheet is a pivot-table summary: which sheet was read instead, and why).
     """
@@ -36,6 +37,9 @@ class LoadedTable:
     skipped_rows: tuple[dict, ...] = ()
     questions: dict[str, str] = field(default_factory=dict)
     note: str | None = None
+    #: The file ended inside a quoted cell (a cut-short export): the line where that unfinished row starts;
+    #: the rows above it were read, that row was not (:mod:`cxtext.io.delimited`).
+    truncated_line: int | None = None
 
 
 def clean_headers(frame: pd.DataFrame, name: str) -> pd.DataFrame:

@@ -41,8 +41,8 @@ _REASON = re.compile(r"^(NPS|CES|CSAT|rating) '(?P<value>.*)' is (?P<problem>not
 
 @dataclass(frozen=True)
 class DataWarning:
-    """One warning: ``kind`` "bulk_rejection", "minority", "repeated_non_answer" or "relative_dates", the ``role`` (nps, ces,
-    csat, rating; "text" for a repeated non-answer), its
+    """One warning: ``kind`` "truncated_file", "bulk_rejection", "minority", "repeated_non_answer",
+    "relative_dates" or "taxonomy_thin", the ``role`` (nps, ces, csat, rating; "text" for the others), its
     ``column``, ``count`` rows out of ``total``, and ``message``: the whole sentence with the reason and the fix."""
 
     kind: str
@@ -93,8 +93,22 @@ def summary_warnings(summary: dict[str, Any], threshold: float = BULK_REJECTION_
         # "a month ago": no date read, so no trend (cxtext.io.columns)
         why = str(date_reason["why"])
         out.append(DataWarning("relative_dates", "date", None, 0, rows_in, why[:1].upper() + why[1:] + "."))
+    truncated = _truncated_warning(summary, mapping, rows_in)
     taxonomy = _taxonomy_warning(summary)
-    return out + ([repeated] if repeated is not None else []) + ([taxonomy] if taxonomy is not None else [])
+    return ([truncated] if truncated is not None else []) + out + ([repeated] if repeated is not None else []) + ([taxonomy] if taxonomy is not None else [])
+
+
+def _truncated_warning(summary: dict[str, Any], mapping: dict[str, Any], rows_in: int) -> DataWarning | None:
+    """The 'file cut short' warning: the file ended inside its last row, which was not read."""
+    block = summary.get("input") or {}
+    line = block.get("truncated_line")
+    if not line:
+        return None
+    return DataWarning(
+        "truncated_file", "text", mapping.get("text"), 1, rows_in + 1,
+        f"{block.get('name') or 'The file'} ends in the middle of a row: the row starting on line {int(line):,} is "
+        f"unfinished and was not read; the {rows_in:,} rows above it were. The file was probably cut short (a "
+        "download or copy that stopped part-way, or a size limit): export it again to analyse every row.")
 
 
 def _taxonomy_warning(summary: dict[str, Any]) -> DataWarning | None:

@@ -182,3 +182,26 @@ def test_dask_engine_writes_the_same_kind_of_outputs(tmp_path, name, capsys):
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     _accounted(pd.read_csv(out / "assignments.csv", keep_default_na=False), summary, shape.rows)
     assert summary["theme_count"] > 0 or summary["no_themes_reason"]
+
+
+def test_a_file_cut_short_keeps_its_whole_rows_and_says_which_line_was_not_read(tmp_path, capsys):
+    path = _file(tmp_path, BY_NAME["cut short inside its last row"])
+    table = cxtext.load(path).table
+    assert len(table.frame) == 4 and table.truncated_line == 6
+    assert "the row starting on line 6 is unfinished" in table.note
+    code, err = _analyze_cli(path, tmp_path / "out", BY_NAME["cut short inside its last row"], capsys)
+    assert code == 0, err
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["input"]["truncated_line"] == 6 and summary["rows_in"] == 4
+    cut = [w for w in summary["warnings"] if w["kind"] == "truncated_file"]
+    assert len(cut) == 1
+    assert cut[0]["message"].startswith("cut_short.csv ends in the middle of a row: the row starting on line 6 is "
+                                        "unfinished and was not read; the 4 rows above it were.")
+    assert cut[0]["message"] in err  # the command line prints it (stderr), as the app and the report show it
+
+
+def test_json_lines_cut_short_keep_their_whole_records_and_warn(tmp_path):
+    path = _file(tmp_path, BY_NAME["JSON Lines cut short inside its last record"])
+    analysis = cxtext.analyze(path, cache_path=tmp_path / "cache.sqlite")
+    assert analysis.summary["rows_in"] == 3 and analysis.summary["input"]["truncated_line"] == 4
+    assert [w["kind"] for w in analysis.summary["warnings"]][0] == "truncated_file"

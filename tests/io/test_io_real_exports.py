@@ -36,6 +36,9 @@ EXPECTED = {
     "red_v1_tweets_ro_41.csv": dict(rows=41, text=("Tweet",), nps=None, rating=None),
     "ethiopian_bank_play_reviews_59.csv": dict(rows=59, text=("review_text",), rating="rating", nps=None,
                                                date="review_date", id="review_id"),
+    # a CFPB complaints export cut short inside its last row (the stored copy stops after 1 MiB)
+    "cfpb_complaints_cut_short.csv": dict(rows=100, text=("Consumer complaint narrative",), id="Complaint ID",
+                                          date="Date received", first_date="2023-07-17", nps=None, rating=None),
 }
 
 
@@ -57,3 +60,18 @@ def test_roles_rows_and_layout_come_out_as_a_reader_expects(name):
         assert getattr(feedback.mapping, role) == column, (role, feedback.mapping_reasons.get(role))
     # every decision is explained
     assert feedback.mapping_reasons["text"]["why"]
+
+
+def test_a_real_export_cut_short_is_read_up_to_its_unfinished_row_and_says_so(tmp_path):
+    path = FIXTURES / "cfpb_complaints_cut_short.csv"
+    analysis = cxtext.analyze(path, cache_path=tmp_path / "cache.sqlite")
+    lines = path.read_bytes().count(b"\n") + 1
+    assert analysis.summary["rows_in"] == 100
+    line = analysis.summary["input"]["truncated_line"]
+    assert lines - 5 < line <= lines  # the unfinished row starts near the end, not at a stray quote above
+    warning = analysis.summary["warnings"][0]
+    assert warning["kind"] == "truncated_file" and f"line {line:,}" in warning["message"]
+    # 81% of the CFPB's rows carry no narrative: each is rejected with its reason, none dropped
+    rejected = analysis.records[analysis.records["status"] != "analyzed"]
+    assert len(rejected) + int((analysis.records["status"] == "analyzed").sum()) == 100
+    assert rejected["reason"].astype(str).str.len().gt(0).all()
