@@ -82,11 +82,12 @@ def top5(drivers: pd.DataFrame, majority_of: dict[int, str], planted: list[str],
             "planted_found": len(set(hits) & set(planted))}
 
 
-def run(name: str, seed: int, setting: str) -> dict:
+def run(name: str, seed: int, setting: str, load=lodo_data.load) -> dict:
+    """One planted run on the set ``load(name)`` returns (columns ``text`` and ``label``)."""
     import cxtext
     from cxtext.pipeline import load_pipeline
 
-    df = lodo_data.load(name)
+    df = load(name)
     gold = df["label"].to_numpy()
     nps, planted = planted_nps(gold, seed)
     frame = pd.DataFrame({"comment": df["text"].astype(str), "nps": nps})

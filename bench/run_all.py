@@ -72,6 +72,9 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
                      "issue 19: merging near-duplicate themes or splitting mixed ones, chosen leave one dataset out"),
     "lodo_seeds": (["bench/lodo_seeds.py"],
                    "issue 19: the library's defaults vs plain UMAP+HDBSCAN+nearest over 5 seeds, with intervals"),
+    "stranger_sets": (["bench/stranger_sets.py"],
+                      "issue 19: three labelled sets no setting was chosen on (HINT3 chatbot queries): the defaults "
+                      "vs plain and BERTopic over 5 seeds"),
     "plain_steps": (["bench/plain_steps.py"],
                     "issue 19: the library's differences from plain UMAP+HDBSCAN+nearest, switched one at a time"),
     "granularity_trial": (["bench/granularity_trial.py"],

@@ -74,3 +74,24 @@ def test_short_comments_and_pidgin_do_not_count_against_english():
     assert choice.model == "minilm" and choice.english_share == 1.0
     # the same comments counted without their texts: 2.5% "Latin" keeps the multilingual model
     assert choose_model("auto", languages).model == "default"
+
+
+def test_english_queries_read_as_another_language_do_not_count_but_romanian_does():
+    from cxtext.text.normalize import detect_language
+
+    english = ["please tell me the weather for tomorrow", "my card was declined at the shop today"] * 100
+    # short English queries the detector reads as Polish, Afrikaans, Hausa, French (while English stays likely)
+    misread = ["how much do i owe visa", "spell the word aaron", "i wanna have an alarm",
+               "uhh no, incorrect command.", "how come i got declined"]
+    romanian = ["Aplicația se blochează de fiecare dată când o deschid", "Am fost taxat de două ori luna aceasta",
+                "Nu pot să mă conectez la contul meu de ieri", "Livrarea a întârziat mai mult de o săptămână",
+                "Nimeni de la suport nu mi-a răspuns la email"]
+    texts = english + misread
+    languages = [detect_language(t) for t in texts]
+    assert sum(lang not in ("en", "pcm", "und") for lang in languages) >= 4  # the detector does misread them
+    choice = choose_model("auto", languages, texts)
+    assert choice.model == "minilm" and choice.english_share == 1.0
+    assert "read as another language with English still likely" in choice.reason
+    texts = english + romanian
+    choice = choose_model("auto", [detect_language(t) for t in texts], texts)
+    assert choice.model == "default" and choice.english_share < ENGLISH_SHARE
