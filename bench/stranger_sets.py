@@ -22,10 +22,12 @@ plain UMAP(5)+HDBSCAN(10)+nearest with the reducer seeded the same way, and BERT
 vectors, at seeds 0..N-1. Per set the paired difference library - plain of (NMI+ARI)/2 with its 95% t
 interval: **better** above zero, **worse** below, **tie** otherwise; BERTopic's mean beside.
 
-Then ``bench/planted_drivers.py``'s planted-NPS runs on the same three sets (the product path at its defaults).
+Then ``bench/planted_drivers.py``'s planted-NPS runs on the same three sets (the product path at its defaults), and
+``bench/taxonomy_lodo.py``'s taxonomy cases through ``apply_taxonomy`` (the rule the product picks by size, and
+each rule by name).
 
 Data: ``bench/data/hint3/`` (git-ignored), written from the fetched snapshot. Writes
-bench/results/stranger_sets.md, stranger_sets_runs.csv and stranger_sets_planted.csv.
+bench/results/stranger_sets.md, stranger_sets_runs.csv, stranger_sets_planted.csv and stranger_sets_taxonomy.csv.
 """
 
 from __future__ import annotations
@@ -113,7 +115,60 @@ def planted(sets: list[str], seeds: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def write(runs: pd.DataFrame, seconds: float, planted_runs: pd.DataFrame | None = None) -> Path:
+#: Taxonomy rules scored: the product's choice (by the dump's size) and each rule asked for by name.
+TAXONOMY_RULES = {"auto": None, "relative": {"rule": "relative"}, "cluster": {"rule": "cluster"}}
+
+
+def taxonomy(sets: list[str]) -> pd.DataFrame:
+    """bench/taxonomy_lodo.py's cases (10/20/40% of the intents as a taxonomy, 3 draws, by name or name + 3
+    example rows) through ``apply_taxonomy`` on these sets, with the model ``model: auto`` picks."""
+    from bench import taxonomy_lodo
+
+    rows = []
+    for name in sets:
+        prep = taxonomy_lodo.prepare(name, auto_model(load(name)["text"].tolist()), load=load)
+        for case in prep.all_cases:
+            for rule, params in TAXONOMY_RULES.items():
+                matched, pulled = taxonomy_lodo.score(taxonomy_lodo.via_apply_taxonomy(prep, case, params), case)
+                rows.append({"set": name, "rows": len(prep.texts), "rule": rule, "variant": case["variant"],
+                             "size": case["size"], "seed": case["seed"], "themes": len(case["chosen"]),
+                             "matched": matched, "pulled": pulled})
+        print(f"  taxonomy {name}: {len(prep.all_cases)} cases", flush=True)
+    return pd.DataFrame(rows)
+
+
+def taxonomy_lines(tax: pd.DataFrame) -> list[str]:
+    from bench.taxonomy_lodo import MATCHED_TARGET, PULLED_TARGET
+
+    cells = tax.groupby(["set", "variant", "size", "rule"]).agg(
+        rows=("rows", "first"), themes=("themes", "first"), matched=("matched", "mean"),
+        pulled=("pulled", "mean")).reset_index()
+    wide = cells.pivot_table(index=["set", "rows", "variant", "size", "themes"], columns="rule",
+                             values=["matched", "pulled"]).reset_index()
+    lines = ["", "## A taxonomy on the same sets", "",
+             "bench/taxonomy_lodo.py's cases on these sets: 10%, 20% and 40% of the intents given as a taxonomy "
+             "(3 seeded draws each), by readable name only or by name + 3 example rows (not scored), applied with "
+             "`apply_taxonomy` to the default theme fit of the model `model: auto` picks. **auto** is what "
+             "`cxtext analyze --taxonomy` does (the cluster rule below 1,000 comments, the relative rule from "
+             "1,000); relative and cluster are the two rules asked for by name. Cells: matched (the taxonomy "
+             "intents' rows in their own theme) / pulled in (all other rows in a taxonomy theme), mean over the "
+             f"draws; aim: matched >= {MATCHED_TARGET:.0%} and pulled in <= {PULLED_TARGET:.0%}.", "",
+             "| set | rows | taxonomy | given as | auto | relative | cluster |",
+             "| --- | ---: | --- | --- | --- | --- | --- |"]
+    for _, r in wide.iterrows():
+        cell = {rule: f"{r[('matched', rule)]:.1%} / {r[('pulled', rule)]:.1%}" for rule in TAXONOMY_RULES}
+        lines.append(f"| {r[('set', '')]} | {r[('rows', '')]} | {r[('size', '')]:.0%} ({r[('themes', '')]}) | "
+                     f"{r[('variant', '')]} | {cell['auto']} | {cell['relative']} | {cell['cluster']} |")
+    lines += [""]
+    for variant, g in cells[cells["rule"] == "auto"].groupby("variant"):
+        both = int(((g["matched"] >= MATCHED_TARGET) & (g["pulled"] <= PULLED_TARGET)).sum())
+        lines.append(f"- auto, {variant}: {both} of {len(g)} set x size cells reach both aims; matched "
+                     f"{g['matched'].min():.1%}-{g['matched'].max():.1%}, pulled in up to {g['pulled'].max():.1%}.")
+    return lines
+
+
+def write(runs: pd.DataFrame, seconds: float, planted_runs: pd.DataFrame | None = None,
+          tax: pd.DataFrame | None = None) -> Path:
     s = lodo_seeds.summary(runs[runs["system"] != "bertopic"])
     peer = runs[runs["system"] == "bertopic"].assign(obj=lambda r: (r["nmi"] + r["ari"]) / 2)
     peer = peer.groupby(["model", "set"]).agg(nmi=("nmi", "mean"), ari=("ari", "mean"), obj=("obj", "mean"),
@@ -176,6 +231,8 @@ def write(runs: pd.DataFrame, seconds: float, planted_runs: pd.DataFrame | None 
         for name, r in g.iterrows():
             lines.append(f"| {name} | {r['model']} | {r['themes']:.0f} | {r['precision']:.2f} | {r['found']:.1f} | "
                          f"{r['parent']:.2f} |")
+    if tax is not None and len(tax):
+        lines += taxonomy_lines(tax)
     path = RESULTS / "stranger_sets.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -193,7 +250,8 @@ def main(argv=None) -> int:
                          lambda: run(args.models.split(","), args.sets.split(","), args.seeds))
     planted_runs = runs_or_saved(RESULTS / "stranger_sets_planted.csv", args.from_runs,
                                  lambda: planted(args.sets.split(","), args.seeds))
-    print(write(runs, time.perf_counter() - t0, planted_runs).read_text())
+    tax = runs_or_saved(RESULTS / "stranger_sets_taxonomy.csv", args.from_runs, lambda: taxonomy(args.sets.split(",")))
+    print(write(runs, time.perf_counter() - t0, planted_runs, tax).read_text())
     return 0
 
 

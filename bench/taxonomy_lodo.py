@@ -124,11 +124,12 @@ def readable(label: str) -> str:
 class Prepared:
     """One set: rows, gold, the fitted model, prepared comment vectors, prepared name vectors."""
 
-    def __init__(self, name: str, model_name: str = "default", n_examples: int = N_EXAMPLES) -> None:
+    def __init__(self, name: str, model_name: str = "default", n_examples: int = N_EXAMPLES,
+                 load=lodo_data.load) -> None:
         from cxtext.pipeline import DEFAULT_PARAMS
         from cxtext.theming import theme_model_from_params
 
-        df = lodo_data.load(name)
+        df = load(name)
         self.name = name
         self.model_name = model_name
         self.n_examples = n_examples
@@ -213,8 +214,9 @@ def predict(prep: Prepared, case: dict, params: dict) -> np.ndarray:
     return matcher.predict(prep.E, prep.clusters, neighbour_index=prep.knn, vote_index=prep.knn_all)
 
 
-def via_apply_taxonomy(prep: Prepared, case: dict, params: dict) -> np.ndarray:
-    """The taxonomy theme of every row after :func:`apply_taxonomy` itself (-1: discovered or unthemed)."""
+def via_apply_taxonomy(prep: Prepared, case: dict, params: dict | None) -> np.ndarray:
+    """The taxonomy theme of every row after :func:`apply_taxonomy` itself (-1: discovered or unthemed);
+    ``params`` None: the product's own choice (the rule by the dump's size, as ``cxtext analyze`` runs it)."""
     from cxtext.themes.taxonomy import Taxonomy, TaxonomyTheme, apply_taxonomy
     from cxtext.themes.taxonomy_match import TaxonomyMatcher
 
@@ -232,7 +234,7 @@ def via_apply_taxonomy(prep: Prepared, case: dict, params: dict) -> np.ndarray:
         if case["variant"] != "names":
             raw.extend(prep.raw[r] for r in case["examples"][t])
     apply_taxonomy(model, taxonomy, prep.texts, prep.raw, prep.langs, np.asarray(raw), case["owner"],
-                   ["en"] * len(raw), TaxonomyMatcher(**params))
+                   ["en"] * len(raw), None if params is None else TaxonomyMatcher(**params))
     labels = np.asarray(model.labels_)
     return np.where((labels >= 0) & (labels < k), labels, -1)
 
@@ -327,8 +329,8 @@ def attach_neighbours(prep: Prepared) -> Prepared:
     return prep
 
 
-def prepare(name: str, model_name: str = "default", n_examples: int = N_EXAMPLES) -> Prepared:
-    prep = attach_neighbours(Prepared(name, model_name, n_examples))
+def prepare(name: str, model_name: str = "default", n_examples: int = N_EXAMPLES, load=lodo_data.load) -> Prepared:
+    prep = attach_neighbours(Prepared(name, model_name, n_examples, load))
     prep.all_cases = prep.cases()
     return prep
 
