@@ -246,7 +246,7 @@ def analyze(
     themes: str | Path | None = None,
     taxonomy: Any = None,
     competitors: list[str] | dict[str, list[str]] | None = None,
-    pipeline: str | Path | PipelineConfig = "survey_comments",
+    pipeline: str | Path | PipelineConfig | None = "survey_comments",
     sheet: str | int | None = None,
     embedder: Any = None,
     cache_path: str | Path | None = None,
@@ -269,7 +269,8 @@ def analyze(
     ``encode(texts, progress)`` (bypasses ``model``). Arguments left as
     ``None`` take the pipeline's values.
     """
-    config = pipeline if isinstance(pipeline, PipelineConfig) else load_pipeline(pipeline)
+    config = pipeline if isinstance(pipeline, PipelineConfig) else load_pipeline(
+        "survey_comments" if pipeline is None else pipeline)
     config = config.with_overrides({
         "seed": seed,
         "columns": {"text": text, "nps": nps, "ces": ces, "csat": csat, "rating": rating, "date": date,

@@ -80,6 +80,10 @@ class PipelineConfig:
 
 def load_pipeline(name_or_path: str | Path) -> PipelineConfig:
     """Load ``pipelines/NAME.yaml`` by name, or any YAML file by path."""
+    if not isinstance(name_or_path, (str, Path)):
+        raise ConfigError(f"pipeline must be a pipeline's name, the path of a YAML file or a PipelineConfig; got "
+                          f"{type(name_or_path).__name__}. Known pipelines: "
+                          f"{', '.join(sorted(p.stem for p in pipelines_dir().glob('*.yaml')))}.")
     path = Path(name_or_path)
     if not path.suffix:
         path = pipelines_dir() / f"{name_or_path}.yaml"

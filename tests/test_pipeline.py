@@ -54,3 +54,18 @@ def test_bad_files(tmp_path):
     bad.write_text("name: x\nstages: [load, embed]\n")
     with pytest.raises(ConfigError, match="required"):
         load_pipeline(bad)
+
+
+def test_a_pipeline_that_is_not_a_name_or_path_is_refused_with_the_known_names():
+    with pytest.raises(ConfigError, match="pipeline must be a pipeline's name.*got int.*survey_comments"):
+        load_pipeline(3)
+
+
+def test_analyze_with_pipeline_none_takes_the_default_pipeline(tmp_path):
+    import pandas as pd
+
+    import cxtext
+
+    frame = pd.DataFrame({"comment": ["The app crashes", "Billing is wrong"], "nps": [2, 9]})
+    analysis = cxtext.analyze(frame, text="comment", nps="nps", pipeline=None, cache_path=tmp_path / "c.sqlite")
+    assert analysis.summary["pipeline"] == "survey_comments"
