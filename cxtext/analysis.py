@@ -22,7 +22,7 @@ import pandas as pd
 
 from cxtext.edits import move_records, remap_records, split_members, split_records
 from cxtext.embed.choice import ModelChoice, model_for
-from cxtext.errors import ThemeEditError, ValidationError
+from cxtext.errors import ConfigError, ThemeEditError, ValidationError
 from cxtext.io.columns import MappingDecision, detect_columns
 from cxtext.io.read import read_table
 from cxtext.io.table import LoadedTable
@@ -245,6 +245,7 @@ def analyze(
     seed: int | None = None,
     themes: str | Path | None = None,
     taxonomy: Any = None,
+    taxonomy_rule: str | None = None,
     competitors: list[str] | dict[str, list[str]] | None = None,
     pipeline: str | Path | PipelineConfig | None = "survey_comments",
     sheet: str | int | None = None,
@@ -264,7 +265,9 @@ def analyze(
     all-MiniLM-L6-v2 for English dumps, else multilingual-e5-small; ``summary["model_choice"]`` says why),
     "default" (multilingual-e5-small), "minilm", a local folder or a model name.
     ``themes``: a saved ThemeModel folder to reuse instead of discovering
-    themes. ``competitors``: names to find in every comment, a list or
+    themes. ``taxonomy``: a team's own themes (a file or a :class:`~cxtext.themes.taxonomy.Taxonomy`);
+    ``taxonomy_rule`` how comments join them: "auto" (by the dump's size), "relative" or "cluster"
+    (``--taxonomy-rule``, the pipeline's ``themes.taxonomy_rule``). ``competitors``: names to find in every comment, a list or
     ``{name: [aliases]}`` (:mod:`cxtext.social.competitors`). ``embedder``: any object with ``model_id`` and
     ``encode(texts, progress)`` (bypasses ``model``). Arguments left as
     ``None`` take the pipeline's values.
@@ -279,9 +282,13 @@ def analyze(
         "ces_easy_end": ces_easy_end,
         "rating_scale": rating_scale,
         "embed": {"model": model},
-        "themes": {"min_theme_size": min_theme_size} if min_theme_size is not None else {},
+        "themes": {**({"min_theme_size": min_theme_size} if min_theme_size is not None else {}),
+                   **({"taxonomy_rule": taxonomy_rule} if taxonomy_rule is not None else {})},
         "social": {"competitors": competitors},
     })
+    if taxonomy_rule is not None and taxonomy is None:
+        raise ConfigError("taxonomy_rule says how comments are matched to a taxonomy: give the taxonomy with "
+                          "taxonomy=FILE, or leave taxonomy_rule out.")
     return run_pipeline(config, data, themes=themes, taxonomy=taxonomy, sheet=sheet, embedder=embedder,
                         cache_path=cache_path, progress=progress)
 

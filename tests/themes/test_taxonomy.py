@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import cxtext
-from cxtext.errors import CxtextError, TaxonomyError
+from cxtext.errors import ConfigError, CxtextError, TaxonomyError
 from cxtext.themes.taxonomy import Taxonomy, TaxonomyMatcher, TaxonomyTheme, load_taxonomy
 from cxtext.themes import ThemeModel
 
@@ -369,6 +369,18 @@ def test_cli_taxonomy_rule_is_the_users_choice_and_needs_a_taxonomy(dump, taxono
     assert "rule='relative'" in asked["rule"] and asked["rule_choice"].startswith("asked for")
     proc = subprocess.run([*base, "--taxonomy-rule", "cluster"], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 2 and "give the taxonomy with --taxonomy FILE" in proc.stderr
+
+
+@pytest.mark.model
+def test_python_taxonomy_rule_is_the_users_choice_and_needs_a_taxonomy(dump, taxonomy_file, tmp_path):
+    analysis = cxtext.analyze(dump, seed=0, cache_path=tmp_path / "c.sqlite", min_theme_size=4,
+                              taxonomy=taxonomy_file, taxonomy_rule="relative")
+    asked = analysis.summary["taxonomy"]
+    assert "rule='relative'" in asked["rule"] and asked["rule_choice"].startswith("asked for")
+    with pytest.raises(ConfigError, match="give the taxonomy with taxonomy=FILE"):
+        cxtext.analyze(dump, cache_path=tmp_path / "c.sqlite", taxonomy_rule="cluster")
+    with pytest.raises(ConfigError, match="themes.taxonomy_rule must be one of auto, relative, cluster"):
+        cxtext.analyze(dump, cache_path=tmp_path / "c.sqlite", taxonomy=taxonomy_file, taxonomy_rule="nearest")
 
 
 # ------------------------------------------------------------------ the default rule on real sentences
