@@ -88,6 +88,9 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
     "fine_merge_trial": (["bench/fine_merge_trial.py"],
                          "issue 19: finer themes, then merging close themes, against plain, chosen leave one dataset "
                          "out"),
+    "taxonomy_prune_trial": (["bench/taxonomy_prune_trial.py"],
+                             "issue 19: the neighbour vote's prune, fixed or by the theme's size (six sets, small "
+                             "dumps, HINT3, the bundled sample)"),
     "taxonomy_vote_trial": (["bench/taxonomy_vote_trial.py"],
                             "issue 19: growing a taxonomy theme's matches by neighbour votes, cluster share or "
                             "rectified prototypes, chosen leave one dataset out"),

@@ -35,7 +35,8 @@ relative to each theme and to the dump:
    neighbouring cluster (a sibling complaint) is never taken whole.
 6. The neighbour vote (:mod:`cxtext.themes.taxonomy_neighbours`): a matched
    comment whose ``vote_neighbours`` (20) nearest comments give its theme
-   less than half of ``vote_share`` (0.6) leaves; ``vote_rounds`` (1) times,
+   less than half of ``vote_share`` (0.6; scaled down for a theme of fewer
+   members than neighbours) leaves; ``vote_rounds`` (1) times,
    an unmatched comment 60% of whose neighbours are in one theme joins it. A
    cluster mostly matched to one theme is replaced by it (``cluster_matches_``).
 

@@ -13,7 +13,10 @@ the dump went to one taxonomy theme is most likely about it too, while a sibling
 same words, whose comments sit among themselves, gets few votes.
 
 1. *prune*: a matched comment whose own ``n`` nearest comments give its theme less than half of
-   ``share`` leaves it (a lone pull-in among other comments);
+   ``share`` leaves it (a lone pull-in among other comments); of a theme with fewer members than
+   ``n`` + 1 only what its size allows is asked (half of ``share`` times (members - 1) / ``n``): a
+   fixed half emptied every theme of fewer than 7 members, as on the bundled sample's "Refund delays"
+   (``bench/results/taxonomy_prune_trial.md``);
 2. *grow*, ``rounds`` times: an unmatched comment joins the theme that at least ``share`` of its
    ``n`` nearest comments belong to; each round's members vote in the next.
 
@@ -94,19 +97,27 @@ def vote_shares(labels: np.ndarray, index: np.ndarray, n_themes: int) -> np.ndar
 
 
 def grow_by_votes(labels: np.ndarray, index: np.ndarray, n_themes: int, share: float = 0.6,
-                  rounds: int = 1) -> np.ndarray:
+                  rounds: int = 1, prune_by_size: bool = True) -> np.ndarray:
     """Taxonomy theme per row after pruning and growing ``labels`` by neighbour votes (module docstring).
 
     ``index``: (n, m) each row's nearest rows (itself left out), -1 where there are fewer;
     ``share``: the share of neighbours (0-1) a theme needs to take a row; ``rounds``: growing rounds.
-    Rows not in any theme are -1.
+    ``prune_by_size``: a theme of fewer members than neighbours asked of its rows what its size allows
+    (a theme of 6 cannot give a row more than 5 of 20 neighbours; without it, every theme under 7 members
+    lost them all). Rows not in any theme are -1.
     """
     labels = np.asarray(labels, dtype=np.int64).copy()
     rows = np.arange(labels.size)
     if labels.size == 0 or n_themes == 0 or index.shape[1] == 0:
         return labels
     own = vote_shares(labels, index, n_themes)[rows, labels.clip(min=0)]
-    labels[(labels >= 0) & (own < share / 2)] = -1
+    needed = np.full(labels.size, share / 2)
+    if prune_by_size:
+        members = np.bincount(labels[labels >= 0], minlength=n_themes)
+        # the share of its neighbours a row's own theme could give at most
+        possible = np.minimum(1.0, (members[labels.clip(min=0)] - 1) / index.shape[1])
+        needed *= possible
+    labels[(labels >= 0) & (own < needed)] = -1
     for _ in range(int(rounds)):
         votes = vote_shares(labels, index, n_themes)
         best = votes.argmax(axis=1)

@@ -86,3 +86,22 @@ def test_vote_parameters_are_checked():
         TaxonomyMatcher(vote_share=float("nan")).fit(np.ones((1, 3)))
     with pytest.raises(CxtextError, match="vote_index"):
         TaxonomyMatcher(n_neighbours=1).fit(np.ones((1, 3))).predict(np.eye(3), vote_index=np.zeros((3, 2)))
+
+
+def test_a_small_theme_keeps_its_members_and_still_loses_a_lone_pull_in():
+    # 6 comments matched: each can have at most 5 members among its 20 neighbours (25%), under the fixed
+    # 30% (half of 60%) that emptied every theme under 7 members (bench/results/taxonomy_prune_trial.md)
+    X, groups, _ = unit_blobs()
+    index = neighbours(X, 21)[:, 1:]
+    labels = np.full(120, -1)
+    labels[40:46] = 0  # 6 of group 1's 40
+    labels[5] = 0      # and one comment of group 0
+    own = vote_shares(labels, index, 1)[:, 0]
+    assert own[40:46].max() <= 5 / 20 < 0.3
+    fixed = grow_by_votes(labels, index, 1, share=0.6, rounds=1, prune_by_size=False)
+    assert (fixed == -1).all()
+    by_size = grow_by_votes(labels, index, 1, share=0.6, rounds=1)
+    # asked what 7 members allow: 30% x 6/20 = 9% of the neighbours, i.e. 2 of 20
+    kept = (own >= 0.3 * 6 / 20) & (labels == 0)
+    assert kept[40:46].sum() >= 4 and np.array_equal(by_size == 0, kept)
+    assert by_size[5] == -1  # the comment among another group's still leaves
