@@ -14,6 +14,7 @@ import pandas as pd
 
 from app import adapters
 from cxtext.schema import ROLES
+from cxtext.themes.taxonomy_match import RELATIVE_RULE_MIN_COMMENTS
 
 CSS = """
 .cx-headline {font-size: 1.05rem; padding: 6px 2px;}
@@ -115,7 +116,8 @@ def upload_tab(max_upload_mb: float | None = None) -> SimpleNamespace:
             taxonomy_rule = gr.Radio([("Automatic", "auto"), ("Close comments only", "relative"),
                                       ("Whole discovered themes", "cluster")], value="auto",
                                      label="Taxonomy matching",
-                                     info="automatic: close comments only from 1,000 comments, whole themes below; "
+                                     info=f"automatic: close comments only from {RELATIVE_RULE_MIN_COMMENTS:,} comments, whole themes "
+                                          "below; "
                                           "whole themes match more and pull in more of the other comments",
                                      elem_id="taxonomy-rule", scale=2)
         competitors = gr.Textbox(label="Optional: competitors to look for in the comments",

@@ -139,6 +139,7 @@ def taxonomy(sets: list[str]) -> pd.DataFrame:
 
 def taxonomy_lines(tax: pd.DataFrame) -> list[str]:
     from bench.taxonomy_lodo import MATCHED_TARGET, PULLED_TARGET
+    from cxtext.themes.taxonomy_match import RELATIVE_RULE_MIN_COMMENTS as cut
 
     cells = tax.groupby(["set", "variant", "size", "rule"]).agg(
         rows=("rows", "first"), themes=("themes", "first"), matched=("matched", "mean"),
@@ -149,8 +150,8 @@ def taxonomy_lines(tax: pd.DataFrame) -> list[str]:
              "bench/taxonomy_lodo.py's cases on these sets: 10%, 20% and 40% of the intents given as a taxonomy "
              "(3 seeded draws each), by readable name only or by name + 3 example rows (not scored), applied with "
              "`apply_taxonomy` to the default theme fit of the model `model: auto` picks. **auto** is what "
-             "`cxtext analyze --taxonomy` does (the cluster rule below 1,000 comments, the relative rule from "
-             "1,000); relative and cluster are the two rules asked for by name. Cells: matched (the taxonomy "
+             f"`cxtext analyze --taxonomy` does (the cluster rule below {cut:,} comments, the relative rule from "
+             f"{cut:,}); relative and cluster are the two rules asked for by name. Cells: matched (the taxonomy "
              "intents' rows in their own theme) / pulled in (all other rows in a taxonomy theme), mean over the "
              f"draws; aim: matched >= {MATCHED_TARGET:.0%} and pulled in <= {PULLED_TARGET:.0%}.", "",
              "| set | rows | taxonomy | given as | auto | relative | cluster |",

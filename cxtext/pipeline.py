@@ -47,7 +47,7 @@ SENTIMENT_MODELS = ("default", "themes")
 # one never changes the outputs of the pipelines that leave it out. Read with .get(key, default).
 OPTIONAL_PARAMS: dict[str, dict[str, Any]] = {
     # mentions: theme each mention of long comments, rolled up (cxtext.text.mentions); taxonomy_rule: how
-    # comments are matched to a --taxonomy (auto: "relative" from 1,000 comments, else "cluster";
+    # comments are matched to a --taxonomy (auto: "relative" from 150 comments, else "cluster";
     # cxtext.themes.taxonomy_match.default_rule)
     "themes": {"mentions": False, "taxonomy_rule": "auto"},
 }

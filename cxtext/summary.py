@@ -60,6 +60,7 @@ def _taxonomy_summary(themes: pd.DataFrame, theme_model: Any) -> dict[str, Any]:
     if not edits or "origin" not in themes:
         return {}
     from cxtext.themes import TENTATIVE_SIZE
+    from cxtext.themes.taxonomy_match import RELATIVE_RULE_MIN_COMMENTS
 
     own = themes[themes["origin"] == "taxonomy"]
     return {"taxonomy": {
@@ -78,7 +79,8 @@ def _taxonomy_summary(themes: pd.DataFrame, theme_model: Any) -> dict[str, Any]:
                  "see bench/results/taxonomy_lodo.md"),
         "rule_choice": ("asked for (--taxonomy-rule, themes.taxonomy_rule)"
                         if edits[-1].get("rule_asked", "auto") != "auto" else
-                        "auto: 'relative' for dumps of 1,000 comments or more, 'cluster' below"),
+                        f"auto: 'relative' for dumps of {RELATIVE_RULE_MIN_COMMENTS:,} comments or more, 'cluster' "
+                        "below"),
     }}
 
 

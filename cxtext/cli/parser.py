@@ -90,7 +90,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                              "'description', 'examples' separated by '|', 'parent'): matching comments get "
                              "these names, the rest are clustered as usual (themes.csv column 'origin')")
     parser.add_argument("--taxonomy-rule", choices=["auto", "relative", "cluster"],
-                        help="how comments are matched to --taxonomy (default auto: 'relative' from 1,000 "
+                        help="how comments are matched to --taxonomy (default auto: 'relative' from 150 "
                              "comments, 'cluster' below); 'cluster' takes whole discovered themes: it matches "
                              "more and pulls in more of the other comments (README, 'Your own taxonomy')")
     parser.add_argument("--format", action="append", choices=["csv", "xlsx", "parquet", "json", "html", "pptx"],
