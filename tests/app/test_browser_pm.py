@@ -231,3 +231,21 @@ def test_three_public_exports_read_as_a_product_manager_reads_them(browser, pm_s
     page.screenshot(path=shots / "08_review_score_as_nps_overview.png", full_page=True)
     _no_traceback(page)
     context.close()
+
+
+def test_a_public_export_cut_short_is_read_and_the_overview_says_which_line_was_not(browser, pm_server, shots):
+    """The CFPB complaints export whose stored copy stops inside a quoted narrative (tests/fixtures/real_exports):
+    the app reads its whole rows, maps the narrative as the comment, and warns, naming the unfinished line."""
+    cfpb = EXPORTS / "cfpb_complaints_cut_short.csv"
+    context, page = _open(browser, pm_server)
+    _tab(page, "Upload")
+    _upload(page, cfpb)
+    expect(page.locator("#role-text input")).to_have_value("Consumer complaint narrative", timeout=UI_TIMEOUT_MS)
+    kind, message = _run(page, cfpb.name)
+    assert kind == "warn" and "ends in the middle of a row" in message, message
+    _tab(page, "Overview")
+    warning = page.locator("#overview [data-testid=data-warning]").filter(has_text="ends in the middle of a row")
+    expect(warning).to_contain_text("the 100 rows above it were", timeout=UI_TIMEOUT_MS)
+    page.screenshot(path=shots / "09_cut_short_export_overview.png", full_page=True)
+    _no_traceback(page)
+    context.close()
