@@ -18,8 +18,11 @@ mixed customer comments:
   more) get the stopwords-iso list of their language (package ``stopwordsiso``,
   MIT): without it a French or Dutch theme's keywords were "et; en; je; ik; een".
 * **Tokens that are never keywords.** Tokens without a letter (digits-only,
-  including Arabic-Indic digits) and one-character tokens; see
-  :func:`is_keyword_token`.
+  including Arabic-Indic digits), one-character tokens, and redaction masks:
+  runs of two or more x (``XXXX``, ``XX/XX/XXXX``), which exports such as the
+  CFPB complaint database write where a name, an amount or a date was; left
+  in, they became theme keywords ("wells fargo; xxxx") because every long
+  complaint carries some. See :func:`is_keyword_token` and :func:`is_mask_token`.
 
 :func:`guess_language` is a crude script/stop-word fallback used only when the
 caller gives no language codes.
@@ -42,6 +45,7 @@ __all__ = [
     "normalize_token",
     "tokenize",
     "is_keyword_token",
+    "is_mask_token",
     "stop_words_for",
     "guess_language",
 ]
@@ -134,9 +138,20 @@ def normalize_token(token: str) -> str:
     return fold_romanian(normalize_arabic(token)).casefold()
 
 
+_MASK = re.compile(r"x{2,}")
+
+
+def is_mask_token(key: str) -> bool:
+    """Whether a token key is a redaction mask: two or more x and nothing else ("xx", "xxxx").
+
+    No English, Arabic or Romanian word is spelt so; "xxl" (a size) is not a mask.
+    """
+    return _MASK.fullmatch(key) is not None
+
+
 def is_keyword_token(key: str) -> bool:
-    """A token may appear in a keyword only if it has >= 2 characters and a letter."""
-    return len(key) >= 2 and any(ch.isalpha() for ch in key)
+    """A token may appear in a keyword only if it has >= 2 characters and a letter, and is not a mask."""
+    return len(key) >= 2 and any(ch.isalpha() for ch in key) and not is_mask_token(key)
 
 
 def _keys(words: str) -> frozenset[str]:
