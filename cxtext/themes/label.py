@@ -30,10 +30,17 @@ person would name the complaint ("card declined at target", "increase credit
 limit"): :func:`cxtext.themes.phrases.phrase_labels`, where the candidates,
 the score and the benchmark behind it are described. Language: English when
 the theme has English comments (at least 2 and at least 10% of it),
-otherwise its most frequent language; the phrase comes from that language's
-comments. A theme without a candidate phrase gets a keyword label
-(:func:`cxtext.themes.phrases.keyword_label`), or ``"theme <id>"`` without
-keywords. Keywords stay in their own column.
+otherwise its most frequent language with keywords and at least 2 of its
+comments when any language has 2 (one comment in a language is not the
+theme's language: a greeting theme of 11 comments was labelled "mohit", a
+name from the one comment read as Pidgin); the phrase comes from that language's comments. A theme without
+a candidate phrase gets a keyword label
+(:func:`cxtext.themes.phrases.keyword_label`). A theme without any repeated
+keyword (every term in one comment only) gets its most central short quote
+instead (2-6 words, lower-cased, end punctuation dropped: "hello is anyone
+there"), since a phrase or keyword would come from one comment; without a
+quote that short, the phrase or keyword label as above, and ``"theme <id>"``
+when there is neither. Keywords stay in their own column.
 
 **Quotes.** The ``n_quotes`` (5) comments nearest the theme centroid (cosine
 in embedding space), skipping exact repeats and near-duplicates (cosine >
@@ -56,7 +63,7 @@ from scipy import sparse
 
 from cxtext.errors import NotFittedError, ValidationError
 from cxtext.text.stopwords import guess_language, is_keyword_token, normalize_token, stop_words_for, tokenize
-from cxtext.themes.phrases import keyword_label, phrase_labels
+from cxtext.themes.phrases import keyword_label, phrase_labels, quote_label
 
 __all__ = ["ThemeLabeler", "format_languages", "extract_terms", "THEME_COLUMNS"]
 
@@ -281,13 +288,20 @@ class ThemeLabeler:
                 c = np.asarray(centroids[k], dtype=np.float64) if given else embeddings[members[k]].mean(axis=0)
                 cents[k] = c / (np.linalg.norm(c) or 1.0)
 
-        # labels: a phrase, else the keyword label
+        # quotes (before labels: a theme without keywords is labelled by its shortest central quote)
+        self.quotes_ = {k: self._central_quotes(members[k], cents[k], texts, embeddings, languages, k) for k in ids}
+
+        # labels: a phrase, else the keyword label, else a short quote
         self.label_language_ = {k: self._label_language(k, per_lang_rank[k]) for k in ids}
         phrases = (phrase_labels(texts, labels, embeddings, languages, self.label_language_, cents)
                    if self.label_style == "phrase" else {})
         self.theme_labels_ = {}
         for k in ids:
             lang = self.label_language_[k]
+            quote = None if self.keywords_[k] else quote_label(self.quotes_[k])
+            if quote:  # no term repeats: a phrase or keyword would come from one comment, a quote says more
+                self.theme_labels_[k] = quote
+                continue
             if phrases.get(k):
                 self.theme_labels_[k] = phrases[k]
                 continue
@@ -297,22 +311,6 @@ class ThemeLabeler:
                 ranked, df, sc = self._rank(scores[k], dfs[k], self.sizes_[k]), dfs[k], scores[k]
             self.theme_labels_[k] = keyword_label(k, ranked, df, sc, self._terms, self._display, self._ntok,
                                                   self.max_label_phrases)
-
-        # quotes
-        self.quotes_ = {}
-        for k in ids:
-            if embeddings is not None:
-                E = embeddings[members[k]]
-                E = E / np.where(np.linalg.norm(E, axis=1, keepdims=True) > 0, np.linalg.norm(E, axis=1, keepdims=True), 1)
-                order = members[k][np.argsort(-(E @ cents[k]), kind="stable")]
-                self.quotes_[k] = self._pick_quotes(order, texts, embeddings)
-            else:
-                top = set(self.keyword_scores_[k] and [normalize_token(t) for t, _ in self.keyword_scores_[k]])
-                cover = np.array([
-                    len({key for key, _ in extract_terms(texts[i], languages[i])} & top) for i in members[k]
-                ])
-                order = members[k][np.argsort(-cover, kind="stable")]
-                self.quotes_[k] = self._pick_quotes(order, texts, None)
         return self
 
     # ------------------------------------------------------------ internals
@@ -354,10 +352,23 @@ class ThemeLabeler:
         en = shares.get("en", 0.0) * size
         if "en" in per_lang and en >= 2 and en >= 0.1 * size:
             return "en"
-        for lang in shares:  # most frequent first
-            if lang in per_lang:
+        # a language of one comment is the theme's language only when no language has two
+        one_is_enough = max(shares.values(), default=0.0) * size < 2
+        for lang, share in shares.items():  # most frequent first
+            if lang in per_lang and (share * size >= 2 or one_is_enough):
                 return lang
         return None
+
+    def _central_quotes(self, rows: np.ndarray, centre, texts: list[str], embeddings, languages, k: int) -> list[str]:
+        """Theme ``k``'s quotes: its comments nearest the centre (without embeddings: carrying most keywords)."""
+        if embeddings is not None:
+            E = embeddings[rows]
+            norms = np.linalg.norm(E, axis=1, keepdims=True)
+            E = E / np.where(norms > 0, norms, 1)
+            return self._pick_quotes(rows[np.argsort(-(E @ centre), kind="stable")], texts, embeddings)
+        top = {normalize_token(t) for t, _ in self.keyword_scores_[k]}
+        cover = np.array([len({key for key, _ in extract_terms(texts[i], languages[i])} & top) for i in rows])
+        return self._pick_quotes(rows[np.argsort(-cover, kind="stable")], texts, None)
 
     def _pick_quotes(self, order: np.ndarray, texts: list[str], embeddings) -> list[str]:
         def good(i: int) -> bool:

@@ -54,7 +54,8 @@ embedding's nearest gold name is the theme's own against one whose is not);
 results in ``bench/results/labels.md``. Themes are labelled from the largest
 to the smallest, and a phrase given to a larger theme is not given again. A
 theme without a candidate gets ``None`` (the caller falls back to its top
-keyword). Without embeddings ``rel`` and ``red`` are 0 and the word features
+keyword, :func:`keyword_label`, or without a repeated keyword to its first
+quote of 2-6 words, :func:`quote_label`). Without embeddings ``rel`` and ``red`` are 0 and the word features
 decide.
 """
 
@@ -62,12 +63,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 
 import numpy as np
 
 from cxtext.text.stopwords import is_keyword_token, normalize_token, stop_words_for, tokenize
 
-__all__ = ["phrase_labels", "keyword_label", "theme_candidates", "choose", "scores", "name_like_keys",
+__all__ = ["phrase_labels", "keyword_label", "quote_label", "theme_candidates", "choose", "scores", "name_like_keys",
            "segment_ngrams", "PHRASE_WEIGHTS", "FEATURES", "MAX_WORDS", "MIN_REPEATED"]
 
 #: The score weights (chosen leave-one-dataset-out, see bench/results/labels.md).
@@ -345,3 +347,22 @@ def keyword_label(k: int, ranked: list[int], df: np.ndarray, score: np.ndarray, 
         if len(chosen) >= max_phrases:
             break
     return " · ".join(display[terms[j]] for j in chosen)
+
+
+# ------------------------------------------------------------------ quote labels (the last fallback)
+_QUOTE_LABEL_WORDS = (2, 6)
+_END_PUNCTUATION = " \t\n.,;:!?…'\"“”«»()[]-–—؟،"
+
+
+def quote_label(quotes: Sequence[str]) -> str | None:
+    """The first quote of 2-6 words as a label: lower-cased, end punctuation dropped (``None``: none so short).
+
+    For themes without any repeated keyword, where neither a phrase nor a keyword label exists
+    ("Hello is anyone there???" -> "hello is anyone there").
+    """
+    lo, hi = _QUOTE_LABEL_WORDS
+    for quote in quotes:
+        text = " ".join(str(quote).split()).strip(_END_PUNCTUATION)
+        if lo <= len(text.split()) <= hi:
+            return text.lower()
+    return None

@@ -155,7 +155,8 @@ from cxtext.themes.small_corpus import SMALL_CORPUS_LINKAGE, SMALL_CORPUS_MIN_LA
 # 7: Turkish text keeps its own ş in keywords and labels (no Romanian ş -> ș).
 # 8: fit_rule_ says how the scaled theme size was set and that a smaller min_theme_size gives finer themes.
 # 9: redaction masks ("XXXX") are never keywords nor inside a label phrase.
-FIT_REVISION = 9
+# 10: a label's language has 2+ of the theme's comments; a theme without a repeated keyword gets a short quote.
+FIT_REVISION = 10
 _CALIBRATION_PAIRS = 20_000
 #: Step 5's floor: a threshold is at least ``sim_mean_ + MIN_ASSIGN_Z * sim_std_``.
 MIN_ASSIGN_Z = 2.0

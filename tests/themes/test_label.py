@@ -308,10 +308,28 @@ def test_keyword_labels_on_request():
         ThemeLabeler(label_style="quote").fit(texts, labels, languages=langs)
 
 
-def test_theme_with_only_stop_words_gets_a_fallback_label():
-    lab = ThemeLabeler().fit(["it is what it is", "it was what it was", "the app crashes"], [0, 0, -1],
+def test_theme_with_only_stop_words_gets_its_short_quote_as_label():
+    lab = ThemeLabeler().fit(["It is what it is.", "it was what it was", "the app crashes"], [0, 0, -1],
                              languages=["en"] * 3)
+    assert lab.keywords_[0] == [] and lab.theme_labels_[0] == "it is what it is"
+    # no quote of 2-6 words and no phrase: the id is all there is
+    lab = ThemeLabeler().fit(["it", "was", "the app crashes"], [0, 0, -1], languages=["en"] * 3)
     assert lab.theme_labels_[0] == "theme 0"
+
+
+def test_one_comment_in_a_language_does_not_make_the_label():
+    """HINT3 Powerplay11 (real chatbot queries): a greetings theme of 11 was labelled "mohit", the name in
+    its one comment read as Pidgin, the only language with a keyword once no term repeated."""
+    texts = ["Hello is anyone there???", "Hey", "Hello", "Goodafternoon", "Are You Online", "Nope",
+             "Yes Can you help", "Hi I am Mohit", "Waste app", "Not add wining balance", "Match Abandoned",
+             "withdrawal not received", "withdrawal pending since 2 days", "my withdrawal is stuck"]
+    langs = ["und", "und", "und", "und", "en", "und", "en", "pcm", "en", "und", "en", "en", "en", "en"]
+    labels = [0] * 11 + [1] * 3
+    lab = ThemeLabeler().fit(texts, labels, vectors(texts), langs)
+    assert lab.keywords_[0] == []
+    assert lab.label_language_[0] != "pcm" and "mohit" not in lab.theme_labels_[0]
+    assert lab.theme_labels_[0] in {" ".join(q.lower().strip("?!.").split()) for q in lab.quotes_[0]}
+    assert "withdrawal" in lab.theme_labels_[1]
 
 
 def test_redaction_masks_are_never_keywords_or_inside_a_label():
