@@ -1155,6 +1155,29 @@ SOURCES_FOUND: list[dict] = [
         "notes": ("The stored file ends inside a quoted narrative (line 3,302): the last row is unfinished. "
                   "'Issue' is the CFPB's own category of each complaint."),
     },
+    {
+        "file": "triage_complaints_pipe_column.csv",
+        "repo": "harilight/complaint-categorization-and-triage-system",
+        "commit": "656487c259660b90baaa8f3894b19c48734f70d9",
+        "path": "database/original.csv",
+        "licence": "MIT, (c) 2026 S R Harihara",
+        "kind": ("e-commerce complaints labelled for triage (Complaint, Category, Urgency, and 'target' = "
+                 "'Category | Urgency'): comma-separated, comments with commas quoted, one '|' in every row"),
+        "languages": ["en"],
+        "date_formats": {},
+        "excerpt": None,
+        "extra_header_rows": 0,
+        "rows": 1336,
+        "roles": {
+            "text": ["Complaint"],
+            "segment": ["Category", "Urgency", "target"],
+        },
+        "optional": ["segment"],
+        "scores": [],
+        "notes": ("Python's csv sniffer took '|' for the delimiter (one per row in 'target', while quoted commas "
+                  "vary the comma count): the file could not be read until the delimiter had to split the "
+                  "header too."),
+    },
 ]
 
 
@@ -1172,6 +1195,7 @@ FIXTURES: list[tuple[str, str, dict | None]] = [
     ("red_v1_tweets_ro_41.csv", "red_v1_tweets_ro.csv", {"step": 10}),
     ("ethiopian_bank_play_reviews_59.csv", "ethiopian_bank_play_reviews_enriched.csv", {"step": 31}),
     ("cfpb_complaints_cut_short.csv", "cfpb_complaints_cut_short.csv", {"tail": 100}),
+    ("triage_complaints_pipe_column.csv", "triage_complaints_pipe_column.csv", {"head": 60}),
 ]
 
 

@@ -39,6 +39,9 @@ EXPECTED = {
     # a CFPB complaints export cut short inside its last row (the stored copy stops after 1 MiB)
     "cfpb_complaints_cut_short.csv": dict(rows=100, text=("Consumer complaint narrative",), id="Complaint ID",
                                           date="Date received", first_date="2023-07-17", nps=None, rating=None),
+    # comma-separated, quoted commas in the comments, and one "|" in every row's last column ("Payments | Low"):
+    # the csv module's sniffer took "|" for the delimiter and the file could not be read
+    "triage_complaints_pipe_column.csv": dict(rows=60, text=("Complaint",), segment="Category", nps=None),
 }
 
 
@@ -75,3 +78,11 @@ def test_a_real_export_cut_short_is_read_up_to_its_unfinished_row_and_says_so(tm
     rejected = analysis.records[analysis.records["status"] != "analyzed"]
     assert len(rejected) + int((analysis.records["status"] == "analyzed").sum()) == 100
     assert rejected["reason"].astype(str).str.len().gt(0).all()
+
+
+def test_a_column_holding_pipes_does_not_make_them_the_delimiter():
+    feedback = cxtext.load(FIXTURES / "triage_complaints_pipe_column.csv")
+    assert feedback.table.delimiter == ","
+    assert list(feedback.table.frame.columns) == ["Complaint", "Category", "Urgency", "target"]
+    quoted = feedback.table.frame["Complaint"].iloc[7]  # line 9: a quoted comment with a comma in it
+    assert quoted == "Order timed out after payment, but money is gone."
