@@ -44,7 +44,15 @@ folded); a phrase is shown in its most frequent form.
 * ``kw``: the sum of its words' weights in the theme (share of the theme's
   comments with the word x log(N / comments with the word), scaled so the
   theme's top word is 1): a phrase carrying the theme's distinctive words;
-* ``words``: its length; ``content``: its words that are not stop words.
+* ``words``: its length; ``content``: its words that are not stop words;
+* ``whole``: share of the comments containing it in which it is whole, i.e. ends
+  where its run of content words ends (next comes a stop word, a break or the
+  end): "product arrived with undisclosed" is cut before "damage", "furniture
+  arrived with structural" before "damage" (public complaint exports). Used as
+  a rule, not a weight: a phrase never whole is not a candidate when the theme
+  has another (``bench/labels.py --whole``: as a learned weight it lowered the
+  held-out accuracy, 59.0% vs 60.6%; as the rule 59.9%, with the shipped
+  weights 60.7% vs 60.0%, and no label cut, where 4.2% were).
 
 **Score.** Each feature is standardised over the theme's candidates and the
 score is ``sum(PHRASE_WEIGHTS[f] * z_f)``. The weights, ``MAX_WORDS`` and
@@ -134,16 +142,30 @@ def name_like_keys(texts) -> set[str]:
 def segment_ngrams(text: str, language: str | None, min_words: int = 2, max_words: int = 6,
                    banned: set[str] | frozenset[str] = frozenset()):
     """Candidate phrases of one comment as ``(key, surface)`` pairs (each once)."""
+    return [(key, surf) for key, (surf, _) in _phrase_spans(text, language, min_words, max_words, banned).items()]
+
+
+def _phrase_spans(text: str, language: str | None, min_words: int, max_words: int,
+                  banned: set[str] | frozenset[str]) -> dict[str, tuple[str, bool]]:
+    """Key -> (surface, whole) of one comment's candidates; *whole* when one occurrence ends where its run of
+    content words ends in the comment as written (its next word is a stop word, a word headlines drop, a
+    break or the segment's end): "product arrived with undisclosed" cut before "damage" is not whole,
+    "student discount" before "is great" is."""
     stop = stop_words_for(language)
     drop = _ENGLISH_DROP if language == "en" else frozenset()
     no_start = _ENGLISH_NO_START if language == "en" else frozenset()
-    out: dict[str, str] = {}
+    out: dict[str, tuple[str, bool]] = {}
     for seg in _segments(text):
-        tokens = tokenize(seg)
+        raw = tokenize(seg)
+        kept = range(len(raw))
         if drop:  # "to be" goes with "be"; a clause word becomes a break ("")
-            tokens = ["" if t in _ENGLISH_BREAK or _breaks_headline(tokens, i) else t for i, t in enumerate(tokens)
-                      if t not in drop or _breaks_headline(tokens, i)
-                      if not (t == "to" and i + 1 < len(tokens) and tokens[i + 1] == "be")]
+            kept = [i for i, t in enumerate(raw) if t not in drop or _breaks_headline(raw, i)
+                    if not (t == "to" and i + 1 < len(raw) and raw[i + 1] == "be")]
+        tokens = ["" if drop and (raw[i] in _ENGLISH_BREAK or _breaks_headline(raw, i)) else raw[i] for i in kept]
+        # whether the comment's own next word (before headline drops) continues a run of content words
+        raw_keys = [normalize_token(t) for t in raw]
+        continues = [i + 1 < len(raw) and raw_keys[i + 1] not in stop and raw[i + 1] not in drop
+                     and is_keyword_token(raw_keys[i + 1]) for i in kept]
         keys = [normalize_token(t) for t in tokens]
         is_stop = [k in stop for k in keys]
         edge_ok = [not s and is_keyword_token(k) and k not in banned for k, s in zip(keys, is_stop)]
@@ -162,10 +184,14 @@ def segment_ngrams(text: str, language: str | None, min_words: int = 2, max_word
                 if n < min_words or not edge_ok[j] or 2 * content < n:
                     continue
                 key = " ".join(keys[i : j + 1])
-                if len(set(keys[i : j + 1])) == 1 or key in out:
+                if len(set(keys[i : j + 1])) == 1:
                     continue
-                out[key] = " ".join(tokens[i : j + 1])
-    return list(out.items())
+                whole = not continues[j]
+                if key in out:
+                    out[key] = (out[key][0], out[key][1] or whole)
+                else:
+                    out[key] = (" ".join(tokens[i : j + 1]), whole)
+    return out
 
 
 def _unit(M: np.ndarray) -> np.ndarray:
@@ -175,22 +201,26 @@ def _unit(M: np.ndarray) -> np.ndarray:
 
 def theme_candidates(texts, labels, embeddings, languages, label_language: dict, centroids: dict,
                      min_words: int = 2, max_words: int = MAX_WORDS,
-                     min_repeated: int | None = MIN_REPEATED) -> dict:
+                     min_repeated: int | None = MIN_REPEATED, whole_only: bool = True) -> dict:
     """Per theme id, its candidates: ``{"keys", "surface", "df"}`` and the :data:`FEATURES` arrays
-    (arrays over the candidates; see the module docstring), themes ordered largest first."""
+    (arrays over the candidates; see the module docstring), themes ordered largest first.
+
+    ``whole_only``: phrases never whole in their comments are left out when the theme has another."""
     labels = np.asarray(labels)
     embeddings = None if embeddings is None else np.asarray(embeddings, dtype=np.float64)
     banned = name_like_keys(texts)
     index: dict[str, list[int]] = defaultdict(list)
     surface: dict[str, Counter] = defaultdict(Counter)
+    wholes: Counter = Counter()  # comments in which the phrase is whole (_phrase_spans)
     words: list[set[str]] = []
     for i, text in enumerate(texts):
         stop = stop_words_for(languages[i])
         words.append({k for k in map(normalize_token, tokenize(text))
                       if k not in stop and is_keyword_token(k)})
-        for key, surf in segment_ngrams(text, languages[i], min_words, max_words, banned):
+        for key, (surf, whole) in _phrase_spans(text, languages[i], min_words, max_words, banned).items():
             index[key].append(i)
             surface[key][surf] += 1
+            wholes[key] += whole
     df_all = Counter(w for ws in words for w in ws)
     n_all = max(len(texts), 1)
     ids = sorted(centroids, key=lambda k: (-int(np.sum(labels == k)), k))
@@ -214,9 +244,12 @@ def theme_candidates(texts, labels, embeddings, languages, label_language: dict,
     out: dict[int, dict] = {}
     for k in ids:
         size = len(members[k])
-        keys = sorted(key for key, df in per_theme[k].items() if df >= 2) if min_repeated else []
+        pool = per_theme[k]
+        if whole_only:  # a label is not cut inside a run of content words ("arrived with undisclosed")
+            pool = {key: df for key, df in pool.items() if wholes[key]} or pool
+        keys = sorted(key for key, df in pool.items() if df >= 2) if min_repeated else []
         if min_repeated is None or len(keys) < min_repeated:  # phrases occurring once compete too
-            keys = sorted(per_theme[k])
+            keys = sorted(pool)
         if not keys:
             out[k] = {"keys": [], "surface": []}
             out[k].update({f: np.zeros(0) for f in (*FEATURES, "df")})
@@ -242,11 +275,12 @@ def theme_candidates(texts, labels, embeddings, languages, label_language: dict,
             "prec": np.array([per_theme[k][key] / len(index[key]) for key in keys]),
             "df": np.array([per_theme[k][key] for key in keys]),
             "content": np.array([sum(w in df_all for w in set(key.split())) for key in keys], dtype=float),
+            "whole": np.array([wholes[key] / len(index[key]) for key in keys]),
         }
     return out
 
 
-FEATURES = ("rel", "red", "cov", "prec", "kw", "words", "content")
+FEATURES = ("rel", "red", "cov", "prec", "kw", "words", "content", "whole")
 
 
 def scores(cand: dict, weights: dict | None = None) -> np.ndarray:

@@ -156,7 +156,8 @@ from cxtext.themes.small_corpus import SMALL_CORPUS_LINKAGE, SMALL_CORPUS_MIN_LA
 # 8: fit_rule_ says how the scaled theme size was set and that a smaller min_theme_size gives finer themes.
 # 9: redaction masks ("XXXX") are never keywords nor inside a label phrase.
 # 10: a label's language has 2+ of the theme's comments; a theme without a repeated keyword gets a short quote.
-FIT_REVISION = 10
+# 11: a label phrase is never one cut inside a run of content words when the theme has another.
+FIT_REVISION = 11
 _CALIBRATION_PAIRS = 20_000
 #: Step 5's floor: a threshold is at least ``sim_mean_ + MIN_ASSIGN_Z * sim_std_``.
 MIN_ASSIGN_Z = 2.0

@@ -355,3 +355,39 @@ def test_redaction_masks_are_never_keywords_or_inside_a_label():
         ("called bank", "called bank"), ("late fees", "late fees")]
     assert [key for key, _ in extract_terms("XXXX XXXX charged fees", "en")] == ["charged", "charged fees", "fees"]
     assert extract_terms("xxl shirt too small", "en")[0][0] == "xxl"  # a size, not a mask
+
+
+def test_a_label_is_not_cut_inside_a_run_of_content_words():
+    """"product arrived with undisclosed" (before "damage"), "violated federally protected consumer" (before
+    "rights"): labels seen on public complaint exports, cut where the comments go on."""
+    from cxtext.themes.phrases import theme_candidates
+
+    texts = ["Product arrived with undisclosed damage.", "product arrived with undisclosed damage, again",
+             "The product arrived with undisclosed damage and no manual", "Prices are fair and the student "
+             "discount is great.", "prices are fair and the student discount is great!"]
+    labels = np.array([0, 0, 0, 1, 1])
+    E = vectors(texts)
+    cents = {k: E[labels == k].mean(axis=0) for k in (0, 1)}
+    args = (texts, labels, E, ["en"] * 5, {0: "en", 1: "en"}, cents)
+    every = theme_candidates(*args, whole_only=False)
+    whole = theme_candidates(*args)
+    assert "product arrived with undisclosed" in every[0]["keys"]
+    assert "product arrived with undisclosed" not in whole[0]["keys"]
+    assert "arrived with undisclosed damage" in whole[0]["keys"] and "undisclosed damage" in whole[0]["keys"]
+    # a word headlines drop ends the run: "student discount [is] great" is whole
+    assert "fair and student discount" in whole[1]["keys"]
+    assert set(whole[0]["keys"]) <= set(every[0]["keys"])
+    # on a real export labelled by its own categories no label is a phrase cut short
+    with open(REAL / "triage_complaints_pipe_column.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    texts = [r["Complaint"] for r in rows]
+    cats = sorted({r["Category"] for r in rows})
+    labels = np.array([cats.index(r["Category"]) for r in rows])
+    E = vectors(texts)
+    cents = {k: E[labels == k].mean(axis=0) for k in range(len(cats))}
+    every = theme_candidates(texts, labels, E, ["en"] * len(texts), {k: "en" for k in cents}, cents,
+                             whole_only=False)
+    lab = ThemeLabeler().fit(texts, labels, E, ["en"] * len(texts))
+    for k, label in lab.theme_labels_.items():
+        i = every[k]["keys"].index(" ".join(normalize_token(t) for t in tokenize(label)))
+        assert every[k]["whole"][i] > 0, label
