@@ -171,6 +171,14 @@ SHAPES: list[Shape] = [
     Shape("cut short inside its last row", "cut_short.csv",
           _text(_csv_rows("comment,nps", [f'"{c}",{s}' for c, s in zip(COMMENTS[:4], [1, 2, 3, 4])])
                 + '"Support never answers, I waited'), "outputs", rows=4),
+    # Excel's delimiter hint: "sep=;" as the first line names the delimiter (it was read as the header)
+    Shape("excel sep= hint line", "sep_hint.csv",
+          _text("sep=;\r\n" + _csv_rows("comment;nps", [f"{c};{s}" for c, s in zip(COMMENTS, [1, 2, 3, 4, 5])])),
+          "outputs", rows=5),
+    # below a sep= line, line numbers in a message are the file's (the hint line counts)
+    Shape("excel sep= hint line over a stray quote", "sep_hint_stray_quote.csv",
+          _text("sep=;\n" + _csv_rows("comment;nps", ['"The app crashes;3', "Billing is wrong;4", "Support is slow;5"])),
+          "error", ("line 3: a quoted cell opens there and is never closed",)),
     # ---------------------------------------------------------------- spreadsheets
     Shape("xlsx of formulas only", "formulas.xlsx",
           _sheet(["comment", "nps"], ['=CONCAT("app ","crash")', "=1+2"], ['="billing"', "=2*3"]),

@@ -1,4 +1,4 @@
-"""CSV and TSV: the delimiter (sniffed among , ; tab |), one column of comments with commas in it,
+"""CSV and TSV: the delimiter (Excel's "sep=;" first line, else sniffed among , ; tab |), one column of comments with commas in it,
 long cells, and a parser error turned into one line that says what to fix.
 
 Reads text :func:`cxtext.io.read.read_table` has decoded. Imports :mod:`cxtext.io.table`,
@@ -77,8 +77,12 @@ def read_delimited(text: str, used_encoding: str, name: str, fmt: str, delimiter
         # one column with an empty header: the parser would skip the line as blank and take
         # the first comment for the header; keep it a header (named column_1 below)
         text = text[:first_line.start(1)] + '"Unnamed: 0"' + text[first_line.end(1):]
-    sep = delimiter or ("\t" if fmt == "tsv" else sniff_delimiter(text))
-    if not delimiter and _single_column(text, sep):
+    hint = _SEP_HINT.match(text)
+    hinted = hint.group(2) if hint else None
+    if hint:  # Excel's "sep=;" line names the delimiter; blanked (not removed) so line numbers stay the file's
+        text = hint.group(1) + text[hint.end():]
+    sep = delimiter or hinted or ("\t" if fmt == "tsv" else sniff_delimiter(text))
+    if not delimiter and not hinted and _single_column(text, sep):
         # "comment" over lines of free text: commas inside the comments are not delimiters
         sep = _NO_DELIMITER
     one_column = sep == _NO_DELIMITER
@@ -116,8 +120,11 @@ def read_delimited(text: str, used_encoding: str, name: str, fmt: str, delimiter
     frame = frame.where(frame.notna(), "")  # short lines: missing cells are empty, as in Excel
     frame, empty_rows_note = _without_trailing_empty_rows(frame, sep)
     shown_sep = None if sep == _NO_DELIMITER else sep
+    hint_note = (f"its first line 'sep={_shown(hinted)}' is Excel's delimiter hint: it names the delimiter and is "
+                 "not data" if hint else None)
+    notes = "; ".join(n for n in (hint_note, note, empty_rows_note) if n) or None
     return LoadedTable(clean_headers(frame, name), name, fmt, used_encoding, shown_sep, layout=layout,
-                       note=note or empty_rows_note, truncated_line=truncated_line)
+                       note=notes, truncated_line=truncated_line)
 
 
 def _parse(text: str, sep: str, one_column: bool) -> pd.DataFrame:
@@ -145,7 +152,7 @@ def _unfinished_last_row(text: str, sep: str, name: str) -> tuple[int, int] | No
     previous_limit = csv.field_size_limit(MAX_CELL_CHARS)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-        header = next(reader, [])
+        header = next((row for row in reader if row), [])  # a blanked "sep=" line above it is not the header
         start, last = reader.line_num + 1, None
         for last in reader:
             row_start, start = start, reader.line_num + 1
@@ -189,6 +196,8 @@ def _without_trailing_empty_rows(frame: pd.DataFrame, sep: str) -> tuple[pd.Data
 
 # A character no export uses: the whole line is one cell (quotes still apply).
 _NO_DELIMITER = "\x1f"
+# Excel writes (and reads) "sep=;" as a file's first line to name its delimiter.
+_SEP_HINT = re.compile(r"\A(\ufeff?)[ \t]*sep=([,;\t|])[ \t]*(?=\r?\n|\r)", re.IGNORECASE)
 _LEADING_BLANK_LINES = re.compile(r"\A(?:\ufeff)?(?:[ \t]*\r?\n)+")
 _NOT_BLANK = re.compile(r"[^\s\ufeff]")
 _FIRST_LINE = re.compile(r"[\ufeff\r\n]*([^\r\n]*)")
@@ -213,6 +222,10 @@ def _single_column(text: str, sep: str) -> bool:
         return True
     most = max(set(counts), key=counts.count)
     return not (most > 1 and counts.count(most) >= 0.8 * len(counts))
+
+
+def _shown(sep: str) -> str:
+    return {"\t": "tab", _NO_DELIMITER: "none"}.get(sep, sep)
 
 
 def _parser_problem(name: str, exc: Exception, sep: str) -> str:

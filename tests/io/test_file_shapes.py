@@ -205,3 +205,11 @@ def test_json_lines_cut_short_keep_their_whole_records_and_warn(tmp_path):
     analysis = cxtext.analyze(path, cache_path=tmp_path / "cache.sqlite")
     assert analysis.summary["rows_in"] == 3 and analysis.summary["input"]["truncated_line"] == 4
     assert [w["kind"] for w in analysis.summary["warnings"]][0] == "truncated_file"
+
+
+def test_excel_sep_hint_names_the_delimiter_and_is_not_a_header(tmp_path):
+    path = _file(tmp_path, BY_NAME["excel sep= hint line"])
+    feedback = cxtext.load(path)
+    assert feedback.table.delimiter == ";" and list(feedback.table.frame.columns) == ["comment", "nps"]
+    assert feedback.mapping.text_columns == ("comment",) and feedback.mapping.nps == "nps"
+    assert "'sep=;' is Excel's delimiter hint" in feedback.table.note
