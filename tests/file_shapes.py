@@ -179,7 +179,15 @@ SHAPES: list[Shape] = [
     Shape("excel sep= hint line over a stray quote", "sep_hint_stray_quote.csv",
           _text("sep=;\n" + _csv_rows("comment;nps", ['"The app crashes;3', "Billing is wrong;4", "Support is slow;5"])),
           "error", ("line 3: a quoted cell opens there and is never closed",)),
+    # a report's title line above the header: the header is the line under it (it was an error)
+    Shape("csv with a title line above the header", "title_line.csv",
+          _text("NPS responses - October 2026\n" + _csv_rows("comment,nps", SCORED)), "outputs", rows=5),
     # ---------------------------------------------------------------- spreadsheets
+    # title rows above a workbook's header (the title was read as the header, the scores went unread)
+    Shape("xlsx with title rows above the header", "title_rows.xlsx",
+          _sheet(["NPS responses export"], ["Generated 2026-10-31"], [], ["date", "score", "feedback"],
+                 *[[f"2026-10-{d:02d}", s, c] for d, (c, s) in enumerate(zip(COMMENTS, [2, 1, 3, 0, 4]), start=1)]),
+          "outputs", rows=5),
     Shape("xlsx of formulas only", "formulas.xlsx",
           _sheet(["comment", "nps"], ['=CONCAT("app ","crash")', "=1+2"], ['="billing"', "=2*3"]),
           "error", ("holds formulas whose results were never saved", "Open the file in Excel or LibreOffice")),

@@ -1,7 +1,7 @@
 """CSV and TSV: the delimiter (Excel's "sep=;" first line, else sniffed among , ; tab |), one column of comments with commas in it,
 long cells, and a parser error turned into one line that says what to fix.
 
-Reads text :func:`cxtext.io.read.read_table` has decoded. Imports :mod:`cxtext.io.table`,
+Reads text :func:`cxtext.io.read.read_table` has decoded. Imports :mod:`cxtext.io.table`, :mod:`cxtext.io.titles`,
 :mod:`cxtext.io.layouts` (a file without a header row) and ``cxtext.errors``.
 """
 
@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from contextlib import contextmanager
 
 import pandas as pd
 
 from cxtext.errors import InputError
 from cxtext.io.layouts import NO_HEADER, header_is_data
 from cxtext.io.table import EMPTY_FILE, LoadedTable, clean_headers, short_error
+from cxtext.io.titles import MAX_TITLE_ROWS, title_note, title_rows
 
 _DELIMITERS = ",;\t|"
 
@@ -49,7 +51,8 @@ def _header_delimiter(sample: str, sniffed: str) -> str:
         if other == sniffed or other not in first:
             continue
         try:
-            widths = [len(row) for row in csv.reader(io.StringIO(sample), delimiter=other) if row]
+            with _long_cells():
+                widths = [len(row) for row in csv.reader(io.StringIO(sample), delimiter=other) if row]
         except csv.Error:
             continue
         rows = widths[1:-1] or widths[1:]  # the sample's last line may be cut inside a quoted cell
@@ -86,6 +89,9 @@ def read_delimited(text: str, used_encoding: str, name: str, fmt: str, delimiter
         # "comment" over lines of free text: commas inside the comments are not delimiters
         sep = _NO_DELIMITER
     one_column = sep == _NO_DELIMITER
+    titles_note = None
+    if not one_column:  # a report's title lines above the header: blanked, so line numbers stay the file's
+        text, titles_note = _without_title_lines(text, sep)
     if one_column:
         # an empty line is an empty comment here (a spreadsheet saves an empty cell so): it stays a
         # row, and row numbers stay the spreadsheet's; blank lines above the header or at the end do not
@@ -122,23 +128,29 @@ def read_delimited(text: str, used_encoding: str, name: str, fmt: str, delimiter
     shown_sep = None if sep == _NO_DELIMITER else sep
     hint_note = (f"its first line 'sep={_shown(hinted)}' is Excel's delimiter hint: it names the delimiter and is "
                  "not data" if hint else None)
-    notes = "; ".join(n for n in (hint_note, note, empty_rows_note) if n) or None
+    notes = "; ".join(n for n in (hint_note, titles_note, note, empty_rows_note) if n) or None
     return LoadedTable(clean_headers(frame, name), name, fmt, used_encoding, shown_sep, layout=layout,
                        note=notes, truncated_line=truncated_line)
+
+
+@contextmanager
+def _long_cells():
+    """The csv module refuses cells over 128 KiB by default; survey exports can hold a pasted e-mail
+    thread in one cell, so allow up to MAX_CELL_CHARS while reading."""
+    previous_limit = csv.field_size_limit(MAX_CELL_CHARS)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous_limit)
 
 
 def _parse(text: str, sep: str, one_column: bool) -> pd.DataFrame:
     """Every line of ``text`` split into string cells (no header taken, nothing converted)."""
     # header=None: pandas would rename a duplicate "comment" to "comment.1";
     # we want our own, documented renaming (comment_2) in clean_headers.
-    # the csv module refuses cells over 128 KiB by default; survey exports can
-    # hold a pasted e-mail thread in one cell, so allow up to MAX_CELL_CHARS
-    previous_limit = csv.field_size_limit(MAX_CELL_CHARS)
-    try:
+    with _long_cells():
         return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, header=None,
                            na_filter=False, engine="python", skip_blank_lines=not one_column)
-    finally:
-        csv.field_size_limit(previous_limit)
 
 
 def _unfinished_last_row(text: str, sep: str, name: str) -> tuple[int, int] | None:
@@ -149,15 +161,12 @@ def _unfinished_last_row(text: str, sep: str, name: str) -> tuple[int, int] | No
     holds later lines that are whole rows by themselves (in a one-column file: any later line): that is an
     error naming the line where the quote opens. None when the text does not end inside a quoted cell.
     """
-    previous_limit = csv.field_size_limit(MAX_CELL_CHARS)
-    try:
+    with _long_cells():
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
         header = next((row for row in reader if row), [])  # a blanked "sep=" line above it is not the header
         start, last = reader.line_num + 1, None
         for last in reader:
             row_start, start = start, reader.line_num + 1
-    finally:
-        csv.field_size_limit(previous_limit)
     if last is None:
         return None
     ends = [0] + [m.end() for m in _LINE_END.finditer(text)]
@@ -204,6 +213,19 @@ _FIRST_LINE = re.compile(r"[\ufeff\r\n]*([^\r\n]*)")
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _UNEXPECTED_END = "unexpected end of data"
 _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _without_title_lines(text: str, sep: str) -> tuple[str, str | None]:
+    """``text`` with the title lines above its header blanked (:func:`cxtext.io.titles.title_rows`), and the
+    note saying so (None when there are none)."""
+    head = _LINE_END.split(text[:_HEAD_CHARS])[:MAX_TITLE_ROWS + 22]
+    with _long_cells():
+        rows = [next(csv.reader([line], delimiter=sep), []) for line in head]
+    titles = title_rows(rows)
+    if not titles:
+        return text, None
+    cut = [m.end() for m in _LINE_END.finditer(text)][titles - 1]
+    return "\n" * titles + text[cut:], title_note(rows, titles, "line")
 
 
 def _single_column(text: str, sep: str) -> bool:

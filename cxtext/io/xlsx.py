@@ -18,6 +18,7 @@ import pandas as pd
 from cxtext.errors import InputError
 from cxtext.io.layouts import NO_HEADER, header_is_data
 from cxtext.io.table import LoadedTable, clean_headers, clip
+from cxtext.io.titles import title_note, title_rows
 
 
 def read_xlsx(data: bytes, name: str, sheet: str | int | None) -> LoadedTable:
@@ -121,7 +122,8 @@ def _sheet_name(sheets: list[str], sheet: str | int | None, name: str) -> str:
 
 def _table(raw_rows: list[list], name: str, fmt: str, sheets: list[str], sheet_name: str, note: str | None,
            data: bytes | None) -> LoadedTable:
-    """The table of a sheet's rows: from its header (the first filled row) to its last filled row."""
+    """The table of a sheet's rows: from its header (the first filled row, or the first under a title:
+    :mod:`cxtext.io.titles`) to its last filled row."""
     width = max((len(r) for r in raw_rows), default=0)
     raw_rows = [r + [None] * (width - len(r)) for r in raw_rows]
     rows = [r for r in raw_rows if any(_filled(v) for v in r)]
@@ -135,6 +137,10 @@ def _table(raw_rows: list[list], name: str, fmt: str, sheets: list[str], sheet_n
     # stays a row (an empty comment, rejected with its reason), so row numbers follow the sheet's
     filled = [i for i, r in enumerate(raw_rows) if any(_filled(v) for v in r)]
     table = raw_rows[filled[0]:filled[-1] + 1]
+    titles = title_rows(table)
+    if titles:  # a report's title rows above the header: the header is the row under them
+        note = "; ".join(n for n in (note, title_note(table, titles, "row", first=filled[0] + 1)) if n)
+        table = table[titles:]
     last = max(i for r in rows for i, v in enumerate(r) if _filled(v)) + 1
     header = ["" if v is None else str(v) for v in table[0][:last]]
     body = pd.DataFrame([r[:last] for r in table[1:]], dtype=object)

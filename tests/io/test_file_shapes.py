@@ -213,3 +213,26 @@ def test_excel_sep_hint_names_the_delimiter_and_is_not_a_header(tmp_path):
     assert feedback.table.delimiter == ";" and list(feedback.table.frame.columns) == ["comment", "nps"]
     assert feedback.mapping.text_columns == ("comment",) and feedback.mapping.nps == "nps"
     assert "'sep=;' is Excel's delimiter hint" in feedback.table.note
+
+
+def test_title_rows_above_the_header_are_not_the_header(tmp_path):
+    sheet = cxtext.load(_file(tmp_path, BY_NAME["xlsx with title rows above the header"]))
+    assert list(sheet.table.frame.columns) == ["date", "score", "feedback"] and len(sheet.table.frame) == 5
+    assert sheet.mapping.text_columns == ("feedback",) and sheet.mapping.nps == "score"
+    assert sheet.table.note.startswith("rows 1-3 above the header ('NPS responses export'; 'Generated 2026-10-31') "
+                                       "are a title, not data: the header is row 4")
+    lines = cxtext.load(_file(tmp_path, BY_NAME["csv with a title line above the header"]))
+    assert list(lines.table.frame.columns) == ["comment", "nps"] and lines.mapping.nps == "nps"
+    assert "line 1 above the header ('NPS responses - October 2026') is a title" in lines.table.note
+
+
+def test_one_column_of_comments_keeps_its_first_rows():
+    from cxtext.io.titles import title_rows
+
+    comments = [["comment"], ["App crashes"], ["Too slow"], [None], ["Great support, thanks"]]
+    assert title_rows(comments) == 0  # no row of the table has two cells: nothing is a title
+    # a header of numbers is data under a one-cell line, not a header under a title
+    assert title_rows([["Scores"], ["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"]]) == 0
+    # blank rows alone are not a title (the readers already skip them)
+    assert title_rows([[None], ["", ""], ["comment", "nps"], ["a", "1"], ["b", "2"]]) == 0
+    assert title_rows([["Report"], [None], ["comment", "nps"], ["a", "1"], ["b", "2"]]) == 2
