@@ -43,6 +43,9 @@ from cxtext.schema import (
 )
 
 _MISSING_TEXT = {"", "nan", "none", "null", "<na>"}
+# A score cell that says "no value": R's missing marker ("NA" in every R write.csv export: its rows were
+# rejected, losing their comments), Excel's #N/A, a typed n/a or a dash. (An id or a segment may be "na".)
+_MISSING_SCORE = _MISSING_TEXT | {"na", "n/a", "#n/a", "n.a.", "nil", "-", "--"}
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ class ScoreReading:
 def parse_score(raw: object, scale: ScoreScale, name: str, whole: bool = True, words: bool = False) -> ScoreReading:
     """Read one score cell on an integer ``scale``.
 
-    Empty cells give ``value=None`` without a problem. Values are accepted as
+    Empty cells (and missing markers: "NA", "n/a", "#N/A", "-") give ``value=None`` without a problem. Values are accepted as
     ints, integral floats, or text such as ``" 9 "``, ``"9.0"`` and
     ``"9 - very likely"``; Arabic-Indic digits are understood.
     ``name`` ("NPS", "CES", "CSAT") is used in the problem text. ``whole``
@@ -77,7 +80,7 @@ def parse_score(raw: object, scale: ScoreScale, name: str, whole: bool = True, w
             return ScoreReading(None, f"{name} '{shown}' is not a number on {scale.label}")
     else:
         shown = str(raw).strip()
-        if shown.lower() in _MISSING_TEXT:
+        if shown.lower() in _MISSING_SCORE:
             return ScoreReading(None)
         match = SCORE_PATTERN.match(unicodedata.normalize("NFKC", shown).translate(ARABIC_INDIC_DIGITS))
         if not match and words and (in_words := satisfaction_score(shown)) is not None:

@@ -138,7 +138,7 @@ SHAPES: list[Shape] = [
           _sheet(["comment", "nps"], [COMMENTS[0], 3], [None, None], [COMMENTS[1], 4]), "outputs", rows=3),
     # ---------------------------------------------------------------- nothing left to theme
     Shape("every row rejected", "all_rejected.csv",
-          _text(_csv_rows("comment,nps", ['"The app crashes all the time",11', '"Billing is wrong",n/a',
+          _text(_csv_rows("comment,nps", ['"The app crashes all the time",11', '"Billing is wrong",ten',
                                           '"Support is slow",-1'])),
           "outputs", ("every row was rejected (3)", "rejection_reasons"), rows=3, args={"nps": "nps"}),
     Shape("only non-answers", "non_answers.csv",

@@ -293,6 +293,10 @@ def _content_fits(role: str, p: ColumnProfile | None, named: bool = False) -> tu
         inside = p.low is not None and p.high is not None and p.low >= low - 1e-9 and p.high <= high + 1e-9
         if not inside and p.in_0_10 < 0.9:
             return False, held + f", not {low}-{high}"
+        if role != "nps" and p.median is not None and not low - 1e-9 <= p.median <= high + 1e-9:
+            # most values outside the scale: another scale (a 1-10 "satisfaction" question of a French NPS
+            # survey was read as CSAT 1-5 and 93% of its rows were rejected), not a few typos to reject
+            return False, held + f", most of them outside {low}-{high}"
         if role == "nps" and p.n >= 20 and p.low is not None and p.low >= 1 and (p.high or 0) <= 5:
             return False, held + ": a 1-5 rating, not 0-10 NPS"
         return True, held

@@ -131,6 +131,8 @@ class ColumnProfile:
     high_99: float | None = None
     #: the smallest number that is not negative (a rating's true bottom when a -3 is planted among 0-10)
     low_nonneg: float | None = None
+    #: the median of the numbers: half of a score column's values lie on each side of it
+    median: float | None = None
     #: share of values that are relative dates ("a month ago", "il y a 3 mois"), and the first of them
     relative: float = 0.0
     relative_example: str | None = None
@@ -250,6 +252,7 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
         low_1=float(np.percentile(found, 1, method="lower")) if found.size else None,
         high_99=float(np.percentile(found, 99, method="higher")) if found.size else None,
         low_nonneg=float(found[found >= 0].min()) if (found >= 0).any() else None,
+        median=float(np.median(found)) if found.size else None,
         relative=len(relative) / min(n, 200),
         relative_example=relative[0] if relative else None,
         satisfaction=sum(satisfaction_score(t) is not None for t in texts) / n,

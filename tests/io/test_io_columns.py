@@ -261,3 +261,21 @@ def test_a_sentence_the_export_fills_in_for_every_row_is_not_the_comment():
     copies = pd.DataFrame({"review": [f"{COMMENTS_EN[i % len(COMMENTS_EN)]} (order {i % 30})" for i in range(rows)],
                            "rating": [1 + i % 5 for i in range(rows)]})
     assert detect_columns(copies.columns, copies).mapping.text_columns == ("review",)
+
+
+def test_a_satisfaction_question_on_1_to_10_is_not_csat_and_r_missing_values_reject_nothing(tmp_path):
+    """The shape of a public French NPS export written by R: 'satisfaction' asked on 1-10 beside the NPS, and
+    'NA' for every unanswered cell. Read as CSAT 1-5 it rejected 93% of the rows (the satisfied ones) and the
+    NPS came out -46.7 instead of +55."""
+    nps = [10, 9, 10, 8, 9, 10, 3, 9, 10, 7, "NA", 9] * 5
+    satisfaction = [9, 8, 10, 7, 9, 10, 2, "NA", 10, 8, 9, 9] * 5
+    comments = ["Personnel très aimable", "Bon choix de plantes", "Attente aux caisses trop longue",
+                "Prix un peu élevés", "Conseils utiles", "Magasin propre et bien rangé"] * 10
+    path = tmp_path / "nps.csv"
+    pd.DataFrame({"id": range(1, 61), "nps": nps, "satisfaction": satisfaction, "explication": comments}) \
+        .to_csv(path, index=False)
+    feedback = cxtext.load(path)
+    assert feedback.mapping.nps == "nps" and feedback.mapping.csat is None
+    assert "most of them outside 1-5" in feedback.mapping_reasons["csat"]["passed_over"][0]["why"]
+    assert (feedback.records["status"] == "analyzed").all()  # "NA" is no answer, not a bad score
+    assert feedback.records["nps"].isna().sum() == 5

@@ -15,7 +15,7 @@ from cxtext.validate import parse_score, validate
 @pytest.mark.parametrize("raw,expected", [
     (9, 9), (9.0, 9), (np.int64(9), 9), ("9", 9), ("9.0", 9), (" 9 ", 9), ("9 - very likely", 9),
     ("10 (extremely likely)", 10), ("0 - not at all likely", 0), ("9/10", 9), ("٩", 9), ("10,0", 10),
-    (None, None), ("", None), ("  ", None), (float("nan"), None),
+    (None, None), ("", None), ("  ", None), (float("nan"), None), ("NA", None), ("n/a", None), ("#N/A", None), ("-", None),
 ])
 def test_nps_values_accepted(raw, expected):
     reading = parse_score(raw, NPS_SCALE, "NPS")
@@ -29,7 +29,6 @@ def test_nps_values_accepted(raw, expected):
     ("-1", "NPS '-1' is outside 0-10"),
     ("7.5", "NPS '7.5' is not a whole number on 0-10"),
     (7.5, "NPS '7.5' is not a whole number on 0-10"),
-    ("n/a", "NPS 'n/a' is not a number on 0-10"),
     ("very likely", "NPS 'very likely' is not a number on 0-10"),
     (float("inf"), "NPS 'inf' is not a number on 0-10"),
     (True, "NPS 'True' is not a number on 0-10"),
@@ -104,7 +103,8 @@ def test_load_end_to_end_with_a_messy_csv(tmp_path):
     )
     feedback = load(path, ces_scale="1-7")
     assert feedback.mapping.nps == "Likelihood to recommend" and feedback.mapping.ces == "CES"
-    assert feedback.records["status"].tolist() == ["analyzed", "rejected", "rejected", "rejected"]
-    assert feedback.records["reason"].tolist()[2:] == ["NPS 'n/a' is not a number on 0-10",
-                                                       "CES '8' is outside 1-7"]
+    # "n/a" is no NPS answer: the row keeps its comment and CES, its NPS is not counted
+    assert feedback.records["status"].tolist() == ["analyzed", "rejected", "analyzed", "rejected"]
+    assert feedback.records["reason"].tolist()[3:] == ["CES '8' is outside 1-7"]
+    assert pd.isna(feedback.records["nps"].iloc[2]) and feedback.records["ces"].iloc[2] == 3
     assert len(feedback.analyzed) + len(feedback.rejected) == 4
