@@ -22,7 +22,6 @@ Rules:
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -30,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from cxtext.errors import ColumnMappingError
-from cxtext.io.dates import date_text
+from cxtext.io.dates import date_order, date_text
 from cxtext.io.profile import ARABIC_INDIC_DIGITS, SCORE_PATTERN, satisfaction_score
 from cxtext.schema import (
     CSAT_SCALE,
@@ -260,29 +259,9 @@ def _parse_dates(values: list[object]) -> tuple[pd.Series, list[str]]:
     return series.dt.tz_localize(None).reset_index(drop=True), warnings
 
 
-_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
-
-
 def day_first(texts: list[str]) -> bool:
-    """True when the column writes day before month (``20/01/2020``); decided from every value.
-
-    A first number above 12 anywhere means day-first, a second number above
-    12 month-first; a column where neither occurs is read month-first (as
-    pandas and US exports do) unless it uses dots (``04.03.2023``), which
-    only day-first locales write.
-    """
-    firsts, seconds, dotted = [], [], 0
-    for text in texts:
-        match = _NUMERIC_DATE.match(text)
-        if match:
-            firsts.append(int(match.group(1)))
-            seconds.append(int(match.group(2)))
-            dotted += "." in text[:match.end()]
-    if any(n > 12 for n in firsts):
-        return True
-    if any(n > 12 for n in seconds):
-        return False
-    return bool(firsts) and dotted > len(firsts) / 2
+    """True when the column writes day before month (``20/01/2020``): :func:`cxtext.io.dates.date_order`."""
+    return date_order(texts)[0]
 
 
 def _to_timestamp(value: object, text: str, dayfirst: bool = False) -> pd.Timestamp:

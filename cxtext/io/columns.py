@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from cxtext.errors import ColumnMappingError
+from cxtext.io.dates import date_order
 from cxtext.io.headers import (EXTRA_TEXT_MIN_HEADER, header_score, is_not_customer_text, is_subject_line,
                                is_ticket_reply)
 from cxtext.io.profile import ColumnProfile, profile_column
@@ -182,6 +183,11 @@ def _detect(columns: list[str] | pd.Index, frame: pd.DataFrame | None, questions
     scale = _rating_scale(chosen.get("rating"), profiles, rating_scale)
     if scale is not None and chosen.get("rating"):
         reasons["rating"]["why"] += f"; scale {scale.label}" + (" (given)" if rating_scale else " (detected)")
+    if chosen.get("date") and frame is not None and chosen["date"] in frame.columns:
+        # which of 08/11/2021's numbers is the day: decided for the column, said so it can be checked
+        _, order = date_order([v for v in frame[chosen["date"]].tolist() if isinstance(v, str)])
+        if order:
+            reasons["date"]["why"] += f"; {order}"
     mapping = ColumnMapping(**{role: chosen.get(role) for role in ROLES}, extra_text=extra_text)
     return MappingDecision(mapping, reasons, {c: p.describe() for c, p in profiles.items()}, scale)
 

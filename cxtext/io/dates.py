@@ -13,6 +13,9 @@ Month names (full, and the usual abbreviations) of English, French, Spanish, Por
 Italian, Dutch, Turkish and Romanian, compared without case or diacritics: a small table, no date
 library. Anything else is returned unchanged.
 
+``date_order(texts)`` decides, once per column, whether numeric dates write the day or the month first,
+and says why (the column mapping shows it, so a wrong guess can be caught).
+
 ``is_relative_date(text)`` is True for phrases a page shows instead of a date ("a month ago",
 "2 years ago", "il y a 3 mois", "hace 2 meses", "vor 3 Tagen", "2 ay önce", "yesterday"): they are
 relative to an unknown moment (when the page was read), so they are never turned into dates.
@@ -102,3 +105,42 @@ def is_relative_date(text: str) -> bool:
     moment (when the page was read). The whole cell must be such a phrase."""
     folded = " ".join(fold(text).split())
     return bool(folded) and len(folded) <= 40 and bool(_RELATIVE.match(folded))
+
+
+_DAY_AND_MONTH = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
+
+
+def date_order(texts: list[str]) -> tuple[bool, str | None]:
+    """Whether a column of numeric dates writes the day first (``20/01/2020``), and why; decided from every
+    value, never value by value. ``why`` is None when no value is a numeric date.
+
+    A first number above 12 anywhere means day first, a second number above 12 month first, dots
+    (``04.03.2023``), which only day-first locales write, day first. When no number is above 12 either
+    order fits: the number that takes more different values is the day (a French Google Forms export
+    written 08/11/2021 ... 12/11/2021, five days of November, was read as five months); with as many of
+    each, month first, as pandas and US exports read them. The last two say "check it".
+    """
+    firsts, seconds, dotted = [], [], 0
+    for text in texts:
+        match = _DAY_AND_MONTH.match(str(text))
+        if match:
+            firsts.append(int(match.group(1)))
+            seconds.append(int(match.group(2)))
+            dotted += "." in str(text)[:match.end()]
+    if not firsts:
+        return False, None
+    if any(n > 12 for n in firsts):
+        example = next(t for t, n in zip(texts, firsts) if n > 12)
+        return True, f"day first ('{str(example).strip()[:16]}' has no month {max(firsts)})"
+    if any(n > 12 for n in seconds):
+        return False, f"month first (no month {max(seconds)})"
+    if dotted > len(firsts) / 2:
+        return True, "day first (written with dots, as day-first locales write)"
+    days_first, days_second = len(set(firsts)), len(set(seconds))
+    if days_first != days_second:
+        first = days_first > days_second
+        return first, (f"{'day' if first else 'month'} first: no number is above 12, so either order fits, but the "
+                       f"{'first' if first else 'second'} number takes {max(days_first, days_second)} different "
+                       f"values and the {'second' if first else 'first'} {min(days_first, days_second)}, as days "
+                       "and months do; check it")
+    return False, "month first, as US exports write: no number is above 12, so either order fits; check it"

@@ -72,3 +72,33 @@ def test_numeric_day_first_detection_is_unchanged_behind_a_phrase():
                           "date": ["Written on 04/03/2023", "Written on 20/01/2020", "04/05/2023", "12/11/2022"]})
     dates = cxtext.load(frame, date="date").records["date"].dt.strftime("%Y-%m-%d").tolist()
     assert dates == ["2023-03-04", "2020-01-20", "2023-05-04", "2022-11-12"]
+
+
+def test_date_order_when_no_number_is_above_12_follows_which_number_varies():
+    """A French Google Forms export (public) answered over five days, 08/11/2021 ... 12/11/2021, was read as
+    five months with no warning. The number that takes more values is the day; the reason says "check it"."""
+    from cxtext.io.dates import date_order
+
+    french = [f"{d:02d}/11/2021 10:{m:02d}:00" for d in range(8, 13) for m in range(3)]
+    first, why = date_order(french)
+    assert first and "first number takes 5 different values and the second 1" in why and "check it" in why
+    american = [f"11/{d:02d}/2021" for d in range(1, 13)]
+    assert date_order(american)[0] is False
+    assert date_order(["20/01/2020", "03/04/2020"]) == (True, "day first ('20/01/2020' has no month 20)")
+    assert date_order(["01/20/2020", "03/04/2020"])[0] is False
+    assert date_order(["04.03.2023", "05.03.2023"])[0] is True
+    assert date_order(["04/03/2023", "03/04/2023"])[1].startswith("month first, as US exports write")
+    assert date_order(["2023-03-04", "n/a"]) == (False, None)
+
+
+def test_the_column_mapping_says_which_number_is_the_day(tmp_path):
+    import cxtext
+
+    path = tmp_path / "forms.csv"
+    rows = [f"{d:02d}/11/2021 10:00:00,{s},Produit {'super' if s > 8 else 'moyen'} et livraison rapide"
+            for d in range(8, 13) for s in (3, 9, 10)]
+    path.write_text("Horodateur,Recommandation,Pourquoi\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    feedback = cxtext.load(path)
+    assert feedback.mapping.date == "Horodateur"
+    assert "day first" in feedback.mapping_reasons["date"]["why"]
+    assert feedback.records["date"].dt.month.unique().tolist() == [11]
