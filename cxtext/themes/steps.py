@@ -157,7 +157,8 @@ from cxtext.themes.small_corpus import SMALL_CORPUS_LINKAGE, SMALL_CORPUS_MIN_LA
 # 9: redaction masks ("XXXX") are never keywords nor inside a label phrase.
 # 10: a label's language has 2+ of the theme's comments; a theme without a repeated keyword gets a short quote.
 # 11: a label phrase is never one cut inside a run of content words when the theme has another.
-FIT_REVISION = 11
+# 12: Gulf-dialect fillers are Arabic stop words (keywords and labels).
+FIT_REVISION = 12
 _CALIBRATION_PAIRS = 20_000
 #: Step 5's floor: a threshold is at least ``sim_mean_ + MIN_ASSIGN_Z * sim_std_``.
 MIN_ASSIGN_Z = 2.0

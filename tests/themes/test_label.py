@@ -391,3 +391,13 @@ def test_a_label_is_not_cut_inside_a_run_of_content_words():
     for k, label in lab.theme_labels_.items():
         i = every[k]["keys"].index(" ".join(normalize_token(t) for t in tokenize(label)))
         assert every[k]["whole"][i] > 0, label
+
+
+def test_gulf_dialect_fillers_are_not_arabic_keywords():
+    """"مره" (very), "حقتهم" (their), "الله" were keywords of most themes of a public Saudi review set."""
+    texts = ["المطعم حلو مره والخدمة ممتازة", "الاكل حقتهم لذيذ مره", "والله الاكل لذيذ مره الله يعطيهم العافية",
+             "البرجر حقتهم بارد مره", "البرجر بارد والبطاطس بارده", "الاسعار غالية مره", "الاسعار مرتفعه جدا"]
+    lab = ThemeLabeler().fit(texts, [0, 0, 0, 1, 1, 2, 2], languages=["ar"] * len(texts))
+    keys = {normalize_token(w) for k in lab.theme_ids_ for kw in lab.keywords_[k] for w in kw.split()}
+    assert not keys & {normalize_token(w) for w in ("مره", "حقتهم", "الله")}
+    assert normalize_token("الاكل") in keys or normalize_token("لذيذ") in keys
