@@ -398,6 +398,7 @@ def test_gulf_dialect_fillers_are_not_arabic_keywords():
     texts = ["المطعم حلو مره والخدمة ممتازة", "الاكل حقتهم لذيذ مره", "والله الاكل لذيذ مره الله يعطيهم العافية",
              "البرجر حقتهم بارد مره", "البرجر بارد والبطاطس بارده", "الاسعار غالية مره", "الاسعار مرتفعه جدا"]
     lab = ThemeLabeler().fit(texts, [0, 0, 0, 1, 1, 2, 2], languages=["ar"] * len(texts))
-    keys = {normalize_token(w) for k in lab.theme_ids_ for kw in lab.keywords_[k] for w in kw.split()}
-    assert not keys & {normalize_token(w) for w in ("مره", "حقتهم", "الله")}
-    assert normalize_token("الاكل") in keys or normalize_token("لذيذ") in keys
+    fillers = {normalize_token(w) for w in ("مره", "حقتهم", "الله")}
+    edges = {normalize_token(w) for k in lab.theme_ids_ for kw in lab.keywords_[k] for w in (kw.split()[0], kw.split()[-1])}
+    assert not edges & fillers  # inside an n-gram a stop word may stay ("البرجر حقتهم بارد"), never at its edge
+    assert normalize_token("الاكل") in edges and normalize_token("بارد") in edges
