@@ -58,8 +58,8 @@ class ScoreReading:
 def parse_score(raw: object, scale: ScoreScale, name: str, whole: bool = True, words: bool = False) -> ScoreReading:
     """Read one score cell on an integer ``scale``.
 
-    Empty cells (and missing markers: "NA", "n/a", "#N/A", "-") give ``value=None`` without a problem. Values are accepted as
-    ints, integral floats, or text such as ``" 9 "``, ``"9.0"`` and
+    Empty cells and missing markers ("NA", "n/a", "#N/A", "-") give ``value=None`` without a problem.
+    Values are accepted as ints, integral floats, or text such as ``" 9 "``, ``"9.0"`` and
     ``"9 - very likely"``; Arabic-Indic digits are understood.
     ``name`` ("NPS", "CES", "CSAT") is used in the problem text. ``whole``
     False accepts decimals (review scores such as 7.5 on 1-10). ``words`` also reads a satisfaction

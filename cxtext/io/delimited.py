@@ -1,5 +1,6 @@
-"""CSV and TSV: the delimiter (Excel's "sep=;" first line, else sniffed among , ; tab |), one column of comments with commas in it,
-long cells, and a parser error turned into one line that says what to fix.
+"""CSV and TSV: the delimiter (Excel's "sep=;" first line, else sniffed among , ; tab |), title lines
+above the header, one column of comments with commas in it, long cells, a file cut short, and a parser
+error turned into one line that says what to fix.
 
 Reads text :func:`cxtext.io.read.read_table` has decoded. Imports :mod:`cxtext.io.table`, :mod:`cxtext.io.titles`,
 :mod:`cxtext.io.layouts` (a file without a header row) and ``cxtext.errors``.
