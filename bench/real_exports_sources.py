@@ -1178,6 +1178,29 @@ SOURCES_FOUND: list[dict] = [
                   "vary the comma count): the file could not be read until the delimiter had to split the "
                   "header too."),
     },
+    {
+        "file": "cantera_typeform_question_groups.csv",
+        "repo": "Cantera/user-surveys",
+        "commit": "ecbe475b5dffecf4c86d13e45c73fc56bd38861f",
+        "path": "responses.csv",
+        "licence": "BSD-3-Clause, (c) 2020 Cantera",
+        "kind": ("Typeform export of a user survey (112 columns): a row of question groups above the header "
+                 "(10 named cells, the rest blank), the header naming every option and question, 60 answers"),
+        "languages": ["en"],
+        "date_formats": {},
+        "excerpt": None,
+        "extra_header_rows": 1,
+        "rows": 60,
+        "roles": {
+            "text": ["Why do you use Cantera in your job or school?",
+                     "What question do you wish we had asked you? How would you have answered that question?"],
+            "id": ["#"],
+        },
+        "optional": ["id"],
+        "scores": [],
+        "notes": ("Read as it was, the group row was the header, the real header an answer (themed and quoted "
+                  "as a comment), and a 10-answer column the comments."),
+    },
 ]
 
 
@@ -1196,6 +1219,7 @@ FIXTURES: list[tuple[str, str, dict | None]] = [
     ("ethiopian_bank_play_reviews_59.csv", "ethiopian_bank_play_reviews_enriched.csv", {"step": 31}),
     ("cfpb_complaints_cut_short.csv", "cfpb_complaints_cut_short.csv", {"tail": 100}),
     ("triage_complaints_pipe_column.csv", "triage_complaints_pipe_column.csv", {"head": 60}),
+    ("cantera_typeform_question_groups.csv", "cantera_typeform_question_groups.csv", {"head": 15}),
 ]
 
 

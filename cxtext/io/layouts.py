@@ -7,6 +7,8 @@
 * **SurveyMonkey**: row 1 the questions (``Respondent ID``, ``Collector
   ID``, ...), row 2 "Response" / "Open-Ended Response" or each option of a
   multiple-choice question (whose own header cells are blank).
+* **Typeform** (or any export with a row of question groups above its header): the header row names
+  a few columns and leaves the rest blank; the row under it names every column and is the header.
 * **Any other second header row**: a first data row holding words in every
   column whose other rows are numbers (two such columns at least), e.g. a
   row of labels under short names.
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from cxtext.io.profile import read_number
+from cxtext.io.table import clean_headers
 
 _IMPORT_ID = re.compile(r'^\s*\{\s*"?ImportId"?\s*:', re.IGNORECASE)
 _SURVEYMONKEY_ROW_WORDS = {"response", "open-ended response", "other (please specify)"}
@@ -44,6 +47,8 @@ class SurveyLayout:
     tool: str | None = None
     header_rows: tuple[tuple[int, str], ...] = ()
     questions: dict[str, str] = field(default_factory=dict)
+    #: the column names to use instead of the file's header row (a question-group row above the real one)
+    header: tuple[str, ...] | None = None
 
 
 def survey_layout(frame: pd.DataFrame) -> SurveyLayout:
@@ -66,7 +71,38 @@ def survey_layout(frame: pd.DataFrame) -> SurveyLayout:
             and set(first) & _SURVEYMONKEY_ROW_WORDS:
         return SurveyLayout("surveymonkey", ((0, "SurveyMonkey answer-type row (Response / Open-Ended Response)"),),
                             _surveymonkey_questions(frame, top[0]))
+    group_row = _question_group_row(frame, top[0])
+    if group_row is not None:
+        return group_row
     return _generic_header_rows(frame, top)
+
+
+def _question_group_row(frame: pd.DataFrame, first: list[str]) -> SurveyLayout | None:
+    """A row of question groups above the real header (Typeform): the header row names a few columns, the
+    first questions of each group, and leaves the rest blank; the row under it names every column.
+
+    Read as it is, the group row was the header and the real one an answer, themed as a comment. Taken
+    when fewer than half of the header's cells are named, two or more, each of 3+ words (questions), at
+    least 90% of the first row's cells are words (not numbers) and it names at least twice as many columns. Its cells become the column names; a column
+    under a group gets the group as its question ("What operating system(s) do you use? - macOS")."""
+    named = [not str(c).startswith("column_") for c in frame.columns]
+    filled = [c.strip() != "" and read_number(c) is None for c in first]
+    if len(first) < 4 or 2 * sum(named) >= len(named) or sum(filled) < 0.9 * len(first) \
+            or sum(filled) < 2 * max(sum(named), 1):
+        return None
+    # the groups are questions ("What operating system(s) do you use?"), two at least: a header of one short
+    # name over unnamed columns ("comment,,,") keeps its first answer
+    groups = [str(c) for c, is_named in zip(frame.columns, named) if is_named]
+    if len(groups) < 2 or any(len(g.split()) < 3 for g in groups):
+        return None
+    names = list(clean_headers(pd.DataFrame(columns=[c.strip() for c in first]), "").columns)  # "Other_2"
+    questions, group = {}, ""
+    for column, is_named, cell, name in zip(frame.columns, named, first, names):
+        group = str(column) if is_named else group
+        if group and _norm(group) != _norm(cell):
+            questions[name] = f"{group} - {cell.strip()}"
+    return SurveyLayout("question-group", ((0, "the column names under a row of question groups"),), questions,
+                        header=tuple(names))
 
 
 def _generic_header_rows(frame: pd.DataFrame, top: list[list[str]]) -> SurveyLayout:

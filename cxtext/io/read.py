@@ -170,6 +170,8 @@ def without_survey_header_rows(table: LoadedTable) -> LoadedTable:
     drop = [index for index, _ in layout.header_rows]
     skipped = tuple({"row_in_file": index + 2, "why": why} for index, why in layout.header_rows)
     frame = table.frame.drop(index=table.frame.index[drop]).reset_index(drop=True)
+    if layout.header is not None:  # the real header was the first row under a row of question groups
+        frame = clean_headers(frame.set_axis(list(layout.header), axis=1), table.name)
     return replace(table, frame=frame, layout=layout.tool, skipped_rows=skipped, questions=layout.questions)
 
 

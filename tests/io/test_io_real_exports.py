@@ -42,6 +42,9 @@ EXPECTED = {
     # comma-separated, quoted commas in the comments, and one "|" in every row's last column ("Payments | Low"):
     # the csv module's sniffer took "|" for the delimiter and the file could not be read
     "triage_complaints_pipe_column.csv": dict(rows=60, text=("Complaint",), segment="Category", nps=None),
+    # a Typeform export: a row of question groups (10 of 112 cells named) above the header naming every column
+    "cantera_typeform_question_groups.csv": dict(rows=15, layout="question-group",
+                                                 text=("Why do you use Cantera in your job or school?",)),
 }
 
 
@@ -86,3 +89,21 @@ def test_a_column_holding_pipes_does_not_make_them_the_delimiter():
     assert list(feedback.table.frame.columns) == ["Complaint", "Category", "Urgency", "target"]
     quoted = feedback.table.frame["Complaint"].iloc[7]  # line 9: a quoted comment with a comma in it
     assert quoted == "Order timed out after payment, but money is gone."
+
+
+def test_a_row_of_question_groups_above_the_header_is_not_the_header():
+    feedback = cxtext.load(FIXTURES / "cantera_typeform_question_groups.csv")
+    columns = list(feedback.table.frame.columns)
+    assert columns[:3] == ["#", "macOS", "BSD"] and len(columns) == 112
+    assert feedback.table.skipped_rows[0]["row_in_file"] == 2
+    assert feedback.table.questions["macOS"] == "What operating system(s) do you use? - macOS"
+    # the real header is not an answer any more: no record holds a header cell as its comment
+    assert "Why do you use Cantera in your job or school?" not in set(feedback.records["text"])
+
+
+def test_a_short_header_over_unnamed_columns_keeps_its_first_answer(tmp_path):
+    path = tmp_path / "unnamed.csv"
+    path.write_text("comment,,,\n" + "\n".join(f"{t},yes,web,ios" for t in (
+        "The app crashes", "Billing is wrong", "Support is slow", "Great design")) + "\n", encoding="utf-8")
+    feedback = cxtext.load(path)
+    assert feedback.table.layout is None and len(feedback.table.frame) == 4
