@@ -84,6 +84,31 @@ def _taxonomy_summary(themes: pd.DataFrame, theme_model: Any) -> dict[str, Any]:
     }}
 
 
+def repeated_rows(table: LoadedTable, decision: MappingDecision, shown: int = 10) -> dict[str, Any]:
+    """``{"repeated_rows": {"count", "rows": [[row, first_row], ...]}}`` for rows that repeat an earlier row
+    cell for cell (an export that wrote some answers twice: a public NPS export held 15 such rows), else {}.
+
+    Only where two answers cannot agree by chance: the file has an id column, or the comment has 5+ words
+    ("10, Great" twice is two people). Rows are 1-based data rows; the first ``shown`` pairs are listed.
+    Nothing is dropped: the warning says so and what to do.
+    """
+    frame = table.frame
+    text = decision.mapping.text
+    if frame.empty or (decision.mapping.id is None and text is None):
+        return {}
+    keys = ["\x1f".join(map(str, row)) for row in frame.itertuples(index=False, name=None)]
+    first_of: dict[str, int] = {}
+    pairs: list[list[int]] = []
+    for position, key in enumerate(keys):
+        if key in first_of:
+            long_comment = text is not None and len(str(frame[text].iloc[position]).split()) >= 5
+            if decision.mapping.id is not None or long_comment:
+                pairs.append([position + 1, first_of[key] + 1])
+        else:
+            first_of[key] = position
+    return {"repeated_rows": {"count": len(pairs), "rows": pairs[:shown]}} if pairs else {}
+
+
 def build_summary(table: LoadedTable, decision: MappingDecision, records: pd.DataFrame, themes: pd.DataFrame,
              theme_model: Any, config: PipelineConfig, scale: ScoreScale, model_id: str | None,
              cache_stats: dict[str, int], timings: dict[str, float]) -> dict[str, Any]:
@@ -113,6 +138,7 @@ def build_summary(table: LoadedTable, decision: MappingDecision, records: pd.Dat
         "no_comment_reasons": _no_comment_reasons(records),
         "repeated_non_answers": repeated_summary(records),
         "duplicates_folded": int(records["duplicate_of"].notna().sum()),
+        **repeated_rows(table, decision),
         "rows_with_warnings": int((records["warning"] != "").sum()),
         "languages": records.loc[records["status"] == STATUS_ANALYZED, "language"].value_counts().to_dict(),
     }

@@ -222,7 +222,7 @@ def _without_title_lines(text: str, sep: str) -> tuple[str, str | None]:
     head = _LINE_END.split(text[:_HEAD_CHARS])[:MAX_TITLE_ROWS + 22]
     with _long_cells():
         rows = [next(csv.reader([line], delimiter=sep), []) for line in head]
-    titles = title_rows(rows)
+    titles = title_rows(rows, one_cell=True)
     if not titles:
         return text, None
     cut = [m.end() for m in _LINE_END.finditer(text)][titles - 1]

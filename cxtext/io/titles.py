@@ -24,17 +24,20 @@ def _filled(value: object) -> bool:
     return value is not None and str(value).strip() != ""
 
 
-def title_rows(rows: list[list]) -> int:
+def title_rows(rows: list[list], one_cell: bool = False) -> int:
     """How many rows at the top of ``rows`` are a title above the header row (0: the first row is the header).
 
-    Title rows have at most one filled cell (blank rows between them count too) and at least one of them
-    is filled; the header row under them has two or more filled cells, fewer than half of them numbers;
-    and at least 80% of the (up to 20) rows under the header have two or more filled cells, so a table
-    of one column (comments only) never loses its first rows.
+    Title rows have at most one filled cell (``one_cell``: are one cell, as a CSV line without a delimiter;
+    "comment," is a header with an unnamed column) and blank rows between them count too; at least one of
+    them is filled. The header row under them has two or more filled cells, fewer than half of them
+    numbers, none of them found again in its column below (a name, not an answer: "yes" over "yes" is
+    data); and at least 80% of the (up to 20) rows under the header have two or more filled cells, so a
+    table of one column (comments only) never loses its first rows.
     """
-    counts = [sum(_filled(v) for v in row) for row in rows[:MAX_TITLE_ROWS + 1 + _TABLE_ROWS]]
+    rows = rows[:MAX_TITLE_ROWS + 1 + _TABLE_ROWS]
+    counts = [sum(_filled(v) for v in row) for row in rows]
     k = 0
-    while k < len(counts) and k <= MAX_TITLE_ROWS and counts[k] <= 1:
+    while k < len(counts) and k <= MAX_TITLE_ROWS and counts[k] <= 1 and (not one_cell or len(rows[k]) <= 1):
         k += 1
     if k == 0 or k > MAX_TITLE_ROWS or k >= len(counts) or counts[k] < 2 or not any(counts[:k]):
         return 0
@@ -44,6 +47,10 @@ def title_rows(rows: list[list]) -> int:
     below = counts[k + 1:]
     if not below or sum(c >= 2 for c in below) < 0.8 * len(below):
         return 0
+    for position, name in enumerate(rows[k]):
+        if _filled(name) and any(position < len(row) and str(row[position]).strip() == str(name).strip()
+                                 for row in rows[k + 1:]):
+            return 0
     return k
 
 

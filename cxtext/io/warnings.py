@@ -16,6 +16,8 @@ report and the command line say the same thing in the same words:
   and its rows, so a reader can see they were not lost.
 * **relative dates**: a column holds "a month ago" and the like, so no column was used as the date
   (:mod:`cxtext.io.columns`) and there is no trend.
+* **repeated rows**: rows that repeat an earlier row cell for cell where two answers cannot agree by
+  chance (``summary["repeated_rows"]``, :func:`cxtext.summary.repeated_rows`): counted as given, named.
 * **thin taxonomy themes**: themes of the team's taxonomy that matched no comment or fewer than a
   tentative theme's size (``summary["taxonomy"]``): the warning names them with their counts and what
   helps (examples that read like the comments; ``--mentions`` when the comments are long).
@@ -42,7 +44,7 @@ _REASON = re.compile(r"^(NPS|CES|CSAT|rating) '(?P<value>.*)' is (?P<problem>not
 @dataclass(frozen=True)
 class DataWarning:
     """One warning: ``kind`` "truncated_file", "bulk_rejection", "minority", "repeated_non_answer",
-    "relative_dates" or "taxonomy_thin", the ``role`` (nps, ces, csat, rating; "text" for the others), its
+    "relative_dates", "duplicate_rows" or "taxonomy_thin", the ``role`` (nps, ces, csat, rating; "text" for the others), its
     ``column``, ``count`` rows out of ``total``, and ``message``: the whole sentence with the reason and the fix."""
 
     kind: str
@@ -94,6 +96,9 @@ def summary_warnings(summary: dict[str, Any], threshold: float = BULK_REJECTION_
         why = str(date_reason["why"])
         out.append(DataWarning("relative_dates", "date", None, 0, rows_in, why[:1].upper() + why[1:] + "."))
     truncated = _truncated_warning(summary, mapping, rows_in)
+    repeated_rows = summary.get("repeated_rows")
+    if repeated_rows:  # rows that repeat an earlier one cell for cell (cxtext.summary.repeated_rows)
+        out.append(_repeated_rows_warning(repeated_rows, rows_in))
     taxonomy = _taxonomy_warning(summary)
     return ([truncated] if truncated is not None else []) + out + ([repeated] if repeated is not None else []) + ([taxonomy] if taxonomy is not None else [])
 
@@ -109,6 +114,16 @@ def _truncated_warning(summary: dict[str, Any], mapping: dict[str, Any], rows_in
         f"{block.get('name') or 'The file'} ends in the middle of a row: the row starting on line {int(line):,} is "
         f"unfinished and was not read; the {rows_in:,} rows above it were. The file was probably cut short (a "
         "download or copy that stopped part-way, or a size limit): export it again to analyse every row.")
+
+
+def _repeated_rows_warning(repeated: dict[str, Any], rows_in: int) -> DataWarning:
+    count = int(repeated["count"])
+    pairs = ", ".join(f"{row} (= {first})" for row, first in repeated["rows"][:5])
+    more = f" and {count - 5:,} more" if count > 5 else ""
+    return DataWarning(
+        "duplicate_rows", "text", None, count, rows_in,
+        f"{count:,} row(s) repeat an earlier row cell for cell: rows {pairs}{more}. Each is analysed and counted "
+        "as it is; if the export wrote them twice, remove the copies and analyse again.")
 
 
 def _taxonomy_warning(summary: dict[str, Any]) -> DataWarning | None:

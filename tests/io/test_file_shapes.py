@@ -236,3 +236,6 @@ def test_one_column_of_comments_keeps_its_first_rows():
     # blank rows alone are not a title (the readers already skip them)
     assert title_rows([[None], ["", ""], ["comment", "nps"], ["a", "1"], ["b", "2"]]) == 0
     assert title_rows([["Report"], [None], ["comment", "nps"], ["a", "1"], ["b", "2"]]) == 2
+    # a header with an unnamed column ("comment,") is no title, and a row of answers is no header
+    rows = [["comment", ""], ["yes", "I was charged twice"], ["yes", "The app crashes"], ["no", "Slow"]]
+    assert title_rows(rows, one_cell=True) == 0 and title_rows(rows) == 0

@@ -49,3 +49,26 @@ def test_no_taxonomy_warning_when_every_taxonomy_theme_has_comments():
     summary = {"rows_in": 100, "taxonomy": {"themes": 2, "empty_themes": [], "thin_themes": {}, "thin_below": 5}}
     assert not [w for w in summary_warnings(summary) if w.kind == "taxonomy_thin"]
     assert not [w for w in summary_warnings({"rows_in": 100}) if w.kind == "taxonomy_thin"]
+
+
+def test_rows_written_twice_are_named_and_counted_as_given(tmp_path):
+    """A public Miro NPS export holds 15 rows twice (same user id, score and comment): said, not dropped."""
+    import cxtext
+    from cxtext.summary import repeated_rows
+
+    rows = [f"{1000 + i},{s},\"{t}\"" for i, (s, t) in enumerate([
+        (9, "Love the mind map templates"), (3, "Too slow with big boards"), (10, "Great for remote workshops"),
+        (6, "Pricing for teams is confusing"), (8, "Sticky notes are handy")])]
+    path = tmp_path / "nps.csv"
+    path.write_text("user_id,NPS_Score,text\n" + "\n".join(rows + [rows[1], rows[3]]) + "\n", encoding="utf-8")
+    feedback = cxtext.load(path)
+    found = repeated_rows(feedback.table, feedback.decision)
+    assert found == {"repeated_rows": {"count": 2, "rows": [[6, 2], [7, 4]]}}
+    (warning,) = summary_warnings({"rows_in": 7, **found})
+    assert warning.kind == "duplicate_rows" and warning.count == 2
+    assert warning.message.startswith("2 row(s) repeat an earlier row cell for cell: rows 6 (= 2), 7 (= 4).")
+    # no id and short answers: two people may well write the same ("10,Great")
+    short = tmp_path / "short.csv"
+    short.write_text("nps,comment\n10,Great\n9,Slow app\n10,Great\n", encoding="utf-8")
+    feedback = cxtext.load(short)
+    assert repeated_rows(feedback.table, feedback.decision) == {}
