@@ -183,6 +183,16 @@ def _detect(columns: list[str] | pd.Index, frame: pd.DataFrame | None, questions
     scale = _rating_scale(chosen.get("rating"), profiles, rating_scale)
     if scale is not None and chosen.get("rating"):
         reasons["rating"]["why"] += f"; scale {scale.label}" + (" (given)" if rating_scale else " (detected)")
+    for role in ("source", "segment"):
+        column = chosen.get(role)
+        if role not in named and column and frame is not None and column in frame.columns \
+                and _is_checkbox(frame[column], column):
+            # a multiple-choice option of a survey export: its one value is its own header ("Build from
+            # source (via GitHub)" in a Typeform export), a tick, not a channel or a segment
+            chosen[role] = None
+            reasons[role] = {"column": None, "why": "no column fits", "passed_over": [
+                {"column": column, "why": "a ticked option of a multiple-choice question (its one value is its "
+                                          "own header), not a channel or a segment"}]}
     if chosen.get("date") and frame is not None and chosen["date"] in frame.columns:
         # which of 08/11/2021's numbers is the day: decided for the column, said so it can be checked
         _, order = date_order([v for v in frame[chosen["date"]].tolist() if isinstance(v, str)])
@@ -190,6 +200,11 @@ def _detect(columns: list[str] | pd.Index, frame: pd.DataFrame | None, questions
             reasons["date"]["why"] += f"; {order}"
     mapping = ColumnMapping(**{role: chosen.get(role) for role in ROLES}, extra_text=extra_text)
     return MappingDecision(mapping, reasons, {c: p.describe() for c, p in profiles.items()}, scale)
+
+
+def _is_checkbox(values: pd.Series, column: str) -> bool:
+    present = {" ".join(str(v).split()) for v in values.tolist() if v is not None and str(v).strip() not in ("", "nan")}
+    return present == {" ".join(str(column).split())}
 
 
 def _named_columns(explicit: dict[str, object], columns: list[str]) -> dict[str, list[str]]:
