@@ -83,8 +83,9 @@ def _question_group_row(frame: pd.DataFrame, first: list[str]) -> SurveyLayout |
 
     Read as it is, the group row was the header and the real one an answer, themed as a comment. Taken
     when fewer than half of the header's cells are named, two or more, each of 3+ words (questions), at
-    least 90% of the first row's cells are words (not numbers) and it names at least twice as many columns. Its cells become the column names; a column
-    under a group gets the group as its question ("What operating system(s) do you use? - macOS")."""
+    least 90% of the first row's cells are words (not numbers) and it names at least twice as many
+    columns. Its cells become the column names; a column under a group gets the group as its question
+    ("What operating system(s) do you use? - macOS")."""
     named = [not str(c).startswith("column_") for c in frame.columns]
     filled = [c.strip() != "" and read_number(c) is None for c in first]
     if len(first) < 4 or 2 * sum(named) >= len(named) or sum(filled) < 0.9 * len(first) \
