@@ -139,13 +139,26 @@ def check_rows(table: LoadedTable, roles: dict[str, str | None], ces_scale: str 
     rating_scale = rating_scale_of(table.frame[mapping.rating]) if mapping.rating else None
     records = validate(table.frame, mapping, ScoreScale.parse(ces_scale, ces_easy_end), source_name=table.name,
                        rating_scale=rating_scale)
-    if (records["status"] == STATUS_ANALYZED).any():
-        return
+    rejected = records[records["status"] != STATUS_ANALYZED]
     examples = "; ".join(f"row {row}: {_clip(reason, 90)}" for row, reason in
-                         zip(records["row"].head(3), records["reason"].head(3)))
-    raise ValidationError(
-        f"No row of {table.name} can be analysed with this mapping: all {len(records):,} rows are rejected "
-        f"({examples}). Check the columns chosen for the comment and the scores, and the CES scale.")
+                         zip(rejected["row"].head(3), rejected["reason"].head(3)))
+    if rejected.empty:
+        return
+    if len(rejected) == len(records):
+        raise ValidationError(
+            f"No row of {table.name} can be analysed with this mapping: all {len(records):,} rows are rejected "
+            f"({examples}). Check the columns chosen for the comment and the scores, and the CES scale.")
+    # a score column none of whose values can be read (an id column mapped as the NPS, whose one "na" is no
+    # answer): the analysis would stand on the few rows without a value
+    names = {"nps": "NPS", "ces": "CES", "csat": "CSAT", "rating": "rating"}
+    for role, name in names.items():
+        column = getattr(mapping, role)
+        if column and records[role].notna().sum() == 0 and rejected["reason"].astype(str).str.startswith(
+                f"{name} '").sum() >= 0.5 * len(records):
+            raise ValidationError(
+                f"No row of {table.name} has a usable {name} in column '{column}' with this mapping: "
+                f"{len(rejected):,} of {len(records):,} rows are rejected ({examples}). Check the column chosen "
+                f"for the {name}.")
 
 
 def check_roles(table: LoadedTable | None, roles: dict[str, str | None]) -> None:
