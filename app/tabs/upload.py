@@ -133,6 +133,7 @@ def check_rows(table: LoadedTable, roles: dict[str, str | None], ces_scale: str 
     from cxtext.validate import validate
 
     from cxtext.io.columns import rating_scale_of
+    from cxtext.io.warnings import ROLE_NAMES
 
     mapping = _role_mapping(roles)
     # the rating's scale as the analysis will detect it, so a 1-10 review score is not refused as "outside 1-5"
@@ -150,8 +151,7 @@ def check_rows(table: LoadedTable, roles: dict[str, str | None], ces_scale: str 
             f"({examples}). Check the columns chosen for the comment and the scores, and the CES scale.")
     # a score column none of whose values can be read (an id column mapped as the NPS, whose one "na" is no
     # answer): the analysis would stand on the few rows without a value
-    names = {"nps": "NPS", "ces": "CES", "csat": "CSAT", "rating": "rating"}
-    for role, name in names.items():
+    for role, name in ROLE_NAMES.items():
         column = getattr(mapping, role)
         if column and records[role].notna().sum() == 0 and rejected["reason"].astype(str).str.startswith(
                 f"{name} '").sum() >= 0.5 * len(records):
