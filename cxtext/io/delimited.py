@@ -126,10 +126,11 @@ def read_delimited(text: str, used_encoding: str, name: str, fmt: str, delimiter
         frame.columns = list(cells.iloc[0]) if len(cells) else []
     frame = frame.where(frame.notna(), "")  # short lines: missing cells are empty, as in Excel
     frame, empty_rows_note = _without_trailing_empty_rows(frame, sep)
+    blank_note = None if one_column else _blank_lines_note(text if truncated_line is None else text[:offset], sep)
     shown_sep = None if sep == _NO_DELIMITER else sep
     hint_note = (f"its first line 'sep={_shown(hinted)}' is Excel's delimiter hint: it names the delimiter and is "
                  "not data" if hint else None)
-    notes = "; ".join(n for n in (hint_note, titles_note, note, empty_rows_note) if n) or None
+    notes = "; ".join(n for n in (hint_note, titles_note, blank_note, note, empty_rows_note) if n) or None
     return LoadedTable(clean_headers(frame, name), name, fmt, used_encoding, shown_sep, layout=layout,
                        note=notes, truncated_line=truncated_line)
 
@@ -184,6 +185,33 @@ def _unfinished_last_row(text: str, sep: str, name: str) -> tuple[int, int] | No
                          "rest of the file would be read as one cell. Close that quote, or remove the stray "
                          "quote character, and read the file again.")
     return row_start, offset
+
+
+def _blank_lines_note(text: str, sep: str) -> str | None:
+    """A note naming the blank lines between the header and the last row, or None when there are none.
+
+    The parser skips a blank line (or one holding only ``""``) as no row at all; a multi-line quoted
+    comment's blank lines are inside its cell and are not counted. Said, because then a row's number
+    (the rows read, 1-based) no longer matches the file's line, and a user checking a rejected row
+    against the file should know why."""
+    blank_lines, seen_header, last_filled = [], False, 0
+    try:
+        with _long_cells():
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+            for row in reader:
+                if len(row) <= 1 and not "".join(row).strip():
+                    if seen_header:
+                        blank_lines.append(reader.line_num)
+                    continue
+                seen_header, last_filled = True, reader.line_num
+    except csv.Error:  # the parser read it; a note is not worth an error
+        return None
+    inside = [line for line in blank_lines if line < last_filled]
+    if not inside:
+        return None
+    shown = ", ".join(f"{line:,}" for line in inside[:5]) + (", ..." if len(inside) > 5 else "")
+    return (f"{len(inside):,} blank line(s) between the rows (line {shown}) were skipped, so from there on a "
+            "row's number is lower than its line in the file")
 
 
 def _without_trailing_empty_rows(frame: pd.DataFrame, sep: str) -> tuple[pd.DataFrame, str | None]:
