@@ -132,7 +132,7 @@ def check_rows(table: LoadedTable, roles: dict[str, str | None], ces_scale: str 
     from cxtext.schema import STATUS_ANALYZED, ScoreScale
     from cxtext.validate import validate
 
-    from cxtext.io.columns import rating_scale_of
+    from cxtext.io.scales import rating_scale_of
     from cxtext.io.warnings import ROLE_NAMES
 
     mapping = _role_mapping(roles)

@@ -8,8 +8,10 @@
 ``dates``         dates with month names in 9 languages after a short phrase ("Rédigé le 6 décembre 2024"),
                   and relative dates ("a month ago") that are never read as dates
 ``profile``, ``headers``, ``columns``  which column plays which role, judged by header and content, with reasons
+``scales``        the scale a rating column is on, from its values
+``titles``        report title rows above a header
 ``warnings``      the warnings a summary gives rise to (a score column rejected in bulk, thin headline figures)
 
-Imports flow table -> delimited, json_records, xlsx, layouts -> read; dates -> profile, headers -> columns.
+Imports flow table -> delimited, json_records, xlsx, layouts -> read; dates -> profile -> scales, headers -> columns.
 May import: ``cxtext.errors``, ``cxtext.schema``, pandas. Nothing else in cxtext.
 """

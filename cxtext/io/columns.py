@@ -46,6 +46,7 @@ from cxtext.io.dates import date_order
 from cxtext.io.headers import (EXTRA_TEXT_MIN_HEADER, header_score, is_not_customer_text, is_subject_line,
                                is_ticket_reply)
 from cxtext.io.profile import ColumnProfile, profile_column
+from cxtext.io.scales import scale_of_profile
 from cxtext.schema import ROLES, ColumnMapping, ScoreScale
 
 #: The order in which roles pick their column: the most specific content first.
@@ -61,8 +62,6 @@ _ROLE_NAMES = {"text": "comments", "nps": "NPS 0-10", "ces": "CES", "csat": "CSA
 #: template share 0.70 but 40% distinct values. Set on those two files, not tuned further.
 TEMPLATE_SHARE = 0.5
 TEMPLATE_DISTINCT = 0.1
-# Scales a rating may be on, smallest first: the first that holds every value is taken.
-RATING_SCALES: tuple[tuple[int, int], ...] = ((1, 5), (0, 5), (1, 10), (0, 10), (0, 100))
 
 
 @dataclass(frozen=True)
@@ -327,7 +326,7 @@ def _content_fits(role: str, p: ColumnProfile | None, named: bool = False) -> tu
         if p.low is None or p.low_1 is None or p.low_1 < 0 or (p.high_99 or 0) > 100:
             return False, held + ", not a rating scale"
         if p.low < 0 or (p.high or 0) > 100:  # a few planted or mistyped values: validation rejects them
-            return True, held + f" (a few outside {_fmt_scale(scale_of_profile(p))}: rejected row by row)"
+            return True, held + f" (a few outside {scale_of_profile(p).label}: rejected row by row)"
         return True, held
     if role == "date":
         return (True, "its values are dates") if p.is_date else (False, held)
@@ -390,35 +389,6 @@ def _rating_scale(column: str | None, profiles: dict[str, ColumnProfile],
     if column is None:
         return None
     return scale_of_profile(profiles.get(column))
-
-
-def rating_scale_of(values: pd.Series) -> ScoreScale:
-    """The smallest of :data:`RATING_SCALES` holding every value of a rating column (1-5 when unknown)."""
-    return scale_of_profile(profile_column(values))
-
-
-def scale_of_profile(profile: ColumnProfile | None) -> ScoreScale:
-    """The smallest of :data:`RATING_SCALES` holding every value.
-
-    When only 0-100 (or none) does: the smallest holding the values from the smallest non-negative
-    one to the 99th percentile, so that a -3 or a 15 among 0-10 scores (a public Portuguese hotel
-    table) leaves the scale 0-10 and validation rejects those rows, instead of the column being
-    refused or read on 0-100.
-    """
-    if profile is None or profile.low is None or profile.high is None:
-        return ScoreScale(1, 5)
-    for low, high in RATING_SCALES[:-1]:
-        if profile.low >= low and profile.high <= high:
-            return ScoreScale(low, high)
-    if profile.low_nonneg is not None and profile.high_99 is not None:
-        for low, high in RATING_SCALES[:-1]:
-            if profile.low_nonneg >= low and profile.high_99 <= high:
-                return ScoreScale(low, high)
-    return ScoreScale(0, 100)
-
-
-def _fmt_scale(scale: ScoreScale) -> str:
-    return f"{scale.low}-{scale.high}"
 
 
 def _no_text_message(columns: list[str], profiles: dict[str, ColumnProfile]) -> str:
