@@ -7,6 +7,7 @@
 ``model``      :class:`ThemeModel`: parameters, fit / transform, the model's state; its methods
                delegate to functions taking the model, in:
 ``steps``      the fit steps 0-8 (explained there);  ``small_corpus``  the small-corpus rule
+``geometry``   calibration, centroids, coherence and assignment thresholds (fit, edits, taxonomy themes)
 ``copies``     identical comments clustered once, weighted by their rows
 ``sampled``    fitting at scale (a language-stratified sample, the rest assigned)
 ``assign``     the assignment rule (prototypes, thresholds, secondary themes)

@@ -14,7 +14,7 @@ theme:
   thresholds see each distinct text once (the vector of its first row), so copies cannot shape
   anyone else's theme;
 * where a weight is possible the copies count: theme centroids are weighted means
-  (:func:`cxtext.themes.steps.centroids` with ``weights``), themes are ordered by their rows,
+  (:func:`cxtext.themes.geometry.centroids` with ``weights``), themes are ordered by their rows,
   sizes, shares and the unthemed shares count rows, and keywords, labels and language mixes are
   computed on every row (each copy once more in the c-TF-IDF counts; quotes skip exact repeats);
 * a distinct text that HDBSCAN left as noise but that fills at least a theme's worth of rows

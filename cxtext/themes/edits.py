@@ -49,7 +49,8 @@ import numpy as np
 from cxtext.errors import ThemeEditError, ValidationError
 from cxtext.themes.label import ThemeLabeler
 from cxtext.themes.reduce import check_embeddings
-from cxtext.themes.steps import N_KEYWORDS, N_QUOTES, centroids, thresholds
+from cxtext.themes.geometry import centroids, thresholds
+from cxtext.themes.steps import N_KEYWORDS, N_QUOTES
 
 #: Members a split's silhouette is computed on at most (it needs m x m distances).
 _SPLIT_SILHOUETTE_SAMPLE = 2_000

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from cxtext.errors import NotFittedError, ValidationError
-from cxtext.themes import assign, edits, persist, sampled, steps, taxonomy_themes
+from cxtext.themes import assign, edits, geometry, persist, sampled, steps, taxonomy_themes
 from cxtext.themes.center import LanguageCenterer
 from cxtext.themes.label import THEME_COLUMNS, format_languages
 from cxtext.themes.params import PARAMS, check_params
@@ -328,8 +328,8 @@ class ThemeModel:
     @staticmethod
     def theme_coherence(E: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
         """Per theme ``0..k-1``: mean centred cosine of its comments to their centroid
-        (:func:`cxtext.themes.steps.theme_coherence`)."""
-        return steps.theme_coherence(E, labels, k)
+        (:func:`cxtext.themes.geometry.theme_coherence`)."""
+        return geometry.theme_coherence(E, labels, k)
 
     # ---------------------------------------------------------------- edits
     # cxtext.themes.edits: the rules, ids and what is recorded in edits_

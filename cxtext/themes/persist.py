@@ -35,7 +35,7 @@ import numpy as np
 from cxtext.errors import ModelError, ValidationError
 from cxtext.themes.params import PARAMS
 from cxtext.themes.small_corpus import TENTATIVE_SIZE
-from cxtext.themes.steps import MIN_ASSIGN_Z
+from cxtext.themes.geometry import MIN_ASSIGN_Z
 
 FORMAT_VERSION = 1
 MODEL_FILE = "model.json"

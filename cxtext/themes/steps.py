@@ -123,10 +123,9 @@ Interface: :func:`fit_all` sets the model's fitted attributes (``seed_``,
 ``_proto_threshold``, ``_proto_size``) and theme records (``_themes``), then
 calls ``model._refresh()``; it reads the parameters and calls
 ``model._prepare``. The step helpers take arrays (and the model for its
-parameters and calibration): :func:`calibrate`, :func:`centroids`,
-:func:`theme_coherence`, :func:`merge_duplicates`, :func:`dissolve_diffuse`,
-:func:`reduce_and_cluster`, :func:`thresholds`; :mod:`cxtext.themes.edits` and
-:mod:`cxtext.themes.taxonomy_themes` use the last ones for new themes.
+parameters and calibration): :func:`merge_duplicates`, :func:`dissolve_diffuse`,
+:func:`reduce_and_cluster`; the geometry they share with edits and taxonomy themes (calibration,
+centroids, coherence, thresholds) is in :mod:`cxtext.themes.geometry`.
 """
 
 from __future__ import annotations
@@ -141,6 +140,7 @@ from cxtext.themes.assign import normalize_rows, secondary
 from cxtext.themes.center import LanguageCenterer
 from cxtext.themes.cluster import AUTO_MCS_FACTOR, Clusterer
 from cxtext.themes.copies import find_copies, place_noise
+from cxtext.themes.geometry import calibrate, centroids, theme_coherence, thresholds
 from cxtext.themes.label import ThemeLabeler
 from cxtext.themes.reduce import Reducer
 from cxtext.themes.small_corpus import SMALL_CORPUS_LINKAGE, SMALL_CORPUS_MIN_LANGUAGE, small_corpus_cluster
@@ -159,9 +159,6 @@ from cxtext.themes.small_corpus import SMALL_CORPUS_LINKAGE, SMALL_CORPUS_MIN_LA
 # 11: a label phrase is never one cut inside a run of content words when the theme has another.
 # 12: Gulf-dialect fillers are Arabic stop words (keywords and labels).
 FIT_REVISION = 12
-_CALIBRATION_PAIRS = 20_000
-#: Step 5's floor: a threshold is at least ``sim_mean_ + MIN_ASSIGN_Z * sim_std_``.
-MIN_ASSIGN_Z = 2.0
 #: Keywords and quotes kept per theme (fit, edits and taxonomy themes alike).
 N_KEYWORDS = 10
 N_QUOTES = 5
@@ -283,50 +280,6 @@ def fit_all(model, texts: list[str], X: np.ndarray, languages: list[str | None] 
     model._refresh()
 
 
-def calibrate(E: np.ndarray, seed: int) -> tuple[float, float]:
-    """Step 1: mean and standard deviation of the cosine of random pairs of rows."""
-    n = E.shape[0]
-    if n < 2:
-        return 0.0, 1.0
-    rng = np.random.default_rng(seed)
-    if n * (n - 1) // 2 <= _CALIBRATION_PAIRS:
-        i, j = np.triu_indices(n, 1)
-    else:
-        i = rng.integers(0, n, _CALIBRATION_PAIRS)
-        j = rng.integers(0, n - 1, _CALIBRATION_PAIRS)
-        j = j + (j >= i)  # j != i
-    s = np.einsum("ij,ij->i", E[i], E[j])
-    mu, sd = float(s.mean()), float(s.std())
-    return mu, max(sd, 1e-6)
-
-
-def centroids(E: np.ndarray, labels: np.ndarray, k: int, weights: np.ndarray | None = None) -> np.ndarray:
-    """Unit mean of the rows of each theme ``0..k-1``, weighted by ``weights`` (copies) when given: (k, dim)."""
-    if k == 0:
-        return np.zeros((0, E.shape[1]))
-    if weights is None:
-        C = np.stack([E[labels == c].mean(axis=0) for c in range(k)])
-    else:
-        C = np.stack([np.average(E[labels == c], axis=0, weights=weights[labels == c]) for c in range(k)])
-    return normalize_rows(C)
-
-
-def theme_coherence(E: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
-    """Per theme ``0..k-1``: mean cosine of its comments to their centroid, after
-    removing the corpus mean (e5-style embeddings share one big direction
-    that would make every theme look tight). 1 = identical comments."""
-    if k == 0:
-        return np.zeros(0)
-    centred = normalize_rows(E - E.mean(axis=0))
-    coherence = np.zeros(k)
-    for c in range(k):
-        members = centred[labels == c]
-        centroid = members.mean(axis=0)
-        centroid /= max(float(np.linalg.norm(centroid)), 1e-12)
-        coherence[c] = float((members @ centroid).mean())
-    return coherence
-
-
 def dissolve_diffuse(model, E: np.ndarray, core: np.ndarray) -> np.ndarray:
     """Step 4b: a theme far less coherent than the others is a catch-all; its
     comments become noise (then step 6 may still place them one by one).
@@ -404,24 +357,3 @@ def merge_duplicates(model, E: np.ndarray, labels: np.ndarray) -> np.ndarray:
     for new, old in enumerate(sorted(sums)):
         out[labels == old] = new
     return out
-
-
-#: The thresholds' quantile when ``reassign_threshold`` is None (they still decide secondary themes and
-#: which new comments :meth:`ThemeModel.transform` places).
-THRESHOLD_QUANTILE = 0.05
-
-
-def thresholds(model, E: np.ndarray, core: np.ndarray, C: np.ndarray) -> np.ndarray:
-    """Step 5: the assignment threshold of each centroid ``C[c]`` from the rows ``core == c``."""
-    quantile = THRESHOLD_QUANTILE if model.reassign_threshold is None else float(model.reassign_threshold)
-    floor = model.sim_mean_ + MIN_ASSIGN_Z * model.sim_std_
-    thr = np.zeros(C.shape[0])
-    for c in range(C.shape[0]):
-        sims = E[core == c] @ C[c]
-        # the corpus floor keeps loose themes from absorbing everything, but it
-        # must not shut out the theme's own typical member (e.g. when the corpus
-        # holds a few far-apart themes, so its similarity spread is wide)
-        capped_floor = min(floor, float(np.median(sims)))
-        thr[c] = max(float(np.quantile(sims, quantile)), capped_floor)
-    return thr
-

@@ -27,7 +27,8 @@ import numpy as np
 from cxtext.errors import ValidationError
 from cxtext.themes.assign import secondary
 from cxtext.themes.label import ThemeLabeler
-from cxtext.themes.steps import N_KEYWORDS, N_QUOTES, centroids, thresholds
+from cxtext.themes.geometry import centroids, thresholds
+from cxtext.themes.steps import N_KEYWORDS, N_QUOTES
 
 
 def set_taxonomy_themes(model, taxonomy, assigned: np.ndarray, prototypes: np.ndarray,

@@ -14,7 +14,7 @@ import pytest
 
 from cxtext.themes import ThemeModel
 from cxtext.themes.copies import copy_key, find_copies, place_noise
-from cxtext.themes.steps import centroids
+from cxtext.themes.geometry import centroids
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "real_exports"
 COPY = "It's useless app downgraded."
