@@ -138,6 +138,11 @@ class ColumnProfile:
     relative_example: str | None = None
     #: share of values that are a satisfaction answer in words ("Extremely satisfied": see satisfaction_score)
     satisfaction: float = 0.0
+    #: the smallest and largest plain number among ALL the column's values, not only the sample; set when the
+    #: column is numeric and was sampled. Only :meth:`describe` uses them: the roles are judged on the sample
+    #: (a count column of 100k rows described "from 2368 to 470997" while it reaches 1,409,680 misled a reader)
+    full_low: float | None = None
+    full_high: float | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -188,7 +193,9 @@ class ColumnProfile:
             return "yes/no flags" if self.boolean >= 0.9 else "0/1 flags"
         if self.is_numeric:
             kind = "whole numbers" if self.whole >= 0.95 else "numbers"
-            return f"{kind} from {_fmt(self.low)} to {_fmt(self.high)}"
+            low = self.low if self.full_low is None else min(self.low, self.full_low)
+            high = self.high if self.full_high is None else max(self.high, self.full_high)
+            return f"{kind} from {_fmt(low)} to {_fmt(high)}"
         if self.is_date:
             return "dates"
         if self.is_satisfaction:
@@ -228,6 +235,7 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
     distinct_values = len(set(texts))
     counts = pd.Series(texts).value_counts()
     relative = [t for t in texts[:200] if is_relative_date(t)]
+    full_low, full_high = _full_range(present) if len(present) > n and found.size >= 0.8 * n else (None, None)
     templated = int(sum(c for text, c in counts.items() if c >= 3 and len(text.split()) >= 4))
     return ColumnProfile(
         column=name,
@@ -256,7 +264,16 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
         relative=len(relative) / min(n, 200),
         relative_example=relative[0] if relative else None,
         satisfaction=sum(satisfaction_score(t) is not None for t in texts) / n,
+        full_low=full_low,
+        full_high=full_high,
     )
+
+
+def _full_range(present: list[object]) -> tuple[float | None, float | None]:
+    """The smallest and largest plain number of all the values (vectorised: a column of 100k rows)."""
+    numbers = pd.to_numeric(pd.Series([str(v).strip() for v in present], dtype=object), errors="coerce")
+    numbers = numbers[np.isfinite(numbers)]
+    return (float(numbers.min()), float(numbers.max())) if len(numbers) else (None, None)
 
 
 def _is_missing(value: object) -> bool:
