@@ -30,7 +30,7 @@ import pandas as pd
 
 from cxtext.errors import ColumnMappingError
 from cxtext.io.dates import date_order, date_text
-from cxtext.io.profile import ARABIC_INDIC_DIGITS, SCORE_PATTERN, satisfaction_score
+from cxtext.io.profile import ARABIC_INDIC_DIGITS, NOT_ANSWERED, SCORE_PATTERN, satisfaction_score, two_point_score
 from cxtext.schema import (
     CSAT_SCALE,
     DEFAULT_CES_SCALE,
@@ -44,7 +44,7 @@ from cxtext.schema import (
 _MISSING_TEXT = {"", "nan", "none", "null", "<na>"}
 # A score cell that says "no value": R's missing marker ("NA" in every R write.csv export: its rows were
 # rejected, losing their comments), Excel's #N/A, a typed n/a or a dash. (An id or a segment may be "na".)
-_MISSING_SCORE = _MISSING_TEXT | {"na", "n/a", "#n/a", "n.a.", "nil", "-", "--"}
+_MISSING_SCORE = _MISSING_TEXT | {"na", "n/a", "#n/a", "n.a.", "nil", "-", "--"} | NOT_ANSWERED
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def parse_score(raw: object, scale: ScoreScale, name: str, whole: bool = True, w
         if shown.lower() in _MISSING_SCORE:
             return ScoreReading(None)
         match = SCORE_PATTERN.match(unicodedata.normalize("NFKC", shown).translate(ARABIC_INDIC_DIGITS))
-        if not match and words and (in_words := satisfaction_score(shown)) is not None:
+        if not match and words and (in_words := satisfaction_score(shown) or two_point_score(shown)) is not None:
             return ScoreReading(in_words)
         if not match:
             return ScoreReading(None, f"{name} '{_clip(shown)}' is not a number on {scale.label}")

@@ -303,7 +303,7 @@ def _content_fits(role: str, p: ColumnProfile | None, named: bool = False) -> tu
             return False, (held + f", but {p.template:.0%} of them are the same few sentences over and over "
                            f"({p.distinct_values} different values): a text the export fills in, not comments")
         return True, held
-    if role == "csat" and p.is_satisfaction:  # "Extremely satisfied" ... "Extremely dissatisfied": 5 ... 1
+    if role == "csat" and (p.is_satisfaction or p.is_good_bad):  # "Extremely satisfied" ... : 5 ... 1; "Good": 4
         return True, held
     if role in ("nps", "ces", "csat"):
         high = {"nps": 10, "ces": 7, "csat": 5}[role]

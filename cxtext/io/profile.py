@@ -70,6 +70,15 @@ def _satisfaction_table() -> dict[str, int]:
 
 _SATISFACTION = _satisfaction_table()
 
+# A help desk's two-point rating (Zendesk: "Good, I'm satisfied" / "Bad, I'm unsatisfied", exported as "Good",
+# "Bad", "Good with comment", "Bad with comment"): read on 1-5 as "satisfied" (4) and "unsatisfied" (2) are
+# above, so the share satisfied is the help desk's own satisfaction score. Kept apart from the words above: a
+# column of good/bad is CSAT only under a header that names satisfaction, never by content alone.
+_TWO_POINT = {"good": 4, "bad": 2, "good with comment": 4, "bad with comment": 2, "good i m satisfied": 4,
+              "bad i m unsatisfied": 2}
+#: A survey's status in its rating column: no answer (Zendesk writes "Offered" / "Unoffered" until rated).
+NOT_ANSWERED = frozenset({"offered", "unoffered", "not offered"})
+
 
 def satisfaction_score(value: object) -> int | None:
     """A satisfaction answer in words on 1-5 (``"Extremely satisfied"`` -> 5, ``"Mostly dissatisfied"`` -> 2,
@@ -82,6 +91,13 @@ def satisfaction_score(value: object) -> int | None:
         if text not in _SATISFACTION and text.endswith(ending) and text[: -len(ending)] in _SATISFACTION:
             text = text[: -len(ending)]
     return _SATISFACTION.get(text)
+
+
+def two_point_score(value: object) -> int | None:
+    """A help desk's good/bad rating on 1-5 (``"Good"`` -> 4, ``"Bad with comment"`` -> 2), or None."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    return _TWO_POINT.get(" ".join(re.sub(r"[^\w\s]", " ", value.lower()).split()))
 
 
 def read_number(value: object) -> float | None:
@@ -143,6 +159,8 @@ class ColumnProfile:
     #: (a count column of 100k rows described "from 2368 to 470997" while it reaches 1,409,680 misled a reader)
     full_low: float | None = None
     full_high: float | None = None
+    #: share of values that are a help desk's good/bad rating ("Good", "Bad with comment": see two_point_score)
+    two_point: float = 0.0
 
     @property
     def is_empty(self) -> bool:
@@ -180,6 +198,11 @@ class ColumnProfile:
         return self.n > 0 and self.satisfaction >= 0.9
 
     @property
+    def is_good_bad(self) -> bool:
+        """A help desk's good/bad rating: a CSAT only under a header naming satisfaction."""
+        return self.n > 0 and self.two_point >= 0.9
+
+    @property
     def is_url(self) -> bool:
         return self.n > 0 and self.url >= 0.5
 
@@ -200,6 +223,8 @@ class ColumnProfile:
             return "dates"
         if self.is_satisfaction:
             return f"satisfaction in words ({self.distinct_values} different values, read as 1-5)"
+        if self.is_good_bad:
+            return "good/bad ratings (read as 4 and 2 on 1-5, so the share satisfied is the good share)"
         if self.is_url:
             return "links"
         if self.is_id:
@@ -214,6 +239,8 @@ class ColumnProfile:
 def _fmt(number: float | None) -> str:
     if number is None:
         return "?"
+    if abs(number) >= 1e15:  # an overflowed or planted value: its 300 digits say nothing more than 1.8e+308
+        return f"{number:.3g}"
     return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
@@ -264,6 +291,7 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
         relative=len(relative) / min(n, 200),
         relative_example=relative[0] if relative else None,
         satisfaction=sum(satisfaction_score(t) is not None for t in texts) / n,
+        two_point=sum(two_point_score(t) is not None for t in texts) / n,
         full_low=full_low,
         full_high=full_high,
     )
@@ -281,7 +309,7 @@ def _is_missing(value: object) -> bool:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
-    return isinstance(value, str) and value.strip().lower() in MISSING_TEXT
+    return isinstance(value, str) and (value.strip().lower() in MISSING_TEXT or value.strip().lower() in NOT_ANSWERED)
 
 
 def _date_share(sample: list[object], texts: list[str]) -> float:
