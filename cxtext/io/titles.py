@@ -18,6 +18,9 @@ MAX_TITLE_ROWS = 5
 #: Rows below the header that must look like a table (two or more filled cells) for 80% of them.
 _TABLE_ROWS = 20
 _NUMBER = re.compile(r"^[\s+-]*\d[\d\s.,]*%?\s*$")
+# An answer, never a column's name: "yes" over "no" is a row of data (a file whose header names only its
+# first column, "comment", read its first row of answers as the header under a "title").
+_YES_NO = frozenset({"yes", "no", "true", "false", "y", "n"})
 
 
 def _filled(value: object) -> bool:
@@ -31,7 +34,7 @@ def title_rows(rows: list[list], one_cell: bool = False) -> int:
     "comment," is a header with an unnamed column) and blank rows between them count too; at least one of
     them is filled. The header row under them has two or more filled cells, fewer than half of them
     numbers, none of them found again in its column below (a name, not an answer: "yes" over "yes" is
-    data); and at least 80% of the (up to 20) rows under the header have two or more filled cells, so a
+    data) nor a yes/no word over yes/no words; and at least 80% of the (up to 20) rows under the header have two or more filled cells, so a
     table of one column (comments only) never loses its first rows.
     """
     rows = rows[:MAX_TITLE_ROWS + 1 + _TABLE_ROWS]
@@ -48,10 +51,16 @@ def title_rows(rows: list[list], one_cell: bool = False) -> int:
     if not below or sum(c >= 2 for c in below) < 0.8 * len(below):
         return 0
     for position, name in enumerate(rows[k]):
-        if _filled(name) and any(position < len(row) and str(row[position]).strip() == str(name).strip()
-                                 for row in rows[k + 1:]):
+        if not _filled(name):
+            continue
+        column = [str(row[position]).strip() for row in rows[k + 1:] if position < len(row) and _filled(row[position])]
+        if str(name).strip() in column or _is_yes_no(name) and any(_is_yes_no(v) for v in column):
             return 0
     return k
+
+
+def _is_yes_no(value: object) -> bool:
+    return str(value).strip().lower() in _YES_NO
 
 
 def title_note(rows: list[list], k: int, unit: str, first: int = 1) -> str:

@@ -138,7 +138,8 @@ def test_column_detection_on_random_frames(frame):
 
 
 def _blank(value) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or str(value) == ""
+    # a cell of spaces is an empty cell to the readers too (a last row of spaces is not a row)
+    return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
 
 
 def _write(frame: pd.DataFrame, path) -> None:
