@@ -79,6 +79,9 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
                     "issue 19: the library's differences from plain UMAP+HDBSCAN+nearest, switched one at a time"),
     "granularity_trial": (["bench/granularity_trial.py"],
                           "issue 19: can a dump choose its own theme size by silhouette? (leave one dataset out)"),
+    "size_selection_trial": (["bench/size_selection_trial.py"],
+                             "issue 19: the theme size picked per dump by DBCV or silhouette, and UMAP ensembles, "
+                             "chosen leave one dataset out, checked on HINT3"),
     "driver_dedupe_trial": (["bench/driver_dedupe_trial.py"],
                             "issue 19: finer themes plus near-duplicate grouping of the top drivers, chosen leave one "
                             "dataset out"),
