@@ -30,7 +30,7 @@ import pandas as pd
 
 from cxtext.errors import ColumnMappingError
 from cxtext.io.dates import date_order, date_text
-from cxtext.io.profile import ARABIC_INDIC_DIGITS, NOT_ANSWERED, SCORE_PATTERN, satisfaction_score, two_point_score
+from cxtext.io.profile import ARABIC_INDIC_DIGITS, NOT_ANSWERED, SCORE_PATTERN, help_desk_score, satisfaction_score
 from cxtext.schema import (
     CSAT_SCALE,
     DEFAULT_CES_SCALE,
@@ -82,7 +82,7 @@ def parse_score(raw: object, scale: ScoreScale, name: str, whole: bool = True, w
         if shown.lower() in _MISSING_SCORE:
             return ScoreReading(None)
         match = SCORE_PATTERN.match(unicodedata.normalize("NFKC", shown).translate(ARABIC_INDIC_DIGITS))
-        if not match and words and (in_words := satisfaction_score(shown) or two_point_score(shown)) is not None:
+        if not match and words and (in_words := satisfaction_score(shown) or help_desk_score(shown)) is not None:
             return ScoreReading(in_words)
         if not match:
             return ScoreReading(None, f"{name} '{_clip(shown)}' is not a number on {scale.label}")

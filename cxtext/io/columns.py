@@ -238,8 +238,10 @@ def _choose(role: str, columns: list[str], profiles: dict[str, ColumnProfile], q
             continue
         fits, content_why = _content_fits(role, profile, named=heard >= 1.0)
         # text and dates are found by content alone; so is a CSAT answered in words ("Mostly satisfied"), which
-        # nothing else is, whereas small whole numbers can be counts: those need a header naming the score
-        by_content = role in ("text", "date") or role == "csat" and profile.is_satisfaction
+        # nothing else is, and a help desk's rating in words ("Great" / "Okay" / "Not Good") under a header
+        # naming a rating; small whole numbers can be counts: those need a header naming the score
+        by_content = role in ("text", "date") or role == "csat" and (
+            profile.is_satisfaction or profile.is_help_desk_rating and header_score("rating", column)[0] > 0)
         if heard == 0 and not (fits and by_content):
             continue
         if not fits:
@@ -303,7 +305,7 @@ def _content_fits(role: str, p: ColumnProfile | None, named: bool = False) -> tu
             return False, (held + f", but {p.template:.0%} of them are the same few sentences over and over "
                            f"({p.distinct_values} different values): a text the export fills in, not comments")
         return True, held
-    if role == "csat" and (p.is_satisfaction or p.is_good_bad):  # "Extremely satisfied" ... : 5 ... 1; "Good": 4
+    if role == "csat" and (p.is_satisfaction or p.is_help_desk_rating):  # "Extremely satisfied" 5 ... ; "Good" 4
         return True, held
     if role in ("nps", "ces", "csat"):
         high = {"nps": 10, "ces": 7, "csat": 5}[role]

@@ -63,7 +63,8 @@ QUESTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     "nps": ((r"recommend|net promoter|\brecomand|recommander|recomendar|empfehlen|tavsiye|consiglier|"
              r"aanbevelen|ترشيح|توصي|تنصح", 0.9),),
     "ces": ((r"\beas(y|ier|ily)\b|\beffort|\bdifficult|\buș(or|oara)\b|\bsimplu\b|سهول", 0.8),),
-    "csat": ((r"\bsatisf|\bmulțumit|\bmultumit|\bzufrieden|\bmemnun|\btevreden|\bsoddisf|رضا|راض", 0.8),),
+    # "happiness": Help Scout's name for its satisfaction ratings (Great / Okay / Not Good)
+    "csat": ((r"\bsatisf|\bhappiness\b|\bmulțumit|\bmultumit|\bzufrieden|\bmemnun|\btevreden|\bsoddisf|رضا|راض", 0.8),),
     "rating": ((r"\brat(e|ing)\b|\bstars?\b|\bout of (5|10)\b|\bevalua|تقييم", 0.8),),
     "text": ((r"\bwhy\b|\breasons?\b|\btell us\b|\banything else\b|\bimprove|\bsuggest|\bcomments?\b|"
               r"\bfeedback\b|what did you (like|dislike|enjoy)|what (could|should|can) we|\bdescribe\b|"

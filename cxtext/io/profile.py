@@ -70,12 +70,13 @@ def _satisfaction_table() -> dict[str, int]:
 
 _SATISFACTION = _satisfaction_table()
 
-# A help desk's two-point rating (Zendesk: "Good, I'm satisfied" / "Bad, I'm unsatisfied", exported as "Good",
-# "Bad", "Good with comment", "Bad with comment"): read on 1-5 as "satisfied" (4) and "unsatisfied" (2) are
-# above, so the share satisfied is the help desk's own satisfaction score. Kept apart from the words above: a
-# column of good/bad is CSAT only under a header that names satisfaction, never by content alone.
-_TWO_POINT = {"good": 4, "bad": 2, "good with comment": 4, "bad with comment": 2, "good i m satisfied": 4,
-              "bad i m unsatisfied": 2}
+# A help desk's rating in words: Zendesk's two points ("Good, I'm satisfied" / "Bad, I'm unsatisfied", exported
+# as "Good", "Bad", "Good with comment", "Bad with comment"), Help Scout's and Enchant's three ("Great", "Okay",
+# "Not Good"), Odoo's "Okay" between "Satisfied" and "Dissatisfied". On 1-5 beside the words above ("satisfied"
+# 4, "unsatisfied" 2), so the share satisfied is the help desk's own share of good (or great) ratings. Kept apart
+# from those words: such a column is CSAT only under a header that names satisfaction, never by content alone.
+_HELP_DESK = {"great": 5, "good": 4, "okay": 3, "ok": 3, "bad": 2, "not good": 2, "good with comment": 4,
+              "bad with comment": 2, "good i m satisfied": 4, "bad i m unsatisfied": 2}
 #: A survey's status in its rating column: no answer (Zendesk writes "Offered" / "Unoffered" until rated).
 NOT_ANSWERED = frozenset({"offered", "unoffered", "not offered"})
 
@@ -93,11 +94,12 @@ def satisfaction_score(value: object) -> int | None:
     return _SATISFACTION.get(text)
 
 
-def two_point_score(value: object) -> int | None:
-    """A help desk's good/bad rating on 1-5 (``"Good"`` -> 4, ``"Bad with comment"`` -> 2), or None."""
+def help_desk_score(value: object) -> int | None:
+    """A help desk's rating in words on 1-5 (``"Great"`` -> 5, ``"Good"`` -> 4, ``"Okay"`` -> 3,
+    ``"Bad with comment"`` -> 2), or None."""
     if not isinstance(value, str) or len(value) > 40:
         return None
-    return _TWO_POINT.get(" ".join(re.sub(r"[^\w\s]", " ", value.lower()).split()))
+    return _HELP_DESK.get(" ".join(re.sub(r"[^\w\s]", " ", value.lower()).split()))
 
 
 def read_number(value: object) -> float | None:
@@ -159,8 +161,9 @@ class ColumnProfile:
     #: (a count column of 100k rows described "from 2368 to 470997" while it reaches 1,409,680 misled a reader)
     full_low: float | None = None
     full_high: float | None = None
-    #: share of values that are a help desk's good/bad rating ("Good", "Bad with comment": see two_point_score)
-    two_point: float = 0.0
+    #: share of values that are a satisfaction answer in words or a help desk's rating ("Great", "Okay",
+    #: "Bad with comment": see help_desk_score)
+    help_desk: float = 0.0
 
     @property
     def is_empty(self) -> bool:
@@ -198,9 +201,10 @@ class ColumnProfile:
         return self.n > 0 and self.satisfaction >= 0.9
 
     @property
-    def is_good_bad(self) -> bool:
-        """A help desk's good/bad rating: a CSAT only under a header naming satisfaction."""
-        return self.n > 0 and self.two_point >= 0.9
+    def is_help_desk_rating(self) -> bool:
+        """A help desk's rating in words (Good / Bad, Great / Okay / Not Good): a CSAT only under a header
+        naming satisfaction."""
+        return self.n > 0 and self.help_desk >= 0.9
 
     @property
     def is_url(self) -> bool:
@@ -223,8 +227,9 @@ class ColumnProfile:
             return "dates"
         if self.is_satisfaction:
             return f"satisfaction in words ({self.distinct_values} different values, read as 1-5)"
-        if self.is_good_bad:
-            return "good/bad ratings (read as 4 and 2 on 1-5, so the share satisfied is the good share)"
+        if self.is_help_desk_rating:
+            return (f"a help desk's ratings in words ({self.distinct_values} different values, read as 1-5: great 5, "
+                    "good 4, okay 3, bad 2, so the share satisfied is the share rated good or great)")
         if self.is_url:
             return "links"
         if self.is_id:
@@ -291,7 +296,7 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
         relative=len(relative) / min(n, 200),
         relative_example=relative[0] if relative else None,
         satisfaction=sum(satisfaction_score(t) is not None for t in texts) / n,
-        two_point=sum(two_point_score(t) is not None for t in texts) / n,
+        help_desk=sum(satisfaction_score(t) is not None or help_desk_score(t) is not None for t in texts) / n,
         full_low=full_low,
         full_high=full_high,
     )
