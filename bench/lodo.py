@@ -150,7 +150,12 @@ def plain_labels(X: np.ndarray, seed: int = 0) -> np.ndarray:
     from cxtext.themes.reduce import Reducer
 
     Z = Reducer("umap", 5, 15, "cosine", seed).fit_transform(X)
-    labels = hdbscan.HDBSCAN(min_cluster_size=10).fit_predict(Z)
+    return nearest_centre(Z, hdbscan.HDBSCAN(min_cluster_size=10).fit_predict(Z))
+
+
+def nearest_centre(Z: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """``labels`` with every noise point (-1) given its nearest cluster centre in ``Z`` (plain's last step)."""
+    labels = np.array(labels, copy=True)
     k = labels.max() + 1
     if k > 0 and (labels < 0).any():
         C = np.stack([Z[labels == c].mean(axis=0) for c in range(k)])

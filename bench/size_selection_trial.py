@@ -53,17 +53,6 @@ RULES = ("dbcv_5", "dbcv_size", "sil_5", "sil_size", "concat3", "concat5", "coas
 PLAIN, LIBRARY_SIZE = "f10/mssize", "f0.35/ms5"
 
 
-def _nearest(Z: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Every noise point to its nearest cluster centre (the plain pipeline's last step)."""
-    labels = labels.copy()
-    k = labels.max() + 1
-    if k > 0 and (labels < 0).any():
-        C = np.stack([Z[labels == c].mean(axis=0) for c in range(k)])
-        noise = np.flatnonzero(labels < 0)
-        labels[noise] = np.linalg.norm(Z[noise, None, :] - C[None], axis=2).argmin(axis=1)
-    return labels
-
-
 def _size(f: str | float, n: int) -> int:
     return 10 if f == "10" else int(min(100, max(5, round(float(f) * np.sqrt(n)))))
 
@@ -85,7 +74,7 @@ def grid_rows(Z: np.ndarray, gold: np.ndarray) -> list[dict]:
                     validity = float(fitted.relative_validity_)
                 except (ValueError, ZeroDivisionError, IndexError):
                     validity = float("nan")
-            labels = _nearest(Z, fitted.labels_)
+            labels = lodo.nearest_centre(Z, fitted.labels_)
             k = int(labels.max()) + 1
             rows.append({"system": f"f{f}/ms{ms}", "f": str(f), "ms": ms, "dbcv": validity,
                          "sil": float(silhouette_score(Z, labels)) if k > 1 else float("nan"),
@@ -99,11 +88,11 @@ def ensemble_rows(Zs: list[np.ndarray], gold: np.ndarray) -> list[dict]:
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
-    runs = [_nearest(Z, hdbscan.HDBSCAN(min_cluster_size=10).fit_predict(Z)) for Z in Zs]
+    runs = [lodo.nearest_centre(Z, hdbscan.HDBSCAN(min_cluster_size=10).fit_predict(Z)) for Z in Zs]
     rows = []
     for m in (3, 5):
         joined = np.hstack(Zs[:m])
-        rows.append({"system": f"concat{m}", **lodo.score(gold, _nearest(joined, hdbscan.HDBSCAN(
+        rows.append({"system": f"concat{m}", **lodo.score(gold, lodo.nearest_centre(joined, hdbscan.HDBSCAN(
             min_cluster_size=10).fit_predict(joined)))})
         together = sum((r[:, None] == r[None, :]).astype(np.float32) for r in runs[:m]) / m
         distance = 1.0 - together
