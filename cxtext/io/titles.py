@@ -23,8 +23,12 @@ _NUMBER = re.compile(r"^[\s+-]*\d[\d\s.,]*%?\s*$")
 _YES_NO = frozenset({"yes", "no", "true", "false", "y", "n"})
 
 
-def _filled(value: object) -> bool:
+def filled_cell(value: object) -> bool:
+    """A cell with something in it (not None, not only spaces): the readers' test for an empty row."""
     return value is not None and str(value).strip() != ""
+
+
+_filled = filled_cell
 
 
 def title_rows(rows: list[list], one_cell: bool = False) -> int:

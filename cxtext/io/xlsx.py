@@ -18,6 +18,7 @@ import pandas as pd
 from cxtext.errors import InputError
 from cxtext.io.layouts import NO_HEADER, header_is_data
 from cxtext.io.table import LoadedTable, clean_headers, clip
+from cxtext.io.titles import filled_cell as _filled
 from cxtext.io.titles import title_note, title_rows
 
 
@@ -203,10 +204,6 @@ def _data_sheet(rows_of, sheets: list[str], first: str, first_rows: list[list],
             + (f"; other sheets: {clip(', '.join(others), 160)}" if others else "")
             + ". Pick one with --sheet NAME (Python: sheet=)")
     return chosen, rows, note
-
-
-def _filled(value: object) -> bool:
-    return value is not None and str(value).strip() != ""
 
 
 def _may_hold_uncomputed_formulas(rows: list[list], n_raw_rows: int) -> bool:
