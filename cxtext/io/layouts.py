@@ -26,6 +26,7 @@ question texts go to column detection, so ``Q1`` is found as NPS from
 from __future__ import annotations
 
 import datetime as _dt
+import numbers
 import re
 from dataclasses import dataclass, field
 
@@ -115,8 +116,10 @@ def _generic_header_rows(frame: pd.DataFrame, top: list[list[str]]) -> SurveyLay
     positions = [frame.columns.get_loc(c) for c in numeric]
     rows = []
     for index, cells in enumerate(top):
+        # a number held as a number (a DataFrame's 1e+16 or inf, which read as text "1e+16", "inf") is no word
+        typed = [isinstance(frame.iat[index, p], (numbers.Number, _dt.date)) for p in positions]
         words = [cells[p] for p in positions]
-        if all(w.strip() and read_number(w) is None for w in words):
+        if all(w.strip() and read_number(w) is None and not number for w, number in zip(words, typed)):
             rows.append((index, "a second header row: words where the columns below hold numbers"))
         else:
             break

@@ -203,6 +203,16 @@ def test_a_generic_second_header_row_is_skipped():
     assert table.layout == "extra header rows" and len(table.frame) == 10
 
 
+def test_numbers_held_as_numbers_are_never_a_second_header_row():
+    # a DataFrame's 1e16 and inf print as "1e+16" and "inf", which do not read as scores: hypothesis found the
+    # first row taken for a header row and dropped (as the first row of an export it would be a typo, not words)
+    for big in (1e16, float("inf")):
+        frame = pd.DataFrame({"comment": [""] * 11, "nps": [big] + [9, 3, 10, 6, 8] * 2,
+                              "ces": [big] + [2, 6, 1, 7, 3] * 2}, dtype=object)
+        table = read_table(frame)
+        assert table.layout is None and len(table.frame) == 11
+
+
 def test_several_comment_columns_make_one_comment_per_non_empty_cell_and_count_scores_once(tmp_path):
     frame = pd.DataFrame({
         "What did you like?": ["Fast delivery", "", "Friendly staff at the desk", ""],
