@@ -30,7 +30,8 @@ import pandas as pd
 
 from cxtext.errors import ColumnMappingError
 from cxtext.io.dates import date_order, date_text
-from cxtext.io.profile import ARABIC_INDIC_DIGITS, NOT_ANSWERED, SCORE_PATTERN, help_desk_score, satisfaction_score
+from cxtext.io.profile import (ARABIC_INDIC_DIGITS, NOT_ANSWERED, SCORE_PATTERN, help_desk_score, satisfaction_score,
+                               word_key, word_scale)
 from cxtext.schema import (
     CSAT_SCALE,
     DEFAULT_CES_SCALE,
@@ -55,7 +56,8 @@ class ScoreReading:
     problem: str | None = None
 
 
-def parse_score(raw: object, scale: ScoreScale, name: str, whole: bool = True, words: bool = False) -> ScoreReading:
+def parse_score(raw: object, scale: ScoreScale, name: str, whole: bool = True,
+                words: bool | dict[str, int] = False) -> ScoreReading:
     """Read one score cell on an integer ``scale``.
 
     Empty cells and missing markers ("NA", "n/a", "#N/A", "-") give ``value=None`` without a problem.
@@ -63,7 +65,8 @@ def parse_score(raw: object, scale: ScoreScale, name: str, whole: bool = True, w
     ``"9 - very likely"``; Arabic-Indic digits are understood.
     ``name`` ("NPS", "CES", "CSAT") is used in the problem text. ``whole``
     False accepts decimals (review scores such as 7.5 on 1-10). ``words`` also reads a satisfaction
-    answer in words on 1-5 (``"Extremely satisfied"`` -> 5: :func:`cxtext.io.profile.satisfaction_score`).
+    answer in words on 1-5 (``"Extremely satisfied"`` -> 5: :func:`cxtext.io.profile.satisfaction_score`);
+    a dict for ``words`` is the column's own word scale first (:func:`cxtext.io.profile.word_scale`).
     """
     if raw is None or (isinstance(raw, float) and math.isnan(raw)) or raw is pd.NA:
         return ScoreReading(None)
@@ -82,6 +85,8 @@ def parse_score(raw: object, scale: ScoreScale, name: str, whole: bool = True, w
         if shown.lower() in _MISSING_SCORE:
             return ScoreReading(None)
         match = SCORE_PATTERN.match(unicodedata.normalize("NFKC", shown).translate(ARABIC_INDIC_DIGITS))
+        if not match and isinstance(words, dict) and (on_scale := words.get(word_key(shown))) is not None:
+            return ScoreReading(on_scale)
         if not match and words and (in_words := satisfaction_score(shown) or help_desk_score(shown)) is not None:
             return ScoreReading(in_words)
         if not match:
@@ -93,6 +98,13 @@ def parse_score(raw: object, scale: ScoreScale, name: str, whole: bool = True, w
     if not scale.low <= value <= scale.high:
         return ScoreReading(None, f"{name} '{_clip(shown)}' is outside {scale.label}")
     return ScoreReading(value)
+
+
+def _csat_scores(values: list[object]) -> list[ScoreReading]:
+    """A CSAT column read on 1-5: numbers, satisfaction or a help desk's rating in words, or the column's own
+    word scale (Horrible ... Excellent) when its answers lie on one."""
+    words = word_scale(values) or True
+    return [parse_score(v, CSAT_SCALE, "CSAT", words=words) for v in values]
 
 
 def _format_number(number: float) -> str:
@@ -138,7 +150,7 @@ def validate(
     scores = {
         "nps": [parse_score(v, NPS_SCALE, "NPS") for v in _column(raw, mapping.nps, n_rows)],
         "ces": [parse_score(v, ces_scale, "CES") for v in _column(raw, mapping.ces, n_rows)],
-        "csat": [parse_score(v, CSAT_SCALE, "CSAT", words=True) for v in _column(raw, mapping.csat, n_rows)],
+        "csat": _csat_scores(_column(raw, mapping.csat, n_rows)),
         "rating": [parse_score(v, rating_scale, "rating", whole=False)
                    for v in _column(raw, mapping.rating, n_rows)],
     }

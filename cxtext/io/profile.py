@@ -77,6 +77,38 @@ _SATISFACTION = _satisfaction_table()
 # from those words: such a column is CSAT only under a header that names satisfaction, never by content alone.
 _HELP_DESK = {"great": 5, "good": 4, "okay": 3, "ok": 3, "bad": 2, "not good": 2, "good with comment": 4,
               "bad with comment": 2, "good i m satisfied": 4, "bad i m unsatisfied": 2}
+# Five-level answer scales in words, worst first (a slash: one level). A column whose word answers all lie on
+# one of them is read on 1-5 by that scale, so "Good" is 4 on Horrible ... Excellent (a public Google Forms
+# survey: its "Excellent" and "Horrible" were rejected as not numbers) and 3 on Poor ... Excellent.
+WORD_SCALES: tuple[tuple[str, ...], ...] = (
+    ("horrible", "bad", "ok/okay", "good", "excellent"),
+    ("terrible", "poor", "average/ok/okay", "good", "excellent"),
+    ("very poor", "poor", "fair/average", "good", "excellent"),
+    ("poor", "fair", "good", "very good", "excellent"),
+    ("very bad", "bad", "ok/okay/average/neutral", "good", "very good"),
+    ("very dissatisfied", "dissatisfied", "neutral", "satisfied", "very satisfied"),
+)
+
+
+def word_key(value: object) -> str:
+    """A word answer as the scales spell it: lower case, punctuation as spaces, single spaces."""
+    return " ".join(re.sub(r"[^\w\s]", " ", str(value).lower()).split())
+
+
+def word_scale(values: list[object]) -> dict[str, int] | None:
+    """The first of :data:`WORD_SCALES` holding every answer in words of a column (numbers and missing
+    markers aside), as word -> 1-5; None when none holds them all or the column has fewer than 2 such words."""
+    words = {word_key(v) for v in values if isinstance(v, str) and v.strip()
+             and v.strip().lower() not in MISSING_TEXT | NOT_ANSWERED and read_number(v) is None}
+    if len(words) < 2:
+        return None
+    for scale in WORD_SCALES:
+        table = {word: level for level, names in enumerate(scale, start=1) for word in names.split("/")}
+        if words <= table.keys():
+            return table
+    return None
+
+
 #: A survey's status in its rating column: no answer (Zendesk writes "Offered" / "Unoffered" until rated).
 NOT_ANSWERED = frozenset({"offered", "unoffered", "not offered"})
 
@@ -164,6 +196,8 @@ class ColumnProfile:
     #: share of values that are a satisfaction answer in words or a help desk's rating ("Great", "Okay",
     #: "Bad with comment": see help_desk_score)
     help_desk: float = 0.0
+    #: the five-level word scale the column's answers lie on ("horrible ... excellent"), None when none
+    on_word_scale: str | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -227,6 +261,8 @@ class ColumnProfile:
             return "dates"
         if self.is_satisfaction:
             return f"satisfaction in words ({self.distinct_values} different values, read as 1-5)"
+        if self.is_help_desk_rating and self.on_word_scale:
+            return f"ratings in words on a 5-point scale ({self.on_word_scale}, read as 1-5)"
         if self.is_help_desk_rating:
             return (f"a help desk's ratings in words ({self.distinct_values} different values, read as 1-5: great 5, "
                     "good 4, okay 3, bad 2, so the share satisfied is the share rated good or great)")
@@ -296,10 +332,26 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
         relative=len(relative) / min(n, 200),
         relative_example=relative[0] if relative else None,
         satisfaction=sum(satisfaction_score(t) is not None for t in texts) / n,
-        help_desk=sum(satisfaction_score(t) is not None or help_desk_score(t) is not None for t in texts) / n,
+        help_desk=_help_desk_share(texts),
+        on_word_scale=_scale_name(texts),
         full_low=full_low,
         full_high=full_high,
     )
+
+
+def _scale_name(texts: list[str]) -> str | None:
+    table = word_scale(texts)
+    if not table:
+        return None
+    levels = sorted(table.items(), key=lambda item: item[1])
+    return f"{levels[0][0]} ... {levels[-1][0]}"
+
+
+def _help_desk_share(texts: list[str]) -> float:
+    """Share of the values that are satisfaction or a help desk's rating in words, or on one word scale."""
+    on_scale = word_scale(texts) or {}
+    return sum(satisfaction_score(t) is not None or help_desk_score(t) is not None or word_key(t) in on_scale
+               for t in texts) / len(texts)
 
 
 def _full_range(present: list[object]) -> tuple[float | None, float | None]:

@@ -67,3 +67,29 @@ def test_help_desk_words():
                                          "Not Good", "okay", "Excellent")] == [4, 2, 4, 2, 5, 2, 3, None]
     assert parse_score("Unoffered", CSAT_SCALE, "CSAT", words=True).value is None
     assert parse_score("Unoffered", CSAT_SCALE, "CSAT", words=True).problem is None
+
+
+def test_a_five_level_word_scale_is_read_by_its_own_levels(tmp_path):
+    # a Google Forms grid question ("How would you rate the overall quality of ... [X]") answered Horrible, Bad,
+    # OK, Good, Excellent (a public survey export): "Excellent" and "Horrible" were rejected as not numbers,
+    # and the rows with them lost their comments
+    levels = ["Good", "OK", "Excellent", "Horrible", "Bad", "Good", "Excellent", "Good"] * 5
+    path = tmp_path / "survey.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Timestamp", "How would you rate the overall quality of ... [Product]", "Any other comments?"])
+        for i, level in enumerate(levels):
+            writer.writerow([f"10/{1 + i % 28}/2022 9:00:00", level, f"Comment {i}: the docs could show more examples"])
+    feedback = cxtext.load(path)
+    assert feedback.mapping.csat == "How would you rate the overall quality of ... [Product]"
+    assert "ratings in words on a 5-point scale (horrible ... excellent" in feedback.mapping_reasons["csat"]["why"]
+    assert feedback.records["csat"].value_counts().to_dict() == {4: 15, 5: 10, 3: 5, 1: 5, 2: 5}
+    assert (feedback.records["status"] == "analyzed").all()
+
+
+def test_word_scales():
+    from cxtext.io.profile import word_scale
+
+    assert word_scale(["Poor", "Fair", "Good", "Very good", "Excellent"])["good"] == 3
+    assert word_scale(["Good", "OK", "Horrible"])["good"] == 4
+    assert word_scale(["Great", "Okay"]) is None and word_scale(["Good"]) is None
