@@ -43,8 +43,8 @@ import pandas as pd
 
 from cxtext.errors import ColumnMappingError
 from cxtext.io.dates import date_order
-from cxtext.io.headers import (EXTRA_TEXT_MIN_HEADER, header_score, is_not_customer_text, is_subject_line,
-                               is_ticket_reply)
+from cxtext.io.headers import (EXTRA_TEXT_MIN_HEADER, header_score, is_later_event_date, is_not_customer_text,
+                               is_subject_line, is_ticket_reply)
 from cxtext.io.profile import ColumnProfile, profile_column
 from cxtext.io.scales import scale_of_profile
 from cxtext.schema import ROLES, ColumnMapping, ScoreScale
@@ -231,6 +231,8 @@ def _choose(role: str, columns: list[str], profiles: dict[str, ColumnProfile], q
         if column in taken:
             continue
         heard, header_why = header_score(role, column, questions.get(column))
+        if role == "date" and heard > 0 and is_later_event_date(column):  # a reply's or an update's date
+            heard, header_why = heard / 2, header_why + " (but it dates a later event: a reply, an update)"
         profile = profiles.get(column)
         if profile is None:  # headers only: trust them
             if heard > 0:

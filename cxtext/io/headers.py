@@ -159,6 +159,21 @@ def is_not_customer_text(header: str, question: str | None = None) -> bool:
     return bool(set(normalise_header(header).split("_")) & _NOT_CUSTOMER_TEXT)
 
 
+#: Words of a date header that name a later event than the feedback itself: the support team's reply, an
+#: update or an edit, the ticket's closing. Such a date ranks below the others (a Play Console export's
+#: "Developer Reply Date and Time" was taken before "Review Submit Date and Time": trends showed when support
+#: answered, not when customers wrote).
+#: ("Response Date", "Date Answered" are a survey respondent's own: not listed.)
+_LATER_EVENT_WORDS = frozenset({"reply", "replied", "developer", "agent", "update", "updated", "modified", "edited",
+                                "changed", "last", "closed", "resolved", "solved", "due", "deleted"})
+
+
+def is_later_event_date(header: str) -> bool:
+    """True for ``Developer Reply Date and Time``, ``Review Last Update Date and Time``, ``Closed at``: a date of
+    something after the feedback was given."""
+    return bool(set(normalise_header(header).split("_")) & _LATER_EVENT_WORDS)
+
+
 def is_subject_line(header: str) -> bool:
     """True for ``Subject``, ``Review_Title``, ``titre_avis``: a subject line or a title (see SUBJECT_WORDS)."""
     words = set(normalise_header(header).split("_"))

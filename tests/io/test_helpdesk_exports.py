@@ -248,3 +248,19 @@ def test_an_empty_row_inside_the_table_stays_a_row(tmp_path):
     path.write_text("comment,nps\nGreat service,9\n,\nSlow delivery,3\n,\n,\n", encoding="utf-8")
     table = read_table(path)
     assert len(table.frame) == 3  # the inner empty row keeps row numbers; the last one is dropped
+
+
+def test_the_date_is_when_the_customer_wrote_not_when_support_replied(tmp_path):
+    # a Play Console reviews table saved with its columns in alphabetical order (a public Firefox for Android
+    # export, MPL-2.0): "Developer Reply Date and Time" came first and was taken, so trends showed support's replies
+    header = ["App Version Name", "Developer Reply Date and Time", "Developer Reply Text", "Review Last Update Date and Time",
+              "Review Submit Date and Time", "Review Text", "Star Rating"]
+    rows = [["68.0", "2018-06-2{}T10:00:00Z".format(i % 9) if i % 2 else "", "Thanks: fixed in 68.1" if i % 2 else "",
+             f"2018-0{1 + i % 5}-15T08:00:00Z", f"2018-0{1 + i % 5}-1{i % 9}T07:30:00Z",
+             f"Crashes when I open tab {i}", str(1 + i % 5)] for i in range(30)]
+    path = tmp_path / "reviews.csv"
+    path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    feedback = cxtext.load(path)
+    assert feedback.mapping.date == "Review Submit Date and Time"
+    passed = {p["column"]: p["why"] for p in feedback.mapping_reasons["date"]["passed_over"]}
+    assert "it dates a later event" in passed["Developer Reply Date and Time"]
