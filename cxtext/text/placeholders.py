@@ -4,8 +4,9 @@ Two rules, both giving each row a reason (the records' ``non_answer_reason``):
 
 * **Listed non-answers** (:func:`non_answer_reason`): "n/a", "nothing", "none", "-", and the
   placeholders review exports write into an empty field ("No Negative", "No Positive",
-  Booking.com's), in English, Arabic ("لا شيء", "لا يوجد", "لا تعليق") and Romanian ("nimic",
-  "nu am", "fără comentarii", "nu este cazul"); the same said several times over ("None none
+  Booking.com's), in English, Arabic ("لا شيء", "لا يوجد", "لا تعليق"), Romanian ("nimic",
+  "nu am", "fără comentarii", "nu este cazul"), French ("rien à signaler", "RAS", "aucune remarque"),
+  Spanish, Portuguese and German; the same said several times over ("None none
   none none none", "NA NA NA NA NA": review sites that ask for a few words get them so); and
   texts without a letter or digit ("-", "...", only emojis). Compared after case folding,
   removing punctuation and diacritics (:func:`answer_key`).
@@ -109,6 +110,17 @@ _LISTED = [
     "nimic de adăugat", "nimic special", "nu am nimic de adăugat", "nu e cazul", "nu este cazul",
     "nimic negativ", "nimic pozitiv", "nu am comentarii", "nu am observații", "nimic de spus",
     "nu se aplică", "fără",
+    # French, Spanish, Portuguese, German (the languages whose comment headers are known; a public French NPS
+    # export's "aucune remarque", "RAS", "rien à signaler" made a theme labelled as if it held a complaint)
+    "rien", "ras", "r a s", "rien à signaler", "rien a dire", "rien à dire", "rien à ajouter", "rien de particulier",
+    "rien de spécial", "aucune remarque", "aucune remarque particulière", "aucun commentaire", "pas de commentaire",
+    "pas de commentaires", "sans commentaire", "sans avis", "pas d'avis", "aucun", "aucune", "non", "néant",
+    "je ne sais pas", "nsp", "o k",
+    "nada", "ninguno", "ninguna", "sin comentarios", "sin comentario", "ningún comentario", "no sé",
+    "nada que decir", "nada que agregar", "nada que añadir", "no aplica", "nenhum", "nenhuma", "sem comentários",
+    "sem comentário", "não sei", "nada a declarar", "nada a acrescentar", "não", "não se aplica",
+    "nichts", "keine", "kein kommentar", "keine anmerkungen", "keine ahnung", "weiß nicht", "nichts hinzuzufügen",
+    "nein", "nichts zu sagen",
 ]
 #: Listed non-answers, as :func:`answer_key` makes them (so "لا أعرف" and "fără" match as written).
 NON_ANSWERS: frozenset[str] = frozenset(answer_key(answer) for answer in _LISTED)

@@ -20,12 +20,16 @@ def test_survey_text_keeps_handles_but_drops_markup_and_zero_width():
 
 
 @pytest.mark.parametrize("text", ["n/a", "N/A", "-", "...", "Nothing", "no comment!", "لا يوجد", "لا شيء",
-                                  "nimic", "Fără comentarii", "none", "  NA "])
+                                  "nimic", "Fără comentarii", "none", "  NA ",
+                                  # French, Spanish, Portuguese, German (a public French NPS export's fillers)
+                                  "Aucune remarque", "RAS", "rien à signaler", "AUCUNE", "o.k.", "Aucun commentaire",
+                                  "nada", "Sem comentários", "keine Anmerkungen"])
 def test_non_answers(text):
     assert is_non_answer(text)
 
 
-@pytest.mark.parametrize("text", ["nothing works in the app", "nimic nu merge", "لا يوجد دعم فني"])
+@pytest.mark.parametrize("text", ["nothing works in the app", "nimic nu merge", "لا يوجد دعم فني",
+                                  "rien ne marche", "je suis fan", "nada funciona"])
 def test_real_answers_that_start_like_non_answers(text):
     assert not is_non_answer(text)
 
