@@ -162,7 +162,7 @@ def validate(
     statuses, reasons, scores_valid = [], [], []
     for index, text in zip(positions, texts):
         problems = [scores[kind][index].problem for kind in scores if scores[kind][index].problem]
-        text_missing = text.strip() == "" or _only_invisible(text)
+        text_missing = _no_comment(text)
         has_score = any(scores[kind][index].value is not None for kind in scores)
         if problems:
             statuses.append(STATUS_REJECTED)
@@ -215,7 +215,7 @@ def _comments(raw: pd.DataFrame, mapping: ColumnMapping, n_rows: int) -> tuple[l
         return list(range(n_rows)), cells.get(column, [""] * n_rows), [column] * n_rows
     positions, texts, sources = [], [], []
     for index in range(n_rows):
-        filled = [c for c in columns if cells[c][index].strip() and not _only_invisible(cells[c][index])]
+        filled = [c for c in columns if not _no_comment(cells[c][index])]
         for column in filled or columns[:1]:
             positions.append(index)
             texts.append(cells[column][index])
@@ -235,6 +235,17 @@ def _column(raw: pd.DataFrame, column: str | None, n_rows: int) -> list[object]:
 def _optional_text(raw: object) -> str | None:
     text = read_text(raw).strip()
     return None if text.lower() in _MISSING_TEXT else text
+
+
+#: A comment cell holding R's missing-value marker (write.csv writes "NA" for an empty cell): no comment.
+#: A public French NPS export written by R had its 3,528 "NA" comments counted as analysed non-answers.
+_MISSING_COMMENT = frozenset({"NA"})
+
+
+def _no_comment(text: str) -> bool:
+    """An empty comment: blank, only invisible characters, or a missing-value marker."""
+    stripped = text.strip()
+    return stripped == "" or stripped in _MISSING_COMMENT or _only_invisible(text)
 
 
 def _only_invisible(text: str) -> bool:

@@ -108,3 +108,12 @@ def test_load_end_to_end_with_a_messy_csv(tmp_path):
     assert feedback.records["reason"].tolist()[3:] == ["CES '8' is outside 1-7"]
     assert pd.isna(feedback.records["nps"].iloc[2]) and feedback.records["ces"].iloc[2] == 3
     assert len(feedback.analyzed) + len(feedback.rejected) == 4
+
+
+def test_r_missing_marker_in_a_comment_is_no_comment():
+    # R's write.csv writes NA for an empty cell, in the comment column as in the scores
+    frame = pd.DataFrame({"comment": ["Great staff", "NA", " NA ", "na"], "nps": ["9", "NA", "3", "7"]})
+    records = validate(frame, ColumnMapping(text="comment", nps="nps"))
+    assert records["status"].tolist() == ["analyzed", "rejected", "rejected", "analyzed"]
+    assert records["reason"].tolist()[1:3] == ["empty comment and no score",
+                                               "empty comment (its score still counts in metrics)"]
