@@ -174,7 +174,9 @@ def _detect(columns: list[str] | pd.Index, frame: pd.DataFrame | None, questions
             chosen["text"], extra_text = ordered[0], tuple(ordered[1:])
             passed = [p for p in reasons["text"]["passed_over"] if p["column"] not in ordered]
             # the reason was written for the column found; say so when the file's first one leads instead
-            why = reasons["text"]["why"] if found == ordered[0] else f"{found}: {reasons['text']['why']}"
+            why = reasons["text"]["why"] if found == ordered[0] else (
+                f"the first of {len(ordered)} comment columns in the file; the best of them is '{found}': "
+                f"{reasons['text']['why']}")
             reasons["text"] = {**reasons["text"], "column": chosen["text"], "columns": list(ordered),
                                "passed_over": passed,
                                "why": why + f"; {len(ordered)} free-text columns whose headers read "

@@ -260,13 +260,15 @@ def test_a_sentence_the_export_fills_in_for_every_row_is_not_the_comment():
     why = " ".join(p["why"] for p in decision.reasons["text"]["passed_over"])
     assert "the same few sentences over and over" in why
     # with pros and cons both read, the pros column leads (first in the file) and the reason names the column
-    # it was written for (it said "Positive_Review: header 'Negative_Review' contains 'review'")
+    # it was written for (it said "Positive_Review: header 'Negative_Review' contains 'review'", read by a new user
+    # as the reason for Positive_Review)
     both = frame.assign(Positive_Review=[f"good pay {i}" for i in range(rows)])  # shorter: found second
     both = both[["Description_of_duration", "Positive_Review", "Negative_Review", "Rating"]]
     decision = detect_columns(both.columns, both)
     assert decision.mapping.text_columns == ("Positive_Review", "Negative_Review")
     line = decision.lines()[0]
-    assert line.startswith("text     <- Positive_Review: Negative_Review: header 'Negative_Review'"), line
+    assert line.startswith("text     <- Positive_Review: the first of 2 comment columns in the file; the best of them "
+                           "is 'Negative_Review': header 'Negative_Review'"), line
     # 30 reviews each saved 4 times (the Korean App Store export's scraper did so)
     copies = pd.DataFrame({"review": [f"{COMMENTS_EN[i % len(COMMENTS_EN)]} (order {i % 30})" for i in range(rows)],
                            "rating": [1 + i % 5 for i in range(rows)]})
