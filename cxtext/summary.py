@@ -134,6 +134,10 @@ def build_summary(table: LoadedTable, decision: MappingDecision, records: pd.Dat
         "rows_rejected": int(len(records) - analysed),
         "rejection_reasons": records.loc[records["status"] != STATUS_ANALYZED, "reason"]
         .value_counts().to_dict(),
+        # several comment columns: a score problem rejects each comment of its row; counted once per row here,
+        # for the warnings, which compare rejected scores with the rows that have one
+        **({"rejection_reasons_by_row": records.loc[records["status"] != STATUS_ANALYZED]
+            .drop_duplicates("row")["reason"].value_counts().to_dict()} if several else {}),
         # why the 'no comment' rows are non-answers, and the placeholders this file repeats (named in warnings)
         "no_comment_reasons": _no_comment_reasons(records),
         "repeated_non_answers": repeated_summary(records),

@@ -68,7 +68,8 @@ def summary_warnings(summary: dict[str, Any], threshold: float = BULK_REJECTION_
     those above which a role is warned about; ``minority``: the share of the
     rows read under which a headline figure says on how many rows it stands.
     """
-    rejected = _rejected_by_role(summary.get("rejection_reasons") or {})
+    # per row when the file has several comment columns (a score is the row's, not each comment's)
+    rejected = _rejected_by_role(summary.get("rejection_reasons_by_row") or summary.get("rejection_reasons") or {})
     mapping = summary.get("mapping") or {}
     rows_in = int(summary.get("rows_in") or 0)
     out: list[DataWarning] = []

@@ -24,6 +24,27 @@ def test_numbers_outside_the_scale_are_named_with_their_range():
     assert "values 15-20 are outside 0-10." in message
 
 
+def test_with_several_comment_columns_rejected_scores_are_counted_per_row(tmp_path):
+    # a survey with 2 comment columns: a row whose CSAT cannot be read rejects each of its comments, but the
+    # warning compares rows with rows ("32 of the 196 rows" was said of a public survey of 182 rows)
+    import pandas as pd
+
+    import cxtext
+
+    frame = pd.DataFrame({
+        "What did you like?": [f"Fast delivery, order {i}" for i in range(10)],
+        "What should we improve?": [f"The app crashes at checkout, order {i}" for i in range(10)],
+        "Customer satisfaction": ["9", "9", "9", "9", "4", "5", "4", "5", "3", "4"],
+    })
+    analysis = cxtext.analyze(frame, cache_path=tmp_path / "cache.sqlite")
+    summary = analysis.summary
+    assert summary["comments_in"] == 20 and summary["rejection_reasons"] == {"CSAT '9' is outside 1-5": 8}
+    assert summary["rejection_reasons_by_row"] == {"CSAT '9' is outside 1-5": 4}
+    bulk = [w for w in summary["warnings"] if w["kind"] == "bulk_rejection"]
+    assert bulk[0]["count"] == 4 and bulk[0]["total"] == 10, bulk
+    assert bulk[0]["message"].startswith("4 of the 10 rows with a value in column 'Customer satisfaction' (40%)")
+
+
 def _taxonomy_summary(mentions: dict) -> dict:
     return {"rows_in": 3010, "mentions": mentions,
             "taxonomy": {"themes": 4, "empty_themes": ["Account blocked", "Card problems"],
