@@ -1201,6 +1201,33 @@ SOURCES_FOUND: list[dict] = [
         "notes": ("Read as it was, the group row was the header, the real header an answer (themed and quoted "
                   "as a comment), and a 10-answer column the comments."),
     },
+    {
+        "file": "spack_user_survey_2022.csv",
+        "repo": "spack/spack-user-survey",
+        "commit": "14da786466f5c2e03b6c5ef90ba095cac0f8f07f",
+        "path": "2022/data/spack-user-survey-2022-responses.csv",
+        "licence": "Apache-2.0 OR MIT, (c) the Spack contributors",
+        "kind": ("Google Forms export of a user survey (58 columns, 182 responses): grid questions answered "
+                 "Horrible / Bad / OK / Good / Excellent, several open questions"),
+        "languages": ["en"],
+        "date_formats": {"Timestamp": "%m/%d/%Y %H:%M:%S"},
+        "excerpt": None,
+        "extra_header_rows": 0,
+        "rows": 182,
+        "roles": {
+            "text": ["What are the biggest pain points in Spack for your workflow? (feel free to link to issues)",
+                     "What's the biggest thing we could do to improve Spack over the next year?",
+                     "Do you have any other comments for us?"],
+            "csat": ["How would you rate the overall quality of ... [Spack]"],
+            "date": ["Timestamp"],
+        },
+        "optional": [],
+        "scores": [],
+        "notes": ("Found by a new-user audit (2026-12-07): its 'Excellent' and 'Horrible' were rejected as not "
+                  "numbers (fixed: word scales), and HDBSCAN put 288 of its 318 comments in one theme (fixed: the "
+                  "small-corpus rule as a fallback). Not fixed: the pain-points question is not taken as a "
+                  "comment column, and the CSAT is read from a sub-question ('[Spack documentation]')."),
+    },
 ]
 
 
@@ -1220,6 +1247,7 @@ FIXTURES: list[tuple[str, str, dict | None]] = [
     ("cfpb_complaints_cut_short.csv", "cfpb_complaints_cut_short.csv", {"tail": 100}),
     ("triage_complaints_pipe_column.csv", "triage_complaints_pipe_column.csv", {"head": 60}),
     ("cantera_typeform_question_groups.csv", "cantera_typeform_question_groups.csv", {"head": 15}),
+    ("spack_user_survey_2022.csv", "spack_user_survey_2022.csv", None),
 ]
 
 

@@ -158,7 +158,8 @@ from cxtext.themes.small_corpus import SMALL_CORPUS_LINKAGE, SMALL_CORPUS_MIN_LA
 # 10: a label's language has 2+ of the theme's comments; a theme without a repeated keyword gets a short quote.
 # 11: a label phrase is never one cut inside a run of content words when the theme has another.
 # 12: Gulf-dialect fillers are Arabic stop words (keywords and labels).
-FIT_REVISION = 12
+# 13: HDBSCAN's fit with one theme of more than half the comments falls back to the small-corpus rule.
+FIT_REVISION = 13
 #: Keywords and quotes kept per theme (fit, edits and taxonomy themes alike).
 N_KEYWORDS = 10
 N_QUOTES = 5
@@ -167,6 +168,18 @@ N_QUOTES = 5
 _MIN_THEMES_FOR_DIFFUSE = 8
 # A dissolved theme is clustered again on its own only when it could hold a few themes.
 _RECLUSTER_MIN_SIZES = 4
+#: HDBSCAN's themes are replaced by the small-corpus rule's when one holds more than this share of the
+#: comments (a rule, not a tuned number: a theme of most comments names nothing) ...
+DOMINANT_THEME_SHARE = 0.5
+#: ... in a corpus of at most this many distinct comments (the rule's all-pairs cosines: 3,000 x 3,000).
+DOMINANT_FALLBACK_MAX = 3000
+
+
+def _largest_share(core: np.ndarray, weights: np.ndarray) -> float:
+    """The largest theme's share of all comments (copies counted; noise counted in the total)."""
+    if not (core >= 0).any():
+        return 0.0
+    return float(np.bincount(core[core >= 0], weights=weights[core >= 0]).max() / weights.sum())
 
 
 def fit_all(model, texts: list[str], X: np.ndarray, languages: list[str | None] | None, seed: int,
@@ -217,6 +230,20 @@ def fit_all(model, texts: list[str], X: np.ndarray, languages: list[str | None] 
                     "gives finer themes")
         model.fit_rule_ = (f"default: {reducer.effective_method_} {reducer.n_components_}-d + HDBSCAN "
                           f"min_cluster_size {clusterer.min_cluster_size_} ({why})")
+        share = _largest_share(core, weights)
+        if model.min_theme_size is None and size is not None and share > DOMINANT_THEME_SHARE \
+                and n <= DOMINANT_FALLBACK_MAX:  # (small_corpus_size None: HDBSCAN always, as asked)
+            # one density region holding most comments names nothing (a public survey of 318 comments: one
+            # theme of 288): the small-corpus rule, which cannot put most comments together, instead
+            found = model.n_clusters_found_
+            core = small_corpus_cluster(model, E, report)
+            model.small_corpus_, model.reducer_method_ = True, "none"
+            model.n_clusters_found_ = int(core.max()) + 1 if (core >= 0).any() else 0
+            model.fit_rule_ = (
+                f"small-corpus rule as a fallback: HDBSCAN (min_cluster_size {clusterer.min_cluster_size_}) found "
+                f"{found} theme(s), one of them {share:.0%} of the comments, which names nothing; so "
+                f"{SMALL_CORPUS_LINKAGE}-linkage clustering cut at centred cosine >= {model.small_corpus_cut_:.2f} "
+                f"(z >= {float(model.small_corpus_z):g}), themes of 2+ comments (n={n})")
 
     if n < n_rows:
         model.fit_rule_ += f"; {n} distinct texts of {n_rows} comments, copies fitted once"

@@ -239,3 +239,18 @@ def test_report_names_a_tentative_top_driver_when_every_theme_is_too_small():
     # with a clear driver, nothing tentative is named in its place
     assert report.ReportData(summary=data.summary, themes=data.themes,
                              drivers=drivers.assign(nps_impact_ci_high=-1.0)).top_driver() is None
+
+
+@pytest.mark.model
+def test_one_theme_of_most_comments_falls_back_to_the_small_corpus_rule(tmp_path):
+    # a public Google Forms survey (tests/fixtures/real_exports/spack_user_survey_2022.csv, 318 comments in 3
+    # columns): HDBSCAN found 2 themes, one of 288 comments ("use spack to build"), which names nothing
+    import cxtext
+    from pathlib import Path
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "real_exports" / "spack_user_survey_2022.csv"
+    analysis = cxtext.analyze(fixture, cache_path=tmp_path / "cache.sqlite")
+    rule = analysis.summary["theme_fit_rule"]
+    assert rule.startswith("small-corpus rule as a fallback: HDBSCAN (min_cluster_size 6) found 2 theme(s)"), rule
+    sizes = analysis.themes["size"]
+    assert len(sizes) >= 10 and sizes.max() < 0.5 * sizes.sum()
