@@ -1225,8 +1225,9 @@ SOURCES_FOUND: list[dict] = [
         "scores": [],
         "notes": ("Found by a new-user audit (2026-12-07): its 'Excellent' and 'Horrible' were rejected as not "
                   "numbers (fixed: word scales), and HDBSCAN put 288 of its 318 comments in one theme (fixed: the "
-                  "small-corpus rule as a fallback). Not fixed: the pain-points question is not taken as a "
-                  "comment column, and the CSAT is read from a sub-question ('[Spack documentation]')."),
+                  "small-corpus rule as a fallback), and its CSAT was read from the grid's first sub-question "
+                  "('[Spack documentation]'; fixed: the overall item first). Not fixed: the pain-points question "
+                  "is not taken as a comment column."),
     },
 ]
 
