@@ -37,7 +37,6 @@ role, the column chosen and why, and the columns passed over and why.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -45,7 +44,7 @@ import pandas as pd
 from cxtext.errors import ColumnMappingError
 from cxtext.io.dates import date_order
 from cxtext.io.headers import (EXTRA_TEXT_MIN_HEADER, header_score, is_later_event_date, is_not_customer_text,
-                               is_subject_line, is_ticket_reply)
+                               is_subject_line, is_ticket_reply, overall_first)
 from cxtext.io.profile import ColumnProfile, profile_column
 from cxtext.io.scales import scale_of_profile
 from cxtext.schema import ROLES, ColumnMapping, ScoreScale
@@ -270,7 +269,7 @@ def _choose(role: str, columns: list[str], profiles: dict[str, ColumnProfile], q
         scored.append((heard + content, column, why))
     scored.sort(key=lambda item: -item[0])
     if role in SCORE_ROLES:
-        scored = _overall_first(scored)
+        scored = overall_first(scored)
     if subjects:
         words, subject = max(subjects)
         weaker = not scored or scored[0][1] in found_by_content and profiles[scored[0][1]].words < words
@@ -288,27 +287,6 @@ def _choose(role: str, columns: list[str], profiles: dict[str, ColumnProfile], q
     _, best, why = scored[0]
     passed_over += [{"column": c, "why": f"scored lower ({w})"} for _, c, w in scored[1:3]]
     return best, {"column": best, "why": why, "passed_over": passed_over}
-
-
-_GRID_ITEM = re.compile(r"^(?P<question>.*?)\s*\[(?P<item>[^\]]+)\]\s*$")
-
-
-def _overall_first(scored: list[tuple[float, str, str]]) -> list[tuple[float, str, str]]:
-    """Among the best-scoring columns of one grid question ("How would you rate ... [Spack documentation]",
-    "... [Spack packages]", "... [Spack]"), the overall item first: the one whose item every other contains.
-    (A public Google Forms survey's CSAT was read from its first sub-question, "[Spack documentation]".)"""
-    if len(scored) < 2:
-        return scored
-    best = scored[0][0]
-    grid = [(i, _GRID_ITEM.match(column)) for i, (score, column, _) in enumerate(scored) if score == best]
-    grid = [(i, m) for i, m in grid if m]
-    if len(grid) < 2 or len({m["question"] for _, m in grid}) != 1:
-        return scored
-    items = {i: m["item"].strip().lower() for i, m in grid}
-    overall = [i for i, item in items.items() if all(item in other for other in items.values())]
-    if len(overall) != 1 or overall[0] == 0:
-        return scored
-    return [scored[overall[0]]] + [entry for j, entry in enumerate(scored) if j != overall[0]]
 
 
 def _content_fits(role: str, p: ColumnProfile | None, named: bool = False) -> tuple[bool, str]:

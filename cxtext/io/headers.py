@@ -192,3 +192,24 @@ def is_ticket_reply(header: str, headers: list[str]) -> bool:
 def _clip(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit] + "..."
+
+
+_GRID_ITEM = re.compile(r"^(?P<question>.*?)\s*\[(?P<item>[^\]]+)\]\s*$")
+
+
+def overall_first(scored: list[tuple[float, str, str]]) -> list[tuple[float, str, str]]:
+    """Among the best-scoring columns of one grid question ("How would you rate ... [Spack documentation]",
+    "... [Spack packages]", "... [Spack]"), the overall item first: the one whose item every other contains.
+    (A public Google Forms survey's CSAT was read from its first sub-question, "[Spack documentation]".)"""
+    if len(scored) < 2:
+        return scored
+    best = scored[0][0]
+    grid = [(i, _GRID_ITEM.match(column)) for i, (score, column, _) in enumerate(scored) if score == best]
+    grid = [(i, m) for i, m in grid if m]
+    if len(grid) < 2 or len({m["question"] for _, m in grid}) != 1:
+        return scored
+    items = {i: m["item"].strip().lower() for i, m in grid}
+    overall = [i for i, item in items.items() if all(item in other for other in items.values())]
+    if len(overall) != 1 or overall[0] == 0:
+        return scored
+    return [scored[overall[0]]] + [entry for j, entry in enumerate(scored) if j != overall[0]]
