@@ -194,6 +194,8 @@ def _blank_lines_note(text: str, sep: str) -> str | None:
     comment's blank lines are inside its cell and are not counted. Said, because then a row's number
     (the rows read, 1-based) no longer matches the file's line, and a user checking a rejected row
     against the file should know why."""
+    if not _MAYBE_BLANK_LINE.search(text.rstrip("\r\n")):  # no such line: spare a second pass over the file
+        return None
     blank_lines, seen_header, last_filled = [], False, 0
     try:
         with _long_cells():
@@ -240,6 +242,8 @@ _LEADING_BLANK_LINES = re.compile(r"\A(?:\ufeff)?(?:[ \t]*\r?\n)+")
 _NOT_BLANK = re.compile(r"[^\s\ufeff]")
 _FIRST_LINE = re.compile(r"[\ufeff\r\n]*([^\r\n]*)")
 _LINE_END = re.compile(r"\r\n|\r|\n")
+# A line the parser may skip as blank: spaces, or one quoted cell of spaces (inside a quoted comment too).
+_MAYBE_BLANK_LINE = re.compile(r'(?:\A|\n|\r)[ \t]*(?:"[ \t]*")?[ \t]*(?:\r?\n|\r)')
 _UNEXPECTED_END = "unexpected end of data"
 _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 

@@ -99,7 +99,7 @@ def word_scale(values: list[object]) -> dict[str, int] | None:
     """The first of :data:`WORD_SCALES` holding every answer in words of a column (numbers and missing
     markers aside), as word -> 1-5; None when none holds them all or the column has fewer than 2 such words."""
     words = {word_key(v) for v in values if isinstance(v, str) and v.strip()
-             and v.strip().lower() not in MISSING_TEXT | NOT_ANSWERED and read_number(v) is None}
+             and v.strip().lower() not in _NO_VALUE and read_number(v) is None}
     if len(words) < 2:
         return None
     for scale in WORD_SCALES:
@@ -111,6 +111,7 @@ def word_scale(values: list[object]) -> dict[str, int] | None:
 
 #: A survey's status in its rating column: no answer (Zendesk writes "Offered" / "Unoffered" until rated).
 NOT_ANSWERED = frozenset({"offered", "unoffered", "not offered"})
+_NO_VALUE = MISSING_TEXT | NOT_ANSWERED
 
 
 def satisfaction_score(value: object) -> int | None:
@@ -131,7 +132,7 @@ def help_desk_score(value: object) -> int | None:
     ``"Bad with comment"`` -> 2), or None."""
     if not isinstance(value, str) or len(value) > 40:
         return None
-    return _HELP_DESK.get(" ".join(re.sub(r"[^\w\s]", " ", value.lower()).split()))
+    return _HELP_DESK.get(word_key(value))
 
 
 def read_number(value: object) -> float | None:
@@ -303,6 +304,7 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
     distinct_values = len(set(texts))
     counts = pd.Series(texts).value_counts()
     relative = [t for t in texts[:200] if is_relative_date(t)]
+    on_scale = word_scale(texts)  # the five-level word scale the answers lie on, read once for the two fields
     full_low, full_high = _full_range(present) if len(present) > n and found.size >= 0.8 * n else (None, None)
     templated = int(sum(c for text, c in counts.items() if c >= 3 and len(text.split()) >= 4))
     return ColumnProfile(
@@ -332,24 +334,24 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
         relative=len(relative) / min(n, 200),
         relative_example=relative[0] if relative else None,
         satisfaction=sum(satisfaction_score(t) is not None for t in texts) / n,
-        help_desk=_help_desk_share(texts),
-        on_word_scale=_scale_name(texts),
+        help_desk=_help_desk_share(texts, on_scale),
+        on_word_scale=_scale_name(on_scale),
         full_low=full_low,
         full_high=full_high,
     )
 
 
-def _scale_name(texts: list[str]) -> str | None:
-    table = word_scale(texts)
+def _scale_name(table: dict[str, int] | None) -> str | None:
     if not table:
         return None
     levels = sorted(table.items(), key=lambda item: item[1])
     return f"{levels[0][0]} ... {levels[-1][0]}"
 
 
-def _help_desk_share(texts: list[str]) -> float:
-    """Share of the values that are satisfaction or a help desk's rating in words, or on one word scale."""
-    on_scale = word_scale(texts) or {}
+def _help_desk_share(texts: list[str], on_scale: dict[str, int] | None) -> float:
+    """Share of the values that are satisfaction or a help desk's rating in words, or on the column's word
+    scale ``on_scale`` (:func:`word_scale`)."""
+    on_scale = on_scale or {}
     return sum(satisfaction_score(t) is not None or help_desk_score(t) is not None or word_key(t) in on_scale
                for t in texts) / len(texts)
 
@@ -366,7 +368,7 @@ def _is_missing(value: object) -> bool:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
-    return isinstance(value, str) and (value.strip().lower() in MISSING_TEXT or value.strip().lower() in NOT_ANSWERED)
+    return isinstance(value, str) and value.strip().lower() in _NO_VALUE
 
 
 def _date_share(sample: list[object], texts: list[str]) -> float:
