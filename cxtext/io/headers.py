@@ -66,7 +66,8 @@ QUESTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     # "happiness": Help Scout's name for its satisfaction ratings (Great / Okay / Not Good)
     "csat": ((r"\bsatisf|\bhappiness\b|\bmulțumit|\bmultumit|\bzufrieden|\bmemnun|\btevreden|\bsoddisf|رضا|راض", 0.8),),
     "rating": ((r"\brat(e|ing)\b|\bstars?\b|\bout of (5|10)\b|\bevalua|تقييم", 0.8),),
-    "text": ((r"\bwhy\b|\breasons?\b|\btell us\b|\banything else\b|\bimprove|\bsuggest|\bcomments?\b|"
+    # "pain points": the question CX and user surveys ask for complaints (Spack 2022, Jupyter 2016 surveys)
+    "text": ((r"\bwhy\b|\bpain ?points?\b|\breasons?\b|\btell us\b|\banything else\b|\bimprove|\bsuggest|\bcomments?\b|"
               r"\bfeedback\b|what did you (like|dislike|enjoy)|what (could|should|can) we|\bdescribe\b|"
               r"\bexplain\b|in your own words|\bde ce\b|\bmotiv|\bîmbunătăți|\bimbunatati|لماذا|سبب|اقتراح", 0.8),),
 }

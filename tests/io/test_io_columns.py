@@ -291,3 +291,16 @@ def test_a_satisfaction_question_on_1_to_10_is_not_csat_and_r_missing_values_rej
     assert "most of them outside 1-5" in feedback.mapping_reasons["csat"]["passed_over"][0]["why"]
     assert (feedback.records["status"] == "analyzed").all()  # "NA" is no answer, not a bad score
     assert feedback.records["nps"].isna().sum() == 5
+
+
+def test_a_pain_points_question_is_a_comment_column():
+    # a public Jupyter education survey (2016, CC0): its 99 answers to "What are the biggest pain points for you
+    # in running your class?" (18 words on average) were not read; only a 49-answer suggestions question was
+    frame = pd.DataFrame({
+        "What are the biggest pain points for you in running your class?":
+            [f"{COMMENTS_EN[i % len(COMMENTS_EN)]} in week {i}" for i in range(20)],
+        "Do you have any specific suggestions for how the tools could be made better?":
+            [f"Please add an export button, idea {i}" for i in range(20)],
+    })
+    decision = detect_columns(frame.columns, frame)
+    assert "What are the biggest pain points for you in running your class?" in decision.mapping.text_columns
