@@ -157,7 +157,27 @@ def is_not_customer_text(header: str, question: str | None = None) -> bool:
     and for questions that ask for a few words or a list rather than a comment."""
     if any(_LIST_QUESTION.search(str(text)) for text in (header, question) if text):
         return True
+    if asks_for_comment(header):
+        return False
     return bool(set(normalise_header(header).split("_")) & _NOT_CUSTOMER_TEXT)
+
+
+#: A header of at least this many words is a survey question, not a field name.
+_QUESTION_MIN_WORDS = 4
+# A question is put to the respondent: a question mark, or "you" / "tell us" / "please" ("Comments from the agent
+# about the ticket" is a field, not a question).
+_ADDRESSED = re.compile(r"[?؟]|\b(you|your|tell us|please|vous|votre|tu|usted|du|dumneavoastr[aă]|voi)\b",
+                        re.IGNORECASE)
+
+
+def asks_for_comment(header: str) -> bool:
+    """True for a survey question that asks for the respondent's own words: "What could we do to improve the
+    app?", "What are the biggest pain points ...? (feel free to link to issues)". Words such as "app", "link",
+    "name" or "agent" in such a sentence are its subject, not a sign that the column is a reply, a link or a
+    name (the Spack 2022 survey's pain-points question was passed over for its "link")."""
+    if len(normalise_header(header).split("_")) < _QUESTION_MIN_WORDS or not _ADDRESSED.search(str(header)):
+        return False
+    return any(re.search(pattern, str(header), re.IGNORECASE) for pattern, _ in QUESTIONS["text"])
 
 
 #: Words of a date header that name a later event than the feedback itself: the support team's reply, an

@@ -304,3 +304,19 @@ def test_a_pain_points_question_is_a_comment_column():
     })
     decision = detect_columns(frame.columns, frame)
     assert "What are the biggest pain points for you in running your class?" in decision.mapping.text_columns
+
+
+@pytest.mark.parametrize("question", [
+    "What could we do to improve the app?",
+    "What are the biggest pain points in Spack for your workflow? (feel free to link to issues)",
+    "Any feedback for our agent?",
+    "Tell us about your experience with our staff",
+])
+def test_a_question_asking_for_comments_is_read_whatever_it_is_about(question):
+    # words such as "app", "link", "agent", "staff" name a reply, a link or a person in a field name ("replyContent",
+    # "Agent comments"); in a question put to the respondent they are its subject
+    frame = pd.DataFrame({question: [f"{COMMENTS_EN[i % len(COMMENTS_EN)]} in week {i}" for i in range(20)],
+                          "Agent comments": [f"Customer called back, ticket {i} closed" for i in range(20)]})
+    decision = detect_columns(frame.columns, frame)
+    assert decision.mapping.text_columns == (question,)
+    assert "not the customer's words" in str(decision.reasons["text"]["passed_over"])

@@ -48,9 +48,12 @@ EXPECTED = {
                                                  text=("Why do you use Cantera in your job or school?",)),
     # a Google Forms user survey: grid questions answered Horrible ... Excellent read as CSAT 1-5 (they were
     # rejected as not numbers), from the grid's overall item "[Spack]" (it was the first, "[Spack documentation]").
-    # text=None: its comment columns are not yet those a reader picks (the
-    # pain-points question is missed), so they are not asserted here
-    "spack_user_survey_2022.csv": dict(rows=182, text=None, date="Timestamp", nps=None,
+    # The pain-points question was passed over for its "(feel free to link to issues)": "link" read as a link column
+    "spack_user_survey_2022.csv": dict(rows=182, date="Timestamp", nps=None, text=(
+        "Tell us briefly about your use case and your usual Spack workflow.",
+        "What are the biggest pain points in Spack for your workflow? (feel free to link to issues)",
+        "What's the biggest thing we could do to improve Spack over the next year?",
+        "Do you have any other comments for us?"),
                                        csat="How would you rate the overall quality of ... [Spack]"),
 }
 
