@@ -43,8 +43,8 @@ import pandas as pd
 
 from cxtext.errors import ColumnMappingError
 from cxtext.io.dates import date_order
-from cxtext.io.headers import (EXTRA_TEXT_MIN_HEADER, header_score, is_later_event_date, is_not_customer_text,
-                               is_subject_line, is_ticket_reply, overall_first)
+from cxtext.io.headers import (EXTRA_TEXT_MIN_HEADER, header_score, is_later_event_date, is_list_question,
+                               is_not_customer_text, is_subject_line, is_ticket_reply, overall_first)
 from cxtext.io.profile import ColumnProfile, profile_column
 from cxtext.io.scales import scale_of_profile
 from cxtext.schema import ROLES, ColumnMapping, ScoreScale
@@ -61,6 +61,11 @@ _ROLE_NAMES = {"text": "comments", "nps": "NPS 0-10", "ces": "CES", "csat": "CSA
 #: Both conditions: a scraper that saved each review four times (the Korean App Store export) has
 #: template share 0.70 but 40% distinct values. Set on those two files, not tuned further.
 TEMPLATE_SHARE = 0.5
+#: A column of text is not comments when at least PICK_LIST_SHARE of its PICK_LIST_MIN_ANSWERS or more values
+#: are one of its 10 most common: options picked from a list, in a few words each (an R community survey's
+#: "biggest obstacle" question: 90%). Comment columns of 50+ answers in the public exports: at most 55%.
+PICK_LIST_SHARE = 0.75
+PICK_LIST_MIN_ANSWERS = 50
 TEMPLATE_DISTINCT = 0.1
 
 
@@ -181,6 +186,8 @@ def _detect(columns: list[str] | pd.Index, frame: pd.DataFrame | None, questions
                                "passed_over": passed,
                                "why": why + f"; {len(ordered)} free-text columns whose headers read "
                                f"as comments ({', '.join(ordered)}): each non-empty cell is a comment of its row"}
+    if chosen.get("text") and "text" not in named:
+        reasons["text"]["passed_over"][:0] = _free_text_left_out(columns, profiles, taken, reasons["text"])
     scale = _rating_scale(chosen.get("rating"), profiles, rating_scale)
     if scale is not None and chosen.get("rating"):
         reasons["rating"]["why"] += f"; scale {scale.label}" + (" (given)" if rating_scale else " (detected)")
@@ -254,8 +261,10 @@ def _choose(role: str, columns: list[str], profiles: dict[str, ColumnProfile], q
         if role == "text" and is_not_customer_text(column, questions.get(column)):
             if is_subject_line(column):
                 subjects.append((profile.words, column))
-            passed_over.append({"column": column, "why": "free text, but its header says it is not the "
-                                                         "customer's words (a reply, a title, a name or an address)"})
+            passed_over.append({"column": column, "why": "free text, but its question asks for a list or a few "
+                                "words, not a comment" if is_list_question(column, questions.get(column)) else
+                                "free text, but its header says it is not the customer's words (a reply, a title, "
+                                "a name or an address)"})
             continue
         if role == "text" and is_ticket_reply(column, columns):
             passed_over.append({"column": column, "why": "free text, but in a ticket export (subject, body, queue, "
@@ -265,7 +274,8 @@ def _choose(role: str, columns: list[str], profiles: dict[str, ColumnProfile], q
         if heard == 0:
             found_by_content.add(column)
         content = _content_strength(role, profile)
-        why = f"{header_why} and {content_why}" if heard > 0 else f"found by content: {content_why}"
+        why = f"{header_why} and {content_why}" if heard > 0 else \
+            f"found by content ({header_why}): {content_why}" if header_why else f"found by content: {content_why}"
         scored.append((heard + content, column, why))
     scored.sort(key=lambda item: -item[0])
     if role in SCORE_ROLES:
@@ -310,6 +320,9 @@ def _content_fits(role: str, p: ColumnProfile | None, named: bool = False) -> tu
         if p.template >= TEMPLATE_SHARE and p.distinct < TEMPLATE_DISTINCT and not named:
             return False, (held + f", but {p.template:.0%} of them are the same few sentences over and over "
                            f"({p.distinct_values} different values): a text the export fills in, not comments")
+        if p.n >= PICK_LIST_MIN_ANSWERS and p.top_share >= PICK_LIST_SHARE and not named:
+            return False, (held + f", but {p.top_share:.0%} of them are one of 10 answers: the choices of a "
+                           "multiple-choice question, not comments")
         return True, held
     if role == "csat" and (p.is_satisfaction or p.is_help_desk_rating):  # "Extremely satisfied" 5 ... ; "Good" 4
         return True, held
@@ -388,6 +401,24 @@ def _more_text_columns(primary: str, columns: list[str], profiles: dict[str, Col
                 and not is_ticket_reply(column, columns) and profiles[column].words >= 2:
             extra.append(column)
     return tuple(extra)
+
+
+def _free_text_left_out(columns: list[str], profiles: dict[str, ColumnProfile], taken: set[str],
+                        text_reason: dict) -> list[dict[str, str]]:
+    """Columns of sentences that are not read as comments and not yet mentioned, each with why: a user sees
+    an open question that was left out (Jupyter 2020: "Do you have challenges with the notebook UI?")."""
+    mentioned = taken | set(text_reason.get("columns", [])) | {p["column"] for p in text_reason["passed_over"]}
+    left_out = []
+    for column in columns:
+        profile = profiles.get(column)
+        if column in mentioned or profile is None or profile.words < 4 or profile.distinct_values < 10 \
+                or not _content_fits("text", profile)[0]:
+            continue
+        heard, why = header_score("text", column)
+        left_out.append({"column": column, "why": f"{why or 'its header does not ask for a comment'}; its values "
+                                                  f"are {profile.describe()}, not read as comments: name it with "
+                                                  "--text (beside the comment columns to keep) to read it"})
+    return left_out
 
 
 def _rating_scale(column: str | None, profiles: dict[str, ColumnProfile],

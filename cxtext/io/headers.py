@@ -67,13 +67,16 @@ QUESTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     "csat": ((r"\bsatisf|\bhappiness\b|\bmulțumit|\bmultumit|\bzufrieden|\bmemnun|\btevreden|\bsoddisf|رضا|راض", 0.8),),
     "rating": ((r"\brat(e|ing)\b|\bstars?\b|\bout of (5|10)\b|\bevalua|تقييم", 0.8),),
     # "pain points": the question CX and user surveys ask for complaints (Spack 2022, Jupyter 2016 surveys)
-    "text": ((r"\bwhy\b|\bpain ?points?\b|\breasons?\b|\btell us\b|\banything else\b|\bimprove|\bsuggest|\bcomments?\b|"
-              r"\bfeedback\b|what did you (like|dislike|enjoy)|what (could|should|can) we|\bdescribe\b|"
+    # "challenges", "problems" in a question: Jupyter 2020 ("Do you have challenges with the notebook UI?"; a
+    # Typeform checkbox "Solve time-dependent problems" is no question)
+    "text": ((r"\bwhy\b|\bpain ?points?\b|\b(challenges|problems)\b(?=.*[?؟])|\breasons?\b|\btell us\b|\banything else\b|\bimprove|\bsuggest|\bcomments?\b|"
+              r"\bfeedback\b|what (did|do) you (like|dislike|enjoy|love|hate)|you like (best|least|most)\b|(más|menos) te gusta|te gusta (más|menos)|what (could|should|can) we|\bdescribe\b|"
               r"\bexplain\b|in your own words|\bde ce\b|\bmotiv|\bîmbunătăți|\bimbunatati|لماذا|سبب|اقتراح", 0.8),),
 }
 # Questions that ask for keywords or a list, not a comment ("Which three words describe us? (separate with a comma)").
 _LIST_QUESTION = re.compile(r"\b(one|two|three|four|five|\d) words?\b|separated? (with|by) (a )?comma|"
-                            r"\bselect all\b|\bcheck all\b", re.IGNORECASE)
+                            r"\bselect all\b|\bcheck all\b|\bmarc[ae] tod[ao]s?\b|\bmarque tod|\bselecciona tod|"
+                            r"\btoutes les réponses\b", re.IGNORECASE)
 # Header words that say a free-text column is not the customer's own comment.
 _NOT_CUSTOMER_TEXT = {"reply", "replied", "developer", "title", "subject", "name", "username", "user", "author",
                       "address", "url", "link", "email", "agent", "staff", "owner", "manager", "tags", "tag",
@@ -143,7 +146,26 @@ def header_score(role: str, header: str, question: str | None = None) -> tuple[f
         for label, text in (("header", header), ("question", question)):
             if text and score > best and re.search(pattern, str(text).lower()):
                 best, why = score, f"the {label} '{_clip(str(text))}' asks for it"
+    if role == "text" and best > 0 and is_option_write_in(header):
+        # "What is your reason for sharing a notebook? (other)": the words asked for are an option's, not a comment
+        return 0.0, f"header '{_clip(str(header))}' is the write-in 'other' answer of a multiple-choice question"
     return best, why
+
+
+# A multiple-choice question's write-in field: "... (other)", "... - Other (please specify)", "Other:".
+_OTHER_WRITE_IN = re.compile(r"\(\s*other\b[^)]*\)\s*[.:]?\s*$|\s[-–:]\s*other\b[^-–:?]*$|^\s*other\b\s*[(:]",
+                             re.IGNORECASE)
+# ... whose question is about problems: what it asks to write in is a complaint ("Do you have challenges with
+# collaboration in Jupyter? (other)").
+_PROBLEM_QUESTION = re.compile(r"\bproblems?\b|\bchalleng|\bpain ?points?\b|\bdifficult|\bfrustrat|\bcomplain|"
+                               r"\bissues?\b|\bimprove|\bdislike|\bwrong\b", re.IGNORECASE)
+
+
+def is_option_write_in(header: str) -> bool:
+    """True for "What languages do you use in Jupyter? (other)", "Role - Other (please specify)": the write-in
+    answer of a multiple-choice question that is not about problems. Such a column holds an option's name in
+    the respondent's words (a language, a job title), not a comment."""
+    return bool(_OTHER_WRITE_IN.search(str(header))) and not _PROBLEM_QUESTION.search(str(header))
 
 
 def _contains_words(words: list[str], alias_norm: str) -> bool:
@@ -155,11 +177,16 @@ def _contains_words(words: list[str], alias_norm: str) -> bool:
 def is_not_customer_text(header: str, question: str | None = None) -> bool:
     """True for headers such as ``replyContent``, ``Review_Title``, ``userName``, ``Hotel_Address``,
     and for questions that ask for a few words or a list rather than a comment."""
-    if any(_LIST_QUESTION.search(str(text)) for text in (header, question) if text):
+    if is_list_question(header, question):
         return True
     if asks_for_comment(header):
         return False
     return bool(set(normalise_header(header).split("_")) & _NOT_CUSTOMER_TEXT)
+
+
+def is_list_question(header: str, question: str | None = None) -> bool:
+    """True for "Which three words describe us?", "... (check all that apply)", "(marca todas las opciones)"."""
+    return any(bool(_LIST_QUESTION.search(str(text))) for text in (header, question) if text)
 
 
 #: A header of at least this many words is a survey question, not a field name.

@@ -187,6 +187,9 @@ class ColumnProfile:
     #: share of values that are relative dates ("a month ago", "il y a 3 mois"), and the first of them
     relative: float = 0.0
     relative_example: str | None = None
+    #: share of values that are one of the 10 most common: answers picked from a list ("Error messages",
+    #: "Language syntax", ... : 10 options make 90% of an obstacle question's answers), not comments
+    top_share: float = 0.0
     #: share of values that are a satisfaction answer in words ("Extremely satisfied": see satisfaction_score)
     satisfaction: float = 0.0
     #: the smallest and largest plain number among ALL the column's values, not only the sample; set when the
@@ -327,6 +330,7 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
                  for t in texts) / n,
         url=sum(bool(_URL.match(t)) for t in texts) / n,
         template=templated / n,
+        top_share=float(counts.head(10).sum()) / n,
         low_1=float(np.percentile(found, 1, method="lower")) if found.size else None,
         high_99=float(np.percentile(found, 99, method="higher")) if found.size else None,
         low_nonneg=float(found[found >= 0].min()) if (found >= 0).any() else None,

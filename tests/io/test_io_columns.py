@@ -284,6 +284,7 @@ def test_a_satisfaction_question_on_1_to_10_is_not_csat_and_r_missing_values_rej
     comments = ["Personnel très aimable", "Bon choix de plantes", "Attente aux caisses trop longue",
                 "Prix un peu élevés", "Conseils utiles", "Magasin propre et bien rangé"] * 10
     path = tmp_path / "nps.csv"
+    comments = [f"{text}, visite {i}" for i, text in enumerate(comments)]  # 60 different comments, as people write
     pd.DataFrame({"id": range(1, 61), "nps": nps, "satisfaction": satisfaction, "explication": comments}) \
         .to_csv(path, index=False)
     feedback = cxtext.load(path)
@@ -320,3 +321,50 @@ def test_a_question_asking_for_comments_is_read_whatever_it_is_about(question):
     decision = detect_columns(frame.columns, frame)
     assert decision.mapping.text_columns == (question,)
     assert "not the customer's words" in str(decision.reasons["text"]["passed_over"])
+
+
+OBSTACLE = ("What do you think was the biggest obstacle you had to overcome in learning R? The choices below are only "
+            "suggestions; if we haven't listed your obstacle, please choose \"Other\" and add your obstacle in the text.")
+
+
+def test_a_survey_of_many_open_questions_reads_its_comments_and_names_the_questions_it_left_out():
+    """The shape of a public R community survey (Google Forms, 2019): a 'biggest obstacle' question answered from
+    a list of suggestions (10 answers make 90% of them) was read as comments and themed as 'language syntax'
+    (544), while 'What do you like best / least about using R?' (1,454 and 1,334 answers) were not read nor named.
+    The same shape in a Jupyter survey: write-in '(other)' options beside questions about problems."""
+    rows = 200
+    options = ["Error messages", "Language syntax", "Debugging", "Finding help", "Data types",
+               "Package management", "Documentation", "Memory limits"]
+    frame = pd.DataFrame({
+        OBSTACLE:
+            [options[i % len(options)] if i % 10 else f"{COMMENTS_EN[i % 7]}, and then the whole thing about "
+             f"learning it alone at night after work for {i} weeks" for i in range(rows)],
+        "What do you like best about using R?": [f"{COMMENTS_EN[i % 10]} since {i} days" for i in range(rows)],
+        "What do you like least about using R?": [f"{COMMENTS_EN[(i + 3) % 10]} on day {i}" for i in range(rows)],
+        "What is your reason for sharing a notebook with someone else? (other)":
+            [f"Sharing with my team number {i}" for i in range(rows)],
+        "Do you have challenges with collaboration in Jupyter? (other)":
+            [f"Git diffs of notebooks are unreadable, case {i}" for i in range(rows)],
+        "How do you discover new packages or packages that are unfamiliar to you?":
+            [f"Twitter and blog posts mostly, then {i} searches" for i in range(rows)],
+    })
+    decision = detect_columns(frame.columns, frame)
+    assert decision.mapping.text_columns == ("What do you like best about using R?",
+                                             "What do you like least about using R?",
+                                             "Do you have challenges with collaboration in Jupyter? (other)")
+    why = {p["column"][:20]: p["why"] for p in decision.reasons["text"]["passed_over"]}
+    assert "one of 10 answers: the choices of a multiple-choice question" in why[OBSTACLE[:20]]
+    assert "write-in 'other' answer of a multiple-choice question" in why["What is your reason for"[:20]]
+    # a free-text question nothing asked for is named, with what to do to read it
+    assert "name it with --text" in why["How do you discover new"[:20]]
+
+
+@pytest.mark.parametrize("header, is_list", [
+    ("What applications do you use R for most? (check all that apply)", True),
+    ("¿Cómo comparte los resultados que crea en R? Marque todo lo que corresponda.", True),
+    ("Which three words describe us?", True),
+    ("What do you like least about using R?", False),
+])
+def test_list_questions(header, is_list):
+    from cxtext.io.headers import is_list_question
+    assert is_list_question(header) is is_list

@@ -249,7 +249,11 @@ def test_one_theme_of_most_comments_falls_back_to_the_small_corpus_rule(tmp_path
     from pathlib import Path
 
     fixture = Path(__file__).resolve().parents[1] / "fixtures" / "real_exports" / "spack_user_survey_2022.csv"
-    analysis = cxtext.analyze(fixture, cache_path=tmp_path / "cache.sqlite")
+    # the three columns read then (the pain-points question, read since, makes 445 comments HDBSCAN splits well)
+    text = ["Tell us briefly about your use case and your usual Spack workflow.",
+            "What's the biggest thing we could do to improve Spack over the next year?",
+            "Do you have any other comments for us?"]
+    analysis = cxtext.analyze(fixture, text=text, cache_path=tmp_path / "cache.sqlite")
     rule = analysis.summary["theme_fit_rule"]
     assert rule.startswith("small-corpus rule as a fallback: HDBSCAN (min_cluster_size 6) found 2 theme(s)"), rule
     sizes = analysis.themes["size"]
