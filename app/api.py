@@ -95,7 +95,7 @@ def analyze_file(file: str | None, columns: dict | None = None, pipeline: str | 
     source, segment, id); roles left out are detected from the headers as in
     the Upload tab, a role given as "" or null is left unmapped.
     ``pipeline``: "survey_comments" (default) or "social_mentions".
-    ``ces_scale``: "1-7" (default) or "1-5"; ``ces_easy_end``: "high"
+    ``ces_scale``: "auto" (default: read from the CES question and values), "1-7" or "1-5"; ``ces_easy_end``: "auto", "high"
     (default) or "low". Errors reach the caller as one readable message.
     """
     import gradio as gr
@@ -113,7 +113,7 @@ def analyze_file(file: str | None, columns: dict | None = None, pipeline: str | 
                                       f"Got {str(columns)[:200]}.")
         values = [columns[role] if role in columns else detected[role] for role in ROLES]
         analysis = adapters.run_analysis(table, adapters.roles_from_values([v or None for v in values]),
-                                         ces_scale=ces_scale or "1-7", ces_easy_end=ces_easy_end or "high",
+                                         ces_scale=ces_scale or "auto", ces_easy_end=ces_easy_end or "auto",
                                          pipeline=pipeline or "survey_comments")
         return analysis_result(analysis)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one message for the caller
@@ -130,8 +130,8 @@ def register(concurrency_id: str) -> None:
         file = gr.File(type="filepath", label="file")  # types checked by adapters.check_upload, naming the file
         columns = gr.JSON(None, label="columns")
         pipeline = gr.Textbox("survey_comments", label="pipeline")
-        ces_scale = gr.Textbox("1-7", label="ces_scale")
-        ces_easy_end = gr.Textbox("high", label="ces_easy_end")
+        ces_scale = gr.Textbox("auto", label="ces_scale")
+        ces_easy_end = gr.Textbox("auto", label="ces_easy_end")
         result = gr.JSON(label="result")
         trigger = gr.Button("analyze")
     trigger.click(analyze_file, [file, columns, pipeline, ces_scale, ces_easy_end], result, api_name=API_NAME,

@@ -95,9 +95,10 @@ def upload_tab(max_upload_mb: float | None = None) -> SimpleNamespace:
                                          interactive=True)
         reasons = gr.HTML("", padding=False, elem_id="mapping-reasons-box")
         with gr.Row():
-            ces_scale = gr.Radio(["1-5", "1-7"], value="1-7", label="CES scale", elem_id="ces-scale")
-            ces_easy = gr.Radio([("the highest number means very easy", "high"),
-                                 ("the lowest number (1) means very easy", "low")], value="high",
+            ces_scale = gr.Radio([("read from the question and values", "auto"), "1-5", "1-7"], value="auto",
+                                 label="CES scale", elem_id="ces-scale")
+            ces_easy = gr.Radio([("read from the question", "auto"), ("the highest number means very easy", "high"),
+                                 ("the lowest number (1) means very easy", "low")], value="auto",
                                 label="Which end of the CES scale is easy?", elem_id="ces-easy")
             pipeline = gr.Dropdown([("Survey comments", "survey_comments"), ("Social mentions", "social_mentions")],
                                    value="survey_comments", label="Pipeline", elem_id="pipeline")

@@ -26,7 +26,7 @@ from cxtext.io.table import LoadedTable
 from cxtext.io.warnings import summary_warnings
 from cxtext.pipeline import PipelineConfig, load_pipeline
 from cxtext.result import Analysis
-from cxtext.schema import ScoreScale
+from cxtext.schema import DEFAULT_CES_SCALE, ScoreScale
 from cxtext.summary import build_summary, no_themes_reason
 from cxtext.tables import drivers_for, empty_drivers, theme_labels, theme_table
 from cxtext.text.mentions import mention_summary
@@ -143,12 +143,13 @@ def run_pipeline(
     table = data if isinstance(data, LoadedTable) else read_table(data, sheet=sheet)
     decision = detect_columns(table.frame.columns, frame=table.frame, questions=table.questions,
                               source_name=table.name,
-                              rating_scale=params["rating_scale"], **params["columns"])
+                              rating_scale=params["rating_scale"], ces_scale=params["ces_scale"],
+                              ces_easy_end=params["ces_easy_end"], **params["columns"])
     if on_columns is not None:
         on_columns(table, decision)
     lap("load")
 
-    scale = ScoreScale.parse(params["ces_scale"], params["ces_easy_end"])
+    scale = decision.ces_scale or DEFAULT_CES_SCALE  # no CES column: the default, never used
     report("validate", 0, len(table.frame))
     records = validate(table.frame, decision.mapping, scale, source_name=table.name,
                        rating_scale=decision.rating_scale)

@@ -60,8 +60,8 @@ def load(
     source_column: str | None = None,
     segment: str | None = None,
     id: str | None = None,
-    ces_scale: str | ScoreScale = DEFAULT_CES_SCALE,
-    ces_easy_end: str = "high",
+    ces_scale: str | ScoreScale | None = None,
+    ces_easy_end: str | None = None,
     rating_scale: str | None = None,
     sheet: str | int | None = None,
     encoding: str | None = None,
@@ -74,7 +74,8 @@ def load(
     (``source`` is named with ``source_column`` because ``source`` is the
     input itself; ``text`` may list several comment columns). ``ces_scale``
     is "1-5" or "1-7"; ``ces_easy_end`` "high" or "low" says which end means
-    little effort; ``rating_scale`` ("1-5", "1-10") overrides the detected
+    little effort (None or "auto": read from the CES question and values, and said in the
+    reasons; a :class:`ScoreScale` gives both); ``rating_scale`` ("1-5", "1-10") overrides the detected
     scale of a star rating or review score. Survey-tool header rows
     (Qualtrics, SurveyMonkey) are skipped and listed in ``table.skipped_rows``.
     """
@@ -82,8 +83,10 @@ def load(
     decision = detect_columns(table.frame.columns, frame=table.frame, questions=table.questions,
                               source_name=table.name,
                               rating_scale=rating_scale, text=text, nps=nps, ces=ces, csat=csat, rating=rating,
-                              date=date, source=source_column, segment=segment, id=id)
-    scale = ces_scale if isinstance(ces_scale, ScoreScale) else ScoreScale.parse(ces_scale, ces_easy_end)
+                              date=date, source=source_column, segment=segment, id=id,
+                              ces_scale=ces_scale.label if isinstance(ces_scale, ScoreScale) else ces_scale,
+                              ces_easy_end=ces_scale.good_end if isinstance(ces_scale, ScoreScale) else ces_easy_end)
+    scale = decision.ces_scale or (ces_scale if isinstance(ces_scale, ScoreScale) else DEFAULT_CES_SCALE)
     records = validate(table.frame, decision.mapping, scale, source_name=table.name,
                        rating_scale=decision.rating_scale)
     return Feedback(table, decision.mapping, scale, records, decision)

@@ -27,8 +27,8 @@ REQUIRED_STAGES = ("load", "validate", "normalize")
 DEFAULT_PARAMS: dict[str, Any] = {
     "seed": 0,
     "columns": {},
-    "ces_scale": "1-7",
-    "ces_easy_end": "high",
+    "ces_scale": "auto",
+    "ces_easy_end": "auto",
     "rating_scale": None,
     "normalize": {"all_social": False, "fold_duplicates": True, "languages": None, "redact_pii": True},
     "embed": {"model": "auto", "batch_size": 32, "backend": "auto"},
@@ -136,10 +136,10 @@ def _merge(base: dict[str, Any], update: dict[str, Any], where: str = "overrides
 
 
 def _checked_params(params: dict[str, Any], where: str) -> dict[str, Any]:
-    if params["ces_scale"] not in ("1-5", "1-7"):
-        raise ConfigError(f"{where}: ces_scale must be '1-5' or '1-7'. Got {params['ces_scale']!r} instead.")
-    if params["ces_easy_end"] not in ("low", "high"):
-        raise ConfigError(f"{where}: ces_easy_end must be 'low' or 'high'. "
+    if params["ces_scale"] not in ("auto", "1-5", "1-7"):
+        raise ConfigError(f"{where}: ces_scale must be 'auto', '1-5' or '1-7'. Got {params['ces_scale']!r} instead.")
+    if params["ces_easy_end"] not in ("auto", "low", "high"):
+        raise ConfigError(f"{where}: ces_easy_end must be 'auto', 'low' or 'high'. "
                           f"Got {params['ces_easy_end']!r} instead.")
     rating_scale = params.get("rating_scale")
     if rating_scale is not None and not re.fullmatch(r"\d+-\d+", str(rating_scale)):

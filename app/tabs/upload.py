@@ -120,8 +120,8 @@ def _role_mapping(roles: dict[str, Any]):
     return ColumnMapping(text=texts[0], extra_text=tuple(texts[1:]), **others)
 
 
-def check_rows(table: LoadedTable, roles: dict[str, str | None], ces_scale: str = "1-7",
-               ces_easy_end: str = "high") -> None:
+def check_rows(table: LoadedTable, roles: dict[str, str | None], ces_scale: str = "auto",
+               ces_easy_end: str = "auto") -> None:
     """Refuse a mapping under which the library would reject every row.
 
     Runs the library's own row validation (fast: no text processing), so a
@@ -132,13 +132,18 @@ def check_rows(table: LoadedTable, roles: dict[str, str | None], ces_scale: str 
     from cxtext.schema import STATUS_ANALYZED, ScoreScale
     from cxtext.validate import validate
 
-    from cxtext.io.scales import rating_scale_of
+    from cxtext.io.profile import profile_column
+    from cxtext.io.scales import ces_scale_of, rating_scale_of
     from cxtext.io.warnings import ROLE_NAMES
 
     mapping = _role_mapping(roles)
     # the rating's scale as the analysis will detect it, so a 1-10 review score is not refused as "outside 1-5"
     rating_scale = rating_scale_of(table.frame[mapping.rating]) if mapping.rating else None
-    records = validate(table.frame, mapping, ScoreScale.parse(ces_scale, ces_easy_end), source_name=table.name,
+    scale = ScoreScale.parse("1-7")  # no CES column: never read
+    if mapping.ces:  # "auto": as the analysis will read it, from the CES question and values
+        scale, _ = ces_scale_of(profile_column(table.frame[mapping.ces]), mapping.ces, table.questions.get(mapping.ces),
+                                *(None if v == "auto" else v for v in (ces_scale, ces_easy_end)))
+    records = validate(table.frame, mapping, scale, source_name=table.name,
                        rating_scale=rating_scale)
     rejected = records[records["status"] != STATUS_ANALYZED]
     examples = "; ".join(f"row {row}: {_clip(reason, 90)}" for row, reason in
@@ -185,8 +190,8 @@ def check_roles(table: LoadedTable | None, roles: dict[str, str | None]) -> None
 def run_analysis(
     table: LoadedTable,
     roles: dict[str, str | None],
-    ces_scale: str = "1-7",
-    ces_easy_end: str = "high",
+    ces_scale: str = "auto",
+    ces_easy_end: str = "auto",
     themes: str | Path | None = None,
     pipeline: str = "survey_comments",
     progress: Callable[[str, int, int], None] | None = None,

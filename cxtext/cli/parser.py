@@ -63,12 +63,14 @@ def add_mapping_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument_group("rating scale").add_argument(
         "--rating-scale", metavar="LOW-HIGH", help="scale of --rating, e.g. 1-5 or 1-10 (default: detected)")
     scale = parser.add_argument_group("CES scale")
-    scale.add_argument("--ces-scale", choices=["1-5", "1-7"], help="CES scale (default 1-7)")
+    scale.add_argument("--ces-scale", choices=["1-5", "1-7"], help="CES scale (default: read from the CES question, e.g. 'on a scale of 1 to 5', "
+                       "else 1-5 when no answer is above 5, else 1-7; the reasons say which)")
     direction = scale.add_mutually_exclusive_group()
     direction.add_argument("--ces-low-is-easy", dest="ces_easy_end", action="store_const", const="low",
                            help="1 means very easy")
     direction.add_argument("--ces-high-is-easy", dest="ces_easy_end", action="store_const", const="high",
-                           help="the top of the scale means very easy (default)")
+                           help="the top of the scale means very easy (default: read from the question: 'how easy' "
+                           "puts easy at the top, 'how much effort' / 'how difficult' at 1; else the top)")
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:

@@ -56,7 +56,7 @@ from cxtext.io.table import LoadedTable
 from cxtext.text.normalize import answer_key, normalize
 from cxtext.text.placeholders import mark_non_answers
 from cxtext.pipeline import PipelineConfig
-from cxtext.schema import STATUS_ANALYZED, ScoreScale
+from cxtext.schema import DEFAULT_CES_SCALE, STATUS_ANALYZED, ScoreScale
 from cxtext.validate import validate
 
 __all__ = ["run_pipeline_dask", "open_client", "DEFAULT_WORKERS"]
@@ -286,11 +286,13 @@ def run_pipeline_dask(
                              "under the header. Export the comments again (check the export's filters and date range).")
         offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int).tolist()
         head = client.submit(lambda f: f.head(500), raw[0]).result()
-        decision = detect_columns(head.columns, frame=head, source_name=table.name, rating_scale=params["rating_scale"], **params["columns"])
+        decision = detect_columns(head.columns, frame=head, source_name=table.name, rating_scale=params["rating_scale"],
+                                  ces_scale=params["ces_scale"], ces_easy_end=params["ces_easy_end"],
+                                  **params["columns"])
         lap("load")
 
         report("validate", 0, int(sum(lengths)))
-        scale = ScoreScale.parse(params["ces_scale"], params["ces_easy_end"])
+        scale = decision.ces_scale or DEFAULT_CES_SCALE  # read from the first 500 rows, as the columns are
         parts = client.map(_prepare, raw, offsets, mapping=decision.mapping, scale=scale, source_name=table.name,
                            normalize_params=params["normalize"], rating_scale=decision.rating_scale)
         if params["normalize"]["fold_duplicates"]:

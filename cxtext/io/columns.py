@@ -46,7 +46,7 @@ from cxtext.io.dates import date_order
 from cxtext.io.headers import (EXTRA_TEXT_MIN_HEADER, header_score, is_later_event_date, is_list_question,
                                is_not_customer_text, is_subject_line, is_ticket_reply, overall_first)
 from cxtext.io.profile import ColumnProfile, profile_column
-from cxtext.io.scales import scale_of_profile
+from cxtext.io.scales import ces_scale_of, scale_of_profile
 from cxtext.schema import ROLES, ColumnMapping, ScoreScale
 
 #: The order in which roles pick their column: the most specific content first.
@@ -83,6 +83,8 @@ class MappingDecision:
     reasons: dict[str, dict] = field(default_factory=dict)
     profiles: dict[str, str] = field(default_factory=dict)
     rating_scale: ScoreScale | None = None
+    #: the CES column's scale and easy end, given or read from its question and values (None without CES)
+    ces_scale: ScoreScale | None = None
 
     @property
     def scores_only(self) -> bool:
@@ -109,14 +111,16 @@ def detect_mapping(columns: list[str] | pd.Index, frame: pd.DataFrame | None = N
 
 def detect_columns(columns: list[str] | pd.Index, frame: pd.DataFrame | None = None,
                    questions: dict[str, str] | None = None, rating_scale: str | ScoreScale | None = None,
-                   source_name: str | None = None, **explicit: object) -> MappingDecision:
+                   source_name: str | None = None, ces_scale: str | None = None, ces_easy_end: str | None = None,
+                   **explicit: object) -> MappingDecision:
     """Map roles to columns by header and content; see the module docstring.
 
     ``frame`` holds the values (without it only headers are read, and
     trusted). ``questions`` maps a column to the survey question above it
     (Qualtrics, SurveyMonkey). ``explicit`` names columns per role; ``text``
     may be a list of several comment columns. ``rating_scale`` ("1-5",
-    "1-10", ...) overrides the detected scale of the rating. ``source_name``
+    "1-10", ...) overrides the detected scale of the rating; ``ces_scale`` ("1-5", "1-7") and ``ces_easy_end``
+    ("high", "low") those of the CES column (None or "auto": read from its question and values). ``source_name``
     (the file name) starts every error message.
     When no column holds comments but one holds scores (NPS, CES, CSAT or a rating), the mapping has no
     ``text`` (``decision.scores_only``; ``reasons["text"]`` says so): the scores are analysed without themes.
@@ -124,7 +128,7 @@ def detect_columns(columns: list[str] | pd.Index, frame: pd.DataFrame | None = N
     column holds comments nor scores; both messages list the columns and what they hold.
     """
     try:
-        return _detect(columns, frame, questions, rating_scale, explicit)
+        return _detect(columns, frame, questions, rating_scale, (ces_scale, ces_easy_end), explicit)
     except ColumnMappingError as exc:
         if source_name and not str(exc).startswith(source_name):
             raise ColumnMappingError(f"{source_name}: {exc}") from None
@@ -132,7 +136,8 @@ def detect_columns(columns: list[str] | pd.Index, frame: pd.DataFrame | None = N
 
 
 def _detect(columns: list[str] | pd.Index, frame: pd.DataFrame | None, questions: dict[str, str] | None,
-            rating_scale: str | ScoreScale | None, explicit: dict[str, object]) -> MappingDecision:
+            rating_scale: str | ScoreScale | None, ces: tuple[str | None, str | None],
+            explicit: dict[str, object]) -> MappingDecision:
     columns = [str(c) for c in columns]
     unknown = set(explicit) - set(ROLES)
     if unknown:
@@ -206,8 +211,14 @@ def _detect(columns: list[str] | pd.Index, frame: pd.DataFrame | None, questions
         _, order = date_order([v for v in frame[chosen["date"]].tolist() if isinstance(v, str)])
         if order:
             reasons["date"]["why"] += f"; {order}"
+    ces_scale = None
+    if chosen.get("ces"):
+        given = [None if value in (None, "auto") else value for value in ces]
+        ces_scale, ces_why = ces_scale_of(profiles.get(chosen["ces"]), chosen["ces"], questions.get(chosen["ces"]),
+                                          *given)
+        reasons["ces"]["why"] += f"; {ces_why}" if ces_why else ""
     mapping = ColumnMapping(**{role: chosen.get(role) for role in ROLES}, extra_text=extra_text)
-    return MappingDecision(mapping, reasons, {c: p.describe() for c, p in profiles.items()}, scale)
+    return MappingDecision(mapping, reasons, {c: p.describe() for c, p in profiles.items()}, scale, ces_scale)
 
 
 def _is_checkbox(values: pd.Series, column: str) -> bool:

@@ -60,7 +60,7 @@ _PART_MATCH_FOR_ROLE = {"rating": {"note"}}
 
 # Survey questions that ask for a role (matched on the header and on the question text above it).
 QUESTIONS: dict[str, tuple[tuple[str, float], ...]] = {
-    "nps": ((r"recommend|net promoter|\brecomand|recommander|recomendar|empfehlen|tavsiye|consiglier|"
+    "nps": ((r"recommend|net promoter|\brecomand|recommander|\brecomi?end|\braccomand|empfehlen|tavsiye|consiglier|"
              r"aanbevelen|ترشيح|توصي|تنصح", 0.9),),
     "ces": ((r"\beas(y|ier|ily)\b|\beffort|\bdifficult|\buș(or|oara)\b|\bsimplu\b|سهول", 0.8),),
     # "happiness": Help Scout's name for its satisfaction ratings (Great / Okay / Not Good)

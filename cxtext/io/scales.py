@@ -1,10 +1,13 @@
-"""The scale a rating column is on (1-5, 0-5, 1-10, 0-10 or 0-100), read from its values' profile.
+"""The scale a rating column is on (1-5, 0-5, 1-10, 0-10 or 0-100), read from its values' profile; and a CES
+column's scale (1-5 or 1-7) and easy end, read from its question and values (:func:`ces_scale_of`).
 
 Used by :mod:`cxtext.io.columns` (the reason a rating column was taken) and by the app (the scale of a
 column the user picked). Imports :mod:`cxtext.io.profile` and :mod:`cxtext.schema` only.
 """
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
@@ -38,3 +41,57 @@ def scale_of_profile(profile: ColumnProfile | None) -> ScoreScale:
             if profile.low_nonneg >= low and profile.high_99 <= high:
                 return ScoreScale(low, high)
     return ScoreScale(0, 100)
+
+
+# --- CES: the scale and which end is easy, when the user does not say -------------------------------------------
+# A scale the question states: "on a scale of 1 to 5", "(1-7)", "out of 5".
+_STATED_SCALE = re.compile(r"\b1\s*(?:to|-|–|through)\s*(5|7)\b|\bout of (5|7)\b|\b1\s*=[^=]*?\b(5|7)\s*=",
+                           re.IGNORECASE)
+# "1 = very easy", "1 - extremely difficult", "(1) no effort": the word at the bottom of the scale.
+_BOTTOM_ANCHOR = re.compile(r"\b1\s*(?:=|:|-|–|\)|means|is)\s*(?:very |extremely |not at all |no )?(\w+)", re.IGNORECASE)
+_EASE = re.compile(r"^(eas(y|ier|ily|e)|simple|effortless|f[aá]cil|u[sș]or|simplu)$|سهل", re.IGNORECASE)
+_EFFORT = re.compile(r"^(effort\w*|difficult\w*|hard|struggl\w*|dif[ií]cil|greu)$|صعب", re.IGNORECASE)
+_ASKS_EASE = re.compile(r"\beas(y|ier|ily|e)\b|\bsimple\b|\bf[aá]cil|\bu[sș]or|\bsimplu\b|سهول", re.IGNORECASE)
+_ASKS_EFFORT = re.compile(r"\beffort|\bdifficult|\bhard\b|\bstruggl|\bdif[ií]cil|\bgreu\b|صعوب", re.IGNORECASE)
+
+
+def ces_scale_of(profile: ColumnProfile | None, header: str, question: str | None = None,
+                 scale: str | None = None, easy_end: str | None = None) -> tuple[ScoreScale, str]:
+    """The CES column's scale (1-5 or 1-7) and its easy end ("high" or "low"), each given or read, and why.
+
+    Read from the question first ("on a scale of 1 to 5", "1 = very easy"), then from the values (none
+    above 5: 1-5) and the question's words: "How easy was it ...?" puts the easy end at the top, "How much
+    effort ...?" / "How difficult ...?" at the bottom. Neither: the top, as most CES surveys ask, and the
+    reason says it was assumed. (Before, every CES column was read on 1-7 with 7 easy: a pandas user survey's
+    1-4 "How easy is it ...?" gave 0% low effort, an R survey's "how difficult, 1 to 5" the wrong direction.)
+    """
+    texts = " ".join(str(t) for t in (header, question) if t)
+    why = []
+    if scale is None:
+        stated = _STATED_SCALE.search(texts)
+        if stated:
+            scale, how = f"1-{next(g for g in stated.groups() if g)}", "stated in the question"
+        elif profile is not None and profile.high is not None and profile.high <= 5:
+            scale, how = "1-5", f"detected: no value above {_whole(profile.high)}"
+        else:
+            scale, how = "1-7", "detected: values above 5" if profile is not None and profile.high else "assumed"
+        why.append(f"scale {scale} ({how})")
+    if easy_end is None:
+        bottom = _BOTTOM_ANCHOR.search(texts)
+        if bottom and _EASE.search(bottom.group(1)):
+            easy_end, how = "low", f"the question says '{bottom.group(0)}'"
+        elif bottom and _EFFORT.search(bottom.group(1)):
+            easy_end, how = "high", f"the question says '{bottom.group(0)}'"
+        elif _ASKS_EASE.search(texts):
+            easy_end, how = "high", "the question asks how easy"
+        elif _ASKS_EFFORT.search(texts):
+            easy_end, how = "low", "the question asks about effort or difficulty"
+        else:
+            easy_end, how = "high", "assumed, as most CES surveys ask 'how easy'; say --ces-low-is-easy if not"
+        top = scale.split("-")[1]
+        why.append(f"{'1' if easy_end == 'low' else top} = easiest ({how})")
+    return ScoreScale.parse(scale, easy_end), "; ".join(why)
+
+
+def _whole(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"

@@ -1,0 +1,50 @@
+"""The CES column's scale and easy end, read from its question and values when the user does not give them.
+
+Before, every CES column was read on 1-7 with 7 easy: a public pandas user survey's "How easy is it for you to
+upgrade ...?" answered 1-4 came out with 0% low effort, and an R community survey's "on a scale of 1 to 5, how
+difficult do you expect learning R to be?" with the wrong direction, both without a warning.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import cxtext
+from cxtext.io.profile import profile_column
+from cxtext.io.scales import ces_scale_of
+
+ONE_TO_FOUR = pd.Series([1, 2, 3, 4, 4, 3, 4, 2] * 10)
+ONE_TO_SEVEN = pd.Series([1, 2, 3, 7, 6, 5, 7, 4] * 10)
+
+
+@pytest.mark.parametrize("header, values, scale, easy_end, because", [
+    ("How easy is it for you to upgrade to newer versions of Python libraries", ONE_TO_FOUR, "1-5", "high",
+     "no value above 4"),
+    ("How easy was it to solve your problem today?", ONE_TO_SEVEN, "1-7", "high", "the question asks how easy"),
+    ("On a scale of 1 to 5, how difficult do you expect learning R to be?", ONE_TO_FOUR, "1-5", "low",
+     "stated in the question"),
+    ("How much effort did you personally have to put forth to handle your request?", ONE_TO_FOUR, "1-5", "low",
+     "effort or difficulty"),
+    ("Effort (1 = very easy, 7 = very difficult)", ONE_TO_FOUR, "1-7", "low", "'1 = very easy"),
+    ("ces", ONE_TO_SEVEN, "1-7", "high", "assumed"),
+])
+def test_scale_and_easy_end_come_from_the_question_and_the_values(header, values, scale, easy_end, because):
+    read, why = ces_scale_of(profile_column(values), header)
+    assert (read.label, read.good_end) == (scale, easy_end)
+    assert because in why
+
+
+def test_what_the_user_gives_wins_and_the_reason_says_what_was_read(tmp_path):
+    path = tmp_path / "ces.csv"
+    pd.DataFrame({"comment": [f"Upgrading broke my notebook, case {i}" for i in range(80)],
+                  "How easy is it for you to upgrade?": ONE_TO_FOUR}).to_csv(path, index=False)
+    feedback = cxtext.load(path)
+    assert (feedback.ces_scale.label, feedback.ces_scale.good_end) == ("1-5", "high")
+    assert "scale 1-5 (detected: no value above 4); 5 = easiest" in feedback.mapping_reasons["ces"]["why"]
+    given = cxtext.load(path, ces_scale="1-7", ces_easy_end="low")
+    assert (given.ces_scale.label, given.ces_scale.good_end) == ("1-7", "low")
+    # on 1-5 with 5 easy, the share answering 4-5 has low effort (3 of every 8 answered 4)
+    analysis = cxtext.analyze(path, cache_path=tmp_path / "cache.sqlite")
+    assert analysis.summary["ces"]["scale"] == "1-5"
+    assert analysis.summary["ces"]["low_effort_share"] == pytest.approx(3 / 8)
