@@ -83,18 +83,21 @@ def read_table(
         raise InputError(f"{path}: file not found. Check the path, or pass a pandas DataFrame.")
     if path.is_dir():
         raise InputError(f"{path}: is a folder. Pass a CSV, TSV, XLSX, JSON, JSONL or Parquet file.")
-    fmt = (format or EXTENSIONS.get(path.suffix.lower(), "")).lower()
-    if not format and path.suffix.lower() in (".xls", ".xml"):
-        fmt = _legacy_excel_format(path)
-    if fmt not in FORMATS:
-        raise InputError(
-            f"{path.name}: cannot tell the format from the extension '{path.suffix}'. "
-            f"Rename the file or pass format= one of {', '.join(FORMATS)}."
-        )
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path.name}: cannot be opened ({exc.strerror}). Check that you may read it.") from exc
+    inner = path
+    if path.suffix.lower() in COMPRESSED:  # "2019.csv.gz": the format is the inner file's
+        inner, data = decompressed(path, data)
+    fmt = (format or EXTENSIONS.get(inner.suffix.lower(), "")).lower()
+    if not format and inner.suffix.lower() in (".xls", ".xml"):
+        fmt = _legacy_excel_format(path) if inner is path else "xlsx"
+    if fmt not in FORMATS:
+        raise InputError(
+            f"{inner.name}: cannot tell the format from the extension '{inner.suffix}'. Rename the file to end in "
+            f"{', '.join('.' + f for f in FORMATS)} (in Python, or pass format= one of {', '.join(FORMATS)})."
+        )
     if not data.strip():
         raise InputError(f"{path.name}: {EMPTY_FILE}")
     try:
@@ -121,6 +124,36 @@ def read_table(
             f"{path.name}: could not be read as {fmt.upper()} ({type(exc).__name__}: {short_error(exc)}). "
             "Check that the file is not truncated and that its extension matches its content."
         ) from exc
+
+
+#: Compressed files read as the file inside them (one file; a .zip of several is refused with its list).
+COMPRESSED = (".gz", ".bz2", ".xz", ".zip")
+
+
+def decompressed(path: Path, data: bytes) -> tuple[Path, bytes]:
+    """The name and bytes of the file inside ``path`` (``2019.csv.gz`` -> ``2019.csv``): gzip, bzip2, xz, or a
+    .zip holding one file besides folders and macOS metadata."""
+    import bz2
+    import gzip
+    import lzma
+    import zipfile
+
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".zip":
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = [n for n in archive.namelist() if not n.endswith("/") and not n.startswith("__MACOSX/")]
+                if len(names) != 1:
+                    raise InputError(f"{path.name}: a .zip of {len(names)} files ({clip(', '.join(names), 200)}). "
+                                     "Unzip it and pass the one file to analyse.")
+                return Path(Path(names[0]).name), archive.read(names[0])
+        opener = {".gz": gzip.decompress, ".bz2": bz2.decompress, ".xz": lzma.decompress}[suffix]
+        return Path(path.stem), opener(data)
+    except InputError:
+        raise
+    except Exception as exc:  # a damaged or mislabelled archive
+        raise InputError(f"{path.name}: could not be decompressed as {suffix[1:]} ({type(exc).__name__}: "
+                         f"{short_error(exc)}). Check the file is complete, or decompress it yourself.") from exc
 
 
 def _legacy_excel_format(path: Path) -> str:
