@@ -96,7 +96,8 @@ _LISTED = [
     "", "na", "n a", "n/a", "nil", "none", "null", "x", "xx", "xxx", "ok", "okay", "no", "nope", "-",
     # English
     "no comment", "no comments", "nothing", "nothing to add", "nothing else", "nothing really",
-    "nothing to say", "not applicable", "none really", "no idea", "dont know", "i dont know",
+    "nothing to say", "not applicable", "none really", "no idea", "dont know", "i dont know", "don't know",
+    "i don't know", "i do not know", "dunno", "no clue",
     "idk", "no reason", "nothing special", "no feedback", "not sure", "none thanks", "nothing thanks",
     "no negative", "no positive", "no negatives", "no positives", "nothing negative", "nothing positive",
     "nothing at all", "nothing in particular", "nothing to report", "none so far", "not really",
@@ -116,7 +117,7 @@ _LISTED = [
     "rien de spécial", "aucune remarque", "aucune remarque particulière", "aucun commentaire", "pas de commentaire",
     "pas de commentaires", "sans commentaire", "sans avis", "pas d'avis", "aucun", "aucune", "non", "néant",
     "je ne sais pas", "nsp", "o k",
-    "nada", "ninguno", "ninguna", "sin comentarios", "sin comentario", "ningún comentario", "no sé",
+    "nada", "ninguno", "ninguna", "sin comentarios", "sin comentario", "ningún comentario", "no sé", "no lo sé",
     "nada que decir", "nada que agregar", "nada que añadir", "no aplica", "nenhum", "nenhuma", "sem comentários",
     "sem comentário", "não sei", "nada a declarar", "nada a acrescentar", "não", "não se aplica",
     "nichts", "keine", "kein kommentar", "keine anmerkungen", "keine ahnung", "weiß nicht", "nichts hinzuzufügen",
@@ -140,7 +141,12 @@ _NOTHING_OPENING = re.compile(
     r"^(?:(?:there (?:are|is|s|were|was) |i have |i ve |honestly |really |personally )*"
     r"(?:none|nothing|no cons?|no complaints?|no negatives?|no issues?|no problems?|not any(?:thing)?|"
     r"(?:i )?(?:can ?not|can t|cant|couldn t|could not) (?:really )?think of any(?:thing| cons?)?|"
-    r"nimic|nu am nimic|nu exista|nu există|niciun minus|لا يوجد|لا شيء|لا شي|لا توجد|ما في|مافي)"
+    r"nimic|nu am nimic|nu exista|nu există|niciun minus|لا يوجد|لا شيء|لا شي|لا توجد|ما في|مافي|"
+    # Spanish, Portuguese, French, German ("Por ahora nada", "Nada me desagrada" themed as "ne gusta" in a public
+    # Spanish R survey)
+    r"(?:por ahora |de momento |hasta ahora |por enquanto |pour l instant |pour le moment |bisher )?"
+    r"(?:nada|ninguna?|no tengo (?:nada|quejas?)|sin quejas|nenhuma?|nao tenho nada|rien|aucune?|pas de plainte|"
+    r"nichts|keine))"
     r")(?: |$)")
 #: Words a "nothing to say" sentence may add after its opening, besides stop words.
 FILLER_WORDS: frozenset[str] = frozenset(normalize_token(word) for word in """
@@ -148,7 +154,11 @@ FILLER_WORDS: frozenset[str] = frozenset(normalize_token(word) for word in """
     now yet far add adding say saying report mention mentioned known know aware opinion personally
     honestly really particular particularly whatsoever anything everything cons con negatives complaints
     complaint issues problems company job place employer working here point stage date thanks thank
+    right complain complaining about bother bothers dislike
     semnalat momentan deocamdată deocamdata acum adăugat adaugat spus minus minusuri
+    por ahora momento hasta el la en de que me por particular especial decir añadir agregar desagrada disgusta
+    molesta queja quejas todavia todavía enquanto agora nada ainda pour le l instant moment pas signaler dire
+    ajouter particulier plainte bisher momentan derzeit zu sagen besonderes auszusetzen beanstanden probleme
     حاليا الآن الان شيء شي سلبيات ملاحظات حتى
     """.split())
 MAX_NOTHING_WORDS = 10

@@ -129,11 +129,15 @@ def test_spreadsheet_error_values(text):
 SAYS_NOTHING = ["none that i can think of", "No cons to add here", "there are no cons currently",
                 "I can't really think of any", "Nothing comes to mind", "none at this moment in time",
                 "Nothing negative to say here", "no cons, never had any problems.", "nimic de semnalat momentan",
-                "لا يوجد شيء حاليا"]
+                "لا يوجد شيء حاليا",
+                # a public Spanish R community survey's "what do you like least?" (themed "ne gusta" before)
+                "Por ahora nada", "Nada me desagrada", "nada en particular", "No tengo quejas",
+                "Rien pour le moment", "Keine Probleme", "Nothing to complain about", "nothing I can think of right now"]
 SAYS_SOMETHING = ["none, I love it here", "no flexibility for working parents", "not enough hours per week",
                   "nothing was wrong with this job", "nothing works after the update",
                   "nimic nu merge după actualizare", "لا يوجد دعم فني", "No cons lovely place to work",
-                  "nothing, don't ever work here"]
+                  "nothing, don't ever work here", "Nada funciona bien", "Nada, me encanta R", "rien ne marche",
+                  "nothing but crashes"]
 
 
 @pytest.mark.parametrize("text", SAYS_NOTHING)
@@ -144,3 +148,9 @@ def test_a_sentence_that_says_there_is_nothing_to_say_is_a_non_answer(text):
 @pytest.mark.parametrize("text", SAYS_SOMETHING)
 def test_a_sentence_that_opens_with_none_but_says_something_keeps_its_theme(text):
     assert non_answer_reason(text) == ""
+
+
+@pytest.mark.parametrize("text", ["I don't know", "i do not know", "No lo sé", "dunno"])
+def test_not_knowing_is_a_non_answer_with_or_without_its_apostrophe(text):
+    # "I don't know" folds to "i don t know": only "I dont know" was listed (a public pandas survey themed it "good")
+    assert non_answer_reason(text) == REASON_LISTED
