@@ -142,9 +142,12 @@ def _read_partitions(client, files: list[str], fmt: str, blocksize, options: dic
         header = pd.read_csv(io.StringIO(options["header_text"]), sep=options["sep"], dtype=str,
                              header=None, nrows=1, keep_default_na=False, na_filter=False, engine="python")
         names = list(clean_headers(pd.DataFrame(columns=list(header.iloc[0])), "csv").columns)
-        encoding = "utf-8" if options["encoding"] == "utf-8-sig" else options["encoding"]
+        # partitions are decoded by pandas: one code page each ("latin-1+cp850", a file mixing two, reads as
+        # Latin-1 there; the local engine reads its cp850 letters)
+        encoding = {"utf-8-sig": "utf-8", "latin-1+cp850": "latin-1"}.get(options["encoding"], options["encoding"])
         ddf = dd.read_csv(files, sep=options["sep"], encoding=encoding, dtype=str, keep_default_na=False,
-                          na_filter=False, header=0, names=names, blocksize=blocksize, skip_blank_lines=True)
+                          na_filter=False, header=0, names=names, blocksize=blocksize, skip_blank_lines=True,
+                          encoding_errors="replace")
     return client.compute(ddf.to_delayed())
 
 

@@ -2,6 +2,7 @@
 
 ``read``          files (CSV, TSV, XLSX, JSON, JSONL, Parquet) into a raw frame: opens, decodes text, picks the
                   reader, then drops survey-tool header rows (:func:`read_table`, :func:`decode_bytes`)
+``codepages``     single-byte text: which code page, and a file mixing Latin-1 with cp850 letters
 ``table``         :class:`LoadedTable` (what every reader returns) and the header cleaning they share
 ``delimited``     CSV and TSV;  ``json_records``  JSON and JSONL;  ``xlsx``  XLSX sheets
 ``layouts``       the extra header rows of Qualtrics, SurveyMonkey and the like
@@ -12,6 +13,6 @@
 ``titles``        report title rows above a header
 ``warnings``      the warnings a summary gives rise to (a score column rejected in bulk, thin headline figures)
 
-Imports flow table -> delimited, json_records, xlsx, layouts -> read; dates -> profile -> scales, headers -> columns.
+Imports flow codepages, table -> delimited, json_records, xlsx, layouts -> read; dates -> profile -> scales, headers -> columns.
 May import: ``cxtext.errors``, ``cxtext.schema``, pandas. Nothing else in cxtext.
 """

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from cxtext.errors import InputError
+from cxtext.io.codepages import decode_single_byte, mixed_code_page_note
 from cxtext.io.delimited import read_delimited
 from cxtext.io.json_records import read_json
 from cxtext.io.layouts import survey_layout
@@ -63,7 +64,8 @@ def read_table(
     an XLSX sheet by name or 0-based index (default: the first; a pivot-table summary first is passed over
     for the largest data sheet, see :mod:`cxtext.io.xlsx`). Excel 2003 XML named ``.xls`` or ``.xml``
     (Freshdesk's "Excel" export) is read like XLSX. Encoding
-    (UTF-8, UTF-8 with BOM, UTF-16, Windows-1256, Windows-1250, Latin-1) and
+    (UTF-8, UTF-8 with BOM, UTF-16, Windows-1256, Windows-1250, Windows-1252, Latin-1; see
+    :mod:`cxtext.io.codepages`) and
     delimiter (, ; tab |) are detected when not given.
 
     Raises :class:`InputError`, its message starting with the file name, for
@@ -102,7 +104,11 @@ def read_table(
         raise InputError(f"{path.name}: {EMPTY_FILE}")
     try:
         if fmt in ("csv", "tsv"):
-            table = read_delimited(*decode_bytes(data, encoding), path.name, fmt, delimiter)
+            text, used = decode_bytes(data, encoding)
+            table = read_delimited(text, used, path.name, fmt, delimiter)
+            mixed = mixed_code_page_note(data, used)
+            if mixed:
+                table = replace(table, note="; ".join(n for n in (mixed, table.note) if n))
         elif fmt == "xlsx" and is_spreadsheetml(data):  # Excel 2003 XML, as help desks export it (.xls)
             table = read_spreadsheetml(data, path.name, sheet)
         elif fmt == "xlsx":
@@ -227,35 +233,12 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    return _decode_single_byte(data)
+    return decode_single_byte(data)
 
 
 def _looks_like_bomless_utf16(data: bytes) -> bool:
     sample = data[:4000]
     return len(sample) >= 4 and sample.count(b"\x00") > len(sample) // 4
-
-
-def _decode_single_byte(data: bytes) -> tuple[str, str]:
-    """Pick the code page whose decoding reads most like real text.
-
-    Windows-1256 and Windows-1250 both decode any byte string, so the choice
-    is made on what comes out: Arabic letters for cp1256, Romanian/Central
-    European letters for cp1250, otherwise Latin-1.
-    """
-    high_bytes = [b for b in data if b >= 0x80]
-    if not high_bytes:
-        return data.decode("latin-1"), "latin-1"
-    cp1256 = data.decode("cp1256", errors="replace")
-    arabic = sum(1 for ch in cp1256 if "\u0600" <= ch <= "\u06ff")
-    if arabic >= 0.6 * len(high_bytes):
-        return cp1256, "cp1256"
-    cp1250 = data.decode("cp1250", errors="replace")
-    central = sum(1 for ch in cp1250 if ch in "ăâîșțşţĂÂÎȘȚŞŢąćęłńśźżčďěňřšťůžőűĺľŕ")
-    latin1 = data.decode("latin-1")
-    western = sum(1 for ch in latin1 if ch in "àáâãäåçèéêëìíîïñòóôõöøùúûüýÿßÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝ")
-    if central > western:
-        return cp1250, "cp1250"
-    return latin1, "latin-1"
 
 
 def _read_parquet(data: bytes, name: str) -> LoadedTable:
