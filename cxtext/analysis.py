@@ -24,6 +24,7 @@ from cxtext.io.columns import MappingDecision, detect_columns
 from cxtext.io.read import read_table
 from cxtext.io.table import LoadedTable
 from cxtext.io.warnings import summary_warnings
+from cxtext.themes.split_hints import split_hints
 from cxtext.pipeline import PipelineConfig, load_pipeline
 from cxtext.result import Analysis
 from cxtext.schema import DEFAULT_CES_SCALE, ScoreScale
@@ -267,9 +268,13 @@ def finish_analysis(table: LoadedTable, decision: MappingDecision, records: pd.D
         summary["mentions"] = mention_summary(records.loc[rows_to_embed(records), "clean_text"].tolist(), mentions)
     # scores rejected in bulk, headline figures on a minority of rows, thin taxonomy themes (it reads the
     # mentions block, so it comes after it): said in summary.json, the CLI, the app and the report
-    summary["warnings"] = [w.as_dict() for w in summary_warnings(summary)]
     analysis = Analysis(summary, records, theme_frame, drivers, config, theme_model, embeddings, scale, timings,
                         mentions)
+    # themes whose halves differ in detractor rate or rating (a person decides whether to split them)
+    hints = split_hints(analysis) if config.runs("drivers") else None
+    if hints is not None:
+        summary["split_hints"] = hints
+    summary["warnings"] = [w.as_dict() for w in summary_warnings(summary)]
     if not summary.get("theme_count"):  # empty themes and drivers must say why, in every face
         summary["no_themes_reason"] = no_themes_reason(summary, config, theme_model)
     return analysis

@@ -101,6 +101,7 @@ def summary_warnings(summary: dict[str, Any], threshold: float = BULK_REJECTION_
     if repeated_rows:  # rows that repeat an earlier one cell for cell (cxtext.summary.repeated_rows)
         out.append(_repeated_rows_warning(repeated_rows, rows_in))
     taxonomy = _taxonomy_warning(summary)
+    out += _split_hint_warnings(summary)
     return ([truncated] if truncated is not None else []) + out + ([repeated] if repeated is not None else []) + ([taxonomy] if taxonomy is not None else [])
 
 
@@ -125,6 +126,24 @@ def _repeated_rows_warning(repeated: dict[str, Any], rows_in: int) -> DataWarnin
         "duplicate_rows", "text", None, count, rows_in,
         f"{count:,} row(s) repeat an earlier row cell for cell: rows {pairs}{more}. Each is analysed and counted "
         "as it is; if the export wrote them twice, remove the copies and analyse again.")
+
+
+def _split_hint_warnings(summary: dict[str, Any]) -> list[DataWarning]:
+    """One warning per theme whose two halves differ in detractor rate or rating (cxtext.themes.split_hints)."""
+    hints = summary.get("split_hints") or {}
+    out = []
+    for theme in hints.get("themes") or []:
+        a, b = theme["part_labels"]
+        x, y = theme["part_outcomes"]
+        shown = (lambda v: f"{v:.0%} detractors") if hints.get("measure") == "detractor rate" else (
+            lambda v: f"mean rating {v:.2f}")
+        out.append(DataWarning(
+            "split_hint", "text", None, int(theme["size"]), int(summary.get("rows_themed") or 0),
+            f"Theme '{theme['label']}' ({theme['size']:,} comments) holds two groups whose scores differ: '{a}' "
+            f"({theme['part_sizes'][0]:,}, {shown(x)}) and '{b}' ({theme['part_sizes'][1]:,}, {shown(y)}). The drivers "
+            "table counts them as one theme: split it to see which costs more ('cxtext themes suggest ID', the "
+            "app's Edit themes > Find suggestions)."))
+    return out
 
 
 def _taxonomy_warning(summary: dict[str, Any]) -> DataWarning | None:

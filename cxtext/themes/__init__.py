@@ -14,7 +14,8 @@
 ``edits``      rename, merge, delete, split, move;  ``taxonomy_themes``  taxonomy themes in a model
 ``persist``    the saved folder (model.json + centroids.npy);  ``params``  parameter names and checks
 ``hierarchy``  parent themes;  ``suggest``  likely merges and splits;  ``split_outcome``  whether a split's
-               parts differ in detractor rate (score evidence for ``suggest``)
+               parts differ in detractor rate (score evidence for ``suggest``);  ``split_hints``  after an
+               analysis, the themes whose halves differ in score (for the summary's warnings)
 ``taxonomy``   a team's own themes: the file, and giving a fitted model its themes;
                ``taxonomy_match``  the matching rule (:class:`TaxonomyMatcher`; re-exported by ``taxonomy``);
                ``taxonomy_neighbours``  nearest comments and the neighbour vote that finishes a match
