@@ -41,6 +41,13 @@ def print_headline(summary: dict[str, Any], out: str, written: list[Path]) -> No
     rating = summary.get("rating") or {}
     if rating.get("mean") is not None:
         line += f"; mean rating {rating['mean']:.2f} on {rating['scale']} (n={rating['n']})"
+    csat = summary.get("csat") or {}
+    if csat.get("csat_percent") is not None:
+        line += f"; CSAT {csat['csat_percent']:.0f}% satisfied (mean {csat['mean']:.2f} on 1-5, n={csat['n']})"
+    ces = summary.get("ces") or {}
+    if ces.get("mean") is not None:
+        easiest = "1" if ces.get("easy_end") == "low" else str(ces.get("scale", "1-7")).split("-")[-1]
+        line += f"; CES mean {ces['mean']:.2f} on {ces.get('scale')} ({easiest} = easiest, n={ces['n']})"
     print(line)
     if skipped:
         print(f"note: {skipped['note']}")

@@ -44,7 +44,8 @@ import pandas as pd
 from cxtext.errors import ColumnMappingError
 from cxtext.io.dates import date_order
 from cxtext.io.headers import (EXTRA_TEXT_MIN_HEADER, header_score, is_later_event_date, is_list_question,
-                               is_not_customer_text, is_subject_line, is_ticket_reply, overall_first)
+                               is_not_customer_text, is_option_write_in, is_subject_line, is_ticket_reply,
+                               overall_first)
 from cxtext.io.profile import ColumnProfile, profile_column
 from cxtext.io.scales import ces_scale_of, scale_of_profile
 from cxtext.schema import ROLES, ColumnMapping, ScoreScale
@@ -276,6 +277,10 @@ def _choose(role: str, columns: list[str], profiles: dict[str, ColumnProfile], q
                                 "words, not a comment" if is_list_question(column, questions.get(column)) else
                                 "free text, but its header says it is not the customer's words (a reply, a title, "
                                 "a name or an address)"})
+            continue
+        if role == "text" and is_option_write_in(column):  # "CompleteTrainingOther": an option's write-in
+            passed_over.append({"column": column, "why": "free text, but its header is the write-in 'other' answer "
+                                                         "of a multiple-choice question, not a comment"})
             continue
         if role == "text" and is_ticket_reply(column, columns):
             passed_over.append({"column": column, "why": "free text, but in a ticket export (subject, body, queue, "

@@ -140,6 +140,9 @@ def header_score(role: str, header: str, question: str | None = None) -> tuple[f
                 best, why = 0.7 * scale, f"{label} '{text}' contains '{alias}'"
         if role == "id" and len(words) > 1 and words[-1] == "id" and 0.7 * scale > best:
             best, why = 0.7 * scale, f"{label} '{text}' ends in 'ID'"
+        if role == "text" and len(words) > 1 and words[-1] in ("open", "opentext", "verbatim") and 0.8 * scale > best:
+            # "impact_open", "outcomes_open": a survey's open-ended answers (a public Carpentries survey)
+            best, why = 0.8 * scale, f"{label} '{text}' ends in '{words[-1]}' (an open-ended question)"
         if role == "id" and len(words) > 1 and words[0] == "id" and 0.7 * scale > best:  # id_avis, id_cliente
             best, why = 0.7 * scale, f"{label} '{text}' starts with 'ID'"
     for pattern, score in QUESTIONS.get(role, ()):
@@ -153,8 +156,8 @@ def header_score(role: str, header: str, question: str | None = None) -> tuple[f
 
 
 # A multiple-choice question's write-in field: "... (other)", "... - Other (please specify)", "Other:".
-_OTHER_WRITE_IN = re.compile(r"\(\s*other\b[^)]*\)\s*[.:]?\s*$|\s[-–:]\s*other\b[^-–:?]*$|^\s*other\b\s*[(:]",
-                             re.IGNORECASE)
+_OTHER_WRITE_IN = re.compile(r"\(\s*other\b[^)]*\)\s*[.:]?\s*$|\s[-–:]\s*other\b[^-–:?]*$|^\s*other\b\s*[(:]|"
+                             r"(?-i:(?<=[a-z])Other)$|_other$", re.IGNORECASE)
 # ... whose question is about problems: what it asks to write in is a complaint ("Do you have challenges with
 # collaboration in Jupyter? (other)").
 _PROBLEM_QUESTION = re.compile(r"\bproblems?\b|\bchalleng|\bpain ?points?\b|\bdifficult|\bfrustrat|\bcomplain|"

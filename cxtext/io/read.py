@@ -105,10 +105,14 @@ def read_table(
     try:
         if fmt in ("csv", "tsv"):
             text, used = decode_bytes(data, encoding)
-            table = read_delimited(text, used, path.name, fmt, delimiter)
-            mixed = mixed_code_page_note(data, used)
-            if mixed:
-                table = replace(table, note="; ".join(n for n in (mixed, table.note) if n))
+            # old Mac line endings (CR alone: Excel for Mac's "CSV (Macintosh)"): no line break the csv reader sees
+            old_mac = "\r" in text and "\n" not in text
+            table = read_delimited(text.replace("\r", "\n") if old_mac else text, used, path.name, fmt, delimiter)
+            notes = (mixed_code_page_note(data, used),
+                     "its lines end in a carriage return alone (old Mac line endings, as Excel for Mac's 'CSV "
+                     "(Macintosh)' writes): read as line breaks" if old_mac else None, table.note)
+            if any(notes[:2]):
+                table = replace(table, note="; ".join(n for n in notes if n))
         elif fmt == "xlsx" and is_spreadsheetml(data):  # Excel 2003 XML, as help desks export it (.xls)
             table = read_spreadsheetml(data, path.name, sheet)
         elif fmt == "xlsx":

@@ -242,3 +242,15 @@ def test_one_column_of_comments_keeps_its_first_rows():
     # a header naming only its first column over answers: "yes" over "no" is a row of answers, not a header
     # (hypothesis found it: the first answer was read as the header under a 'title')
     assert title_rows([["comment", None, None], ["yes", None, "GB"], ["no", None, "RO"], ["no", None, "RO"]]) == 0
+
+
+def test_old_mac_line_endings_are_line_breaks_and_the_note_says_so(tmp_path):
+    # Excel for Mac's "CSV (Macintosh)" ends lines in CR alone: a public survey export saved so failed with
+    # "new-line character seen in unquoted field ... check that every quoted cell is closed"
+    import cxtext
+
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"id,score,comment\r1,9,Great support\r2,3,App crashes when I pay\r3,10,\"Fast, friendly\"\r")
+    feedback = cxtext.load(path)
+    assert feedback.records["text"].tolist() == ["Great support", "App crashes when I pay", "Fast, friendly"]
+    assert "old Mac line endings" in feedback.table.note

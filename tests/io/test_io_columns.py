@@ -368,3 +368,20 @@ def test_a_survey_of_many_open_questions_reads_its_comments_and_names_the_questi
 def test_list_questions(header, is_list):
     from cxtext.io.headers import is_list_question
     assert is_list_question(header) is is_list
+
+
+def test_open_suffixed_columns_are_comments_and_a_camel_case_other_write_in_is_not():
+    # a public Carpentries survey: six '*_open' answers, only 'additional_comments_open' was read (16 of 176 rows);
+    # another: 'CompleteTrainingOther' (12 write-ins in 967 rows) themed as the comments beside an NPS of 889
+    rows = 40
+    frame = pd.DataFrame({
+        "impact_open": [f"{COMMENTS_EN[i % 10]} after the workshop {i}" for i in range(rows)],
+        "outcomes_open": [f"I now write scripts for task {i} and share them" for i in range(rows)],
+        "LikelyToRecommend": [i % 11 for i in range(rows)],
+    })
+    assert detect_columns(frame.columns, frame).mapping.text_columns == ("impact_open", "outcomes_open")
+    write_in = pd.DataFrame({"CompleteTrainingOther": [f"Had to leave early for meeting {i}" for i in range(rows)],
+                             "LikelyToRecommend": [i % 11 for i in range(rows)]})
+    decision = detect_columns(write_in.columns, write_in)
+    assert decision.scores_only and decision.mapping.nps == "LikelyToRecommend"
+    assert "write-in 'other' answer" in str(decision.reasons["text"]["why"]) + str(decision.reasons["text"]["passed_over"])
