@@ -46,6 +46,7 @@ from cxtext.io.dates import date_order
 from cxtext.io.headers import (EXTRA_TEXT_MIN_HEADER, header_score, is_later_event_date, is_list_question,
                                is_not_customer_text, is_option_write_in, is_subject_line, is_ticket_reply,
                                overall_first)
+from cxtext.io.fits import content_fits, content_strength
 from cxtext.io.profile import ColumnProfile, profile_column
 from cxtext.io.scales import ces_scale_of, scale_of_profile
 from cxtext.schema import ROLES, ColumnMapping, ScoreScale
@@ -56,18 +57,6 @@ ROLE_ORDER: tuple[str, ...] = ("text", "nps", "ces", "csat", "rating", "date", "
 SCORE_ROLES: tuple[str, ...] = ("nps", "ces", "csat", "rating")
 _ROLE_NAMES = {"text": "comments", "nps": "NPS 0-10", "ces": "CES", "csat": "CSAT 1-5", "rating": "rating",
                "date": "date", "source": "source", "segment": "segment", "id": "id"}
-#: A column of text is not comments when at least TEMPLATE_SHARE of its values is a 4+-word sentence
-#: repeated 3+ times (ColumnProfile.template) and fewer than TEMPLATE_DISTINCT of them differ: the
-#: tenure line a review site writes for every reviewer (Glassdoor: 32 different values in 1,747 rows).
-#: Both conditions: a scraper that saved each review four times (the Korean App Store export) has
-#: template share 0.70 but 40% distinct values. Set on those two files, not tuned further.
-TEMPLATE_SHARE = 0.5
-#: A column of text is not comments when at least PICK_LIST_SHARE of its PICK_LIST_MIN_ANSWERS or more values
-#: are one of its 10 most common: options picked from a list, in a few words each (an R community survey's
-#: "biggest obstacle" question: 90%). Comment columns of 50+ answers in the public exports: at most 55%.
-PICK_LIST_SHARE = 0.75
-PICK_LIST_MIN_ANSWERS = 50
-TEMPLATE_DISTINCT = 0.1
 
 
 @dataclass(frozen=True)
@@ -152,7 +141,7 @@ def _detect(columns: list[str] | pd.Index, frame: pd.DataFrame | None, questions
     for role, names in named.items():
         chosen[role] = names[0]
         taken.update(names)
-        fits, why = _content_fits(role, profiles.get(names[0]))
+        fits, why = content_fits(role, profiles.get(names[0]))
         note = "" if fits else f"; its values do not look like {_ROLE_NAMES[role]} ({why}), check it"
         reasons[role] = {"column": names[0], "why": f"named by you{note}", "passed_over": []}
     extra_text = tuple(named.get("text", ())[1:])
@@ -259,7 +248,7 @@ def _choose(role: str, columns: list[str], profiles: dict[str, ColumnProfile], q
             if heard > 0:
                 scored.append((heard, column, header_why))
             continue
-        fits, content_why = _content_fits(role, profile, named=heard >= 1.0)
+        fits, content_why = content_fits(role, profile, named=heard >= 1.0)
         # text and dates are found by content alone; so is a CSAT answered in words ("Mostly satisfied"), which
         # nothing else is, and a help desk's rating in words ("Great" / "Okay" / "Not Good") under a header
         # naming a rating; small whole numbers can be counts: those need a header naming the score
@@ -289,7 +278,7 @@ def _choose(role: str, columns: list[str], profiles: dict[str, ColumnProfile], q
             continue
         if heard == 0:
             found_by_content.add(column)
-        content = _content_strength(role, profile)
+        content = content_strength(role, profile)
         why = f"{header_why} and {content_why}" if heard > 0 else \
             f"found by content ({header_why}): {content_why}" if header_why else f"found by content: {content_why}"
         scored.append((heard + content, column, why))
@@ -315,70 +304,6 @@ def _choose(role: str, columns: list[str], profiles: dict[str, ColumnProfile], q
     return best, {"column": best, "why": why, "passed_over": passed_over}
 
 
-def _content_fits(role: str, p: ColumnProfile | None, named: bool = False) -> tuple[bool, str]:
-    """Whether the values fit ``role``, and what they are, in words.
-
-    ``named``: the header is exactly a name of the role (``comment``, ``comentario``). Comments under
-    such a header are taken even when the same few sentences repeat (a public Portuguese hotel table:
-    10 different comments in 632 rows): the template rule is for columns no header calls comments.
-    """
-    if p is None:
-        return True, "header only"
-    held = f"its values are {p.describe()}"
-    if p.is_empty:
-        return False, "it is empty"
-    if role == "text":
-        if p.is_numeric or p.is_flag or p.is_date or p.is_relative_date or p.is_id or p.is_url or p.letters < 0.6 \
-                or p.is_satisfaction:
-            return False, held
-        if p.distinct_values <= 5 and p.n >= 20 or p.distinct < 0.2 and p.words < 3:
-            return False, held + " (too few different values for comments)"
-        if p.template >= TEMPLATE_SHARE and p.distinct < TEMPLATE_DISTINCT and not named:
-            return False, (held + f", but {p.template:.0%} of them are the same few sentences over and over "
-                           f"({p.distinct_values} different values): a text the export fills in, not comments")
-        if p.n >= PICK_LIST_MIN_ANSWERS and p.top_share >= PICK_LIST_SHARE and not named:
-            return False, (held + f", but {p.top_share:.0%} of them are one of 10 answers: the choices of a "
-                           "multiple-choice question, not comments")
-        return True, held
-    if role == "csat" and (p.is_satisfaction or p.is_help_desk_rating):  # "Extremely satisfied" 5 ... ; "Good" 4
-        return True, held
-    if role in ("nps", "ces", "csat"):
-        high = {"nps": 10, "ces": 7, "csat": 5}[role]
-        low = 0 if role == "nps" else 1
-        if not p.is_numeric or p.whole < 0.9 or p.is_flag:
-            return False, held
-        inside = p.low is not None and p.high is not None and p.low >= low - 1e-9 and p.high <= high + 1e-9
-        if not inside and p.in_0_10 < 0.9:
-            return False, held + f", not {low}-{high}"
-        if role != "nps" and p.median is not None and not low - 1e-9 <= p.median <= high + 1e-9:
-            # most values outside the scale: another scale (a 1-10 "satisfaction" question of a French NPS
-            # survey was read as CSAT 1-5 and 93% of its rows were rejected), not a few typos to reject
-            return False, held + f", most of them outside {low}-{high}"
-        if role == "nps" and p.n >= 20 and p.low is not None and p.low >= 1 and (p.high or 0) <= 5:
-            return False, held + ": a 1-5 rating, not 0-10 NPS"
-        return True, held
-    if role == "rating":
-        if not p.is_numeric or p.is_flag or p.distinct_numbers < 2:
-            return False, held
-        if p.low is None or p.low_1 is None or p.low_1 < 0 or (p.high_99 or 0) > 100:
-            return False, held + ", not a rating scale"
-        if p.low < 0 or (p.high or 0) > 100:  # a few planted or mistyped values: validation rejects them
-            return True, held + f" (a few outside {scale_of_profile(p).label}: rejected row by row)"
-        return True, held
-    if role == "date":
-        return (True, "its values are dates") if p.is_date else (False, held)
-    if role == "id":
-        unique = p.distinct >= 0.9 and p.words <= 1.5
-        return (True, held) if unique else (False, held + ", not one value per row")
-    # source, segment: a handful of labels
-    labels = not p.is_numeric and not p.is_flag and not p.is_date and p.words <= 5 and (p.distinct_values <= 50 or p.distinct <= 0.3)
-    # a segment of one value ("No Product" in every row) compares nothing; a constant source still says the
-    # channel (every row from "Twitter" is a social mention)
-    if role == "segment" and labels and p.distinct_values < 2 and p.n >= 5:
-        return False, held + ", the same value in every row"
-    return (True, held) if labels else (False, held + ", not a few labels")
-
-
 def _relative_dates_reason(relative: str, profile: ColumnProfile, candidate: str | None, found: dict) -> dict:
     """The date role's reason when a column holds relative dates ("a month ago", a scraped Google Maps page):
     they count from an unknown moment, and another date column beside them is when the file was made (a
@@ -395,15 +320,6 @@ def _relative_dates_reason(relative: str, profile: ColumnProfile, candidate: str
             "passed_over": passed}
 
 
-def _content_strength(role: str, p: ColumnProfile) -> float:
-    """0-1: how typical the values are of the role (long, varied sentences are the surest comments)."""
-    if role == "text":
-        return min(p.words / 8.0, 1.0) * 0.7 + min(p.distinct, 1.0) * 0.3
-    if role == "date":
-        return 0.5 * p.date
-    return 0.5
-
-
 def _more_text_columns(primary: str, columns: list[str], profiles: dict[str, ColumnProfile],
                        questions: dict[str, str], taken: set[str]) -> tuple[str, ...]:
     """Other free-text columns whose header also reads as a comment (see the module docstring)."""
@@ -412,7 +328,7 @@ def _more_text_columns(primary: str, columns: list[str], profiles: dict[str, Col
         if column in taken or column == primary or column not in profiles:
             continue
         heard, _ = header_score("text", column, questions.get(column))
-        fits, _ = _content_fits("text", profiles[column])
+        fits, _ = content_fits("text", profiles[column])
         if fits and heard >= EXTRA_TEXT_MIN_HEADER and not is_not_customer_text(column, questions.get(column)) \
                 and not is_ticket_reply(column, columns) and profiles[column].words >= 2:
             extra.append(column)
@@ -428,7 +344,7 @@ def _free_text_left_out(columns: list[str], profiles: dict[str, ColumnProfile], 
     for column in columns:
         profile = profiles.get(column)
         if column in mentioned or profile is None or profile.words < 4 or profile.distinct_values < 10 \
-                or not _content_fits("text", profile)[0]:
+                or not content_fits("text", profile)[0]:
             continue
         heard, why = header_score("text", column)
         left_out.append({"column": column, "why": f"{why or 'its header does not ask for a comment'}; its values "

@@ -1,0 +1,97 @@
+"""Whether a column's values fit a role: comments are sentences, NPS whole numbers 0-10, and so on.
+
+Used by :mod:`cxtext.io.columns` (which column plays which role): a column may take a role only when
+:func:`content_fits` says its values fit it, and among those that fit, :func:`content_strength` says how
+typical they are. Imports :mod:`cxtext.io.profile` and :mod:`cxtext.io.scales` only.
+"""
+
+from __future__ import annotations
+
+from cxtext.io.profile import ColumnProfile
+from cxtext.io.scales import scale_of_profile
+
+#: A column of text is not comments when at least TEMPLATE_SHARE of its values is a 4+-word sentence
+#: repeated 3+ times (ColumnProfile.template) and fewer than TEMPLATE_DISTINCT of them differ: the
+#: tenure line a review site writes for every reviewer (Glassdoor: 32 different values in 1,747 rows).
+#: Both conditions: a scraper that saved each review four times (the Korean App Store export) has
+#: template share 0.70 but 40% distinct values. Set on those two files, not tuned further.
+TEMPLATE_SHARE = 0.5
+TEMPLATE_DISTINCT = 0.1
+#: A column of text is not comments when at least PICK_LIST_SHARE of its PICK_LIST_MIN_ANSWERS or more values
+#: are one of its 10 most common: options picked from a list, in a few words each (an R community survey's
+#: "biggest obstacle" question: 90%). Comment columns of 50+ answers in the public exports: at most 55%.
+PICK_LIST_SHARE = 0.75
+PICK_LIST_MIN_ANSWERS = 50
+
+
+def content_fits(role: str, p: ColumnProfile | None, named: bool = False) -> tuple[bool, str]:
+    """Whether the values fit ``role``, and what they are, in words.
+
+    ``named``: the header is exactly a name of the role (``comment``, ``comentario``). Comments under
+    such a header are taken even when the same few sentences repeat (a public Portuguese hotel table:
+    10 different comments in 632 rows): the template rule is for columns no header calls comments.
+    """
+    if p is None:
+        return True, "header only"
+    held = f"its values are {p.describe()}"
+    if p.is_empty:
+        return False, "it is empty"
+    if role == "text":
+        if p.is_numeric or p.is_flag or p.is_date or p.is_relative_date or p.is_id or p.is_url or p.letters < 0.6 \
+                or p.is_satisfaction:
+            return False, held
+        if p.distinct_values <= 5 and p.n >= 20 or p.distinct < 0.2 and p.words < 3:
+            return False, held + " (too few different values for comments)"
+        if p.template >= TEMPLATE_SHARE and p.distinct < TEMPLATE_DISTINCT and not named:
+            return False, (held + f", but {p.template:.0%} of them are the same few sentences over and over "
+                           f"({p.distinct_values} different values): a text the export fills in, not comments")
+        if p.n >= PICK_LIST_MIN_ANSWERS and p.top_share >= PICK_LIST_SHARE and not named:
+            return False, (held + f", but {p.top_share:.0%} of them are one of 10 answers: the choices of a "
+                           "multiple-choice question, not comments")
+        return True, held
+    if role == "csat" and (p.is_satisfaction or p.is_help_desk_rating):  # "Extremely satisfied" 5 ... ; "Good" 4
+        return True, held
+    if role in ("nps", "ces", "csat"):
+        high = {"nps": 10, "ces": 7, "csat": 5}[role]
+        low = 0 if role == "nps" else 1
+        if not p.is_numeric or p.whole < 0.9 or p.is_flag:
+            return False, held
+        inside = p.low is not None and p.high is not None and p.low >= low - 1e-9 and p.high <= high + 1e-9
+        if not inside and p.in_0_10 < 0.9:
+            return False, held + f", not {low}-{high}"
+        if role != "nps" and p.median is not None and not low - 1e-9 <= p.median <= high + 1e-9:
+            # most values outside the scale: another scale (a 1-10 "satisfaction" question of a French NPS
+            # survey was read as CSAT 1-5 and 93% of its rows were rejected), not a few typos to reject
+            return False, held + f", most of them outside {low}-{high}"
+        if role == "nps" and p.n >= 20 and p.low is not None and p.low >= 1 and (p.high or 0) <= 5:
+            return False, held + ": a 1-5 rating, not 0-10 NPS"
+        return True, held
+    if role == "rating":
+        if not p.is_numeric or p.is_flag or p.distinct_numbers < 2:
+            return False, held
+        if p.low is None or p.low_1 is None or p.low_1 < 0 or (p.high_99 or 0) > 100:
+            return False, held + ", not a rating scale"
+        if p.low < 0 or (p.high or 0) > 100:  # a few planted or mistyped values: validation rejects them
+            return True, held + f" (a few outside {scale_of_profile(p).label}: rejected row by row)"
+        return True, held
+    if role == "date":
+        return (True, "its values are dates") if p.is_date else (False, held)
+    if role == "id":
+        unique = p.distinct >= 0.9 and p.words <= 1.5
+        return (True, held) if unique else (False, held + ", not one value per row")
+    # source, segment: a handful of labels
+    labels = not p.is_numeric and not p.is_flag and not p.is_date and p.words <= 5 and (p.distinct_values <= 50 or p.distinct <= 0.3)
+    # a segment of one value ("No Product" in every row) compares nothing; a constant source still says the
+    # channel (every row from "Twitter" is a social mention)
+    if role == "segment" and labels and p.distinct_values < 2 and p.n >= 5:
+        return False, held + ", the same value in every row"
+    return (True, held) if labels else (False, held + ", not a few labels")
+
+
+def content_strength(role: str, p: ColumnProfile) -> float:
+    """0-1: how typical the values are of the role (long, varied sentences are the surest comments)."""
+    if role == "text":
+        return min(p.words / 8.0, 1.0) * 0.7 + min(p.distinct, 1.0) * 0.3
+    if role == "date":
+        return 0.5 * p.date
+    return 0.5
