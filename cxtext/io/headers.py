@@ -67,9 +67,10 @@ QUESTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     "csat": ((r"\bsatisf|\bhappiness\b|\bmulțumit|\bmultumit|\bzufrieden|\bmemnun|\btevreden|\bsoddisf|رضا|راض", 0.8),),
     "rating": ((r"\brat(e|ing)\b|\bstars?\b|\bout of (5|10)\b|\bevalua|تقييم", 0.8),),
     # "pain points": the question CX and user surveys ask for complaints (Spack 2022, Jupyter 2016 surveys)
-    # "challenges", "problems" in a question: Jupyter 2020 ("Do you have challenges with the notebook UI?"; a
-    # Typeform checkbox "Solve time-dependent problems" is no question)
-    "text": ((r"\bwhy\b|\bpain ?points?\b|\b(challenges|problems)\b(?=.*[?؟])|\breasons?\b|\btell us\b|\banything else\b|\bimprove|\bsuggest|\bcomments?\b|"
+    # "challenges", "problems", "difficult" in a question: Jupyter 2020 ("Do you have challenges with the notebook
+    # UI?"; a Typeform checkbox "Solve time-dependent problems" is no question); "hinders": Jupyter 2015 ("What, if
+    # anything, hinders you from making Jupyter Notebook an even more regular part of your workflow?")
+    "text": ((r"\bwhy\b|\bpain ?points?\b|\b(challenges|problems|difficult)\b(?=.*[?؟])|\bhinders?\b|\bobstacles?\b|\bfrustrat|\breasons?\b|\btell us\b|\banything else\b|\bimprove|\bsuggest|\bcomments?\b|"
               r"\bfeedback\b|what (did|do) you (like|dislike|enjoy|love|hate)|you like (best|least|most)\b|(más|menos) te gusta|te gusta (más|menos)|what (could|should|can) we|\bdescribe\b|"
               r"\bexplain\b|in your own words|\bde ce\b|\bmotiv|\bîmbunătăți|\bimbunatati|لماذا|سبب|اقتراح", 0.8),),
 }
