@@ -18,12 +18,14 @@ import pandas as pd
 
 from cxtext.edits import move_records, remap_records, split_members, split_records
 from cxtext.errors import ThemeEditError, ValidationError
+from cxtext.io.warnings import summary_warnings
 from cxtext.pipeline import PipelineConfig
 from cxtext.schema import STATUS_ANALYZED, UNTHEMED, ScoreScale
 from cxtext.social import ANNOTATION_COLUMNS
 from cxtext.summary import theme_summary
 from cxtext.tables import drivers_for, theme_labels, theme_table
 from cxtext.text.mentions import mention_quotes
+from cxtext.themes.split_hints import split_hints
 
 ASSIGNMENT_COLUMNS = ["row", "id", "status", "reason", "theme_id", "theme_ids", "theme_label"]
 
@@ -187,8 +189,12 @@ class Analysis:
         mentions = self.mentions
         if mentions is not None and id_map:  # a mention follows its theme into a merge or a deletion
             mentions = mentions.assign(theme_id=[id_map.get(int(t), int(t)) for t in mentions["theme_id"]])
-        return Analysis(summary, records, themes, drivers, self.config, model, self.embeddings,
-                        self.ces_scale, dict(self.timings), mentions)
+        edited = Analysis(summary, records, themes, drivers, self.config, model, self.embeddings,
+                          self.ces_scale, dict(self.timings), mentions)
+        if "split_hints" in summary:  # the hints name themes: said again for the edited ones (a split one is gone)
+            summary["split_hints"] = split_hints(edited)
+            summary["warnings"] = [w.as_dict() for w in summary_warnings(summary)]
+        return edited
 
     def _edited_model(self):
         if self.theme_model is None:

@@ -48,3 +48,13 @@ def test_the_warning_names_both_halves_and_their_scores():
                                       "differ: 'allenamenti live' (102, mean rating 4.71) and 'aggiornamento l'app "
                                       "per iphone' (67, mean rating 2.33).")
     assert "cxtext themes suggest ID" in warning.message
+
+
+def test_hints_are_said_again_after_an_edit_and_a_split_theme_is_no_longer_named(tmp_path):
+    analysis = cxtext.analyze("examples/sample_feedback.csv", cache_path=tmp_path / "cache.sqlite")
+    largest = int(analysis.themes.sort_values("size").iloc[-1]["theme_id"])
+    edited = analysis.split_theme(largest, n=2)
+    hints = edited.summary["split_hints"]
+    assert hints["checked"] and edited.summary is not analysis.summary
+    assert {h["theme_id"] for h in hints["themes"]} <= set(edited.themes["theme_id"].astype(int))
+    assert [w["kind"] for w in edited.summary["warnings"]].count("split_hint") == len(hints["themes"])
