@@ -260,7 +260,7 @@ class ColumnProfile:
             kind = "whole numbers" if self.whole >= 0.95 else "numbers"
             low = self.low if self.full_low is None else min(self.low, self.full_low)
             high = self.high if self.full_high is None else max(self.high, self.full_high)
-            return f"{kind} from {_fmt(low)} to {_fmt(high)}"
+            return f"{kind} from {format_number(low)} to {format_number(high)}"
         if self.is_date:
             return "dates"
         if self.is_satisfaction:
@@ -281,7 +281,8 @@ class ColumnProfile:
         return f"text, {self.words:.1f} words on average"
 
 
-def _fmt(number: float | None) -> str:
+def format_number(number: float | None) -> str:
+    """A number as a user reads it: 5 not 5.0, 4.5, 1.8e+308 (None: '?')."""
     if number is None:
         return "?"
     if abs(number) >= 1e15:  # an overflowed or planted value: its 300 digits say nothing more than 1.8e+308

@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 
-from cxtext.io.profile import ColumnProfile, profile_column
+from cxtext.io.profile import ColumnProfile, format_number, profile_column
 from cxtext.schema import ScoreScale
 
 #: Scales a rating may be on, smallest first: the first that holds every value is taken.
@@ -72,7 +72,7 @@ def ces_scale_of(profile: ColumnProfile | None, header: str, question: str | Non
         if stated:
             scale, how = f"1-{next(g for g in stated.groups() if g)}", "stated in the question"
         elif profile is not None and profile.high is not None and profile.high <= 5:
-            scale, how = "1-5", f"detected: no value above {_whole(profile.high)}"
+            scale, how = "1-5", f"detected: no value above {format_number(profile.high)}"
         else:
             scale, how = "1-7", "detected: values above 5" if profile is not None and profile.high else "assumed"
         why.append(f"scale {scale} ({how})")
@@ -92,6 +92,3 @@ def ces_scale_of(profile: ColumnProfile | None, header: str, question: str | Non
         why.append(f"{'1' if easy_end == 'low' else top} = easiest ({how})")
     return ScoreScale.parse(scale, easy_end), "; ".join(why)
 
-
-def _whole(number: float) -> str:
-    return str(int(number)) if float(number).is_integer() else f"{number:g}"
