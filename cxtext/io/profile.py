@@ -25,12 +25,14 @@ from cxtext.io.dates import date_text, is_relative_date
 #: Values read per column; enough to judge, cheap on a 100k-row file.
 SAMPLE_SIZE = 2000
 
-# "9", "9.0", " 9 ", "9 - very likely", "9 (likely)", "9/10", "٩": a number,
+# "9", "9.0", " 9 ", "9 - very likely", "9 (likely)", "9/10", "4stars", "٩": a number,
 # optionally followed by a separator and words without digits (so a date such
-# as "2026-06-01" or "31-Jul-18" is not a number). Shared with cxtext.validate, so
+# as "2026-06-01" or "31-Jul-18" is not a number). Letters glued to the number
+# are a unit only ("4stars", "8pts"): "2joche" is a code, not the score 2. Shared with cxtext.validate, so
 # a column judged numeric here is read the same way there.
 SCORE_PATTERN = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:(?:/|out of)\s*\d+\b)?\s*"
-                           r"(?:(?:[-–—:(|]\s*|\s+|)[^\W\d_(][^\d]*)?$", re.IGNORECASE)
+                           r"(?:(?:[-–—:(|]\s*|\s+|(?=(?:stars?|pts?|points?)\b))[^\W\d_(][^\d]*)?$",
+                           re.IGNORECASE)
 ARABIC_INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 MISSING_TEXT = frozenset({"", "nan", "none", "null", "<na>", "n/a", "na", "-"})
 _BOOLEAN_WORDS = frozenset({"true", "false", "yes", "no", "y", "n", "t", "f", "da", "nu", "نعم", "لا",

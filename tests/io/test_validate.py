@@ -15,6 +15,7 @@ from cxtext.validate import parse_score, validate
 @pytest.mark.parametrize("raw,expected", [
     (9, 9), (9.0, 9), (np.int64(9), 9), ("9", 9), ("9.0", 9), (" 9 ", 9), ("9 - very likely", 9),
     ("10 (extremely likely)", 10), ("0 - not at all likely", 0), ("9/10", 9), ("٩", 9), ("10,0", 10),
+    ("8pts", 8), ("4 stars", 4), ("4stars", 4),
     (None, None), ("", None), ("  ", None), (float("nan"), None), ("NA", None), ("n/a", None), ("#N/A", None), ("-", None),
 ])
 def test_nps_values_accepted(raw, expected):
@@ -32,6 +33,8 @@ def test_nps_values_accepted(raw, expected):
     ("very likely", "NPS 'very likely' is not a number on 0-10"),
     (float("inf"), "NPS 'inf' is not a number on 0-10"),
     (True, "NPS 'True' is not a number on 0-10"),
+    # letters glued to a digit are a code (a Carpentries UniqueID), not a score followed by words
+    ("2joche", "NPS '2joche' is not a number on 0-10"),
 ])
 def test_nps_values_rejected_with_reason(raw, problem):
     reading = parse_score(raw, NPS_SCALE, "NPS")
