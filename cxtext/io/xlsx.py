@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 
 import pandas as pd
 
@@ -23,6 +24,15 @@ from cxtext.io.titles import title_note, title_rows
 
 
 def read_xlsx(data: bytes, name: str, sheet: str | int | None) -> LoadedTable:
+    with warnings.catch_warnings():
+        # openpyxl warns that it drops a sheet's data-validation (drop-down) and conditional-formatting
+        # extensions: rules about how cells may be filled or shown, never cell values. The warning reached
+        # users as a line of library internals before every analysis of such a workbook.
+        warnings.filterwarnings("ignore", message=r".*extension is not supported", category=UserWarning)
+        return _read_xlsx(data, name, sheet)
+
+
+def _read_xlsx(data: bytes, name: str, sheet: str | int | None) -> LoadedTable:
     import openpyxl  # imported here: only XLSX users pay for it
 
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
