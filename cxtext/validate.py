@@ -30,8 +30,8 @@ import pandas as pd
 
 from cxtext.errors import ColumnMappingError
 from cxtext.io.dates import date_order, date_text
-from cxtext.io.profile import (ARABIC_INDIC_DIGITS, NOT_ANSWERED, SCORE_PATTERN, help_desk_score, satisfaction_score,
-                               word_key, word_scale)
+from cxtext.io.cells import (ARABIC_INDIC_DIGITS, NOT_ANSWERED, SCORE_PATTERN, help_desk_score, satisfaction_score,
+                             word_key, word_scale)
 from cxtext.schema import (
     CSAT_SCALE,
     DEFAULT_CES_SCALE,
@@ -65,8 +65,8 @@ def parse_score(raw: object, scale: ScoreScale, name: str, whole: bool = True,
     ``"9 - very likely"``; Arabic-Indic digits are understood.
     ``name`` ("NPS", "CES", "CSAT") is used in the problem text. ``whole``
     False accepts decimals (review scores such as 7.5 on 1-10). ``words`` also reads a satisfaction
-    answer in words on 1-5 (``"Extremely satisfied"`` -> 5: :func:`cxtext.io.profile.satisfaction_score`);
-    a dict for ``words`` is the column's own word scale first (:func:`cxtext.io.profile.word_scale`).
+    answer in words on 1-5 (``"Extremely satisfied"`` -> 5: :func:`cxtext.io.cells.satisfaction_score`);
+    a dict for ``words`` is the column's own word scale first (:func:`cxtext.io.cells.word_scale`).
     """
     if raw is None or (isinstance(raw, float) and math.isnan(raw)) or raw is pd.NA:
         return ScoreReading(None)

@@ -44,9 +44,9 @@ import pandas as pd
 from cxtext.errors import ColumnMappingError
 from cxtext.io.dates import date_order
 from cxtext.io.headers import (EXTRA_TEXT_MIN_HEADER, header_score, is_later_event_date, is_list_question,
-                               is_not_customer_text, is_option_write_in, is_subject_line, is_ticket_reply,
-                               overall_first)
-from cxtext.io.fits import content_fits, content_strength
+                               is_not_customer_text, is_option_write_in, is_subject_line, is_ticket_export,
+                               is_ticket_reply, overall_first)
+from cxtext.io.fits import NAMES_TITLE_CASE, content_fits, content_strength
 from cxtext.io.profile import ColumnProfile, profile_column
 from cxtext.io.scales import ces_scale_of, scale_of_profile
 from cxtext.schema import ROLES, ColumnMapping, ScoreScale
@@ -288,7 +288,13 @@ def _choose(role: str, columns: list[str], profiles: dict[str, ColumnProfile], q
     if subjects:
         words, subject = max(subjects)
         weaker = not scored or scored[0][1] in found_by_content and profiles[scored[0][1]].words < words
-        if weaker:  # a help-desk export's subject line is its only customer text (Freshdesk: no body column)
+        names = profiles[subject].title_case >= NAMES_TITLE_CASE and not is_ticket_export(columns)
+        if weaker and names:  # game titles of a review site, job titles: what was reviewed, not what was said
+            passed_over = [p for p in passed_over if p["column"] != subject] + [{
+                "column": subject, "why": f"a title, and {profiles[subject].title_case:.0%} of its values are "
+                f"names in Title Case (what was reviewed, not what was said); pass --text '{subject}' if they are "
+                "the customer's words"}]
+        elif weaker:  # a help-desk export's subject line is its only customer text (Freshdesk: no body column)
             passed_over = [p for p in passed_over if p["column"] != subject]
             if scored:
                 passed_over.append({"column": scored[0][1], "why": f"{scored[0][2]}, but its values are shorter "

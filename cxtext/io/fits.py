@@ -22,6 +22,11 @@ TEMPLATE_DISTINCT = 0.1
 #: "biggest obstacle" question: 90%). Comment columns of 50+ answers in the public exports: at most 55%.
 PICK_LIST_SHARE = 0.75
 PICK_LIST_MIN_ANSWERS = 50
+#: A title column outside a ticket export is names, not the customer's words, when at least NAMES_TITLE_CASE
+#: of its values are in Title Case (ColumnProfile.title_case): the game titles of a public review JSONL
+#: (0.98), job titles (1.00). Review titles of the public exports here: 0.04-0.27; help-desk subject lines
+#: 0.38-0.88 (exempt: a ticket export's subject is its customer text when there is no body).
+NAMES_TITLE_CASE = 0.9
 
 
 def content_fits(role: str, p: ColumnProfile | None, named: bool = False) -> tuple[bool, str]:

@@ -238,7 +238,12 @@ def is_ticket_reply(header: str, headers: list[str]) -> bool:
     words = set(normalise_header(header).split("_"))
     if not words & _REPLY_WORDS:
         return False
-    return any(set(normalise_header(h).split("_")) & _TICKET_WORDS for h in headers if h != header)
+    return is_ticket_export([h for h in headers if h != header])
+
+
+def is_ticket_export(headers: list[str]) -> bool:
+    """True when a header names a ticket, subject, body, description, queue, priority...: a help desk's table."""
+    return any(set(normalise_header(h).split("_")) & _TICKET_WORDS for h in headers)
 
 
 def _clip(text: str, limit: int = 60) -> str:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from cxtext.io.profile import read_number
+from cxtext.io.cells import read_number
 from cxtext.io.table import clean_headers
 
 _IMPORT_ID = re.compile(r'^\s*\{\s*"?ImportId"?\s*:', re.IGNORECASE)

@@ -12,7 +12,7 @@ import csv
 import pytest
 
 import cxtext
-from cxtext.io.profile import help_desk_score
+from cxtext.io.cells import help_desk_score
 from cxtext.validate import CSAT_SCALE, parse_score
 
 RATINGS = ["Good", "Bad", "Offered", "Unoffered", "Good with comment", "Bad with comment", "Good", "Good"] * 5
@@ -88,7 +88,7 @@ def test_a_five_level_word_scale_is_read_by_its_own_levels(tmp_path):
 
 
 def test_word_scales():
-    from cxtext.io.profile import word_scale
+    from cxtext.io.cells import word_scale
 
     assert word_scale(["Poor", "Fair", "Good", "Very good", "Excellent"])["good"] == 3
     assert word_scale(["Good", "OK", "Horrible"])["good"] == 4

@@ -17,7 +17,7 @@ import pytest
 import cxtext
 from cxtext.errors import InputError
 from cxtext.io.columns import detect_columns
-from cxtext.io.profile import satisfaction_score
+from cxtext.io.cells import satisfaction_score
 from cxtext.io.read import read_table
 
 SUBJECTS = [
