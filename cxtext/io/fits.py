@@ -20,6 +20,9 @@ TEMPLATE_DISTINCT = 0.1
 #: A column of text is not comments when at least PICK_LIST_SHARE of its PICK_LIST_MIN_ANSWERS or more values
 #: are one of its 10 most common: options picked from a list, in a few words each (an R community survey's
 #: "biggest obstacle" question: 90%). Comment columns of 50+ answers in the public exports: at most 55%.
+#: The same for the parts of multi-select answers ("Documentation;Tutorial", ColumnProfile.option_share): a
+#: Dask survey's support resources 98%, a Bangla survey's note apps 90%; comment columns of 50+ answers in
+#: the public exports here at most 63% (LaRoSeDa's review titles).
 PICK_LIST_SHARE = 0.75
 PICK_LIST_MIN_ANSWERS = 50
 #: A title column outside a ticket export is names, not the customer's words, when at least NAMES_TITLE_CASE
@@ -53,6 +56,9 @@ def content_fits(role: str, p: ColumnProfile | None, named: bool = False) -> tup
         if p.n >= PICK_LIST_MIN_ANSWERS and p.top_share >= PICK_LIST_SHARE and not named:
             return False, (held + f", but {p.top_share:.0%} of them are one of 10 answers: the choices of a "
                            "multiple-choice question, not comments")
+        if p.n >= PICK_LIST_MIN_ANSWERS and p.option_share >= PICK_LIST_SHARE and not named:
+            return False, (held + f", but {p.option_share:.0%} of the parts between ';' or ',' are one of 10 "
+                           "answers: the options ticked in a multiple-choice question, not comments")
         return True, held
     if role == "csat" and (p.is_satisfaction or p.is_help_desk_rating):  # "Extremely satisfied" 5 ... ; "Good" 4
         return True, held

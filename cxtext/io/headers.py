@@ -77,7 +77,11 @@ QUESTIONS: dict[str, tuple[tuple[str, float], ...]] = {
 # Questions that ask for keywords or a list, not a comment ("Which three words describe us? (separate with a comma)").
 _LIST_QUESTION = re.compile(r"\b(one|two|three|four|five|\d) words?\b|separated? (with|by) (a )?comma|"
                             r"\bselect all\b|\bcheck all\b|\bmarc[ae] tod[ao]s?\b|\bmarque tod|\bselecciona tod|"
-                            r"\btoutes les réponses\b", re.IGNORECASE)
+                            r"\btoutes les réponses\b|"
+                            # "What are some other libraries that you often use with Dask?": names, not a comment
+                            r"\b(what|which)\s+(are\s+)?(some\s+)?(other\s+)?(librar(y|ies)|tools?|packages?|apps?|applications?|software|"
+                            r"programs?|languages?|frameworks?|editors?|browsers?|platforms?|services?|devices?)\b"
+                            r"[^?]{0,30}\byou\b[^?]{0,15}\buse", re.IGNORECASE)
 # Header words that say a free-text column is not the customer's own comment.
 _NOT_CUSTOMER_TEXT = {"reply", "replied", "developer", "title", "subject", "name", "username", "user", "author",
                       "address", "url", "link", "email", "agent", "staff", "owner", "manager", "tags", "tag",

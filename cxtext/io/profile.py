@@ -31,6 +31,7 @@ _BOOLEAN_WORDS = frozenset({"true", "false", "yes", "no", "y", "n", "t", "f", "d
 _LETTER = re.compile(r"[^\W\d_]")
 _CODE = re.compile(r"^[\w.:/#@+-]+$")  # one token of letters, digits and punctuation: an id or a code
 _URL = re.compile(r"^(https?://|www\.)", re.IGNORECASE)
+_OPTION_SEPARATOR = re.compile(r";|, ")  # how Google and Microsoft Forms join the options of a multi-select answer
 _WORD = re.compile(r"[^\W\d_][\w'’]*")
 # Joining words a name leaves lower-case ("Rise of the Tomb Raider", "Casa de la Música") in 6 languages
 _JOINING_WORDS = frozenset("a an and or of the to in on at by for from with vs de la le les du des el los las y e "
@@ -81,6 +82,9 @@ class ColumnProfile:
     #: share of values that are one of the 10 most common: answers picked from a list ("Error messages",
     #: "Language syntax", ... : 10 options make 90% of an obstacle question's answers), not comments
     top_share: float = 0.0
+    #: the same for the options of a multi-select answer ("Documentation;Stack Overflow #Dask tag", "Notion;
+    #: Google Keep"): share of the parts between ';' or ', ' that are one of the 10 most common parts
+    option_share: float = 0.0
     #: share of values that are a satisfaction answer in words ("Extremely satisfied": see satisfaction_score)
     satisfaction: float = 0.0
     #: the smallest and largest plain number among ALL the column's values, not only the sample; set when the
@@ -226,6 +230,7 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
         url=sum(bool(_URL.match(t)) for t in texts) / n,
         template=templated / n,
         top_share=float(counts.head(10).sum()) / n,
+        option_share=_option_share(texts),
         low_1=float(np.percentile(found, 1, method="lower")) if found.size else None,
         high_99=float(np.percentile(found, 99, method="higher")) if found.size else None,
         low_nonneg=float(found[found >= 0].min()) if (found >= 0).any() else None,
@@ -239,6 +244,12 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
         full_high=full_high,
         title_case=_title_case_share(texts),
     )
+
+
+def _option_share(texts: list[str]) -> float:
+    """Share of the parts of the values, split at ';' or ', ', that are one of the 10 most common parts."""
+    parts = [part.strip().lower() for text in texts for part in _OPTION_SEPARATOR.split(text) if part.strip()]
+    return float(pd.Series(parts).value_counts().head(10).sum()) / len(parts) if parts else 0.0
 
 
 def _title_case_share(texts: list[str]) -> float:

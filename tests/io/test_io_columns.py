@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import cxtext
 from cxtext.errors import ColumnMappingError
 from cxtext.io.columns import detect_columns
+from cxtext.io.profile import profile_column
 from cxtext.io.read import read_table
 
 COMMENTS_EN = [
@@ -367,6 +369,9 @@ def test_a_survey_of_many_open_questions_reads_its_comments_and_names_the_questi
     ("¿Cómo comparte los resultados que crea en R? Marque todo lo que corresponda.", True),
     ("Which three words describe us?", True),
     ("What do you like least about using R?", False),
+    ("What are some other libraries that you often use with Dask?", True),  # names, not a comment
+    ("What could we improve in the app you use?", False),
+    ("What do you use the app for?", False),
 ])
 def test_list_questions(header, is_list):
     from cxtext.io.headers import is_list_question
@@ -388,3 +393,27 @@ def test_open_suffixed_columns_are_comments_and_a_camel_case_other_write_in_is_n
     decision = detect_columns(write_in.columns, write_in)
     assert decision.scores_only and decision.mapping.nps == "LikelyToRecommend"
     assert "write-in 'other' answer" in str(decision.reasons["text"]["why"]) + str(decision.reasons["text"]["passed_over"])
+
+
+def test_multi_select_answers_are_options_not_comments():
+    """The shape of a public Dask user survey (Google Forms, 2019): a multi-select question's options joined
+    with ';' ("Documentation;Stack Overflow #Dask tag", 8 words on average) were themed as comments (9 themes of
+    option combinations) beside a 1-4 ease question; a Bangla survey's note apps ("Notion; Google Keep")."""
+    rows = 120
+    options = ["Documentation", "Tutorial", "Examples at examples.dask.org", "Stack Overflow #Dask tag",
+               "GitHub issues", "Gitter chat", "Blog posts about Dask", "YouTube talks and videos"]
+    draw = np.random.default_rng(0)
+    resources = [";".join(draw.choice(options, size=1 + i % 4, replace=False)) for i in range(rows)]
+    frame = pd.DataFrame({
+        "What Dask resources have you used for support in the last six months?": resources,
+        "How easy is it for you to upgrade to newer versions of Python libraries": [1 + i % 4 for i in range(rows)],
+    })
+    profile = profile_column(frame.iloc[:, 0])
+    assert profile.top_share < 0.75 < profile.option_share  # each answer a different mix, the options few
+    decision = detect_columns(frame.columns, frame)
+    assert decision.mapping.text is None
+    assert decision.mapping.ces is not None
+    # comments that happen to hold semicolons and commas keep their role
+    comments = pd.DataFrame({"comment": [f"{COMMENTS_EN[i % 10]}; then, on visit {i}, again" for i in range(rows)]})
+    assert profile_column(comments["comment"]).option_share < 0.75
+    assert detect_columns(comments.columns, comments).mapping.text == "comment"
