@@ -70,8 +70,9 @@ def survey_layout(frame: pd.DataFrame) -> SurveyLayout:
                             _questions(frame, top[0]))
     if any(h in ("respondent id", "respondent_id", "respondentid") for h in headers) \
             and set(first) & _SURVEYMONKEY_ROW_WORDS:
+        questions, header = _surveymonkey_questions(frame, top[0])
         return SurveyLayout("surveymonkey", ((0, "SurveyMonkey answer-type row (Response / Open-Ended Response)"),),
-                            _surveymonkey_questions(frame, top[0]))
+                            questions, header)
     group_row = _question_group_row(frame, top[0])
     if group_row is not None:
         return group_row
@@ -147,19 +148,30 @@ def _questions(frame: pd.DataFrame, question_row: list[str]) -> dict[str, str]:
             if text.strip() and _norm(text) != _norm(column)}
 
 
-def _surveymonkey_questions(frame: pd.DataFrame, answer_row: list[str]) -> dict[str, str]:
-    """A blank-headed column belongs to the question to its left: "question - option"."""
+def _surveymonkey_questions(frame: pd.DataFrame, answer_row: list[str]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The questions under SurveyMonkey's header, and the header with its blank cells named.
+
+    A blank-headed column belongs to the question to its left: it is named "question - option" ("What barriers
+    ...? - Other (please specify)"), not ``column_85``, so a user can tell what it holds and the write-in rules
+    read it. A column whose answer row says "Open-Ended Response" gets that as its question: the survey tool's
+    own word that it holds free text."""
     questions: dict[str, str] = {}
+    header: list[str] = []
     current = ""
     for column, answer in zip(frame.columns, answer_row):
         blank = str(column).startswith("column_")
         if not blank:
             current = str(column)
+        option = answer.strip()
         if blank and current:
-            questions[str(column)] = f"{current} - {answer.strip()}" if answer.strip() else current
-        elif answer.strip() and _norm(answer) not in _SURVEYMONKEY_ROW_WORDS:
-            questions[str(column)] = f"{current} - {answer.strip()}"
-    return questions
+            header.append(f"{current} - {option}" if option else current)
+            continue
+        header.append(str(column))
+        if _norm(option) == "open-ended response":
+            questions[str(column)] = option
+        elif option and _norm(option) not in _SURVEYMONKEY_ROW_WORDS:
+            questions[str(column)] = f"{current} - {option}"
+    return questions, tuple(header)
 
 
 # --- a file saved without its header row ------------------------------------------------------------

@@ -197,6 +197,31 @@ def test_surveymonkey_export_skips_its_answer_type_row(tmp_path, writer, suffix)
     assert feedback.records["nps"].tolist()[:3] == [9, 2, 10]
 
 
+def test_surveymonkey_names_its_option_columns_and_reads_its_open_ended_questions(tmp_path):
+    """The layout of a public SurveyMonkey export (a 2023 technology survey, 819 x 121): options of a multiple-
+    choice question sit under blank header cells (shown as column_85, column_106), and its 'Other (please
+    specify)' write-in was themed as the comments while the questions the answer row marks 'Open-Ended
+    Response' ("What new technology should we consider adopting?") were passed over."""
+    header = ["Respondent ID", "Start Date", "What barriers are preventing you from adopting new tools?", "", "",
+              "What new technology should we consider adopting?", "Is there a question you wish we had asked?"]
+    answers = ["", "", "Not enough time", "Financial cost", "Other (please specify)", "Open-Ended Response",
+               "Open-Ended Response"]
+    rows = [header, answers]
+    for i in range(40):
+        rows.append([str(11800000000 + i), f"03/{i % 28 + 1:02d}/2024 10:00:00 AM",
+                     "Not enough time" if i % 2 else "", "Financial cost" if i % 3 else "",
+                     f"Nobody at work knows the new tools, case {i}" if i % 4 == 0 else "",
+                     f"{COMMENTS_EN[i % 10]} and more automation {i}", f"How do teams train staff, item {i}?"])
+    feedback = cxtext.load(_write_csv(tmp_path / "surveymonkey.csv", rows))
+    columns = list(feedback.table.frame.columns)
+    assert columns[3:5] == ["What barriers are preventing you from adopting new tools? - Financial cost",
+                            "What barriers are preventing you from adopting new tools? - Other (please specify)"]
+    assert feedback.mapping.text_columns == ("What new technology should we consider adopting?",
+                                             "Is there a question you wish we had asked?")
+    why = {p["column"]: p["why"] for p in feedback.mapping_reasons["text"]["passed_over"]}
+    assert "write-in 'other' answer" in why[columns[4]]
+
+
 def test_a_generic_second_header_row_is_skipped():
     frame = pd.DataFrame({"Q1": ["NPS 0-10"] + [str(v) for v in [9, 3, 10, 6, 8] * 2],
                           "Q2": ["Effort 1-7"] + [str(v) for v in [2, 6, 1, 7, 3] * 2],
