@@ -56,6 +56,8 @@ UNTHEMED_LABEL = "unthemed"
 
 STATUS_ANALYZED = "analyzed"
 STATUS_REJECTED = "rejected"
+#: The reason of a row with neither a comment nor a score: left out, and counted apart from bad values
+BLANK_ROW_REASON = "empty comment and no score"
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from cxtext import __version__
 from cxtext.io.columns import MappingDecision
 from cxtext.io.table import LoadedTable
 from cxtext.pipeline import PipelineConfig
-from cxtext.schema import NO_COMMENT, STATUS_ANALYZED, UNTHEMED, ScoreScale
+from cxtext.schema import BLANK_ROW_REASON, NO_COMMENT, STATUS_ANALYZED, UNTHEMED, ScoreScale
 from cxtext.text.placeholders import repeated_summary
 
 
@@ -132,6 +132,8 @@ def build_summary(table: LoadedTable, decision: MappingDecision, records: pd.Dat
            if several else {}),
         "rows_analyzed": analysed,
         "rows_rejected": int(len(records) - analysed),
+        # of those, rows with neither a comment nor a score: an optional question left blank, not bad data
+        "rows_blank": int((records["reason"] == BLANK_ROW_REASON).sum()),
         "rejection_reasons": records.loc[records["status"] != STATUS_ANALYZED, "reason"]
         .value_counts().to_dict(),
         # several comment columns: a score problem rejects each comment of its row; counted once per row here,

@@ -33,6 +33,7 @@ from cxtext.io.dates import date_order, date_text
 from cxtext.io.cells import (ARABIC_INDIC_DIGITS, NOT_ANSWERED, SCORE_PATTERN, help_desk_score, satisfaction_score,
                              word_key, word_scale)
 from cxtext.schema import (
+    BLANK_ROW_REASON,
     CSAT_SCALE,
     DEFAULT_CES_SCALE,
     NPS_SCALE,
@@ -175,7 +176,7 @@ def validate(
         elif text_missing:
             statuses.append(STATUS_REJECTED)
             reasons.append("empty comment (its score still counts in metrics)" if has_score
-                           else "empty comment and no score")
+                           else BLANK_ROW_REASON)
             scores_valid.append(has_score)
         else:
             statuses.append(STATUS_ANALYZED)

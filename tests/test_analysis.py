@@ -27,6 +27,7 @@ def dump() -> pd.DataFrame:
         {"id": "empty", "comment": "  ", "nps": 10, "channel": "nps_survey"},
         {"id": "bad", "comment": "fine", "nps": "11", "channel": "nps_survey"},
         {"id": "na", "comment": "n/a", "nps": 9, "channel": "nps_survey"},
+        {"id": "blank", "comment": "", "nps": None, "channel": "nps_survey"},  # an optional question skipped
         {"id": "rt1", "comment": "Charged twice AGAIN #fail", "nps": None, "channel": "twitter"},
         {"id": "rt2", "comment": "RT @bob: Charged twice AGAIN #fail", "nps": None, "channel": "twitter"},
     ]
@@ -53,6 +54,9 @@ def test_every_row_is_accounted_for(analysis, dump):
     assert by_id.loc["bad", "reason"] == "NPS '11' is outside 0-10"
     assert by_id.loc["empty", "status"] == "rejected" and by_id.loc["empty", "theme_id"] == -3
     assert by_id.loc["na", "theme_id"] == -2 and by_id.loc["na", "theme_label"] == "no comment"
+    # a row with nothing in it is left out and counted apart from the rows rejected for what they hold
+    assert by_id.loc["blank", "reason"] == "empty comment and no score"
+    assert summary["rows_blank"] == 1 and summary["rows_rejected"] == 3
     # a retweet lands with the post it copies
     assert by_id.loc["rt2", "theme_id"] == by_id.loc["rt1", "theme_id"]
 
@@ -118,6 +122,7 @@ def test_cli_writes_the_contract(dump, tmp_path):
         capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stderr
+    assert f"{len(dump)} rows: {len(dump) - 3} analyzed, 1 blank (no comment, no score), 2 rejected;" in result.stdout
     for name in ("summary.json", "assignments.csv", "themes.csv", "drivers.csv", "analysis.xlsx"):
         assert (out / name).is_file(), name
     assignments = pd.read_csv(out / "assignments.csv", encoding="utf-8-sig")

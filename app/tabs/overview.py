@@ -60,7 +60,10 @@ def run_message(analysis, seconds: float) -> tuple[str, str]:
         done = (f"Analysed {s['rows_analyzed']:,} of {s['rows_in']:,} rows in {seconds:.1f} s: scores only, themes "
                 f"skipped. {note[:1].upper()}{note[1:]} The Overview tab shows the scores.")
     if s.get("rows_rejected"):
-        done += f" {s['rows_rejected']:,} rows were rejected: the Overview tab lists them and why."
+        blank = s.get("rows_blank") or 0
+        parts = ([f"{s['rows_rejected'] - blank:,} rejected"] if s["rows_rejected"] > blank else []) \
+            + ([f"{blank:,} blank (no comment, no score)"] if blank else [])
+        done += f" {s['rows_rejected']:,} rows were left out ({', '.join(parts)}): the Overview tab lists them and why."
     found = summary_warnings(s)
     if found:
         return done + "\n" + "\n".join(w.message for w in found), "warn"
@@ -120,7 +123,9 @@ def overview_html(analysis) -> str:
     top = "; ".join(f"{html.escape(_clip(r, 60))} ({n})" for r, n in list(reasons.items())[:3])
     cards.append(_card("Rows", f"{s['rows_in']:,}",
                        f"<span data-testid='rows-analyzed'>{s['rows_analyzed']:,}</span> analysed · "
-                       f"{s['rows_rejected']:,} rejected" + (f"<br>{top}" if top else ""), "rows"))
+                       + (f"{s['rows_blank']:,} blank (no comment, no score) · " if s.get("rows_blank") else "")
+                       + f"{s['rows_rejected'] - (s.get('rows_blank') or 0):,} rejected"
+                       + (f"<br>{top}" if top else ""), "rows"))
     tentative = s.get("tentative_themes") or []
     if s.get("themes_skipped"):  # a score-only export: no comment column, so no theme (the library says why)
         cards.append(_card("Themes", "skipped", html.escape(s["themes_skipped"]["note"]), "themes"))

@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cxtext.io.warnings import row_counts_text
+
 
 def print_themes(themes) -> None:
     for theme in themes.itertuples():
@@ -28,8 +30,7 @@ def print_columns(table, decision) -> None:
 
 def print_headline(summary: dict[str, Any], out: str, written: list[Path]) -> None:
     nps = summary.get("nps") or {}
-    line = (f"{summary['rows_in']} rows: {summary['rows_analyzed']} analyzed, "
-            f"{summary['rows_rejected']} rejected; {summary.get('theme_count', 0)} themes")
+    line = f"{summary['rows_in']} rows: {row_counts_text(summary, 'analyzed')}; {summary.get('theme_count', 0)} themes"
     skipped = summary.get("themes_skipped")
     if skipped:  # a score-only export: scores analysed, no theme
         line = line.replace(f"; {summary.get('theme_count', 0)} themes", "; themes skipped (no comment column)")

@@ -188,6 +188,17 @@ def _repeated_warning(summary: dict[str, Any], mapping: dict[str, Any]) -> DataW
         "theme; their scores still count in the overall figures.")
 
 
+def row_counts_text(summary: dict[str, Any], analysed: str = "analysed") -> str:
+    """"424 analysed, 582 blank (no comment, no score), 3 rejected": blank rows (an optional question left
+    empty) apart from the rows rejected for what they hold, so 85% blank rows do not read as bad data."""
+    blank = int(summary.get("rows_blank") or 0)
+    rejected = int(summary.get("rows_rejected") or 0) - blank
+    text = f"{int(summary.get('rows_analyzed') or 0):,} {analysed}"
+    if blank:
+        text += f", {blank:,} blank (no comment, no score)"
+    return text + f", {rejected:,} rejected"
+
+
 def coverage_text(summary: dict[str, Any], role: str, minority: float = MINORITY_SHARE) -> str:
     """" (on 89 of 499 rows)" after a headline figure computed on a minority of the rows read, else ""."""
     usable = _usable(summary, role)

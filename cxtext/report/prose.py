@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from cxtext import __version__
-from cxtext.io.warnings import coverage_text
+from cxtext.io.warnings import coverage_text, row_counts_text
 from cxtext.report.data import ReportData, TENTATIVE_SIZE, TENTATIVE_TAG
 from cxtext.report.fmt import DASH, _f, _int, fmt_ci, fmt_num, fmt_pct
 
@@ -20,7 +20,7 @@ def headline_facts(data: ReportData) -> list[tuple[str, str, str]]:
     """(name, value, detail) for the overview tiles of both outputs."""
     s = data.summary
     facts = [("Rows in", f"{_int(s.get('rows_in')):,}",
-              f"{_int(s.get('rows_analyzed')):,} analysed, {_int(s.get('rows_rejected')):,} rejected")]
+              row_counts_text(s))]
     nps = s.get("nps") or {}
     if nps.get("n"):
         facts.append(("NPS", fmt_num(nps.get("nps"), 1, sign=True),
