@@ -22,6 +22,7 @@ Rules:
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -47,6 +48,11 @@ _MISSING_TEXT = {"", "nan", "none", "null", "<na>"}
 # A score cell that says "no value": R's missing marker ("NA" in every R write.csv export: its rows were
 # rejected, losing their comments), Excel's #N/A, a typed n/a or a dash. (An id or a segment may be "na".)
 _MISSING_SCORE = _MISSING_TEXT | {"na", "n/a", "#n/a", "n.a.", "nil", "-", "--"} | NOT_ANSWERED
+# A survey's "no answer" option written in words: "NA or Do Not Use" (a Google Forms grid's last column: the
+# row and its comment were rejected), "N/A - I have not used it", "Not applicable", "Don't know", "Prefer not
+# to say". Read as no score, so the row's comment and other scores still count.
+_NO_SCORE_ANSWER = re.compile(r"^\s*(n/?a\b|not applicable|does not apply|no opinion|(i )?don'?t know|"
+                              r"(i )?do not know|prefer not to (say|answer)|no answer)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,7 @@ def parse_score(raw: object, scale: ScoreScale, name: str, whole: bool = True,
             return ScoreReading(None, f"{name} '{shown}' is not a number on {scale.label}")
     else:
         shown = str(raw).strip()
-        if shown.lower() in _MISSING_SCORE:
+        if shown.lower() in _MISSING_SCORE or _NO_SCORE_ANSWER.match(shown):
             return ScoreReading(None)
         match = SCORE_PATTERN.match(unicodedata.normalize("NFKC", shown).translate(ARABIC_INDIC_DIGITS))
         if not match and isinstance(words, dict) and (on_scale := words.get(word_key(shown))) is not None:

@@ -101,6 +101,8 @@ _LISTED = [
     "idk", "no reason", "nothing special", "no feedback", "not sure", "none thanks", "nothing thanks",
     "no negative", "no positive", "no negatives", "no positives", "nothing negative", "nothing positive",
     "nothing at all", "nothing in particular", "nothing to report", "none so far", "not really",
+    # a public SurveyMonkey survey's open questions ("Unsure", "Unknown" made a 22-comment theme)
+    "unsure", "unknown", "no additional comments", "no further comments", "none at this time", "n/d", "n d",
     # Arabic
     "لا يوجد", "لا شيء", "لاشيء", "لا شي", "لا تعليق", "لا يوجد تعليق", "بدون تعليق", "لا أعرف",
     "لا اعرف", "ماشي", "ما في", "مافي", "لا", "لا شكرا", "لا يوجد شيء", "ليس لدي تعليق",
@@ -141,6 +143,10 @@ _NOTHING_OPENING = re.compile(
     r"^(?:(?:there (?:are|is|s|were|was) |i have |i ve |honestly |really |personally )*"
     r"(?:none|nothing|no cons?|no complaints?|no negatives?|no issues?|no problems?|not any(?:thing)?|"
     r"(?:i )?(?:can ?not|can t|cant|couldn t|could not) (?:really )?think of any(?:thing| cons?)?|"
+    # "I don't have any.", "I don't know of any", "No additional comments for now" (a public SurveyMonkey survey:
+    # a theme of them ranked third among the drivers)
+    r"(?:i )?(?:don t|dont|do not) (?:have|know of) (?:any(?:thing)?|none)|"
+    r"no (?:additional |further |other |more )?(?:comments?|feedback|suggestions?|remarks?)|"
     r"nimic|nu am nimic|nu exista|nu există|niciun minus|لا يوجد|لا شيء|لا شي|لا توجد|ما في|مافي|"
     # Spanish, Portuguese, French, German ("Por ahora nada", "Nada me desagrada" themed as "ne gusta" in a public
     # Spanish R survey)

@@ -16,6 +16,8 @@ from cxtext.validate import parse_score, validate
     (9, 9), (9.0, 9), (np.int64(9), 9), ("9", 9), ("9.0", 9), (" 9 ", 9), ("9 - very likely", 9),
     ("10 (extremely likely)", 10), ("0 - not at all likely", 0), ("9/10", 9), ("٩", 9), ("10,0", 10),
     ("8pts", 8), ("4 stars", 4), ("4stars", 4),
+    # a survey's "no answer" option in words: no score, the row's comment still counts
+    ("NA or Do Not Use", None), ("N/A - I have not used it", None), ("Not applicable", None), ("Don't know", None),
     (None, None), ("", None), ("  ", None), (float("nan"), None), ("NA", None), ("n/a", None), ("#N/A", None), ("-", None),
 ])
 def test_nps_values_accepted(raw, expected):

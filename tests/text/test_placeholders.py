@@ -132,12 +132,15 @@ SAYS_NOTHING = ["none that i can think of", "No cons to add here", "there are no
                 "لا يوجد شيء حاليا",
                 # a public Spanish R community survey's "what do you like least?" (themed "ne gusta" before)
                 "Por ahora nada", "Nada me desagrada", "nada en particular", "No tengo quejas",
-                "Rien pour le moment", "Keine Probleme", "Nothing to complain about", "nothing I can think of right now"]
+                "Rien pour le moment", "Keine Probleme", "Nothing to complain about", "nothing I can think of right now",
+                # a public SurveyMonkey survey's open questions (a theme of them ranked third among the drivers)
+                "I don't have any.", "No additional comments for now.", "I don't know of any.", "i dont have any cons"]
 SAYS_SOMETHING = ["none, I love it here", "no flexibility for working parents", "not enough hours per week",
                   "nothing was wrong with this job", "nothing works after the update",
                   "nimic nu merge după actualizare", "لا يوجد دعم فني", "No cons lovely place to work",
                   "nothing, don't ever work here", "Nada funciona bien", "Nada, me encanta R", "rien ne marche",
-                  "nothing but crashes"]
+                  "nothing but crashes", "I don't have any way to export my data",
+                  "No additional comments, but the app crashes daily", "Unknown error when I log in"]
 
 
 @pytest.mark.parametrize("text", SAYS_NOTHING)
@@ -150,7 +153,7 @@ def test_a_sentence_that_opens_with_none_but_says_something_keeps_its_theme(text
     assert non_answer_reason(text) == ""
 
 
-@pytest.mark.parametrize("text", ["I don't know", "i do not know", "No lo sé", "dunno"])
+@pytest.mark.parametrize("text", ["I don't know", "i do not know", "No lo sé", "dunno", "Unsure", "unknown", "N/D"])
 def test_not_knowing_is_a_non_answer_with_or_without_its_apostrophe(text):
     # "I don't know" folds to "i don t know": only "I dont know" was listed (a public pandas survey themed it "good")
     assert non_answer_reason(text) == REASON_LISTED
