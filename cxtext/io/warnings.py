@@ -181,8 +181,10 @@ def _repeated_warning(summary: dict[str, Any], mapping: dict[str, Any]) -> DataW
     total = int(summary.get("rows_analyzed") or 0) or count
     named = ", ".join(f"'{item.get('text')}' ({int(item.get('rows') or 0):,} rows)" for item in found[:5])
     more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+    # several comment columns: name the one the placeholders were written in, or none when they differ
+    columns = {column for item in found for column in item.get("columns") or [mapping.get("text")]}
     return DataWarning(
-        "repeated_non_answer", "text", mapping.get("text"), count, total,
+        "repeated_non_answer", "text", columns.pop() if len(columns) == 1 else None, count, total,
         f"{count:,} of {total:,} comments only repeat a short text without a content word, which this file uses "
         f"as a placeholder: {named}{more}. They are counted in the 'no comment' group (theme_id -2), not as a "
         "theme; their scores still count in the overall figures.")

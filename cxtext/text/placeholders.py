@@ -224,13 +224,22 @@ def is_non_answer(text: str) -> bool:
 
 
 def has_content_word(text: str) -> bool:
-    """True when a word of ``text`` is neither a stop word (en, ar, ro) nor a placeholder word."""
+    """True when a word of ``text`` is neither a stop word (en, ar, ro) nor a placeholder word.
+
+    An acronym in capitals is a content word unless it is an English stop word: "AI" is the Romanian stop word
+    "ai" only in lower case (a public survey's most common answer to "What new technology should we adopt?",
+    8 rows of "AI", was set aside as a placeholder)."""
     stop = stop_words_for(None)
     for token in tokenize(text):
         key = normalize_token(token)
         if is_keyword_token(key) and key not in stop and key not in PLACEHOLDER_WORDS:
             return True
-    return False
+    english = stop_words_for("en")
+    return any(word.lower() not in english and word.lower() not in PLACEHOLDER_WORDS
+               for word in _ACRONYM.findall(text))
+
+
+_ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
 
 
 def repeat_floor(analysed: int) -> int:
@@ -281,9 +290,15 @@ def repeated_summary(records: pd.DataFrame) -> list[dict[str, object]]:
     rows wrote it)."""
     if "non_answer_reason" not in records.columns:
         return []
-    rows = records.loc[records["non_answer_reason"] == REASON_REPEATED, "clean_text"].tolist()
+    repeated = records.loc[records["non_answer_reason"] == REASON_REPEATED]
+    # with several comment columns, the column each placeholder was written in (a warning names it)
+    columns = repeated["text_column"].tolist() if "text_column" in repeated.columns else [None] * len(repeated)
     by_key: dict[str, Counter] = {}
-    for text in rows:
+    columns_of: dict[str, set] = {}
+    for text, column in zip(repeated["clean_text"].tolist(), columns):
         by_key.setdefault(answer_key(text), Counter())[text] += 1
-    found = [{"text": forms.most_common(1)[0][0], "rows": int(sum(forms.values()))} for forms in by_key.values()]
+        columns_of.setdefault(answer_key(text), set()).add(column)
+    found = [{"text": forms.most_common(1)[0][0], "rows": int(sum(forms.values())),
+              **({"columns": sorted(str(c) for c in columns_of[key])} if None not in columns_of[key] else {})}
+             for key, forms in by_key.items()]
     return sorted(found, key=lambda item: (-int(item["rows"]), str(item["text"])))

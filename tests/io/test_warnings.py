@@ -93,3 +93,13 @@ def test_rows_written_twice_are_named_and_counted_as_given(tmp_path):
     short.write_text("nps,comment\n10,Great\n9,Slow app\n10,Great\n", encoding="utf-8")
     feedback = cxtext.load(short)
     assert repeated_rows(feedback.table, feedback.decision) == {}
+
+
+def test_a_repeated_placeholder_is_named_with_the_comment_column_it_was_written_in():
+    # several comment columns: the warning named the first ('Please use this space ...'), which held none of them
+    summary = {"rows_in": 819, "rows_analyzed": 424, "mapping": {"text": "Please use this space for comments."},
+               "repeated_non_answers": [{"text": "Same as above", "rows": 9, "columns": ["Other tools?"]}]}
+    warning = [w for w in summary_warnings(summary) if w.kind == "repeated_non_answer"]
+    assert len(warning) == 1 and warning[0].column == "Other tools?" and warning[0].count == 9
+    summary["repeated_non_answers"].append({"text": "as above", "rows": 6, "columns": ["New technology?"]})
+    assert [w for w in summary_warnings(summary) if w.kind == "repeated_non_answer"][0].column is None

@@ -61,7 +61,9 @@ def _dump(extra: list[str]) -> pd.DataFrame:
 
 def test_a_repeated_content_free_text_joins_no_comment_in_each_language():
     extra = (["Same as above"] * 6 + ["nu prea"] * 5 + ["هذا كل شيء"] * 7
-             + ["too expensive"] * 10 + ["App crashes"] * 8 + ["not really sure"])
+             + ["too expensive"] * 10 + ["App crashes"] * 8 + ["not really sure"]
+             # an acronym is content: a public survey's most common answer to "what technology should we adopt?"
+             + ["AI"] * 8)
     records = normalize(_dump(extra))
     repeated = records["non_answer_reason"] == REASON_REPEATED
     assert set(records.loc[repeated, "clean_text"]) == {"Same as above", "nu prea", "هذا كل شيء"}
@@ -69,8 +71,11 @@ def test_a_repeated_content_free_text_joins_no_comment_in_each_language():
     # a short frequent complaint keeps its content; a content-free text said once is left alone
     kept = records.loc[~records["non_answer"], "clean_text"].tolist()
     assert kept.count("too expensive") == 10 and kept.count("App crashes") == 8 and "not really sure" in kept
-    assert repeated_summary(records) == [{"text": "هذا كل شيء", "rows": 7}, {"text": "Same as above", "rows": 6},
-                                         {"text": "nu prea", "rows": 5}]
+    assert kept.count("AI") == 8
+    # each with the comment column it was written in (a warning names it)
+    assert repeated_summary(records) == [{"text": "هذا كل شيء", "rows": 7, "columns": ["text"]},
+                                         {"text": "Same as above", "rows": 6, "columns": ["text"]},
+                                         {"text": "nu prea", "rows": 5, "columns": ["text"]}]
 
 
     # "nothing for now" repeated is a non-answer by the sentence rule before the per-file one
