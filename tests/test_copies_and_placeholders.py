@@ -54,7 +54,7 @@ def test_placeholders_go_to_no_comment_with_a_note(written):
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["rows_no_comment"] >= 20
     assert summary["no_comment_reasons"][REASON_LISTED] >= 12 and summary["no_comment_reasons"][REASON_REPEATED] == 8
-    assert summary["repeated_non_answers"] == [{"text": "Same as above", "rows": 8}]
+    assert summary["repeated_non_answers"] == [{"text": "Same as above", "rows": 8, "columns": ["review_text"]}]
     notes = [w for w in summary["warnings"] if w["kind"] == "repeated_non_answer"]
     assert len(notes) == 1 and "'Same as above' (8 rows)" in notes[0]["message"] and notes[0]["count"] == 8
     assert notes[0]["column"] == "review_text"
