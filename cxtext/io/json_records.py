@@ -37,11 +37,48 @@ def read_json(text: str, used_encoding: str, name: str, fmt: str) -> LoadedTable
                              "Check that the file is not truncated; JSON Lines files need the .jsonl extension."
                              ) from exc
         records = _json_records(parsed, name)
-    frame = pd.json_normalize(records) if records else pd.DataFrame()
+    records = _unwrapped(records)
+    frame, nested_note = _nested_rows(records)
+    note = "; ".join(n for n in (note, nested_note) if n) or None
     if frame.empty and len(frame.columns) == 0:
         raise InputError(f"{name}: holds no records{' with fields' if records else ''}. {_JSON_HINT}")
     return LoadedTable(clean_headers(frame.astype(object), name), name, fmt, used_encoding, note=note,
                        truncated_line=truncated_line)
+
+
+def _unwrapped(records: list[dict]) -> list[dict]:
+    """Records each wrapped under its own name (``[{"Company A": {...}}, {"Company B": {...}}]``, a scraper's
+    output) as the records inside; other records as they are."""
+    if len(records) >= 2 and all(len(r) == 1 and isinstance(next(iter(r.values())), dict) for r in records):
+        return [next(iter(r.values())) for r in records]
+    return records
+
+
+def _nested_rows(records: list[dict]) -> tuple[pd.DataFrame, str | None]:
+    """The records as a table, or, when most records hold a list of records under one key (a place and its
+    "reviews", a ticket and its "comments"), one row per item of those lists with the record's own plain fields
+    beside it, and a note saying so. Without this each place's reviews were one 1,830-word "comment"."""
+    if not records:
+        return pd.DataFrame(), None
+    counts: dict[str, int] = {}
+    for record in records:
+        for key, value in record.items():
+            if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+                counts[key] = counts.get(key, 0) + 1
+    nested = [key for key, count in counts.items() if count >= 0.5 * len(records)]
+    if len(nested) != 1:
+        return pd.json_normalize(records), None
+    key = nested[0]
+    inner_keys = {k for record in records for item in record.get(key) or [] if isinstance(item, dict) for k in item}
+    plain = sorted({k for record in records for k, v in record.items()
+                    if k != key and not isinstance(v, (list, dict))}, key=str)
+    rows = [{**{(f"{k} (record)" if k in inner_keys else k): record.get(k) for k in plain}, **item}
+            for record in records for item in (record.get(key) if isinstance(record.get(key), list) else [])
+            if isinstance(item, dict)]
+    frame = pd.json_normalize(rows) if rows else pd.DataFrame()
+    return frame, (f"each of its {len(records):,} records holds a list '{key}': read as {len(rows):,} rows, one per "
+                   f"item, with the record's own fields ({clip(', '.join(map(str, plain)), 80) or 'none'}) beside "
+                   "each")
 
 
 def _describe(value: object) -> str:
