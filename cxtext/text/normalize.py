@@ -104,6 +104,22 @@ _REPLY_PREFIX = re.compile(r"\A\s*(?:(?:re|fw|fwd|aw|wg|tr|rv|sv|vs|ref|res|enc)
                            re.IGNORECASE)
 _MIN_FRAMED_WORDS = 8
 _MIN_LEFT_WORDS = 3
+# Google Maps' machine translation of a review: "(Translated by Google) <translation> (Original) <review>" (or the
+# note alone), in the language of the account that scraped it. The customer's own words are the original; the
+# note otherwise heads the keywords of every theme (a public German Google Maps scrape: 982 of 1,012 reviews).
+_MACHINE_TRANSLATION = re.compile(
+    r"\A\s*\((?:translated by google|übersetzt von google|traduit par google|traducido por google|"
+    r"traduzido pelo google|tradotto da google|tradus de google|تمت الترجمة بواسطة google|google tarafından "
+    r"çevrildi|diterjemahkan oleh google)\)\s*(?P<translation>.*?)(?:\s*\((?:original|originale|asli|orijinal|"
+    r"الأصل|النص الأصلي)\)\s*(?P<original>.+))?\Z", re.IGNORECASE | re.DOTALL)
+
+
+def original_words(text: str) -> str:
+    """A review's own words when a site added a machine translation before it (``_MACHINE_TRANSLATION``)."""
+    match = _MACHINE_TRANSLATION.match(text)
+    if match is None:
+        return text
+    return (match.group("original") or match.group("translation") or text).strip()
 
 
 def without_email_frame(text: str) -> str:
@@ -130,7 +146,7 @@ def clean_text(text: str, social: bool = False, redactor: Redactor | None = None
             cleaned = _ANY_ESCAPED_BREAK.sub(" ", cleaned)
     cleaned = _TAG.sub(" ", cleaned)
     cleaned = unicodedata.normalize("NFC", cleaned).translate(_INVISIBLE)
-    cleaned = without_email_frame(_REPLY_PREFIX.sub("", cleaned, count=1) or cleaned)
+    cleaned = without_email_frame(_REPLY_PREFIX.sub("", original_words(cleaned), count=1) or cleaned)
     if social:
         cleaned = _RETWEET.sub("", cleaned)
     if redactor is not None:
