@@ -60,7 +60,20 @@ def title_rows(rows: list[list], one_cell: bool = False) -> int:
         column = [str(row[position]).strip() for row in rows[k + 1:] if position < len(row) and _filled(row[position])]
         if str(name).strip() in column or _is_yes_no(name) and any(_is_yes_no(v) for v in column):
             return 0
+        if column and sum(_same_shape(str(name).strip(), value) for value in column) >= 0.8 * len(column):
+            return 0  # a value like those under it ('fcbd04c3-4021-...' over ids of that shape): data
     return k
+
+
+def _same_shape(cell: str, value: str) -> bool:
+    """Whether a cell with digits is written like ``value``: digits, letters and spaces alike, the same
+    punctuation, about as long (an id over ids, a date over dates); a name ("Q1", "NPS 2024") is not."""
+    if not any(ch.isdigit() for ch in cell):
+        return False
+    def kind(text: str) -> tuple:
+        return (any(ch.isdigit() for ch in text), any(ch.isalpha() for ch in text), " " in text,
+                frozenset(ch for ch in text if not ch.isalnum() and not ch.isspace()))
+    return kind(cell) == kind(value) and abs(len(cell) - len(value)) <= 2
 
 
 def _is_yes_no(value: object) -> bool:

@@ -236,6 +236,12 @@ def test_one_column_of_comments_keeps_its_first_rows():
     # blank rows alone are not a title (the readers already skip them)
     assert title_rows([[None], ["", ""], ["comment", "nps"], ["a", "1"], ["b", "2"]]) == 0
     assert title_rows([["Report"], [None], ["comment", "nps"], ["a", "1"], ["b", "2"]]) == 2
+    # a header naming only its first column over a row of answers: an id like the ids under it is data, so
+    # the first row is not taken for the header (hypothesis found that row lost under a "title")
+    ids = [["comment", None, None], [None, "Android", "fcbd04c3-4021-2ef7-cca5-a5a19e4d6e3c"]] + [
+        ["The app crashes", "iOS", f"b4862b21-fb97-d435-8856-1712e8e5216{i}"] for i in range(6)]
+    assert title_rows(ids) == 0
+    assert title_rows([["Report"], ["comment", "NPS 2024"], ["a", "1"], ["b", "2"]]) == 1  # a name with digits
     # a header with an unnamed column ("comment,") is no title, and a row of answers is no header
     rows = [["comment", ""], ["yes", "I was charged twice"], ["yes", "The app crashes"], ["no", "Slow"]]
     assert title_rows(rows, one_cell=True) == 0 and title_rows(rows) == 0
