@@ -56,3 +56,16 @@ def test_bad_input_exits_2_with_one_line(tmp_path, content, args, message):
 def test_missing_out_is_usage_error(tmp_path):
     result = _run("analyze", str(tmp_path / "x.csv"))
     assert result.returncode == 2 and "--out" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_headline_says_what_the_themes_are_ranked_by_without_nps(capsys):
+    from cxtext.cli.printing import print_headline
+
+    summary = {"rows_in": 120, "rows_analyzed": 118, "rows_rejected": 2, "rows_blank": 2, "theme_count": 9,
+               "priority_basis": "sentiment"}
+    print_headline(summary, "out", [])
+    printed = capsys.readouterr().out
+    assert "120 rows: 118 analyzed, 2 blank (no comment, no score), 0 rejected; 9 themes" in printed
+    assert "note: themes are ranked by negative sentiment in the comments (no NPS, rating" in printed
+    print_headline(summary | {"priority_basis": "nps"}, "out", [])
+    assert "ranked by" not in capsys.readouterr().out  # NPS impact: what the README leads with

@@ -28,6 +28,18 @@ def print_columns(table, decision) -> None:
     sys.stdout.flush()
 
 
+# How drivers.csv is ranked when the file has no NPS: said, since a ranking by sentiment or rating reads
+# differently from the NPS impact the README leads with (a public Steam and a help-desk export ranked by sentiment
+# without a word in the console).
+_RANKED_BY = {
+    "rating": "how much each lowers the mean rating (no NPS column)",
+    "csat": "how much each lowers CSAT (no NPS or rating column)",
+    "ces": "the extra effort each adds to CES (no NPS, rating or CSAT column)",
+    "sentiment": "negative sentiment in the comments (no NPS, rating, CSAT or CES column: name one with --nps, "
+                 "--rating, --csat or --ces if the file has it)",
+}
+
+
 def print_headline(summary: dict[str, Any], out: str, written: list[Path]) -> None:
     nps = summary.get("nps") or {}
     line = f"{summary['rows_in']} rows: {row_counts_text(summary, 'analyzed')}; {summary.get('theme_count', 0)} themes"
@@ -50,6 +62,9 @@ def print_headline(summary: dict[str, Any], out: str, written: list[Path]) -> No
         easiest = "1" if ces.get("easy_end") == "low" else str(ces.get("scale", "1-7")).split("-")[-1]
         line += f"; CES mean {ces['mean']:.2f} on {ces.get('scale')} ({easiest} = easiest, n={ces['n']})"
     print(line)
+    basis = _RANKED_BY.get(str(summary.get("priority_basis") or ""))
+    if basis and not skipped and summary.get("theme_count"):
+        print(f"note: themes are ranked by {basis} (summary.json priority_basis)")
     if skipped:
         print(f"note: {skipped['note']}")
     mentions_note = (summary.get("mentions") or {}).get("note")

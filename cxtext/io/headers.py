@@ -48,7 +48,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "segment": ("segment", "customer_segment", "tier", "plan", "customer_type", "region", "market", "country",
                 "product", "category", "department"),
     "id": ("id", "response_id", "respondent_id", "comment_id", "tweet_id", "post_id", "record_id", "ticket_id",
-           "review_id", "uuid", "_id"),
+           "review_id", "uuid", "_id",
+           # a ticket's or a case's number ("N° TICKET" in a public Spanish help-desk log, "Ticket Number")
+           "n_ticket", "no_ticket", "ticket_no", "ticket_number", "ticket_nr", "numero_de_ticket", "numero_ticket",
+           "case_number", "case_no", "case_id", "order_number", "order_id"),
 }
 # Too generic to count when only part of a longer header ("ces_score" is not NPS, "at" is in "rating").
 _WHOLE_HEADER_ONLY = {"score", "time", "data", "id", "why", "plan", "post", "body", "text", "at", "rate", "note",

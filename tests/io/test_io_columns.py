@@ -442,3 +442,11 @@ def test_multi_select_answers_are_options_not_comments():
     comments = pd.DataFrame({"comment": [f"{COMMENTS_EN[i % 10]}; then, on visit {i}, again" for i in range(rows)]})
     assert profile_column(comments["comment"]).option_share < 0.75
     assert detect_columns(comments.columns, comments).mapping.text == "comment"
+
+
+@pytest.mark.parametrize("header", ["N° TICKET", "Ticket Number", "ticket_no", "Case Number"])
+def test_a_tickets_number_is_its_id(header):
+    # a public Spanish help-desk log: 'N° TICKET' was described as "ids (every value different)" yet not the id
+    frame = pd.DataFrame({header: [f"{4100 + i}" for i in range(30)],
+                          "FALLA": [f"{COMMENTS_EN[i % 10]} on desk {i}" for i in range(30)]})
+    assert detect_columns(frame.columns, frame).mapping.id == header
