@@ -95,7 +95,7 @@ def upload_tab(max_upload_mb: float | None = None) -> SimpleNamespace:
                                          interactive=True)
         reasons = gr.HTML("", padding=False, elem_id="mapping-reasons-box")
         with gr.Row():
-            ces_scale = gr.Radio([("read from the question and values", "auto"), "1-5", "1-7"], value="auto",
+            ces_scale = gr.Radio([("read from the question and values", "auto"), "1-4", "1-5", "1-7"], value="auto",
                                  label="CES scale", elem_id="ces-scale")
             ces_easy = gr.Radio([("read from the question", "auto"), ("the highest number means very easy", "high"),
                                  ("the lowest number (1) means very easy", "low")], value="auto",

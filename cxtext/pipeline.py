@@ -136,8 +136,9 @@ def _merge(base: dict[str, Any], update: dict[str, Any], where: str = "overrides
 
 
 def _checked_params(params: dict[str, Any], where: str) -> dict[str, Any]:
-    if params["ces_scale"] not in ("auto", "1-5", "1-7"):
-        raise ConfigError(f"{where}: ces_scale must be 'auto', '1-5' or '1-7'. Got {params['ces_scale']!r} instead.")
+    if params["ces_scale"] not in ("auto", "1-4", "1-5", "1-7"):
+        raise ConfigError(f"{where}: ces_scale must be 'auto', '1-4', '1-5' or '1-7'. Got {params['ces_scale']!r} "
+                          "instead.")
     if params["ces_easy_end"] not in ("auto", "low", "high"):
         raise ConfigError(f"{where}: ces_easy_end must be 'auto', 'low' or 'high'. "
                           f"Got {params['ces_easy_end']!r} instead.")

@@ -30,7 +30,7 @@ def test_overrides_merge_and_none_means_keep():
 
 
 @pytest.mark.parametrize("overrides,message", [
-    ({"ces_scale": "0-10"}, "ces_scale must be 'auto', '1-5' or '1-7'"),
+    ({"ces_scale": "0-10"}, "ces_scale must be 'auto', '1-4', '1-5' or '1-7'"),
     ({"themes": {"min_theme_size": 1}}, "min_theme_size must be an int >= 2"),
     ({"embed": {"modell": "x"}}, "unknown parameter 'embed.modell'"),
     ({"speed": 3}, "unknown parameter 'speed'"),

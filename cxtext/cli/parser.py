@@ -63,8 +63,9 @@ def add_mapping_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument_group("rating scale").add_argument(
         "--rating-scale", metavar="LOW-HIGH", help="scale of --rating, e.g. 1-5 or 1-10 (default: detected)")
     scale = parser.add_argument_group("CES scale")
-    scale.add_argument("--ces-scale", choices=["1-5", "1-7"], help="CES scale (default: read from the CES question, e.g. 'on a scale of 1 to 5', "
-                       "else 1-5 when no answer is above 5, else 1-7; the reasons say which)")
+    scale.add_argument("--ces-scale", choices=["1-4", "1-5", "1-7"], help="CES scale (default: read from the CES question, e.g. 'on a scale of 1 to 5', "
+                       "else 1-4 when none of 50+ answers is above 4 and 20%%+ are 4, else 1-5 when no answer is above "
+                       "5, else 1-7; the reasons say which)")
     direction = scale.add_mutually_exclusive_group()
     direction.add_argument("--ces-low-is-easy", dest="ces_easy_end", action="store_const", const="low",
                            help="1 means very easy")

@@ -76,6 +76,8 @@ class ColumnProfile:
     low_nonneg: float | None = None
     #: the median of the numbers: half of a score column's values lie on each side of it
     median: float | None = None
+    #: share of the numbers that are the largest one (``high``): a 4 chosen by many with no 5 is a 1-4 scale's top
+    at_high: float = 0.0
     #: share of values that are relative dates ("a month ago", "il y a 3 mois"), and the first of them
     relative: float = 0.0
     relative_example: str | None = None
@@ -235,6 +237,7 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
         high_99=float(np.percentile(found, 99, method="higher")) if found.size else None,
         low_nonneg=float(found[found >= 0].min()) if (found >= 0).any() else None,
         median=float(np.median(found)) if found.size else None,
+        at_high=float((found == found.max()).mean()) if found.size else 0.0,
         relative=len(relative) / min(n, 200),
         relative_example=relative[0] if relative else None,
         satisfaction=sum(satisfaction_score(t) is not None for t in texts) / n,

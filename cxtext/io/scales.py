@@ -45,7 +45,7 @@ def scale_of_profile(profile: ColumnProfile | None) -> ScoreScale:
 
 # --- CES: the scale and which end is easy, when the user does not say -------------------------------------------
 # A scale the question states: "on a scale of 1 to 5", "(1-7)", "out of 5".
-_STATED_SCALE = re.compile(r"\b1\s*(?:to|-|–|through)\s*(5|7)\b|\bout of (5|7)\b|\b1\s*=[^=]*?\b(5|7)\s*=",
+_STATED_SCALE = re.compile(r"\b1\s*(?:to|-|–|through)\s*(4|5|7)\b|\bout of (4|5|7)\b|\b1\s*=[^=]*?\b(4|5|7)\s*=",
                            re.IGNORECASE)
 # "1 = very easy", "1 - extremely difficult", "(1) no effort": the word at the bottom of the scale.
 _BOTTOM_ANCHOR = re.compile(r"\b1\s*(?:=|:|-|–|\)|means|is)\s*(?:very |extremely |not at all |no )?(\w+)", re.IGNORECASE)
@@ -55,9 +55,21 @@ _ASKS_EASE = re.compile(r"\beas(y|ier|ily|e)\b|\bsimple\b|\bf[aá]cil|\bu[sș]or
 _ASKS_EFFORT = re.compile(r"\beffort|\bdifficult|\bhard\b|\bstruggl|\bdif[ií]cil|\bgreu\b|صعوب", re.IGNORECASE)
 
 
+#: A CES column is read on 1-4 when none of at least FOUR_POINT_MIN_ANSWERS answers is above 4 and at least
+#: FOUR_POINT_AT_TOP of them are 4: on a 1-5 scale nobody choosing 5 while so many choose 4 is unlikely (a public
+#: Dask survey: 255 answers, 57% at 4, none at 5, was read on 1-5 and its low-effort share halved).
+FOUR_POINT_MIN_ANSWERS = 50
+FOUR_POINT_AT_TOP = 0.2
+
+
+def _four_point(profile: ColumnProfile | None) -> bool:
+    return (profile is not None and profile.high is not None and profile.high == 4 and (profile.low or 0) >= 1
+            and profile.n >= FOUR_POINT_MIN_ANSWERS and profile.at_high >= FOUR_POINT_AT_TOP)
+
+
 def ces_scale_of(profile: ColumnProfile | None, header: str, question: str | None = None,
                  scale: str | None = None, easy_end: str | None = None) -> tuple[ScoreScale, str]:
-    """The CES column's scale (1-5 or 1-7) and its easy end ("high" or "low"), each given or read, and why.
+    """The CES column's scale (1-4, 1-5 or 1-7) and its easy end ("high" or "low"), each given or read, and why.
 
     Read from the question first ("on a scale of 1 to 5", "1 = very easy"), then from the values (none
     above 5: 1-5) and the question's words: "How easy was it ...?" puts the easy end at the top, "How much
@@ -71,6 +83,9 @@ def ces_scale_of(profile: ColumnProfile | None, header: str, question: str | Non
         stated = _STATED_SCALE.search(texts)
         if stated:
             scale, how = f"1-{next(g for g in stated.groups() if g)}", "stated in the question"
+        elif _four_point(profile):
+            scale, how = "1-4", (f"detected: no value above 4 in {profile.n:,} answers, while {profile.at_high:.0%} "
+                                 "answer 4")
         elif profile is not None and profile.high is not None and profile.high <= 5:
             scale, how = "1-5", f"detected: no value above {format_number(profile.high)}"
         else:
