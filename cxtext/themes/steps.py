@@ -159,7 +159,8 @@ from cxtext.themes.small_corpus import SMALL_CORPUS_LINKAGE, SMALL_CORPUS_MIN_LA
 # 11: a label phrase is never one cut inside a run of content words when the theme has another.
 # 12: Gulf-dialect fillers are Arabic stop words (keywords and labels).
 # 13: HDBSCAN's fit with one theme of more than half the comments falls back to the small-corpus rule.
-FIT_REVISION = 13
+# 14: German nouns (capitalised) are no longer taken for names and left out of label phrases.
+FIT_REVISION = 14
 #: Keywords and quotes kept per theme (fit, edits and taxonomy themes alike).
 N_KEYWORDS = 10
 N_QUOTES = 5
