@@ -14,12 +14,13 @@ import unicodedata
 
 import numpy as np
 
-# "9", "9.0", " 9 ", "9 - very likely", "9 (likely)", "9/10", "4stars", "٩": a number,
+# "9", "9.0", " 9 ", "9 - very likely", "9 (likely)", "9/10", "4stars", "٩": a number, "5,0 su 5 stelle" (Amazon's
+# stars in Italian; "sur", "de", "von", "din", "van" in French, Spanish, German, Romanian, Dutch),
 # optionally followed by a separator and words without digits (so a date such
 # as "2026-06-01" or "31-Jul-18" is not a number). Letters glued to the number
 # are a unit only ("4stars", "8pts"): "2joche" is a code, not the score 2. Shared with cxtext.validate, so
 # a column judged numeric here is read the same way there.
-SCORE_PATTERN = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:(?:/|out of)\s*\d+\b)?\s*"
+SCORE_PATTERN = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:(?:/|out of|su|sur|de|von|din|van|na)\s*\d+\b)?\s*"
                            r"(?:(?:[-–—:(|]\s*|\s+|(?=(?:stars?|pts?|points?)\b))[^\W\d_(][^\d]*)?$",
                            re.IGNORECASE)
 ARABIC_INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")

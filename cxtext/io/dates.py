@@ -48,8 +48,9 @@ _MONTHS: dict[int, tuple[str, ...]] = {
 }
 MONTH_NUMBERS: dict[str, int] = {name: number for number, names in _MONTHS.items() for name in names}
 _MONTH = "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True))
-# a few words before the date (letters only, no digit): "Rédigé le", "Written on", "Reviewed:", "Freitag,"
-_PREFIX = r"(?:[^\W\d_]+[.:,]?\s+){0,4}"
+# a few words before the date (letters only, no digit): "Rédigé le", "Written on", "Reviewed:", "Freitag,", and
+# Amazon's "Reviewed in the United Kingdom on", "Recensito in Stati Uniti il" (a flag emoji may follow the country)
+_PREFIX = r"(?:(?:[^\W\d_]+[.:,]?|[^\w\s]{1,4})\s+){0,7}"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|er|eme|º|°|\.)?"
 _YEAR = r"(?P<year>\d{4})"
 _TIME = r"(?P<time>(?:\s*(?:,|at|a|à|om|um|alle|saat|la|às|,)?\s*\d{1,2}[:.h]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)?)"

@@ -299,8 +299,8 @@ def _date_share(sample: list[object], texts: list[str]) -> float:
     for value, text in zip(sample[:200], texts[:200]):
         if isinstance(value, (_dt.date, pd.Timestamp, np.datetime64)):
             hits += 1
-        elif 6 <= len(text) <= 40 and any(ch.isdigit() for ch in text) and read_number(text) is None \
-                and len(text.split()) <= 6:
+        elif 6 <= len(text) <= 60 and any(ch.isdigit() for ch in text) and read_number(text) is None \
+                and len(text.split()) <= 11:  # "Reviewed in the United States on January 31, 2024" (Amazon)
             candidates.append(text)
     if candidates:  # month names in 9 languages, a phrase before the date ("Rédigé le 6 décembre 2024")
         parsed = pd.to_datetime(pd.Series([date_text(t) for t in candidates]), errors="coerce", format="mixed",

@@ -102,3 +102,24 @@ def test_the_column_mapping_says_which_number_is_the_day(tmp_path):
     assert feedback.mapping.date == "Horodateur"
     assert "day first" in feedback.mapping_reasons["date"]["why"]
     assert feedback.records["date"].dt.month.unique().tolist() == [11]
+
+
+def test_amazon_review_dates_and_stars_in_their_own_words(tmp_path):
+    # a public Amazon.it scraper export: "Recensito in Italia il 31 gennaio 2024" was read as a second comment
+    # column (9 of 19 themes "recensito in <country>") and "5,0 su 5 stelle" as labels, so no rating
+    countries = ["Italia", "Stati Uniti", "Regno Unito", "Germania"]
+    stars = ["5,0 su 5 stelle", "1,0 su 5 stelle", "4,0 su 5 stelle", "3,0 su 5 stelle", "2,0 su 5 stelle"]
+    rows = [{"review_text": f"La termocamera funziona bene, batteria dura {i} ore" if i % 2 else
+             f"Arrivata rotta, assistenza assente da {i} giorni",
+             "review_date": f"Recensito in {countries[i % 4]} il {1 + i % 28} gennaio 2024",
+             "review_stars": stars[i % 5],
+             "review_flavor": f"Recensito in {countries[i % 4]} il {1 + i % 28} gennaio 2024"} for i in range(40)]
+    path = tmp_path / "amazon_it.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    feedback = cxtext.load(path)
+    assert feedback.mapping.text_columns == ("review_text",)
+    assert feedback.mapping.date == "review_date" and feedback.mapping.rating == "review_stars"
+    assert feedback.records["rating"].tolist()[:5] == [5, 1, 4, 3, 2]
+    assert str(feedback.records["date"].iloc[2])[:10] == "2024-01-03"
+    english = profile_column(pd.Series([f"Reviewed in the United States on January {d}, 2024" for d in range(1, 20)]))
+    assert english.is_date
