@@ -89,6 +89,8 @@ def content_fits(role: str, p: ColumnProfile | None, named: bool = False) -> tup
         return (True, "its values are dates") if p.is_date else (False, held)
     if role == "id":
         unique = p.distinct >= 0.9 and p.words <= 1.5
+        if not unique and p.distinct >= 0.9:  # "NEAS PTS 528 - Q1": one per row, but not a single code
+            return False, held + f", one per row but of {p.words:.1f} words, not a single code"
         return (True, held) if unique else (False, held + ", not one value per row")
     # source, segment: a handful of labels
     labels = not p.is_numeric and not p.is_flag and not p.is_date and p.words <= 5 and (p.distinct_values <= 50 or p.distinct <= 0.3)

@@ -22,6 +22,7 @@ import unicodedata
 # regional teams export with them.
 ALIASES: dict[str, tuple[str, ...]] = {
     "text": ("comment", "comments", "text", "feedback", "verbatim", "verbatims", "response_text", "open_text",
+             "free_text", "freetext", "free_text_response",
              "open_ended", "open_ended_response", "answer", "review", "reviews", "review_text", "review_body",
              "message", "body", "content", "tweet", "post", "mention", "reason", "why", "nps_comment",
              "ces_comment", "notes", "note", "remarks", "description", "opinion", "suggestion", "suggestions",
@@ -157,6 +158,10 @@ def header_score(role: str, header: str, question: str | None = None) -> tuple[f
         for label, text in (("header", header), ("question", question)):
             if text and score > best and re.search(pattern, str(text).lower()):
                 best, why = score, f"the {label} '{_clip(str(text))}' asks for it"
+    if role == "text" and best > 0 and _names_an_id(header):
+        # "Comment ID" ("NEAS PTS 528 - Q1"): a comment's id, not its words (a public NHS Friends and Family Test
+        # file was themed from it into 49 themes "nhft", "q1", while its answers were passed over)
+        return 0.0, f"header '{_clip(str(header))}' names an id, not the words"
     if role == "text" and best > 0 and is_option_write_in(header):
         # "What is your reason for sharing a notebook? (other)": the words asked for are an option's, not a comment
         return 0.0, f"header '{_clip(str(header))}' is the write-in 'other' answer of a multiple-choice question"
@@ -170,6 +175,14 @@ _OTHER_WRITE_IN = re.compile(r"\(\s*other\b[^)]*\)\s*[.:]?\s*$|\s[-–:]\s*other
 # collaboration in Jupyter? (other)").
 _PROBLEM_QUESTION = re.compile(r"\bproblems?\b|\bchalleng|\bpain ?points?\b|\bdifficult|\bfrustrat|\bcomplain|"
                                r"\bissues?\b|\bimprove|\bdislike|\bwrong\b", re.IGNORECASE)
+
+
+_ID_WORDS = frozenset({"id", "ids", "key", "nr", "number", "code", "ref", "reference", "uuid", "guid"})
+
+
+def _names_an_id(header: str) -> bool:
+    words = normalise_header(header).split("_")
+    return len(words) > 1 and words[-1] in _ID_WORDS
 
 
 def is_option_write_in(header: str) -> bool:

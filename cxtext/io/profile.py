@@ -89,6 +89,8 @@ class ColumnProfile:
     option_share: float = 0.0
     #: share of values that are a satisfaction answer in words ("Extremely satisfied": see satisfaction_score)
     satisfaction: float = 0.0
+    #: whether any of those answers is satisfied or dissatisfied (not only "neutral")
+    satisfied_or_not: bool = False
     #: the smallest and largest plain number among ALL the column's values, not only the sample; set when the
     #: column is numeric and was sampled. Only :meth:`describe` uses them: the roles are judged on the sample
     #: (a count column of 100k rows described "from 2368 to 470997" while it reaches 1,409,680 misled a reader)
@@ -135,8 +137,10 @@ class ColumnProfile:
 
     @property
     def is_satisfaction(self) -> bool:
-        """Satisfaction answered in words ("Mostly satisfied"): a CSAT on 1-5, never comments."""
-        return self.n > 0 and self.satisfaction >= 0.9
+        """Satisfaction answered in words ("Mostly satisfied"): a CSAT on 1-5, never comments. Not "neutral"
+        alone: a column of "neutral" with a few "positive" / "negative" is a sentiment model's output (a public GP
+        survey's 'sentiment_do_better' was read as CSAT: "0% satisfied", and its other words rejected rows)."""
+        return self.n > 0 and self.satisfaction >= 0.9 and self.satisfied_or_not
 
     @property
     def is_help_desk_rating(self) -> bool:
@@ -241,6 +245,7 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
         relative=len(relative) / min(n, 200),
         relative_example=relative[0] if relative else None,
         satisfaction=sum(satisfaction_score(t) is not None for t in texts) / n,
+        satisfied_or_not=bool({satisfaction_score(t) for t in set(texts)} - {None, 3}),
         help_desk=_help_desk_share(texts, on_scale),
         on_word_scale=_scale_name(on_scale),
         full_low=full_low,

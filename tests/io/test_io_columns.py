@@ -450,3 +450,23 @@ def test_a_tickets_number_is_its_id(header):
     frame = pd.DataFrame({header: [f"{4100 + i}" for i in range(30)],
                           "FALLA": [f"{COMMENTS_EN[i % 10]} on desk {i}" for i in range(30)]})
     assert detect_columns(frame.columns, frame).mapping.id == header
+
+
+def test_a_comment_id_is_not_the_comment_and_a_sentiment_models_output_is_not_csat():
+    """Two public NHS Friends and Family Test files: 'Comment ID' ("NEAS PTS 528 - Q1") was themed as the
+    comments (49 themes "nhft", "q1") while 'FFT answer' was passed over; a GP survey's 'sentiment_do_better'
+    ("neutral" in most rows, some "positive" / "negative": a model's output) was read as CSAT ("0% satisfied")
+    and its 'free_text' answers (1,198) passed over for 'do_better' (275)."""
+    rows = 60
+    frame = pd.DataFrame({
+        "Comment ID": [f"NEAS PTS {500 + i} - Q{1 + i % 2}" for i in range(rows)],
+        "FFT answer": [f"{COMMENTS_EN[i % 10]} at the clinic, visit {i}" for i in range(rows)],
+        "free_text": [f"The nurse was kind and the wait was short, visit {i}" for i in range(rows)],
+        "sentiment_free_text": ["neutral" if i % 6 else ["positive", "negative"][i % 12 // 6] for i in range(rows)],
+    })
+    decision = detect_columns(frame.columns, frame)
+    assert decision.mapping.text_columns[0] in ("FFT answer", "free_text")
+    assert "Comment ID" not in decision.mapping.text_columns
+    assert decision.mapping.csat is None
+    id_why = {p["column"]: p["why"] for p in decision.reasons["id"]["passed_over"]}
+    assert "one per row but of 5.0 words, not a single code" in id_why["Comment ID"]
