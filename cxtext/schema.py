@@ -58,6 +58,8 @@ STATUS_ANALYZED = "analyzed"
 STATUS_REJECTED = "rejected"
 #: The reason of a row with neither a comment nor a score: left out, and counted apart from bad values
 BLANK_ROW_REASON = "empty comment and no score"
+#: The reason of a row with a score but no comment: not themed, its score counted in the metrics
+SCORE_ONLY_REASON = "empty comment (its score still counts in metrics)"
 
 
 @dataclass(frozen=True)

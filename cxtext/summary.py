@@ -23,7 +23,7 @@ from cxtext import __version__
 from cxtext.io.columns import MappingDecision
 from cxtext.io.table import LoadedTable
 from cxtext.pipeline import PipelineConfig
-from cxtext.schema import BLANK_ROW_REASON, NO_COMMENT, STATUS_ANALYZED, UNTHEMED, ScoreScale
+from cxtext.schema import BLANK_ROW_REASON, NO_COMMENT, SCORE_ONLY_REASON, STATUS_ANALYZED, UNTHEMED, ScoreScale
 from cxtext.text.placeholders import repeated_summary
 
 
@@ -134,6 +134,8 @@ def build_summary(table: LoadedTable, decision: MappingDecision, records: pd.Dat
         "rows_rejected": int(len(records) - analysed),
         # of those, rows with neither a comment nor a score: an optional question left blank, not bad data
         "rows_blank": int((records["reason"] == BLANK_ROW_REASON).sum()),
+        # ... and rows with a score but no comment: not themed, their scores counted in NPS, CES, CSAT
+        "rows_score_only": int((records["reason"] == SCORE_ONLY_REASON).sum()),
         "rejection_reasons": records.loc[records["status"] != STATUS_ANALYZED, "reason"]
         .value_counts().to_dict(),
         # several comment columns: a score problem rejects each comment of its row; counted once per row here,

@@ -36,6 +36,7 @@ from cxtext.io.cells import (ARABIC_INDIC_DIGITS, NOT_ANSWERED, SCORE_PATTERN, h
 from cxtext.schema import (
     BLANK_ROW_REASON,
     CSAT_SCALE,
+    SCORE_ONLY_REASON,
     DEFAULT_CES_SCALE,
     NPS_SCALE,
     STATUS_ANALYZED,
@@ -181,8 +182,7 @@ def validate(
             scores_valid.append(has_score)
         elif text_missing:
             statuses.append(STATUS_REJECTED)
-            reasons.append("empty comment (its score still counts in metrics)" if has_score
-                           else BLANK_ROW_REASON)
+            reasons.append(SCORE_ONLY_REASON if has_score else BLANK_ROW_REASON)
             scores_valid.append(has_score)
         else:
             statuses.append(STATUS_ANALYZED)

@@ -56,7 +56,7 @@ def test_every_row_is_accounted_for(analysis, dump):
     assert by_id.loc["na", "theme_id"] == -2 and by_id.loc["na", "theme_label"] == "no comment"
     # a row with nothing in it is left out and counted apart from the rows rejected for what they hold
     assert by_id.loc["blank", "reason"] == "empty comment and no score"
-    assert summary["rows_blank"] == 1 and summary["rows_rejected"] == 3
+    assert summary["rows_blank"] == 1 and summary["rows_score_only"] == 1 and summary["rows_rejected"] == 3
     # a retweet lands with the post it copies
     assert by_id.loc["rt2", "theme_id"] == by_id.loc["rt1", "theme_id"]
 
@@ -122,7 +122,8 @@ def test_cli_writes_the_contract(dump, tmp_path):
         capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stderr
-    assert f"{len(dump)} rows: {len(dump) - 3} analyzed, 1 blank (no comment, no score), 2 rejected;" in result.stdout
+    assert (f"{len(dump)} rows: {len(dump) - 3} analyzed, 1 with a score but no comment (scores counted), 1 blank "
+            "(no comment, no score), 1 rejected;") in result.stdout
     for name in ("summary.json", "assignments.csv", "themes.csv", "drivers.csv", "analysis.xlsx"):
         assert (out / name).is_file(), name
     assignments = pd.read_csv(out / "assignments.csv", encoding="utf-8-sig")

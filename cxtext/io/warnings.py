@@ -194,8 +194,11 @@ def row_counts_text(summary: dict[str, Any], analysed: str = "analysed") -> str:
     """"424 analysed, 582 blank (no comment, no score), 3 rejected": blank rows (an optional question left
     empty) apart from the rows rejected for what they hold, so 85% blank rows do not read as bad data."""
     blank = int(summary.get("rows_blank") or 0)
-    rejected = int(summary.get("rows_rejected") or 0) - blank
+    score_only = int(summary.get("rows_score_only") or 0)
+    rejected = int(summary.get("rows_rejected") or 0) - blank - score_only
     text = f"{int(summary.get('rows_analyzed') or 0):,} {analysed}"
+    if score_only:  # a survey's optional comment left empty: the score counts, there is nothing to theme
+        text += f", {score_only:,} with a score but no comment (scores counted)"
     if blank:
         text += f", {blank:,} blank (no comment, no score)"
     return text + f", {rejected:,} rejected"
