@@ -59,7 +59,7 @@ _WORD_CHAR = re.compile(r"[^\W_]")
 
 #: Reasons, as the records' ``non_answer_reason`` and summary.json's ``no_comment_reasons`` say them.
 REASON_LISTED = "a non-answer or an export's placeholder ('n/a', 'nothing', 'No Negative', 'لا يوجد', 'nimic', ...)"
-REASON_NO_WORDS = "no words (only punctuation, symbols or emojis)"
+REASON_NO_WORDS = "no words (only numbers, punctuation, symbols or emojis)"
 REASON_REPEATED = "a short text repeated in many rows of this file, without a content word"
 REASON_NOTHING = "says there is nothing to say, in a sentence ('none that I can think of', 'no cons to add')"
 REASON_SPREADSHEET = "a spreadsheet error value ('#NAME?', '#VALUE!', ...): the text was lost in a spreadsheet"
@@ -207,7 +207,7 @@ def non_answer_reason(text: str) -> str:
     if text.strip().upper() in SPREADSHEET_ERRORS:
         return REASON_SPREADSHEET
     key = answer_key(text)
-    if not any(ch.isalnum() for ch in key):
+    if not any(ch.isalpha() for ch in key):  # "10", "9/10", "!!!": a public NPS export's comments held scores
         return REASON_NO_WORDS
     if key in NON_ANSWERS:
         return REASON_LISTED
