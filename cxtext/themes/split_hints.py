@@ -49,7 +49,9 @@ def split_hints(analysis) -> dict[str, Any] | None:
     # the score test alone: no merges (cosine and overlap of 1.0), no split on words alone (silhouette 1.0)
     found = suggest_edits(analysis, merge_cosine=1.0, merge_jaccard=1.0, split_silhouette=1.0,
                           max_suggestions=None)
-    found = found[found["kind"] == "split"]
+    # a split kept on words alone has no score test: its silhouette can reach 1.0 on a theme of copies ("gostei
+    # muito" over and over: a public Google Play export ended in a TypeError here)
+    found = found[(found["kind"] == "split") & found["part_outcomes"].notna()]
     themes = [{"theme_id": int(row.theme_ids[0]), "label": str(row.labels[0]), "size": int(sum(row.part_sizes)),
                "part_labels": [str(x) for x in row.part_labels], "part_sizes": [int(x) for x in row.part_sizes],
                "part_outcomes": [round(float(x), 4) for x in row.part_outcomes], "evidence": str(row.evidence)}

@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 import cxtext
 from cxtext.io.warnings import summary_warnings
 from cxtext.themes import split_hints as hints_module
@@ -58,3 +62,14 @@ def test_hints_are_said_again_after_an_edit_and_a_split_theme_is_no_longer_named
     assert hints["checked"] and edited.summary is not analysis.summary
     assert {h["theme_id"] for h in hints["themes"]} <= set(edited.themes["theme_id"].astype(int))
     assert [w["kind"] for w in edited.summary["warnings"]].count("split_hint") == len(hints["themes"])
+
+
+def test_a_theme_of_copies_with_one_score_is_no_hint_and_no_crash(tmp_path):
+    # a public Google Play export (a scraper wrote many rows twice): a theme of "otimo" and "Lindo" copies, all 5
+    # stars, split on words alone with silhouette 1.0 and no score test, ended every analysis in a TypeError
+    path = Path(__file__).parents[1] / "fixtures" / "regressions" / "googleplay_pt_kids_app_400.csv"
+    analysis = cxtext.analyze(path, cache_path=tmp_path / "cache.sqlite")
+    hints = analysis.summary["split_hints"]
+    assert hints["checked"] and hints["measure"] == "mean rating"
+    assert all(len(h["part_outcomes"]) == 2 for h in hints["themes"])
+    assert analysis.summary["rating"]["mean"] == pytest.approx(4.225, abs=1e-3)
