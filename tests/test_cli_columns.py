@@ -85,3 +85,25 @@ def test_two_comment_columns_give_one_comment_per_cell_and_drivers_by_column(tmp
     assert summary["rating"]["n"] == 24  # each respondent's score once
     by_column = pd.read_csv(tmp_path / "out" / "drivers_by_text_column.csv")
     assert set(by_column["text_column"]) <= {"Negative_Review", "Positive_Review"}
+
+
+def test_a_wrong_guess_can_be_switched_off_with_none(tmp_path):
+    # a public GP survey: a sentiment model's 'positive' / 'neutral' / 'negative' column was read as CSAT and
+    # '--csat none' failed with "names column 'none', which is not in the file"
+    import json
+
+    import pandas as pd
+
+    from cxtext.cli import main
+
+    path = tmp_path / "fft.csv"
+    pd.DataFrame({"free_text": [f"The nurse was kind and the wait was short, visit {i}" for i in range(30)],
+                  "rating_score": [1 + i % 5 for i in range(30)],
+                  "satisfaction": [1 + i % 5 for i in range(30)]}).to_csv(path, index=False)
+    assert main(["analyze", str(path), "--out", str(tmp_path / "auto"), "--quiet"]) == 0
+    guessed = json.loads((tmp_path / "auto" / "summary.json").read_text(encoding="utf-8"))
+    assert guessed["mapping"]["csat"] == "satisfaction"
+    assert main(["analyze", str(path), "--out", str(tmp_path / "out"), "--csat", "none", "--quiet"]) == 0
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["mapping"]["csat"] is None and summary["mapping"]["rating"] == "rating_score"
+    assert summary["mapping_reasons"]["csat"]["why"] == "switched off by you (--csat none)"

@@ -57,7 +57,8 @@ def add_mapping_arguments(parser: argparse.ArgumentParser) -> None:
         ("segment", "customer segment column"),
         ("id", "row id column"),
     ):
-        group.add_argument(f"--{role}", metavar="COL", help=help_text)
+        group.add_argument(f"--{role}", metavar="COL", help=help_text + " ('none': the file has none, when a column "
+                                                                       "was guessed wrongly)")
     group.add_argument("--sheet", help="XLSX sheet name (default: the first sheet, or the largest data sheet when the "
                        "first is a pivot-table summary)")
     parser.add_argument_group("rating scale").add_argument(

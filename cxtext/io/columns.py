@@ -138,6 +138,9 @@ def _detect(columns: list[str] | pd.Index, frame: pd.DataFrame | None, questions
     chosen: dict[str, str | None] = {}
     reasons: dict[str, dict] = {}
     taken: set[str] = set()
+    for role in _switched_off(explicit, columns):  # "--csat none": the guess was wrong, no column plays it
+        chosen[role] = None
+        reasons[role] = {"column": None, "why": f"switched off by you (--{role} none)", "passed_over": []}
     for role, names in named.items():
         chosen[role] = names[0]
         taken.update(names)
@@ -148,7 +151,7 @@ def _detect(columns: list[str] | pd.Index, frame: pd.DataFrame | None, questions
 
     relative = [c for c in columns if c in profiles and profiles[c].is_relative_date]
     for role in ROLE_ORDER:
-        if role in named:
+        if role in named or role in reasons:
             continue
         column, reason = _choose(role, columns, profiles, questions, taken)
         if role == "date" and relative:  # "a month ago": no date is the review's, so none is used
@@ -216,9 +219,22 @@ def _is_checkbox(values: pd.Series, column: str) -> bool:
     return present == {" ".join(str(column).split())}
 
 
+#: What a user writes to switch a role off (``--csat none``) when the guess is wrong and the file has no such column.
+SWITCHED_OFF = "none"
+
+
+def _switched_off(explicit: dict[str, object], columns: list[str]) -> set[str]:
+    """Roles the user switched off (``--csat none``; a column really named "none" is that column)."""
+    return {role for role, value in explicit.items()
+            if isinstance(value, str) and value.strip().lower() == SWITCHED_OFF and value not in columns}
+
+
 def _named_columns(explicit: dict[str, object], columns: list[str]) -> dict[str, list[str]]:
     named: dict[str, list[str]] = {}
+    off = _switched_off(explicit, columns)
     for role, value in explicit.items():
+        if role in off:
+            continue
         names = [value] if isinstance(value, str) else list(value or [])
         names = [str(n) for n in names if n not in (None, "")]
         for name in names:
