@@ -90,9 +90,11 @@ def parse_score(raw: object, scale: ScoreScale, name: str, whole: bool = True,
             return ScoreReading(None, f"{name} '{shown}' is not a number on {scale.label}")
     else:
         shown = str(raw).strip()
-        if shown.lower() in _MISSING_SCORE or _NO_SCORE_ANSWER.match(shown):
+        if shown.lower() in _MISSING_SCORE:
             return ScoreReading(None)
         match = SCORE_PATTERN.match(unicodedata.normalize("NFKC", shown).translate(ARABIC_INDIC_DIGITS))
+        if not match and _NO_SCORE_ANSWER.match(shown):  # words only: a number never opens with them
+            return ScoreReading(None)
         if not match and isinstance(words, dict) and (on_scale := words.get(word_key(shown))) is not None:
             return ScoreReading(on_scale)
         if not match and words and (in_words := satisfaction_score(shown) or help_desk_score(shown)) is not None:

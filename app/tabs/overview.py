@@ -60,8 +60,9 @@ def run_message(analysis, seconds: float) -> tuple[str, str]:
         done = (f"Analysed {s['rows_analyzed']:,} of {s['rows_in']:,} rows in {seconds:.1f} s: scores only, themes "
                 f"skipped. {note[:1].upper()}{note[1:]} The Overview tab shows the scores.")
     if s.get("rows_rejected"):
-        blank, score_only = s.get("rows_blank") or 0, s.get("rows_score_only") or 0
-        bad = s["rows_rejected"] - blank - score_only
+        from cxtext.io.warnings import rows_left_out
+
+        score_only, blank, bad = rows_left_out(s)
         parts = ([f"{bad:,} rejected"] if bad else []) + ([f"{blank:,} blank (no comment, no score)"] if blank else []) \
             + ([f"{score_only:,} with a score but no comment"] if score_only else [])
         done += f" {s['rows_rejected']:,} rows were left out ({', '.join(parts)}): the Overview tab lists them and why."
@@ -122,12 +123,14 @@ def overview_html(analysis) -> str:
                            f"95% CI {_fmt(rating.get('ci_low'), 2)} to {_fmt(rating.get('ci_high'), 2)}", "rating"))
     reasons = s.get("rejection_reasons") or {}
     top = "; ".join(f"{html.escape(_clip(r, 60))} ({n})" for r, n in list(reasons.items())[:3])
+    from cxtext.io.warnings import rows_left_out
+
+    score_only, blank, rejected = rows_left_out(s)
     cards.append(_card("Rows", f"{s['rows_in']:,}",
                        f"<span data-testid='rows-analyzed'>{s['rows_analyzed']:,}</span> analysed · "
-                       + (f"{s['rows_score_only']:,} with a score but no comment · " if s.get("rows_score_only") else "")
-                       + (f"{s['rows_blank']:,} blank (no comment, no score) · " if s.get("rows_blank") else "")
-                       + f"{s['rows_rejected'] - (s.get('rows_blank') or 0) - (s.get('rows_score_only') or 0):,} "
-                       "rejected"
+                       + (f"{score_only:,} with a score but no comment · " if score_only else "")
+                       + (f"{blank:,} blank (no comment, no score) · " if blank else "")
+                       + f"{rejected:,} rejected"
                        + (f"<br>{top}" if top else ""), "rows"))
     tentative = s.get("tentative_themes") or []
     if s.get("themes_skipped"):  # a score-only export: no comment column, so no theme (the library says why)

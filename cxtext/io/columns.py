@@ -134,11 +134,12 @@ def _detect(columns: list[str] | pd.Index, frame: pd.DataFrame | None, questions
         raise ColumnMappingError(f"unknown role(s) {sorted(unknown)}; roles are {', '.join(ROLES)}.")
     profiles = {c: profile_column(frame[c], c) for c in columns if c in frame.columns} if frame is not None else {}
     questions = questions or {}
-    named = _named_columns(explicit, columns)
+    off = _switched_off(explicit, columns)
+    named = _named_columns(explicit, columns, off)
     chosen: dict[str, str | None] = {}
     reasons: dict[str, dict] = {}
     taken: set[str] = set()
-    for role in _switched_off(explicit, columns):  # "--csat none": the guess was wrong, no column plays it
+    for role in off:  # "--csat none": the guess was wrong, no column plays it
         chosen[role] = None
         reasons[role] = {"column": None, "why": f"switched off by you (--{role} none)", "passed_over": []}
     for role, names in named.items():
@@ -229,9 +230,8 @@ def _switched_off(explicit: dict[str, object], columns: list[str]) -> set[str]:
             if isinstance(value, str) and value.strip().lower() == SWITCHED_OFF and value not in columns}
 
 
-def _named_columns(explicit: dict[str, object], columns: list[str]) -> dict[str, list[str]]:
+def _named_columns(explicit: dict[str, object], columns: list[str], off: set[str]) -> dict[str, list[str]]:
     named: dict[str, list[str]] = {}
-    off = _switched_off(explicit, columns)
     for role, value in explicit.items():
         if role in off:
             continue

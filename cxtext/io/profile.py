@@ -213,6 +213,7 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
     counts = pd.Series(texts).value_counts()
     relative = [t for t in texts[:200] if is_relative_date(t)]
     on_scale = word_scale(texts)  # the five-level word scale the answers lie on, read once for the two fields
+    satisfaction = [satisfaction_score(t) for t in texts]  # read once for three fields
     full_low, full_high = _full_range(present) if len(present) > n and found.size >= 0.8 * n else (None, None)
     templated = int(sum(c for text, c in counts.items() if c >= 3 and len(text.split()) >= 4))
     return ColumnProfile(
@@ -244,9 +245,9 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
         at_high=float((found == found.max()).mean()) if found.size else 0.0,
         relative=len(relative) / min(n, 200),
         relative_example=relative[0] if relative else None,
-        satisfaction=sum(satisfaction_score(t) is not None for t in texts) / n,
-        satisfied_or_not=bool({satisfaction_score(t) for t in set(texts)} - {None, 3}),
-        help_desk=_help_desk_share(texts, on_scale),
+        satisfaction=sum(s is not None for s in satisfaction) / n,
+        satisfied_or_not=bool(set(satisfaction) - {None, 3}),
+        help_desk=_help_desk_share(texts, satisfaction, on_scale),
         on_word_scale=_scale_name(on_scale),
         full_low=full_low,
         full_high=full_high,
@@ -274,12 +275,12 @@ def _scale_name(table: dict[str, int] | None) -> str | None:
     return f"{levels[0][0]} ... {levels[-1][0]}"
 
 
-def _help_desk_share(texts: list[str], on_scale: dict[str, int] | None) -> float:
-    """Share of the values that are satisfaction or a help desk's rating in words, or on the column's word
-    scale ``on_scale`` (:func:`word_scale`)."""
+def _help_desk_share(texts: list[str], satisfaction: list[int | None], on_scale: dict[str, int] | None) -> float:
+    """Share of the values that are satisfaction (``satisfaction``: each value's :func:`satisfaction_score`)
+    or a help desk's rating in words, or on the column's word scale ``on_scale`` (:func:`word_scale`)."""
     on_scale = on_scale or {}
-    return sum(satisfaction_score(t) is not None or help_desk_score(t) is not None or word_key(t) in on_scale
-               for t in texts) / len(texts)
+    return sum(s is not None or help_desk_score(t) is not None or word_key(t) in on_scale
+               for t, s in zip(texts, satisfaction)) / len(texts)
 
 
 def _full_range(present: list[object]) -> tuple[float | None, float | None]:

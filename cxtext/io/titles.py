@@ -60,20 +60,24 @@ def title_rows(rows: list[list], one_cell: bool = False) -> int:
         column = [str(row[position]).strip() for row in rows[k + 1:] if position < len(row) and _filled(row[position])]
         if str(name).strip() in column or _is_yes_no(name) and any(_is_yes_no(v) for v in column):
             return 0
-        if column and sum(_same_shape(str(name).strip(), value) for value in column) >= 0.8 * len(column):
+        if column and _shaped_like(str(name).strip(), column):
             return 0  # a value like those under it ('fcbd04c3-4021-...' over ids of that shape): data
     return k
 
 
-def _same_shape(cell: str, value: str) -> bool:
-    """Whether a cell with digits is written like ``value``: digits, letters and spaces alike, the same
-    punctuation, about as long (an id over ids, a date over dates); a name ("Q1", "NPS 2024") is not."""
+def _shaped_like(cell: str, column: list[str]) -> bool:
+    """Whether a cell with digits is written like 80%+ of ``column``: digits, letters and spaces alike, the
+    same punctuation, about as long (an id over ids, a date over dates); a name ("Q1", "NPS 2024") is not."""
     if not any(ch.isdigit() for ch in cell):
         return False
-    def kind(text: str) -> tuple:
-        return (any(ch.isdigit() for ch in text), any(ch.isalpha() for ch in text), " " in text,
-                frozenset(ch for ch in text if not ch.isalnum() and not ch.isspace()))
-    return kind(cell) == kind(value) and abs(len(cell) - len(value)) <= 2
+    shape = _shape(cell)
+    alike = sum(_shape(value) == shape and abs(len(cell) - len(value)) <= 2 for value in column)
+    return alike >= 0.8 * len(column)
+
+
+def _shape(text: str) -> tuple:
+    return (any(ch.isdigit() for ch in text), any(ch.isalpha() for ch in text), " " in text,
+            frozenset(ch for ch in text if not ch.isalnum() and not ch.isspace()))
 
 
 def _is_yes_no(value: object) -> bool:

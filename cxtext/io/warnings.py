@@ -190,12 +190,17 @@ def _repeated_warning(summary: dict[str, Any], mapping: dict[str, Any]) -> DataW
         "theme; their scores still count in the overall figures.")
 
 
-def row_counts_text(summary: dict[str, Any], analysed: str = "analysed") -> str:
-    """"424 analysed, 582 blank (no comment, no score), 3 rejected": blank rows (an optional question left
-    empty) apart from the rows rejected for what they hold, so 85% blank rows do not read as bad data."""
+def rows_left_out(summary: dict[str, Any]) -> tuple[int, int, int]:
+    """(score only, blank, rejected for what they hold): the rows not analysed, apart (``rows_rejected`` counts
+    all three), so that an optional question left empty does not read as bad data."""
     blank = int(summary.get("rows_blank") or 0)
     score_only = int(summary.get("rows_score_only") or 0)
-    rejected = int(summary.get("rows_rejected") or 0) - blank - score_only
+    return score_only, blank, int(summary.get("rows_rejected") or 0) - blank - score_only
+
+
+def row_counts_text(summary: dict[str, Any], analysed: str = "analysed") -> str:
+    """"424 analysed, 582 blank (no comment, no score), 3 rejected" (:func:`rows_left_out`)."""
+    score_only, blank, rejected = rows_left_out(summary)
     text = f"{int(summary.get('rows_analyzed') or 0):,} {analysed}"
     if score_only:  # a survey's optional comment left empty: the score counts, there is nothing to theme
         text += f", {score_only:,} with a score but no comment (scores counted)"
