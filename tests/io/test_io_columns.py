@@ -470,3 +470,16 @@ def test_a_comment_id_is_not_the_comment_and_a_sentiment_models_output_is_not_cs
     assert decision.mapping.csat is None
     id_why = {p["column"]: p["why"] for p in decision.reasons["id"]["passed_over"]}
     assert "one per row but of 5.0 words, not a single code" in id_why["Comment ID"]
+
+
+def test_a_ticked_options_name_is_not_a_comment_column():
+    # a public OHBM survey (SurveyMonkey, re-saved by pandas): a checkbox column holding its option's name in the
+    # 7 rows that ticked it ("Student-Postdoc Facebook (https://...)") was themed as the comments
+    frame = pd.DataFrame({
+        "How would you describe your access to the OHBM job board?":
+            ["I can access it easily when I need it", "I do not know how to access it", "I have never tried"] * 10,
+        "Unnamed: 44": ["Student-Postdoc Facebook (https://www.facebook.com/OHBMStudents)" if i % 4 == 0 else None
+                        for i in range(30)],
+    })
+    with pytest.raises(ColumnMappingError, match="no column holds free-text comments"):
+        detect_columns(frame.columns, frame)
