@@ -144,8 +144,8 @@ def _checked_params(params: dict[str, Any], where: str) -> dict[str, Any]:
                           f"Got {params['ces_easy_end']!r} instead.")
     rating_scale = params.get("rating_scale")
     if rating_scale is not None and not re.fullmatch(r"\d+-\d+", str(rating_scale)):
-        raise ConfigError(f"{where}: rating_scale must be LOW-HIGH such as '1-5' or '1-10', or null (detected). "
-                          f"Got {rating_scale!r} instead.")
+        raise ConfigError(f"{where}: rating_scale must be LOW-HIGH such as '1-5' or '1-10' ('5-1' when 1 is the "
+                          f"best answer), or null (detected). Got {rating_scale!r} instead.")
     size = params["themes"]["min_theme_size"]
     if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 2):
         raise ConfigError(f"{where}: themes.min_theme_size must be an int >= 2 or null. Got {size!r} instead.")

@@ -127,16 +127,32 @@ class ScoreScale:
     def label(self) -> str:
         return f"{self.low}-{self.high}"
 
+    @property
+    def described(self) -> str:
+        """``"1-5"``, or ``"1-5, 1 = best"`` when the good end is the low one."""
+        return self.label + (f", {self.low} = best" if self.good_end == "low" else "")
+
+    def reverse_coded(self, value: float) -> float:
+        """``value`` read so that the top of the scale is the good end (``low + high - value`` when 1 is best)."""
+        return self.low + self.high - value if self.good_end == "low" else value
+
     @classmethod
     def parse(cls, text: str, good_end: Literal["low", "high"] = "high") -> "ScoreScale":
-        """Parse ``"1-5"`` or ``"1-7"`` into a scale."""
+        """Parse ``"1-5"`` or ``"1-7"`` into a scale; written WORST-BEST, so ``"5-1"`` is 1-5 with 1 the good end.
+
+        (An NHS Friends and Family Test answer is 1 = very good ... 5 = very poor: a user wrote
+        ``--rating-scale 5-1`` and was refused.)
+        """
         try:
-            low_text, high_text = str(text).split("-")
-            return cls(int(low_text), int(high_text), good_end)
+            first, second = (int(part) for part in str(text).split("-"))
         except ValueError:
             raise ValidationError(
-                f"A scale is written LOW-HIGH, e.g. '1-5' or '1-7'. Got {text!r} instead."
+                f"A scale is written LOW-HIGH, e.g. '1-5' or '1-7' (or '5-1' when 1 is the best answer). "
+                f"Got {text!r} instead."
             ) from None
+        if first > second:
+            return cls(second, first, "low")
+        return cls(first, second, good_end)
 
 
 NPS_SCALE = ScoreScale(0, 10, "high")

@@ -213,8 +213,13 @@ def score_summary(records: pd.DataFrame, ces_scale: ScoreScale,
     ratings = records.loc[valid, "rating"].dropna().astype(float) if "rating" in records else pd.Series([])
     out["rating"] = None
     if len(ratings):
-        out["rating"] = {**_json_ready(asdict(metrics.mean_with_ci(ratings))),
-                         "scale": (rating_scale or ScoreScale(1, 5)).label}
+        scale = rating_scale or ScoreScale(1, 5)
+        out["rating"] = {**_json_ready(asdict(metrics.mean_with_ci(ratings))), "scale": scale.label,
+                         "best_end": scale.good_end}
+        if scale.good_end == "low":  # said beside the mean, which is not the file's own
+            out["rating"]["note"] = (f"the file's {scale.low} is the best answer; ratings are reverse-coded "
+                                     f"({scale.low + scale.high} − answer) so {scale.high} = best here and in "
+                                     "themes.csv and drivers.csv")
     return out
 
 

@@ -132,6 +132,13 @@ def read_text(raw: object) -> str:
     return str(raw)
 
 
+def _reverse_coded(reading: ScoreReading, scale: ScoreScale) -> ScoreReading:
+    """A rating read so that the top of the scale is the best answer (a 1 = best rating: low + high − answer)."""
+    if reading.value is None or scale.good_end == "high":
+        return reading
+    return ScoreReading(scale.reverse_coded(reading.value), reading.problem)
+
+
 def validate(
     raw: pd.DataFrame,
     mapping: ColumnMapping,
@@ -142,7 +149,8 @@ def validate(
     """Build the ``records`` frame (see :mod:`cxtext.schema`) from a raw frame.
 
     ``source_name`` (a file name) is used in messages. ``rating_scale`` is
-    the scale of ``mapping.rating`` (default 1-5). Raises
+    the scale of ``mapping.rating`` (default 1-5); when its good end is the low one (1 = very good) the
+    ratings are stored reverse-coded, so that the top of the scale is the best answer downstream. Raises
     :class:`ColumnMappingError` if a mapped column is missing; every per-row
     problem becomes a rejection with its reason instead. With several text
     columns, each non-empty comment cell becomes a record of its row (a row
@@ -161,7 +169,7 @@ def validate(
         "nps": [parse_score(v, NPS_SCALE, "NPS") for v in _column(raw, mapping.nps, n_rows)],
         "ces": [parse_score(v, ces_scale, "CES") for v in _column(raw, mapping.ces, n_rows)],
         "csat": _csat_scores(_column(raw, mapping.csat, n_rows)),
-        "rating": [parse_score(v, rating_scale, "rating", whole=False)
+        "rating": [_reverse_coded(parse_score(v, rating_scale, "rating", whole=False), rating_scale)
                    for v in _column(raw, mapping.rating, n_rows)],
     }
     dates, date_warnings = _parse_dates(_column(raw, mapping.date, n_rows))

@@ -62,7 +62,9 @@ def add_mapping_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--sheet", help="XLSX sheet name (default: the first sheet, or the largest data sheet when the "
                        "first is a pivot-table summary)")
     parser.add_argument_group("rating scale").add_argument(
-        "--rating-scale", metavar="LOW-HIGH", help="scale of --rating, e.g. 1-5 or 1-10 (default: detected)")
+        "--rating-scale", metavar="LOW-HIGH", help="scale of --rating, e.g. 1-5 or 1-10; 5-1 when 1 is the best answer (read "
+        "reverse-coded, so 5 = best in every output; default: detected, and '1 = very good' in the question "
+        "says so)")
     scale = parser.add_argument_group("CES scale")
     scale.add_argument("--ces-scale", choices=["1-4", "1-5", "1-7"], help="CES scale (default: read from the CES question, e.g. 'on a scale of 1 to 5', "
                        "else 1-4 when none of 50+ answers is above 4 and 20%%+ are 4, else 1-5 when no answer is above "

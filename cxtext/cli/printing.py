@@ -54,6 +54,9 @@ def print_headline(summary: dict[str, Any], out: str, written: list[Path]) -> No
     rating = summary.get("rating") or {}
     if rating.get("mean") is not None:
         line += f"; mean rating {rating['mean']:.2f} on {rating['scale']} (n={rating['n']})"
+        if rating.get("best_end") == "low":
+            top = str(rating["scale"]).split("-")[-1]
+            line += f" reverse-coded: the file's 1 = best is shown as {top}"
     csat = summary.get("csat") or {}
     if csat.get("csat_percent") is not None:
         line += f"; CSAT {csat['csat_percent']:.0f}% satisfied (mean {csat['mean']:.2f} on 1-5, n={csat['n']})"

@@ -48,7 +48,7 @@ from cxtext.io.headers import (EXTRA_TEXT_MIN_HEADER, header_score, is_later_eve
                                is_ticket_reply, overall_first)
 from cxtext.io.fits import NAMES_TITLE_CASE, content_fits, content_strength
 from cxtext.io.profile import ColumnProfile, profile_column
-from cxtext.io.scales import ces_scale_of, scale_of_profile
+from cxtext.io.scales import ces_scale_of, rating_good_end, scale_of_profile
 from cxtext.schema import ROLES, ColumnMapping, ScoreScale
 
 #: The order in which roles pick their column: the most specific content first.
@@ -187,9 +187,13 @@ def _detect(columns: list[str] | pd.Index, frame: pd.DataFrame | None, questions
                                f"as comments ({', '.join(ordered)}): each non-empty cell is a comment of its row"}
     if chosen.get("text") and "text" not in named:
         reasons["text"]["passed_over"][:0] = _free_text_left_out(columns, profiles, taken, reasons["text"])
-    scale = _rating_scale(chosen.get("rating"), profiles, rating_scale)
+    scale = _rating_scale(chosen.get("rating"), profiles, rating_scale, questions)
     if scale is not None and chosen.get("rating"):
-        reasons["rating"]["why"] += f"; scale {scale.label}" + (" (given)" if rating_scale else " (detected)")
+        reasons["rating"]["why"] += f"; scale {scale.described}" + (" (given)" if rating_scale else " (detected)")
+        if scale.good_end == "low":
+            reasons["rating"]["why"] += (f"{_best_at_bottom_why(chosen['rating'], questions, rating_scale)}: read "
+                                         f"reverse-coded ({scale.low + scale.high} − answer), so {scale.high} is the "
+                                         "best rating in every output")
     for role in ("source", "segment"):
         column = chosen.get(role)
         if role not in named and column and frame is not None and column in frame.columns \
@@ -376,12 +380,21 @@ def _free_text_left_out(columns: list[str], profiles: dict[str, ColumnProfile], 
 
 
 def _rating_scale(column: str | None, profiles: dict[str, ColumnProfile],
-                  given: str | ScoreScale | None) -> ScoreScale | None:
+                  given: str | ScoreScale | None, questions: dict[str, str]) -> ScoreScale | None:
     if given is not None:
         return given if isinstance(given, ScoreScale) else ScoreScale.parse(given)
     if column is None:
         return None
-    return scale_of_profile(profiles.get(column))
+    scale = scale_of_profile(profiles.get(column))
+    best_end, _ = rating_good_end(column, questions.get(column))
+    return ScoreScale(scale.low, scale.high, best_end)
+
+
+def _best_at_bottom_why(column: str, questions: dict[str, str], given: str | ScoreScale | None) -> str:
+    """Why a rating's best answer is its lowest, for the reason: the question's words, or the user's scale."""
+    if given is not None:
+        return ""
+    return f"; {rating_good_end(column, questions.get(column))[1]}"
 
 
 def _no_text_message(columns: list[str], profiles: dict[str, ColumnProfile]) -> str:

@@ -1,5 +1,6 @@
 """The scale a rating column is on (1-5, 0-5, 1-10, 0-10 or 0-100), read from its values' profile; and a CES
-column's scale (1-5 or 1-7) and easy end, read from its question and values (:func:`ces_scale_of`).
+column's scale (1-4, 1-5 or 1-7) and easy end, read from its question and values (:func:`ces_scale_of`); and which
+end of a rating is the best answer (:func:`rating_good_end`: "1 = very good" puts it at 1).
 
 Used by :mod:`cxtext.io.columns` (the reason a rating column was taken) and by the app (the scale of a
 column the user picked). Imports :mod:`cxtext.io.profile` and :mod:`cxtext.schema` only.
@@ -48,7 +49,9 @@ def scale_of_profile(profile: ColumnProfile | None) -> ScoreScale:
 _STATED_SCALE = re.compile(r"\b1\s*(?:to|-|–|through)\s*(4|5|7)\b|\bout of (4|5|7)\b|\b1\s*=[^=]*?\b(4|5|7)\s*=",
                            re.IGNORECASE)
 # "1 = very easy", "1 - extremely difficult", "(1) no effort": the word at the bottom of the scale.
-_BOTTOM_ANCHOR = re.compile(r"\b1\s*(?:=|:|-|–|\)|means|is)\s*(?:very |extremely |not at all |no )?(\w+)", re.IGNORECASE)
+# The negation is its own group: "1 = not at all easy" and "(1) no effort" put the *hard* / *easy* end at 1.
+_BOTTOM_ANCHOR = re.compile(r"\b1\s*(?:=|:|-|–|\)|means|is)\s*(?:very |extremely |sehr |foarte |muy |très )?(not at all |not |no )?(\w+)",
+                            re.IGNORECASE)
 _EASE = re.compile(r"^(eas(y|ier|ily|e)|simple|effortless|f[aá]cil|u[sș]or|simplu)$|سهل", re.IGNORECASE)
 _EFFORT = re.compile(r"^(effort\w*|difficult\w*|hard|struggl\w*|dif[ií]cil|greu)$|صعب", re.IGNORECASE)
 _ASKS_EASE = re.compile(r"\beas(y|ier|ily|e)\b|\bsimple\b|\bf[aá]cil|\bu[sș]or|\bsimplu\b|سهول", re.IGNORECASE)
@@ -93,10 +96,9 @@ def ces_scale_of(profile: ColumnProfile | None, header: str, question: str | Non
         why.append(f"scale {scale} ({how})")
     if easy_end is None:
         bottom = _BOTTOM_ANCHOR.search(texts)
-        if bottom and _EASE.search(bottom.group(1)):
-            easy_end, how = "low", f"the question says '{bottom.group(0)}'"
-        elif bottom and _EFFORT.search(bottom.group(1)):
-            easy_end, how = "high", f"the question says '{bottom.group(0)}'"
+        anchored = _anchored_end(bottom, _EASE, _EFFORT)
+        if anchored:
+            easy_end, how = anchored, f"the question says '{bottom.group(0)}'"
         elif _ASKS_EASE.search(texts):
             easy_end, how = "high", "the question asks how easy"
         elif _ASKS_EFFORT.search(texts):
@@ -107,3 +109,33 @@ def ces_scale_of(profile: ColumnProfile | None, header: str, question: str | Non
         why.append(f"{'1' if easy_end == 'low' else top} = easiest ({how})")
     return ScoreScale.parse(scale, easy_end), "; ".join(why)
 
+
+def _anchored_end(bottom: re.Match | None, good: re.Pattern, bad: re.Pattern) -> str | None:
+    """"low" when the scale's bottom (``1 = ...``) is the good end, "high" when it is the bad one, else None."""
+    if bottom is None:
+        return None
+    negated = bool(bottom.group(1))
+    if good.search(bottom.group(2)):
+        return "high" if negated else "low"
+    if bad.search(bottom.group(2)):
+        return "low" if negated else "high"
+    return None
+
+
+# --- a rating whose best answer is 1 (the NHS Friends and Family Test: 1 = very good ... 5 = very poor) ----------
+_RATING_GOOD = re.compile(r"^(good|excellent|best|great|outstanding|satisf\w*|likely|positive|superb|"
+                          r"bun|bine|excelent|bueno|buena|excelente|bon|bonne|gut)$", re.IGNORECASE)
+_RATING_BAD = re.compile(r"^(poor|bad|worst|terrible|awful|unsatisf\w*|dissatisf\w*|unlikely|negative|"
+                         r"slab|prost|malo|mala|mauvais|schlecht)$", re.IGNORECASE)
+
+
+def rating_good_end(header: str, question: str | None = None) -> tuple[str, str | None]:
+    """Which end of a rating is the best answer, read from its header or question ("1 = very good"), and why.
+
+    ("high", None) when nothing says otherwise: stars and review scores put the best answer at the top.
+    """
+    texts = " ".join(str(t) for t in (header, question) if t)
+    bottom = _BOTTOM_ANCHOR.search(texts)
+    if _anchored_end(bottom, _RATING_GOOD, _RATING_BAD) == "low":
+        return "low", f"the question says '{bottom.group(0)}'"
+    return "high", None

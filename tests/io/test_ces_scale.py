@@ -32,6 +32,9 @@ ONE_TO_SEVEN = pd.Series([1, 2, 3, 7, 6, 5, 7, 4] * 10)
      "effort or difficulty"),
     ("Effort (1 = very easy, 7 = very difficult)", ONE_TO_FOUR, "1-7", "low", "'1 = very easy"),
     ("ces", ONE_TO_SEVEN, "1-7", "high", "assumed"),
+    # a negated anchor: the end named is the *other* one (both were read the wrong way round before)
+    ("How easy was it? (1 = not at all easy, 7 = very easy)", ONE_TO_SEVEN, "1-7", "high", "'1 = not at all easy"),
+    ("Effort: (1) no effort ... (5) a lot of effort", ONE_TO_FOUR, "1-4", "low", "'1) no effort"),
 ])
 def test_scale_and_easy_end_come_from_the_question_and_the_values(header, values, scale, easy_end, because):
     read, why = ces_scale_of(profile_column(values), header)
