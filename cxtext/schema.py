@@ -19,7 +19,8 @@ validate
     ``date``       datetime64[ns] | NaT
     ``source``     str | <NA>, channel ("survey", "twitter", ...)
     ``segment``    str | <NA>
-    ``status``     "analyzed" | "rejected"
+    ``status``     "analyzed" | "rejected" (a value that cannot be read) | "blank" (no comment, no score) |
+                  "score_only" (a score but no comment: not themed, the score counts)
     ``reason``     str, '' when analyzed, else a sentence a person can read
     ``scores_valid`` bool, True when the row's scores may count in metrics
                   (a row rejected only for empty text keeps its score)
@@ -56,6 +57,11 @@ UNTHEMED_LABEL = "unthemed"
 
 STATUS_ANALYZED = "analyzed"
 STATUS_REJECTED = "rejected"
+#: Left out but not bad data (an optional question left empty): counted apart from the rejected rows, so that
+#: the console's "582 blank, 0 rejected" and assignments.csv's statuses say the same (a public bilingual survey's
+#: 167 empty cells were "blank" in the console but "rejected" in assignments.csv and summary.json)
+STATUS_BLANK = "blank"
+STATUS_SCORE_ONLY = "score_only"
 #: The reason of a row with neither a comment nor a score: left out, and counted apart from bad values
 BLANK_ROW_REASON = "empty comment and no score"
 #: The reason of a row with a score but no comment: not themed, its score counted in the metrics

@@ -23,7 +23,8 @@ from cxtext import __version__
 from cxtext.io.columns import MappingDecision
 from cxtext.io.table import LoadedTable
 from cxtext.pipeline import PipelineConfig
-from cxtext.schema import BLANK_ROW_REASON, NO_COMMENT, SCORE_ONLY_REASON, STATUS_ANALYZED, UNTHEMED, ScoreScale
+from cxtext.schema import (NO_COMMENT, STATUS_ANALYZED, STATUS_BLANK, STATUS_REJECTED, STATUS_SCORE_ONLY, UNTHEMED,
+                           ScoreScale)
 from cxtext.text.placeholders import repeated_summary
 
 
@@ -131,11 +132,13 @@ def build_summary(table: LoadedTable, decision: MappingDecision, records: pd.Dat
         **({"comments_in": int(len(records)), "text_columns": list(decision.mapping.text_columns)}
            if several else {}),
         "rows_analyzed": analysed,
-        "rows_rejected": int(len(records) - analysed),
-        # of those, rows with neither a comment nor a score: an optional question left blank, not bad data
-        "rows_blank": int((records["reason"] == BLANK_ROW_REASON).sum()),
+        # rows_in = analysed + rejected + blank + score only (each by its status, apart: rows_left_out sums them)
+        "rows_rejected": int((records["status"] == STATUS_REJECTED).sum()),
+        # rows with neither a comment nor a score: an optional question left blank, not bad data
+        "rows_blank": int((records["status"] == STATUS_BLANK).sum()),
         # ... and rows with a score but no comment: not themed, their scores counted in NPS, CES, CSAT
-        "rows_score_only": int((records["reason"] == SCORE_ONLY_REASON).sum()),
+        "rows_score_only": int((records["status"] == STATUS_SCORE_ONLY).sum()),
+        "rows_left_out": int(len(records) - analysed),
         "rejection_reasons": records.loc[records["status"] != STATUS_ANALYZED, "reason"]
         .value_counts().to_dict(),
         # several comment columns: a score problem rejects each comment of its row; counted once per row here,

@@ -40,7 +40,9 @@ from cxtext.schema import (
     DEFAULT_CES_SCALE,
     NPS_SCALE,
     STATUS_ANALYZED,
+    STATUS_BLANK,
     STATUS_REJECTED,
+    STATUS_SCORE_ONLY,
     ColumnMapping,
     ScoreScale,
 )
@@ -191,7 +193,7 @@ def validate(
             reasons.append("" if has_score else "no score (the file has no comment column)")
             scores_valid.append(has_score)
         elif text_missing:
-            statuses.append(STATUS_REJECTED)
+            statuses.append(STATUS_SCORE_ONLY if has_score else STATUS_BLANK)
             reasons.append(SCORE_ONLY_REASON if has_score else BLANK_ROW_REASON)
             scores_valid.append(has_score)
         else:

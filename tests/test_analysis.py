@@ -49,14 +49,15 @@ def test_every_row_is_accounted_for(analysis, dump):
     assert len(assignments) == len(dump)
     assert assignments["row"].tolist() == list(range(1, len(dump) + 1))
     summary = analysis.summary
-    assert summary["rows_in"] == summary["rows_analyzed"] + summary["rows_rejected"] == len(dump)
+    assert summary["rows_in"] == summary["rows_analyzed"] + summary["rows_left_out"] == len(dump)
+    assert summary["rows_left_out"] == summary["rows_rejected"] + summary["rows_blank"] + summary["rows_score_only"]
     by_id = assignments.set_index("id")
     assert by_id.loc["bad", "reason"] == "NPS '11' is outside 0-10"
-    assert by_id.loc["empty", "status"] == "rejected" and by_id.loc["empty", "theme_id"] == -3
+    assert by_id.loc["empty", "status"] == "score_only" and by_id.loc["empty", "theme_id"] == -3
     assert by_id.loc["na", "theme_id"] == -2 and by_id.loc["na", "theme_label"] == "no comment"
     # a row with nothing in it is left out and counted apart from the rows rejected for what they hold
-    assert by_id.loc["blank", "reason"] == "empty comment and no score"
-    assert summary["rows_blank"] == 1 and summary["rows_score_only"] == 1 and summary["rows_rejected"] == 3
+    assert by_id.loc["blank", "reason"] == "empty comment and no score" and by_id.loc["blank", "status"] == "blank"
+    assert summary["rows_blank"] == 1 and summary["rows_score_only"] == 1 and summary["rows_rejected"] == 1
     # a retweet lands with the post it copies
     assert by_id.loc["rt2", "theme_id"] == by_id.loc["rt1", "theme_id"]
 

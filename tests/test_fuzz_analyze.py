@@ -86,8 +86,9 @@ def _accounted(analysis, n_rows: int) -> None:
     assert len(records) == n_rows
     assert records["row"].tolist() == list(range(1, n_rows + 1))
     summary = analysis.summary
-    assert summary["rows_in"] == summary["rows_analyzed"] + summary["rows_rejected"] == n_rows
-    rejected = records[records["status"] == "rejected"]
+    assert summary["rows_in"] == summary["rows_analyzed"] + summary["rows_left_out"] == n_rows
+    assert summary["rows_left_out"] == summary["rows_rejected"] + summary["rows_blank"] + summary["rows_score_only"]
+    rejected = records[records["status"] != "analyzed"]
     assert (rejected["reason"].astype(str).str.len() > 0).all()
     json.dumps(summary)
 
@@ -203,9 +204,9 @@ from file_shapes import SHAPES, params  # noqa: E402
 def _every_row_once(analysis, n_rows: int, skipped: int = 0) -> None:
     records, summary = analysis.records, analysis.summary
     assert records["row"].nunique() + skipped == n_rows
-    assert set(records["status"]) <= {"analyzed", "rejected"}
-    assert summary["rows_analyzed"] + summary["rows_rejected"] == len(records)
-    rejected = records[records["status"] == "rejected"]
+    assert set(records["status"]) <= {"analyzed", "rejected", "blank", "score_only"}
+    assert summary["rows_analyzed"] + summary["rows_left_out"] == len(records)
+    rejected = records[records["status"] != "analyzed"]
     assert (rejected["reason"].astype(str).str.len() > 0).all()
     json.dumps(summary, default=str)
 

@@ -59,13 +59,14 @@ def run_message(analysis, seconds: float) -> tuple[str, str]:
         note = s["themes_skipped"]["note"]
         done = (f"Analysed {s['rows_analyzed']:,} of {s['rows_in']:,} rows in {seconds:.1f} s: scores only, themes "
                 f"skipped. {note[:1].upper()}{note[1:]} The Overview tab shows the scores.")
-    if s.get("rows_rejected"):
-        from cxtext.io.warnings import rows_left_out
+    from cxtext.io.warnings import rows_left_out
 
-        score_only, blank, bad = rows_left_out(s)
+    score_only, blank, bad = rows_left_out(s)
+    if score_only or blank or bad:
         parts = ([f"{bad:,} rejected"] if bad else []) + ([f"{blank:,} blank (no comment, no score)"] if blank else []) \
             + ([f"{score_only:,} with a score but no comment"] if score_only else [])
-        done += f" {s['rows_rejected']:,} rows were left out ({', '.join(parts)}): the Overview tab lists them and why."
+        done += (f" {score_only + blank + bad:,} rows were left out ({', '.join(parts)}): the Overview tab lists them "
+                 "and why.")
     found = summary_warnings(s)
     if found:
         return done + "\n" + "\n".join(w.message for w in found), "warn"

@@ -23,7 +23,10 @@ import numpy as np
 SCORE_PATTERN = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:(?:/|out of|su|sur|de|von|din|van|na)\s*\d+\b)?\s*"
                            r"(?:(?:[-–—:(|]\s*|\s+|(?=(?:stars?|pts?|points?)\b))[^\W\d_(][^\d]*)?$",
                            re.IGNORECASE)
-ARABIC_INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# Also drops the invisible marks some exports leave inside a cell (a byte-order mark before "0 - Not at all
+# satisfied" in a public LimeSurvey export hid every 0 of a 0-10 scale; zero-width spaces; direction marks).
+ARABIC_INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789",
+                                    "\ufeff\u200b\u200c\u200d\u200e\u200f\u2060")
 MISSING_TEXT = frozenset({"", "nan", "none", "null", "<na>", "n/a", "na", "-"})
 
 # Satisfaction answered in words, 1-5 (5 = most satisfied): what Freshdesk ("Extremely satisfied", "Mostly

@@ -50,8 +50,10 @@ def content_fits(role: str, p: ColumnProfile | None, named: bool = False) -> tup
             return False, held
         if p.distinct_values <= 5 and p.n >= 20 or p.distinct < 0.2 and p.words < 3:
             return False, held + " (too few different values for comments)"
-        if p.distinct_values == 1 and p.n >= 3:  # a ticked option's name in each row that ticked it (a public
-            return False, held + " (the same answer in every row: a ticked option, not comments)"  # OHBM survey)
+        # a ticked option's name in each row that ticked it (a public OHBM survey), or its header's own end
+        # (an Alchemer-style French export: "... Autres commentaires :" holding "Autres commentaires :")
+        if p.distinct_values == 1 and (p.n >= 3 or p.echoes_header):
+            return False, held + " (the same answer in every row: a ticked option, not comments)"
         if p.template >= TEMPLATE_SHARE and p.distinct < TEMPLATE_DISTINCT and not named:
             return False, (held + f", but {p.template:.0%} of them are the same few sentences over and over "
                            f"({p.distinct_values} different values): a text the export fills in, not comments")

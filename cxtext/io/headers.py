@@ -62,6 +62,22 @@ _WHOLE_HEADER_ONLY = {"score", "time", "data", "id", "why", "plan", "post", "bod
 # for comments; the values decide between the two when the header is just "note").
 _PART_MATCH_FOR_ROLE = {"rating": {"note"}}
 
+# The comment invitations in French, Spanish, Portuguese, German, Italian, Romanian, Dutch and Turkish ("why",
+# "describe", "explain", "improve", "anything else", "suggestions", "remarks"): a public French export of a
+# bilingual survey passed over "Veuillez décrire ..." and "Y a-t-il des points non couverts ...", which its
+# English twin read as comments.
+_ASKS_ELSEWHERE = (r"\bpourquoi\b|\bd[ée]cri(re|vez)\b|\bexpliquez\b|\bam[ée]lior|\by a-t-il\b|\bautre chose\b|"
+                   r"\bremarques?\b|\bpor ?qu[ée]\b|\bdescrib[ae]|\bdescrev|\bexpli(que|ca)\b|\bmejor(ar|as)\b|"
+                   r"\bmelhorar\b|\balgo m[áa]s\b|\bsugerenc|\bsugest|\bwarum\b|\bbeschreib|\berkl[äa]r|\bverbesser|"
+                   r"\bvorschl[äa]g|\banmerkung|\bsonst noch\b|\banregung|\bperch[ée]\b|\bdescriv|\bmiglior|"
+                   r"\bsuggeriment|\bdescrie|\bwaarom\b|\bbeschrijf|\bopmerking|\bneden\b")
+
+# A channel or segment column is a field name ("Source", "Survey channel"); a word of a long question is not one:
+# "... under an open-source licence?" and "... PaaS (Platform as a Service)" were taken as the source of a public
+# LimeSurvey and an Alchemer-style export.
+_FIELD_NAME_ROLES = frozenset({"source", "segment"})
+_FIELD_NAME_WORDS = 8
+
 # Survey questions that ask for a role (matched on the header and on the question text above it).
 QUESTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     "nps": ((r"recommend|net promoter|\brecomand|recommander|\brecomi?end|\braccomand|empfehlen|tavsiye|consiglier|"
@@ -76,11 +92,12 @@ QUESTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     # anything, hinders you from making Jupyter Notebook an even more regular part of your workflow?")
     "text": ((r"\bwhy\b|\bpain ?points?\b|\b(challenges|problems|difficult)\b(?=.*[?؟])|\bhinders?\b|\bobstacles?\b|\bfrustrat|\breasons?\b|\btell us\b|\banything else\b|\bimprove|\bsuggest|\bcomments?\b|"
               r"\bfeedback\b|what (did|do) you (like|dislike|enjoy|love|hate)|you like (best|least|most)\b|(más|menos) te gusta|te gusta (más|menos)|what (could|should|can) we|\bdescribe\b|"
-              r"\bexplain\b|in your own words|\bde ce\b|\bmotiv|\bîmbunătăți|\bimbunatati|لماذا|سبب|اقتراح", 0.8),),
+              r"\bexplain\b|in your own words|\bde ce\b|\bmotiv|\bîmbunătăți|\bimbunatati|لماذا|سبب|اقتراح|" + _ASKS_ELSEWHERE,
+              0.8),),
 }
 # Questions that ask for keywords or a list, not a comment ("Which three words describe us? (separate with a comma)").
 _LIST_QUESTION = re.compile(r"\b(one|two|three|four|five|\d) words?\b|separated? (with|by) (a )?comma|"
-                            r"\bselect all\b|\bcheck all\b|\bmarc[ae] tod[ao]s?\b|\bmarque tod|\bselecciona tod|"
+                            r"\bselect all\b|\bcheck(ing)? all\b|\bcochez\b|\bmarc[ae] tod[ao]s?\b|\bmarque tod|\bselecciona tod|"
                             r"\btoutes les réponses\b|"
                             # "What are some other libraries that you often use with Dask?": names, not a comment
                             r"\b(what|which)\s+(are\s+)?(some\s+)?(other\s+)?(librar(y|ies)|tools?|packages?|apps?|applications?|software|"
@@ -143,7 +160,8 @@ def header_score(role: str, header: str, question: str | None = None) -> tuple[f
             alias_norm = normalise_header(alias)
             if norm == alias_norm:
                 return 1.0 * scale, f"{label} '{text}' names it"
-            part_ok = alias not in _WHOLE_HEADER_ONLY or alias in _PART_MATCH_FOR_ROLE.get(role, ())
+            part_ok = (alias not in _WHOLE_HEADER_ONLY or alias in _PART_MATCH_FOR_ROLE.get(role, ())) \
+                and not (role in _FIELD_NAME_ROLES and len(words) > _FIELD_NAME_WORDS)
             if part_ok and len(alias_norm) >= 3 and _contains_words(words, alias_norm) \
                     and 0.7 * scale > best:
                 best, why = 0.7 * scale, f"{label} '{text}' contains '{alias}'"
@@ -244,6 +262,20 @@ def is_later_event_date(header: str) -> bool:
     """True for ``Developer Reply Date and Time``, ``Review Last Update Date and Time``, ``Closed at``: a date of
     something after the feedback was given."""
     return bool(set(normalise_header(header).split("_")) & _LATER_EVENT_WORDS)
+
+
+# A question asking the respondent for a date of their own life ("When did you start your contract", "Date of
+# birth"): its answers are dates, but not when the feedback was given (a public LimeSurvey export's contract start
+# dates made a 30-year trend of 351 months).
+_ASKS_FOR_A_DATE = re.compile(r"\bwhen (did|do|were|was|will|have|had|are|is) you\b|\bsince when\b|\b(what|which|in "
+                              r"what) year\b|\bbirth|\bborn\b|\bnaissance\b|\bnacimiento\b|\bgeburt|\bnascimento\b|"
+                              r"\bquand (avez|êtes|etes)|\bcu[áa]ndo\b|\bwann\b|\bquando\b|\bc[âa]nd a[țt]i\b",
+                              re.IGNORECASE)
+
+
+def asks_for_a_date(header: str, question: str | None = None) -> bool:
+    """True for "When did you start your contract", "Date of birth": a date the respondent gives as an answer."""
+    return any(text and _ASKS_FOR_A_DATE.search(str(text)) for text in (header, question))
 
 
 def is_subject_line(header: str) -> bool:

@@ -12,6 +12,7 @@ no role is given to a column whose content does not fit it.
 from __future__ import annotations
 
 import datetime as _dt
+import html
 import math
 import re
 from dataclasses import dataclass
@@ -104,6 +105,9 @@ class ColumnProfile:
     #: share of the values of 2+ words (short joining words aside) whose every word starts with a capital:
     #: names ("Rise of the Tomb Raider", "Office Administrator"), not sentences; 0 for uncased scripts
     title_case: float = 0.0
+    #: True when the column's only value is the end of its own header: a ticked checkbox option
+    #: ("... Autres commentaires :" holding "Autres commentaires :" in the rows that ticked it)
+    echoes_header: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -252,7 +256,16 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
         full_low=full_low,
         full_high=full_high,
         title_case=_title_case_share(texts),
+        echoes_header=distinct_values == 1 and _ends_with(name, texts[0]),
     )
+
+
+def _ends_with(header: str, value: str) -> bool:
+    """True when ``header`` ends with ``value``, HTML tags, entities and spacing aside (and a ``_2`` copy suffix)."""
+    def plain(text: str) -> str:
+        return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", text)).split()).casefold()
+    end = plain(value)
+    return bool(end) and re.sub(r"(?:_|\.)\d+$", "", plain(header)).endswith(end)
 
 
 def _option_share(texts: list[str]) -> float:

@@ -191,11 +191,13 @@ def _repeated_warning(summary: dict[str, Any], mapping: dict[str, Any]) -> DataW
 
 
 def rows_left_out(summary: dict[str, Any]) -> tuple[int, int, int]:
-    """(score only, blank, rejected for what they hold): the rows not analysed, apart (``rows_rejected`` counts
-    all three), so that an optional question left empty does not read as bad data."""
+    """(score only, blank, rejected for what they hold): the rows not analysed, apart, so that an optional
+    question left empty does not read as bad data. (A summary without ``rows_left_out``, written before the
+    statuses were apart, counted all three in ``rows_rejected``.)"""
     blank = int(summary.get("rows_blank") or 0)
     score_only = int(summary.get("rows_score_only") or 0)
-    return score_only, blank, int(summary.get("rows_rejected") or 0) - blank - score_only
+    rejected = int(summary.get("rows_rejected") or 0)
+    return score_only, blank, rejected if "rows_left_out" in summary else rejected - blank - score_only
 
 
 def row_counts_text(summary: dict[str, Any], analysed: str = "analysed") -> str:

@@ -232,6 +232,8 @@ def _kinds_html(data: ReportData) -> str:
     s = data.summary
     kinds = [("themed", s.get("rows_themed")), ("unthemed", s.get("rows_unthemed")),
              ("no comment (non-answers)", s.get("rows_no_comment")), ("rejected", s.get("rows_rejected")),
+             ("blank (no comment, no score)", s.get("rows_blank") or None),
+             ("score but no comment", s.get("rows_score_only") or None),
              ("copies folded into their first post", s.get("duplicates_folded"))]
     cells = ", ".join(f"{esc(name)} {_int(value):,}" for name, value in kinds if value is not None)
     out = f'<p class="note">Rows by outcome: {cells}.</p>' if cells else ""

@@ -94,6 +94,7 @@ def answer_key(text: str) -> str:
 _LISTED = [
     # universal
     "", "na", "n a", "n/a", "nil", "none", "null", "x", "xx", "xxx", "ok", "okay", "no", "nope", "-",
+    "test", "testing",  # a test submission ("test" answered a public survey's "anything else?")
     # English
     "no comment", "no comments", "nothing", "nothing to add", "nothing else", "nothing really",
     "nothing to say", "not applicable", "none really", "no idea", "dont know", "i dont know", "don't know",
@@ -118,7 +119,8 @@ _LISTED = [
     "rien", "ras", "r a s", "rien à signaler", "rien a dire", "rien à dire", "rien à ajouter", "rien de particulier",
     "rien de spécial", "aucune remarque", "aucune remarque particulière", "aucun commentaire", "pas de commentaire",
     "pas de commentaires", "sans commentaire", "sans avis", "pas d'avis", "aucun", "aucune", "non", "néant",
-    "je ne sais pas", "nsp", "o k",
+    "je ne sais pas", "ne sais pas", "sais pas", "je sais pas", "aucune idée", "pas d'idée", "nsp", "o k",
+    # ("nul" is left out: a French review's "Nul." is a verdict, "lousy", not "none")
     "nada", "ninguno", "ninguna", "sin comentarios", "sin comentario", "ningún comentario", "no sé", "no lo sé",
     "nada que decir", "nada que agregar", "nada que añadir", "no aplica", "nenhum", "nenhuma", "sem comentários",
     "sem comentário", "não sei", "nada a declarar", "nada a acrescentar", "não", "não se aplica",

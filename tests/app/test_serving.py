@@ -115,7 +115,7 @@ def uploads(tmp_path_factory) -> list[Upload]:
         frame = keep(frame) if keep else frame
         # one file of all-social posts per run would have no NPS: every file keeps survey rows with scores
         files.append(Upload(_write(frame.reset_index(drop=True), folder / name), themes,
-                            frame.reset_index(drop=True), rejected=2 if extra else 0))  # blank comment, NPS 11
+                            frame.reset_index(drop=True), rejected=2 if extra else 0))  # blank comment, NPS 11: left out
     sizes = [len(u.frame) for u in files]
     assert len(set(sizes)) == len(sizes), f"the files must differ in row count: {sizes}"
     nps_values = [round(u.expected_nps(), 1) for u in files]
@@ -221,7 +221,7 @@ def test_eight_concurrent_analyses_each_get_their_own_results(server, uploads):
         summary = result["summary"]
         assert result["file"] == name
         assert summary["rows_in"] == len(upload.frame), name
-        assert result["rejected"] == upload.rejected == summary["rows_rejected"], name
+        assert result["rejected"] == upload.rejected == summary["rows_left_out"], name
         assert summary["rows_analyzed"] == len(upload.frame) - upload.rejected, name
         assert summary["nps"]["nps"] == pytest.approx(upload.expected_nps(), abs=0.05), name
         assert ("ar" in summary["languages"]) == upload.has_arabic, (name, summary["languages"])

@@ -17,8 +17,8 @@ def test_blank_lines_between_rows_are_named_in_the_note(tmp_path):
     assert table.note == ("2 blank line(s) between the rows (line 3, 6) were skipped, so from there on a row's "
                           "number is lower than its line in the file")
     feedback = cxtext.load(path)
-    rejected = feedback.records[feedback.records["status"] == "rejected"]
-    # rows read, 1-based: line 4 ('"",') is row 2, an empty comment rejected with its reason
+    rejected = feedback.records[feedback.records["status"] == "blank"]
+    # rows read, 1-based: line 4 ('"",') is row 2, an empty comment left out with its reason
     assert rejected["row"].tolist() == [2] and rejected["reason"].tolist() == ["empty comment and no score"]
 
 

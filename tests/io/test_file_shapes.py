@@ -85,13 +85,14 @@ def _accounted(assignments: pd.DataFrame, summary: dict, rows: int) -> None:
     """Every input row is in the assignments with a status, and the summary counts them all.
 
     A row with several comment columns gives one assignment per comment (same ``row``), so
-    analysed + rejected counts assignments and ``rows_in`` the file's rows.
+    analysed + left out (rejected, blank, score only) counts assignments and ``rows_in`` the file's rows.
     """
     assert summary["rows_in"] == rows
-    assert summary["rows_analyzed"] + summary["rows_rejected"] == len(assignments)
+    assert summary["rows_analyzed"] + summary["rows_left_out"] == len(assignments)
+    assert summary["rows_left_out"] == summary["rows_rejected"] + summary["rows_blank"] + summary["rows_score_only"]
     assert sorted(set(assignments["row"])) == list(range(1, rows + 1))
-    assert set(assignments["status"]) <= {"analyzed", "rejected"}
-    rejected = assignments[assignments["status"] == "rejected"]
+    assert set(assignments["status"]) <= {"analyzed", "rejected", "blank", "score_only"}
+    rejected = assignments[assignments["status"] != "analyzed"]
     assert rejected["reason"].fillna("").astype(str).str.len().gt(0).all()
 
 

@@ -31,7 +31,7 @@ def test_every_row_gets_a_status(rows):
     raw = pd.DataFrame(rows, columns=["text", "nps", "ces", "csat", "date"], dtype=object)
     records = validate(raw, ColumnMapping(text="text", nps="nps", ces="ces", csat="csat", date="date"))
     assert len(records) == len(raw)
-    assert set(records["status"]) <= {"analyzed", "rejected"}
+    assert set(records["status"]) <= {"analyzed", "rejected", "blank", "score_only"}
     rejected = records[records["status"] == "rejected"]
     assert (rejected["reason"] != "").all()
     valid_nps = records.loc[records["scores_valid"], "nps"].dropna()
@@ -116,7 +116,7 @@ def _check_loaded(load, source, n_rows: int) -> None:
         assert str(exc).strip() and "\n" not in str(exc).strip(), repr(str(exc))
         return
     records = feedback.records
-    assert set(records["status"]) <= {"analyzed", "rejected"}
+    assert set(records["status"]) <= {"analyzed", "rejected", "blank", "score_only"}
     assert (records.loc[records["status"] == "rejected", "reason"].astype(str).str.len() > 0).all()
     # every data row is a record (several comment columns give several), unless it was a survey
     # tool's extra header row, which the table lists

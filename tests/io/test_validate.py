@@ -63,7 +63,7 @@ def test_every_row_is_accounted_for(survey_frame):
     records = validate(survey_frame, mapping)
     assert len(records) == len(survey_frame)
     counts = records["status"].value_counts()
-    assert counts["analyzed"] + counts["rejected"] == len(survey_frame)
+    assert counts.sum() == len(survey_frame) and set(counts.index) <= {"analyzed", "rejected", "blank", "score_only"}
     assert records["row"].tolist() == list(range(1, 9))
 
 
@@ -71,7 +71,7 @@ def test_rejections_and_their_reasons(survey_frame):
     records = validate(survey_frame, ColumnMapping(text="Comment", nps="NPS", date="Date", id="Response ID"))
     by_id = records.set_index("id")
     assert by_id.loc["r3", "nps"] == 1 and by_id.loc["r3", "status"] == "analyzed"
-    assert by_id.loc["r4", "status"] == "rejected"
+    assert by_id.loc["r4", "status"] == "score_only"  # left out of the themes, not bad data
     assert by_id.loc["r4", "reason"] == "empty comment (its score still counts in metrics)"
     assert bool(by_id.loc["r4", "scores_valid"]) is True
     assert by_id.loc["r7", "status"] == "rejected"
@@ -93,7 +93,7 @@ def test_missing_mapped_column_is_an_error(survey_frame):
 def test_only_invisible_characters_count_as_empty():
     frame = pd.DataFrame({"comment": ["\u200b\u200f", "ok then good"], "nps": [5, 9]})
     records = validate(frame, ColumnMapping(text="comment", nps="nps"))
-    assert records["status"].tolist() == ["rejected", "analyzed"]
+    assert records["status"].tolist() == ["score_only", "analyzed"]
 
 
 def test_load_end_to_end_with_a_messy_csv(tmp_path):
@@ -109,7 +109,7 @@ def test_load_end_to_end_with_a_messy_csv(tmp_path):
     feedback = load(path, ces_scale="1-7")
     assert feedback.mapping.nps == "Likelihood to recommend" and feedback.mapping.ces == "CES"
     # "n/a" is no NPS answer: the row keeps its comment and CES, its NPS is not counted
-    assert feedback.records["status"].tolist() == ["analyzed", "rejected", "analyzed", "rejected"]
+    assert feedback.records["status"].tolist() == ["analyzed", "score_only", "analyzed", "rejected"]
     assert feedback.records["reason"].tolist()[3:] == ["CES '8' is outside 1-7"]
     assert pd.isna(feedback.records["nps"].iloc[2]) and feedback.records["ces"].iloc[2] == 3
     assert len(feedback.analyzed) + len(feedback.rejected) == 4
@@ -119,6 +119,6 @@ def test_r_missing_marker_in_a_comment_is_no_comment():
     # R's write.csv writes NA for an empty cell, in the comment column as in the scores
     frame = pd.DataFrame({"comment": ["Great staff", "NA", " NA ", "na"], "nps": ["9", "NA", "3", "7"]})
     records = validate(frame, ColumnMapping(text="comment", nps="nps"))
-    assert records["status"].tolist() == ["analyzed", "rejected", "rejected", "analyzed"]
+    assert records["status"].tolist() == ["analyzed", "blank", "score_only", "analyzed"]
     assert records["reason"].tolist()[1:3] == ["empty comment and no score",
                                                "empty comment (its score still counts in metrics)"]
