@@ -55,7 +55,7 @@ COLUMN_DESCRIPTIONS: dict[str, str] = {
     "detractor_lift": "Detractor rate in the theme divided by the detractor rate outside it; above 1 means the theme has more detractors (2 = twice as many).",
     "lift_p_value": "p-value (0-1) that the detractor rate differs between the theme and the rest; small means unlikely to be chance.",
     "lift_q_value": "lift_p_value adjusted for testing many themes (Benjamini-Hochberg false discovery rate, 0-1).",
-    "lift_test": "Test behind lift_p_value: 'fisher' (exact, small counts), 'two-proportion' (z-test) or 'too small (n<k)' when the theme has too few respondents to test.",
+    "lift_test": "Test behind lift_p_value: 'fisher' (exact, small counts), 'two-proportion' (z-test), 'too small (n<k)' when the theme has too few respondents to test, or 'no NPS answers' when the file has none.",
     "odds_ratio": "Odds of being a detractor with the theme versus without it, holding the other themes fixed (logistic regression); above 1 means more detractors.",
     "odds_ratio_ci_low": "Lower end of the 95% confidence interval of odds_ratio.",
     "odds_ratio_ci_high": "Upper end of the 95% confidence interval of odds_ratio.",

@@ -91,6 +91,8 @@ def _lift_figures(member: np.ndarray, scores: UsableScores, min_test_size: int) 
     n_rest = int((~member & respondents).sum())
     detractors_theme = int((member & scores.is_detractor).sum())
     detractors_rest = int((~member & scores.is_detractor).sum())
+    if n_theme == 0 and n_rest == 0:  # a file without NPS: "too small" would read as a verdict on the theme
+        return {"detractor_lift": math.nan, "lift_p_value": math.nan, "lift_test": NO_NPS_TEST}
     if n_theme < min_test_size or n_rest == 0:
         return {"detractor_lift": math.nan, "lift_p_value": math.nan, "lift_test": _too_small(min_test_size)}
     lift = detractor_lift(detractors_theme, n_theme, detractors_rest, n_rest)
@@ -191,6 +193,10 @@ def _rating_figures(member: np.ndarray, ratings: np.ndarray, min_test_size: int)
         out.update(rating_gap_ci_low=gap - half, rating_gap_ci_high=gap + half,
                    rating_impact_ci_low=share * (gap - half), rating_impact_ci_high=share * (gap + half))
     return out
+
+
+#: ``lift_test`` when no row has an NPS answer (a review export with stars only).
+NO_NPS_TEST = "no NPS answers"
 
 
 def _too_small(min_test_size: int) -> str:

@@ -38,7 +38,7 @@ from 5+ comments lifted the written en/ar/ro surveys from ARI 0.687 to 0.747
 NMI and worse on ARI; complete linkage and HDBSCAN with
 ``min_cluster_size`` 2-3 on the raw vectors did worse.
 Also above ``small_corpus_size``, when HDBSCAN's themes leave more than half the comments in one (step
-2-3's ``DOMINANT_THEME_SHARE`` in :mod:`cxtext.themes.steps`, up to 3,000 distinct comments), this rule
+2-3's ``DOMINANT_THEME_SHARE`` in :mod:`cxtext.themes.recluster`, up to 3,000 distinct comments), this rule
 clusters them instead: a public 318-comment survey got 2 themes, one of 288, from HDBSCAN.
 ``fit_rule_`` says which rule ran and why; ``tentative_`` names the themes of
 fewer than ``TENTATIVE_SIZE`` (5) comments, which a reader should not lean on

@@ -28,7 +28,11 @@ see each distinct text once, centroids and sizes count every row.
 3. **Cluster** the reduced points with :class:`cxtext.themes.cluster.Clusterer`
    (HDBSCAN; ``min_theme_size=None`` scales with the corpus, see
    :func:`cxtext.themes.cluster.auto_min_cluster_size`). Its members are a theme's
-   *core* comments; HDBSCAN noise is the *raw* unthemed share.
+   *core* comments; HDBSCAN noise is the *raw* unthemed share. When one theme holds more than
+   half of the comments (it names nothing) and ``min_theme_size`` was not given: up to 3,000 distinct
+   comments the small-corpus rule replaces HDBSCAN's themes; above, that theme is clustered again on its
+   own, its parts taking its place (:mod:`cxtext.themes.recluster`; 10,480 Indonesian Google Play reviews
+   gave 2 themes, one of 98%, then 44).
 4. **Merge near-duplicate themes**: while the two most similar theme
    centroids (mean of core comments, L2-normalised, in embedding space) have
    ``z > merge_threshold`` they become one theme. **Off by default** (``inf``)
@@ -123,8 +127,9 @@ Interface: :func:`fit_all` sets the model's fitted attributes (``seed_``,
 ``_proto_threshold``, ``_proto_size``) and theme records (``_themes``), then
 calls ``model._refresh()``; it reads the parameters and calls
 ``model._prepare``. The step helpers take arrays (and the model for its
-parameters and calibration): :func:`merge_duplicates`, :func:`dissolve_diffuse`,
-:func:`reduce_and_cluster`; the geometry they share with edits and taxonomy themes (calibration,
+parameters and calibration): :func:`merge_duplicates` here, and in :mod:`cxtext.themes.recluster`
+the steps that cluster again (:func:`reduce_and_cluster`, :func:`dissolve_diffuse`,
+:func:`split_dominant`); the geometry they share with edits and taxonomy themes (calibration,
 centroids, coherence, thresholds) is in :mod:`cxtext.themes.geometry`.
 """
 
@@ -132,17 +137,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
 from cxtext.themes.assign import normalize_rows, secondary
 from cxtext.themes.center import LanguageCenterer
-from cxtext.themes.cluster import AUTO_MCS_FACTOR, Clusterer
+from cxtext.themes.cluster import AUTO_MCS_FACTOR
 from cxtext.themes.copies import find_copies, place_noise
-from cxtext.themes.geometry import calibrate, centroids, theme_coherence, thresholds
+from cxtext.themes.geometry import calibrate, centroids, thresholds
 from cxtext.themes.label import ThemeLabeler
-from cxtext.themes.reduce import Reducer
+from cxtext.themes.recluster import (DOMINANT_FALLBACK_MAX, DOMINANT_THEME_SHARE, dissolve_diffuse, largest_share,
+                                     reduce_and_cluster, split_dominant)
 from cxtext.themes.small_corpus import SMALL_CORPUS_LINKAGE, SMALL_CORPUS_MIN_LANGUAGE, small_corpus_cluster
 
 # Bump when fit's rule changes its result for the same input and parameters:
@@ -160,29 +165,11 @@ from cxtext.themes.small_corpus import SMALL_CORPUS_LINKAGE, SMALL_CORPUS_MIN_LA
 # 12: Gulf-dialect fillers are Arabic stop words (keywords and labels).
 # 13: HDBSCAN's fit with one theme of more than half the comments falls back to the small-corpus rule.
 # 14: German nouns (capitalised) are no longer taken for names and left out of label phrases.
-FIT_REVISION = 14
+# 15: in a corpus over 3,000 comments, a theme of more than half of them is clustered again on its own.
+FIT_REVISION = 15
 #: Keywords and quotes kept per theme (fit, edits and taxonomy themes alike).
 N_KEYWORDS = 10
 N_QUOTES = 5
-#: Fewer themes than this and no theme is judged diffuse: the spread of
-#: coherence needs a few themes to be estimated.
-_MIN_THEMES_FOR_DIFFUSE = 8
-# A dissolved theme is clustered again on its own only when it could hold a few themes.
-_RECLUSTER_MIN_SIZES = 4
-#: HDBSCAN's themes are replaced by the small-corpus rule's when one holds more than this share of the
-#: comments (a rule, not a tuned number: a theme of most comments names nothing) ...
-DOMINANT_THEME_SHARE = 0.5
-#: ... in a corpus of at most this many distinct comments (the rule's all-pairs cosines: 3,000 x 3,000).
-DOMINANT_FALLBACK_MAX = 3000
-
-
-def _largest_share(core: np.ndarray, weights: np.ndarray) -> float:
-    """The largest theme's share of all comments (copies counted; noise counted in the total)."""
-    if not (core >= 0).any():
-        return 0.0
-    return float(np.bincount(core[core >= 0], weights=weights[core >= 0]).max() / weights.sum())
-
-
 def fit_all(model, texts: list[str], X: np.ndarray, languages: list[str | None] | None, seed: int,
             progress: Callable[[str, int, int], None] | None = None) -> None:
     """Steps 0-8 of the module docstring on every given row, copies of a text once (:mod:`cxtext.themes.copies`)."""
@@ -231,7 +218,7 @@ def fit_all(model, texts: list[str], X: np.ndarray, languages: list[str | None] 
                     "gives finer themes")
         model.fit_rule_ = (f"default: {reducer.effective_method_} {reducer.n_components_}-d + HDBSCAN "
                           f"min_cluster_size {clusterer.min_cluster_size_} ({why})")
-        share = _largest_share(core, weights)
+        share = largest_share(core, weights)
         if model.min_theme_size is None and size is not None and share > DOMINANT_THEME_SHARE \
                 and n <= DOMINANT_FALLBACK_MAX:  # (small_corpus_size None: HDBSCAN always, as asked)
             # one density region holding most comments names nothing (a public survey of 318 comments: one
@@ -245,6 +232,14 @@ def fit_all(model, texts: list[str], X: np.ndarray, languages: list[str | None] 
                 f"{found} theme(s), one of them {share:.0%} of the comments, which names nothing; so "
                 f"{SMALL_CORPUS_LINKAGE}-linkage clustering cut at centred cosine >= {model.small_corpus_cut_:.2f} "
                 f"(z >= {float(model.small_corpus_z):g}), themes of 2+ comments (n={n})")
+        elif model.min_theme_size is None and size is not None and share > DOMINANT_THEME_SHARE:
+            core, rounds = split_dominant(model, E, core, weights)
+            if rounds:
+                model.n_clusters_found_ = int(core.max()) + 1 if (core >= 0).any() else 0
+                model.fit_rule_ += (
+                    f"; HDBSCAN put {share:.0%} of the comments in one theme, which names nothing, so that theme "
+                    f"was clustered again on its own ({rounds} time(s)): the largest theme now holds "
+                    f"{largest_share(core, weights):.0%}")
 
     if n < n_rows:
         model.fit_rule_ += f"; {n} distinct texts of {n_rows} comments, copies fitted once"
@@ -306,58 +301,6 @@ def fit_all(model, texts: list[str], X: np.ndarray, languages: list[str | None] 
         }
     model.edits_ = []
     model._refresh()
-
-
-def dissolve_diffuse(model, E: np.ndarray, core: np.ndarray) -> np.ndarray:
-    """Step 4b: a theme far less coherent than the others is a catch-all; its
-    comments become noise (then step 6 may still place them one by one).
-    Step 4c: a big catch-all is clustered again and its coherent parts kept."""
-    model.n_dissolved_ = 0
-    model.n_reclustered_ = 0
-    k = int(core.max()) + 1 if (core >= 0).any() else 0
-    if model.min_relative_coherence is None or k < _MIN_THEMES_FOR_DIFFUSE:
-        return core
-    coherence = theme_coherence(E, core, k)
-    floor = float(model.min_relative_coherence) * float(np.median(coherence))
-    diffuse = coherence < floor
-    if not diffuse.any() or diffuse.all():
-        return core
-    model.n_dissolved_ = int(diffuse.sum())
-    labels = np.where(np.isin(core, np.flatnonzero(diffuse)), -1, core).astype(np.int64)
-    # 4c: a big catch-all often holds real themes the first pass could not
-    # separate from each other (e.g. every Romanian product review in one).
-    next_id = k
-    for c in np.flatnonzero(diffuse):
-        members = np.flatnonzero(core == c)
-        if members.size < _RECLUSTER_MIN_SIZES * int(model.min_theme_size_):
-            continue
-        parts = reduce_and_cluster(model, E[members], int(model.min_theme_size_), model.seed_)[0]
-        found = parts >= 0
-        labels[members[found]] = next_id + parts[found]
-        next_id += int(parts.max()) + 1 if found.any() else 0
-    if next_id > k:  # keep the parts as coherent as a real theme, by the first pass's median
-        part_coherence = theme_coherence(E, np.where(labels >= k, labels - k, -1), next_id - k)
-        labels[np.isin(labels, k + np.flatnonzero(part_coherence < floor))] = -1
-    kept = sorted(int(c) for c in np.unique(labels) if c >= 0)
-    model.n_reclustered_ = sum(1 for c in kept if c >= k)
-    remap = np.full(next_id, -1, dtype=np.int64)
-    remap[kept] = np.arange(len(kept))
-    return np.where(labels >= 0, remap[np.maximum(labels, 0)], -1).astype(np.int64)
-
-
-def reduce_and_cluster(model, E: np.ndarray, min_cluster_size: int | None, seed: int,
-                       report: Callable[[str], None] | None = None) -> tuple[np.ndarray, Any, Any]:
-    """Steps 2-3 on ``E``: HDBSCAN labels (-1 = noise) of its reduced rows,
-    with the fitted Reducer and Clusterer."""
-    if report is not None:
-        report("reduce")
-    reducer = Reducer(model.reduction, model.n_components, model.n_neighbors, "cosine", seed)
-    Z = reducer.fit_transform(E)
-    if report is not None:
-        report("cluster")
-    clusterer = Clusterer(min_cluster_size=min_cluster_size, min_samples=model.min_samples, reassign_quantile=None,
-                          random_state=seed)
-    return clusterer.fit(Z).raw_labels_.astype(np.int64), reducer, clusterer
 
 
 def merge_duplicates(model, E: np.ndarray, labels: np.ndarray) -> np.ndarray:

@@ -217,6 +217,13 @@ def test_numbers_match_a_hand_computation(planted) -> None:
         assert _row(table, theme_id)["lift_q_value"] == pytest.approx(running, rel=1e-9, abs=1e-300)
 
 
+def test_without_nps_the_lift_test_says_there_is_none(planted) -> None:
+    # a review export with stars only: "too small (n<10)" on every row read as a verdict on each theme
+    records, themes, _ = planted
+    table = driver_table(records.assign(nps=pd.NA), themes, ces_scale=CES_SCALE)
+    assert set(table["lift_test"]) == {"no NPS answers"}
+
+
 def test_too_small_theme_says_so_and_ranks_last(planted) -> None:
     _, _, table = planted
     parking = _row(table, PARKING)

@@ -18,7 +18,7 @@ from sklearn.metrics import adjusted_rand_score, homogeneity_score
 from cxtext.errors import ModelError, NotFittedError, ThemeEditError, ValidationError
 from cxtext.themes.label import THEME_COLUMNS
 from cxtext.themes import ThemeModel
-from cxtext.themes.steps import dissolve_diffuse
+from cxtext.themes.recluster import dissolve_diffuse
 
 REFUND = [
     "I am still waiting for my refund after three weeks",
