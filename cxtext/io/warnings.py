@@ -122,10 +122,13 @@ def _repeated_rows_warning(repeated: dict[str, Any], rows_in: int) -> DataWarnin
     count = int(repeated["count"])
     pairs = ", ".join(f"{row} (= {first})" for row, first in repeated["rows"][:5])
     more = f" and {count - 5:,} more" if count > 5 else ""
+    apart = repeated.get("apart_from")
+    how = (f"repeat an earlier row in every column but {', '.join(apart)} (the same words, "
+           "scores and author: a review read twice by a scraper?)" if apart else "repeat an earlier row cell for cell")
     return DataWarning(
         "duplicate_rows", "text", None, count, rows_in,
-        f"{count:,} row(s) repeat an earlier row cell for cell: rows {pairs}{more}. Each is analysed and counted "
-        "as it is; if the export wrote them twice, remove the copies and analyse again.")
+        f"{count:,} row(s) {how}: rows {pairs}{more}. Each is analysed and counted as it is; if the export wrote "
+        "them twice, remove the copies and analyse again.")
 
 
 def _split_hint_warnings(summary: dict[str, Any]) -> list[DataWarning]:

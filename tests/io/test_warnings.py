@@ -95,6 +95,33 @@ def test_rows_written_twice_are_named_and_counted_as_given(tmp_path):
     assert repeated_rows(feedback.table, feedback.decision) == {}
 
 
+def test_reviews_read_twice_by_a_scraper_are_named_apart_from_row_number_and_date(tmp_path):
+    """A public Google Maps scrape held 172 reviews twice: same author, stars and words, another row number ("481.")
+    and another date (Google's "a year ago" turned into a day); the mean rating moved by 0.37, without a word."""
+    import cxtext
+    from cxtext.summary import repeated_rows
+
+    reviews = [("Ana", 1, "The room smelled of smoke and nobody came to fix the leak"),
+               ("Budi", 5, "Lovely pool, friendly staff and a great breakfast every day"),
+               ("Citra", 2, "Check in took two hours and the lobby was full of mosquitoes")]
+    lines = [f'"{n}.","{who}","2024-0{n}-10","{stars}","{text}"' for n, (who, stars, text) in enumerate(reviews, 1)]
+    lines.append('"4.","Ana","2024-06-01","1","The room smelled of smoke and nobody came to fix the leak"')
+    path = tmp_path / "scrape.csv"
+    path.write_text('"No","User Name","Review Time","Rating","Review Text"\n' + "\n".join(lines) + "\n", encoding="utf-8")
+    feedback = cxtext.load(path)
+    found = repeated_rows(feedback.table, feedback.decision)
+    assert found == {"repeated_rows": {"count": 1, "rows": [[4, 1]], "apart_from": ["No", "Review Time"]}}
+    (warning,) = summary_warnings({"rows_in": 4, **found})
+    assert warning.message.startswith("1 row(s) repeat an earlier row in every column but No, Review Time (the same "
+                                      "words, scores and author: a review read twice by a scraper?): rows 4 (= 1).")
+    # an id that is not a row number says they are two answers (a reposted social post: folded as a copy instead)
+    path.write_text(path.read_text(encoding="utf-8").replace('"1.",', '"R1",').replace('"2.",', '"R2",')
+                    .replace('"3.",', '"R3",').replace('"4.",', '"R4",').replace('"No",', '"response_id",'),
+                    encoding="utf-8")
+    feedback = cxtext.load(path)
+    assert repeated_rows(feedback.table, feedback.decision) == {}
+
+
 def test_a_repeated_placeholder_is_named_with_the_comment_column_it_was_written_in():
     # several comment columns: the warning named the first ('Please use this space ...'), which held none of them
     summary = {"rows_in": 819, "rows_analyzed": 424, "mapping": {"text": "Please use this space for comments."},
