@@ -231,6 +231,13 @@ def run_pipeline(
             if taxonomy is not None:
                 theme_model = with_taxonomy(theme_model, taxonomy, cached, texts, vectors, languages, report,
                                             params["themes"].get("taxonomy_rule", "auto"))
+            if params["social"]["annotate"]:  # a praise phrase does not name a theme of complaints (nor the reverse)
+                from cxtext.social import phrase_sentiment
+                from cxtext.themes.polarity import relabel_against_polarity
+
+                relabel_against_polarity(theme_model, texts, vectors, languages,
+                                         records.loc[embed_rows, "sentiment"].tolist(),
+                                         judge=lambda phrases: phrase_sentiment(phrases, annotator))
             primary = theme_model.labels_
             all_ids = [";".join(map(str, [p, *extra])) if p >= 0 else ""
                        for p, extra in zip(primary, theme_model.secondary_labels_)]

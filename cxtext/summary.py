@@ -29,11 +29,12 @@ from cxtext.text.placeholders import repeated_summary
 
 
 def theme_summary(records: pd.DataFrame, themes: pd.DataFrame, theme_model: Any) -> dict[str, Any]:
-    """Theme and row counts, the fit rule and tentative themes, and ``taxonomy`` when one was used."""
+    """Theme and row counts, the fit rule and tentative themes, ``taxonomy`` when one was used, and the labels
+    chosen again for saying the opposite of their theme (``labels_relabelled``)."""
     analysed = records["status"] == STATUS_ANALYZED
     themable = analysed & (records["theme_id"] != NO_COMMENT)
     unthemed = int((records["theme_id"] == UNTHEMED).sum())
-    out = _taxonomy_summary(themes, theme_model)
+    out = {**_taxonomy_summary(themes, theme_model), **relabelled(theme_model)}
     fit = {}
     if theme_model is not None and hasattr(theme_model, "fit_rule_"):
         from cxtext.themes import TENTATIVE_SIZE
@@ -53,6 +54,14 @@ def theme_summary(records: pd.DataFrame, themes: pd.DataFrame, theme_model: Any)
                                if theme_model is not None and hasattr(theme_model, "raw_unthemed_share_")
                                else None),
     }
+
+
+def relabelled(theme_model: Any) -> dict[str, Any]:
+    """``{"labels_relabelled": [{"theme_id", "label", "previous", "why"}]}`` for labels chosen again because they
+    said the opposite of their theme (:mod:`cxtext.themes.polarity`), else {}."""
+    changes = [{key: e[key] for key in ("theme_id", "label", "previous", "why")}
+               for e in getattr(theme_model, "edits_", []) if e.get("op") == "relabel"]
+    return {"labels_relabelled": changes} if changes else {}
 
 
 def _taxonomy_summary(themes: pd.DataFrame, theme_model: Any) -> dict[str, Any]:

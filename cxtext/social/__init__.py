@@ -22,6 +22,7 @@ from cxtext.social.annotate import (
     annotate_analysed,
     annotate_comments,
     annotate_records,
+    phrase_sentiment,
     seed_models,
     sentiment_model_info,
 )
@@ -36,4 +37,4 @@ from cxtext.social.sentiment_drivers import (
 
 __all__ = ["ANNOTATION_COLUMNS", "SOCIAL_COLUMNS", "SOCIAL_DESCRIPTIONS", "WEEKDAYS", "activity_pivot",
            "activity_table", "add_social_columns", "annotate_analysed", "annotate_comments", "annotate_records",
-           "competitor_counts", "seed_models", "sentiment_model_info", "sentiment_nps_agreement", "social_driver_columns"]
+           "competitor_counts", "phrase_sentiment", "seed_models", "sentiment_model_info", "sentiment_nps_agreement", "social_driver_columns"]

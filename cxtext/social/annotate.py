@@ -164,6 +164,16 @@ def _models(embedder: Any) -> tuple[Any, Any, dict[str, Any]]:
 
 
 
+def phrase_sentiment(phrases: Sequence[str], embedder: Any) -> list[str]:
+    """"negative" / "neutral" / "positive" for short phrases (theme labels), read by the same sentiment model as
+    the comments (:func:`seed_models` of ``embedder``); used to check that a label does not say the opposite of
+    its theme (:mod:`cxtext.themes.polarity`)."""
+    if not phrases:
+        return []
+    vectors = np.asarray(embedder.encode(list(phrases)), dtype=np.float32)
+    return [str(label) for label in seed_models(embedder)[0].predict(vectors)]
+
+
 def annotate_analysed(records: pd.DataFrame, embeddings: np.ndarray, embedder: Any,
                       competitors: Any = None) -> pd.DataFrame:
     """``records`` with the :data:`ANNOTATION_COLUMNS` joined: the annotate stage of an analysis.
