@@ -112,6 +112,33 @@ def parse_score(raw: object, scale: ScoreScale, name: str, whole: bool = True,
     return ScoreReading(value)
 
 
+#: A score column none of whose answers (of at least this many) is a number or a known word is the wrong column:
+#: analysing it would reject every row and its comment (a public Spanish survey's worded service question named
+#: as CSAT left 0 of 364 rows analysed).
+UNREADABLE_MIN_ANSWERS = 5
+
+
+def _check_readable(scores: dict[str, list[ScoreReading]], mapping: ColumnMapping, source_name: str) -> None:
+    """Stop, naming the file and column, when a score column's answers are none of them readable."""
+    for role, readings in scores.items():
+        given = [r for r in readings if r.value is not None or r.problem]
+        unreadable = [r.problem for r in given if r.problem and "is not a number" in r.problem]
+        if len(given) >= UNREADABLE_MIN_ANSWERS and len(unreadable) == len(given):
+            column = getattr(mapping, role)
+            examples = "; ".join(dict.fromkeys(p.split(" is not a number")[0] for p in unreadable[:20]))
+            raise ColumnMappingError(
+                f"{source_name}: column '{column}' ({role}) holds no score: none of its {len(given):,} answers is a "
+                f"number or a known answer in words ({_clip(examples, 160)}). Every row would be rejected with "
+                f"its comment. Name the right column with --{role}, or --{role} none to read the file without it.")
+
+
+def _on_word_scale(values: list[object], scale: ScoreScale, name: str, whole: bool = False) -> list[ScoreReading]:
+    """A CES or rating column: numbers, or on a 1-5 scale the column's own answers in words when they all lie on
+    one of the word scales ("Muito fácil de compreender" ... "Muito difícil"; "Excelente", "Bueno", "Regular")."""
+    words = word_scale(values) if (scale.low, scale.high) == (1, 5) else None
+    return [parse_score(v, scale, name, whole=whole, words=words or False) for v in values]
+
+
 def _csat_scores(values: list[object]) -> list[ScoreReading]:
     """A CSAT column read on 1-5: numbers, satisfaction or a help desk's rating in words, or the column's own
     word scale (Horrible ... Excellent) when its answers lie on one."""
@@ -169,11 +196,12 @@ def validate(
     rating_scale = rating_scale or CSAT_SCALE
     scores = {
         "nps": [parse_score(v, NPS_SCALE, "NPS") for v in _column(raw, mapping.nps, n_rows)],
-        "ces": [parse_score(v, ces_scale, "CES") for v in _column(raw, mapping.ces, n_rows)],
+        "ces": _on_word_scale(_column(raw, mapping.ces, n_rows), ces_scale, "CES", whole=True),
         "csat": _csat_scores(_column(raw, mapping.csat, n_rows)),
-        "rating": [_reverse_coded(parse_score(v, rating_scale, "rating", whole=False), rating_scale)
-                   for v in _column(raw, mapping.rating, n_rows)],
+        "rating": [_reverse_coded(reading, rating_scale)
+                   for reading in _on_word_scale(_column(raw, mapping.rating, n_rows), rating_scale, "rating")],
     }
+    _check_readable(scores, mapping, source_name)
     dates, date_warnings = _parse_dates(_column(raw, mapping.date, n_rows))
     positions, texts, text_columns = _comments(raw, mapping, n_rows)
     scores_only = not mapping.text_columns  # a score-only export: a row is analysed for its scores

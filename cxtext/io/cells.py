@@ -42,7 +42,9 @@ _VERY = ("extremely", "very", "completely", "highly", "totally", "tres", "muy", 
 _SOMEWHAT = ("mostly", "somewhat", "quite", "fairly", "rather", "plutot", "assez", "algo", "bastante", "eher",
              "relativ", "destul de", "oarecum", "moderately", "slightly", "a little", "un peu", "leicht", "ligeramente",
              "ligeiramente", "putin")
-_NEUTRAL = ("neutral", "neutre", "neutro", "neither satisfied nor dissatisfied", "ni satisfait ni insatisfait",
+# ("regular": the middle of Spanish and Portuguese satisfaction scales, "😐 Regular" between "Insatisfeito" and
+# "Satisfeito" in a public ombudsman survey, whose 65 such answers were rejected)
+_NEUTRAL = ("neutral", "neutre", "neutro", "regular", "neither satisfied nor dissatisfied", "ni satisfait ni insatisfait",
             "ni satisfecho ni insatisfecho", "nem satisfeito nem insatisfeito", "weder zufrieden noch unzufrieden",
             "nici multumit nici nemultumit", "neither")
 
@@ -77,12 +79,26 @@ WORD_SCALES: tuple[tuple[str, ...], ...] = (
     ("poor", "fair", "good", "very good", "excellent"),
     ("very bad", "bad", "ok/okay/average/neutral", "good", "very good"),
     ("very dissatisfied", "dissatisfied", "neutral", "satisfied", "very satisfied"),
+    # Spanish and Portuguese quality scales (compared without accents: "pésimo", "ótimo")
+    ("pesimo/muy malo/insatisfactorio/deficiente", "malo", "regular/aceptable", "bueno",
+     "excelente/muy bueno/excepcional"),
+    ("malo", "regular", "bueno", "muy bueno", "excelente"),
+    ("pessimo/muito ruim", "ruim", "regular/razoavel", "bom", "otimo/excelente/muito bom"),
+    # ease, for a CES answered in words (easy end at the top)
+    ("very difficult", "difficult", "neutral", "easy", "very easy"),
+    ("muy dificil", "dificil", "regular/normal", "facil", "muy facil"),
+    ("muito dificil", "dificil", "regular/normal", "facil", "muito facil"),
 )
 
 
 def word_key(value: object) -> str:
-    """A word answer as the scales spell it: lower case, punctuation as spaces, single spaces."""
-    return " ".join(re.sub(r"[^\w\s]", " ", str(value).lower()).split())
+    """A word answer as the scales spell it: lower case, no accents, punctuation as spaces, single spaces; an
+    answer explained after a colon ("Bueno: en general estoy satisfecho") by its word before it; a question's
+    words after the level ("Fácil de compreender") left out."""
+    text = "".join(ch for ch in unicodedata.normalize("NFD", str(value).lower()) if unicodedata.category(ch) != "Mn")
+    text = text.split(":")[0] if ":" in text else text
+    text = " ".join(re.sub(r"[^\w\s]", " ", text).split())
+    return re.sub(r" (de|to|a) (compreender|comprender|entender|usar|understand|use)$", "", text)
 
 
 def word_scale(values: list[object]) -> dict[str, int] | None:

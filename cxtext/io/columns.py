@@ -145,7 +145,7 @@ def _detect(columns: list[str] | pd.Index, frame: pd.DataFrame | None, questions
     for role, names in named.items():
         chosen[role] = names[0]
         taken.update(names)
-        fits, why = content_fits(role, profiles.get(names[0]))
+        fits, why = content_fits(role, profiles.get(names[0]), named=True)
         note = "" if fits else f"; its values do not look like {_ROLE_NAMES[role]} ({why}), check it"
         reasons[role] = {"column": names[0], "why": f"named by you{note}", "passed_over": []}
     extra_text = tuple(named.get("text", ())[1:])
@@ -230,8 +230,11 @@ SWITCHED_OFF = "none"
 
 def _switched_off(explicit: dict[str, object], columns: list[str]) -> set[str]:
     """Roles the user switched off (``--csat none``; a column really named "none" is that column)."""
-    return {role for role, value in explicit.items()
-            if isinstance(value, str) and value.strip().lower() == SWITCHED_OFF and value not in columns}
+    def off(value: object) -> bool:
+        if isinstance(value, (list, tuple)) and len(value) == 1:  # --text none (a list: --text repeats)
+            value = value[0]
+        return isinstance(value, str) and value.strip().lower() == SWITCHED_OFF and value not in columns
+    return {role for role, value in explicit.items() if off(value)}
 
 
 def _named_columns(explicit: dict[str, object], columns: list[str], off: set[str]) -> dict[str, list[str]]:

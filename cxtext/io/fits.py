@@ -66,6 +66,10 @@ def content_fits(role: str, p: ColumnProfile | None, named: bool = False) -> tup
         return True, held
     if role == "csat" and (p.is_satisfaction or p.is_help_desk_rating):  # "Extremely satisfied" 5 ... ; "Good" 4
         return True, held
+    # a CES answered in words ("Muito fácil ... Muito difícil"); a rating in words only when named (a survey grid's
+    # "Excellent ... Poor" sub-question is CSAT's sibling, not the file's rating)
+    if (role == "ces" or role == "rating" and named) and p.on_word_scale and p.numeric < 0.5:
+        return True, held
     if role in ("nps", "ces", "csat"):
         high = {"nps": 10, "ces": 7, "csat": 5}[role]
         low = 0 if role == "nps" else 1

@@ -70,7 +70,9 @@ _ASKS_ELSEWHERE = (r"\bpourquoi\b|\bd[ée]cri(re|vez)\b|\bexpliquez\b|\bam[ée]l
                    r"\bremarques?\b|\bpor ?qu[ée]\b|\bdescrib[ae]|\bdescrev|\bexpli(que|ca)\b|\bmejor(ar|as)\b|"
                    r"\bmelhorar\b|\balgo m[áa]s\b|\bsugerenc|\bsugest|\bwarum\b|\bbeschreib|\berkl[äa]r|\bverbesser|"
                    r"\bvorschl[äa]g|\banmerkung|\bsonst noch\b|\banregung|\bperch[ée]\b|\bdescriv|\bmiglior|"
-                   r"\bsuggeriment|\bdescrie|\bwaarom\b|\bbeschrijf|\bopmerking|\bneden\b")
+                   r"\bsuggeriment|\bdescrie|\bwaarom\b|\bbeschrijf|\bopmerking|\bneden\b|"
+                   # problems asked about in a question ("¿Experimentaste algún problema ...? Especificar")
+                   r"\b(problemas?|inconvenientes?|dificultad(es)?|probl[eè]mes?|dificuldades?)\b(?=.*[?¿])")
 
 # A channel or segment column is a field name ("Source", "Survey channel"); a word of a long question is not one:
 # "... under an open-source licence?" and "... PaaS (Platform as a Service)" were taken as the source of a public
@@ -82,10 +84,13 @@ _FIELD_NAME_WORDS = 8
 QUESTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     "nps": ((r"recommend|net promoter|\brecomand|recommander|\brecomi?end|\braccomand|empfehlen|tavsiye|consiglier|"
              r"aanbevelen|ترشيح|توصي|تنصح", 0.9),),
-    "ces": ((r"\beas(y|ier|ily)\b|\beffort|\bdifficult|\buș(or|oara)\b|\bsimplu\b|سهول", 0.8),),
+    "ces": ((r"\beas(y|ier|ily)\b|\beffort|\bdifficult|\buș(or|oara)\b|\bsimplu\b|سهول|\bf[aá]cil\b|\bdif[ií]cil\b|"
+             r"\besfuerzo\b|\besforço\b|\bfacile\b|\bdifficile\b|\beinfach\b|\bschwierig", 0.8),),
     # "happiness": Help Scout's name for its satisfaction ratings (Great / Okay / Not Good)
     "csat": ((r"\bsatisf|\bhappiness\b|\bmulțumit|\bmultumit|\bzufrieden|\bmemnun|\btevreden|\bsoddisf|رضا|راض", 0.8),),
-    "rating": ((r"\brat(e|ing)\b|\bstars?\b|\bout of (5|10)\b|\bevalua|تقييم", 0.8),),
+    # Spanish "¿Cómo calificarías ...?", German "Bewertung" ("en una escala del 1 al 5" alone is not a rating: a
+    # Spanish R survey asks "how difficult" that way)
+    "rating": ((r"\brat(e|ing)\b|\bstars?\b|\bout of (5|10)\b|\bevalua|تقييم|\bcalific|\bbewert", 0.8),),
     # "pain points": the question CX and user surveys ask for complaints (Spack 2022, Jupyter 2016 surveys)
     # "challenges", "problems", "difficult" in a question: Jupyter 2020 ("Do you have challenges with the notebook
     # UI?"; a Typeform checkbox "Solve time-dependent problems" is no question); "hinders": Jupyter 2015 ("What, if

@@ -86,6 +86,8 @@ def ces_scale_of(profile: ColumnProfile | None, header: str, question: str | Non
         stated = _STATED_SCALE.search(texts)
         if stated:
             scale, how = f"1-{next(g for g in stated.groups() if g)}", "stated in the question"
+        elif profile is not None and profile.on_word_scale and profile.numeric < 0.5:
+            scale, how = "1-5", f"answers in words on a 5-point scale ({profile.on_word_scale})"
         elif _four_point(profile):
             scale, how = "1-4", (f"detected: no value above 4 in {profile.n:,} answers, while {profile.at_high:.0%} "
                                  "answer 4")
@@ -94,6 +96,10 @@ def ces_scale_of(profile: ColumnProfile | None, header: str, question: str | Non
         else:
             scale, how = "1-7", "detected: values above 5" if profile is not None and profile.high else "assumed"
         why.append(f"scale {scale} ({how})")
+    if easy_end is None and scale == "1-5" and profile is not None and profile.on_word_scale \
+            and profile.numeric < 0.5:  # the word scales run from the worst (hardest) answer to the best
+        easy_end = "high"
+        why.append("5 = easiest (the answers' own words)")
     if easy_end is None:
         bottom = _BOTTOM_ANCHOR.search(texts)
         anchored = _anchored_end(bottom, _EASE, _EFFORT)

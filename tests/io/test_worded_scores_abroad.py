@@ -1,0 +1,66 @@
+"""Scores answered in Spanish and Portuguese words, and score columns that hold no score.
+
+A new-user audit (2026-12-07) of public survey exports: a Brazilian ombudsman survey's "😐 Regular" (65 answers,
+the middle of "Muito Insatisfeito ... Muito Satisfeito") was rejected, and its CES "Muito fácil de compreender ...
+Muito difícil de compreender" could not be read at all, so naming it rejected all 435 rows with their comments;
+a Spanish restaurant survey's "Excepcional: el personal es amable ..." the same (0 of 364 rows analysed). The
+values below are copied from those exports.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import cxtext
+from cxtext.errors import ColumnMappingError
+from cxtext.io.cells import satisfaction_score, word_key
+
+COMMENTS = ["Demorou muito para responder", "Resposta clara e rápida", "Não resolveram nada",
+            "Atendimento bom", "Fiquei sem resposta", "Tudo certo"] * 2
+
+
+def test_regular_is_the_middle_of_a_satisfaction_scale():
+    assert satisfaction_score("😐 Regular") == 3
+    assert [satisfaction_score(v) for v in ("😠 Muito Insatisfeito", "🙂 Satisfeito", "😀 Muito Satisfeito")] == [1, 4, 5]
+    assert word_key("Bueno: en general estoy satisfecho con el servicio") == "bueno"
+    assert word_key("Difícil de comprender") == "dificil"
+
+
+def test_a_ces_in_portuguese_words_and_a_spanish_quality_scale_are_read():
+    frame = pd.DataFrame({
+        "comentario": COMMENTS,
+        "A resposta fornecida foi fácil de compreender?": [
+            "Muito fácil de compreender", "Fácil de compreender", "Regular", "Muito difícil de compreender",
+            "Difícil de comprender", "Fácil de compreender"] * 2,
+        "¿Qué opinás sobre nuestro servicio al cliente?": [
+            "Excepcional: el personal es amable, atento y servicial", "Bueno: en general estoy satisfecho con el servicio",
+            "Aceptable: podría mejorar en algunos aspectos", "Insatisfactorio: el servicio necesita una mejora significativa",
+            "Bueno: en general estoy satisfecho con el servicio", "Excepcional: el personal es amable, atento y servicial"] * 2,
+    })
+    feedback = cxtext.load(frame, text="comentario", csat="¿Qué opinás sobre nuestro servicio al cliente?")
+    assert feedback.mapping.ces == "A resposta fornecida foi fácil de compreender?"  # "fácil" asks about effort
+    assert (feedback.ces_scale.label, feedback.ces_scale.good_end) == ("1-5", "high")
+    records = feedback.records
+    assert (records["status"] == "analyzed").all()
+    assert records["ces"].tolist()[:6] == [5, 4, 3, 1, 2, 4]
+    assert records["csat"].tolist()[:6] == [5, 4, 3, 1, 4, 5]
+
+
+def test_a_named_score_column_without_a_single_score_stops_with_the_column_named(tmp_path):
+    frame = pd.DataFrame({"comentario": COMMENTS,
+                          "¿Cuál es el motivo principal de tus visitas?": ["Comidas familiares", "Celebraciones"] * 6})
+    path = tmp_path / "encuesta.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(ColumnMappingError, match="encuesta.csv: column '¿Cuál es el motivo principal de tus visitas"
+                                                 r"\?' \(csat\) holds no score: none of its 12 answers"):
+        cxtext.load(path, csat="¿Cuál es el motivo principal de tus visitas?")
+
+
+def test_text_none_switches_the_comment_guess_off():
+    frame = pd.DataFrame({"¿Qué tanto usas información digital (reservas, mensajes, visitas, comentarios)?":
+                          ["La utilizo con frecuencia", "La reviso de forma ocasional"] * 6,
+                          "nps": [9, 3, 10, 7, 6, 8] * 2})
+    feedback = cxtext.load(frame, text=["none"])
+    assert feedback.mapping.text is None and feedback.mapping.nps == "nps"
+    assert "switched off by you (--text none)" in feedback.decision.reasons["text"]["why"]
