@@ -46,7 +46,8 @@ from cxtext.io.dates import date_order
 from cxtext.io.headers import (EXTRA_TEXT_MIN_HEADER, asks_for_a_date, header_score, is_later_event_date,
                                is_list_question, is_not_customer_text, is_option_write_in, is_subject_line,
                                is_ticket_export, is_ticket_reply, overall_first)
-from cxtext.io.fits import NAMES_TITLE_CASE, content_fits, content_strength
+from cxtext.io.fits import NAMES_TITLE_CASE, content_fits, content_strength, satisfaction_beyond_five
+from cxtext.io.previews import read_whole_text
 from cxtext.io.profile import ColumnProfile, profile_column
 from cxtext.io.scales import ces_scale_of, rating_good_end, scale_of_profile
 from cxtext.schema import ROLES, ColumnMapping, ScoreScale
@@ -171,6 +172,7 @@ def _detect(columns: list[str] | pd.Index, frame: pd.DataFrame | None, questions
                                   f"({', '.join(scored)}): themes are skipped. Name a comment column with "
                                   "--text COLUMN to theme comments"}
     elif "text" not in named:
+        read_whole_text(chosen, reasons, columns, frame, profiles, taken)
         extra_text = _more_text_columns(chosen["text"], columns, profiles, questions, taken)
         if extra_text:  # several comment columns: the first in the file is the main one
             found = chosen["text"]
@@ -272,7 +274,7 @@ def _choose(role: str, columns: list[str], profiles: dict[str, ColumnProfile], q
                 scored.append((heard, column, header_why))
             continue
         if role == "rating" and heard == 0:
-            heard, header_why = _satisfaction_beyond_five(column, profile, questions.get(column))
+            heard, header_why = satisfaction_beyond_five(column, profile, questions.get(column))
         fits, content_why = content_fits(role, profile, named=heard >= 1.0)
         # text and dates are found by content alone; so is a CSAT answered in words ("Mostly satisfied"), which
         # nothing else is, and a help desk's rating in words ("Great" / "Okay" / "Not Good") under a header
@@ -338,23 +340,6 @@ def _choose(role: str, columns: list[str], profiles: dict[str, ColumnProfile], q
     _, best, why = scored[0]
     passed_over += [{"column": c, "why": f"scored lower ({w})"} for _, c, w in scored[1:3]]
     return best, {"column": best, "why": why, "passed_over": passed_over}
-
-
-def _satisfaction_beyond_five(column: str, profile: ColumnProfile, question: str | None) -> tuple[float, str]:
-    """A "how satisfied are you" question answered 0-10 or 1-10 is a rating on its own scale (CSAT is 1-5).
-
-    A public LimeSurvey export's "In general, how satisfied are you with your current position" (0-10) was
-    neither CSAT nor rating, and the themes were ranked by sentiment.
-    """
-    asked, why = header_score("csat", column, question)
-    if asked == 0 or profile.high is None or profile.high <= 5:
-        return 0.0, ""
-    return RATING_FROM_SATISFACTION, (f"{why.replace('asks for it', 'asks how satisfied')}, answered up to "
-                                      f"{profile.high:g}: a rating on its own scale, not a 1-5 CSAT")
-
-
-#: How strongly a satisfaction question answered beyond 5 counts as a rating's header (a header naming a rating: 0.8).
-RATING_FROM_SATISFACTION = 0.6
 
 
 def _relative_dates_reason(relative: str, profile: ColumnProfile, candidate: str | None, found: dict) -> dict:

@@ -2,11 +2,13 @@
 
 Used by :mod:`cxtext.io.columns` (which column plays which role): a column may take a role only when
 :func:`content_fits` says its values fit it, and among those that fit, :func:`content_strength` says how
-typical they are. Imports :mod:`cxtext.io.profile` and :mod:`cxtext.io.scales` only.
+typical they are; :func:`satisfaction_beyond_five` reads a "how satisfied" question answered 0-10 as a rating.
+Imports :mod:`cxtext.io.profile`, :mod:`cxtext.io.scales` and :mod:`cxtext.io.headers` only.
 """
 
 from __future__ import annotations
 
+from cxtext.io.headers import header_score
 from cxtext.io.profile import ColumnProfile
 from cxtext.io.scales import scale_of_profile
 
@@ -116,3 +118,20 @@ def content_strength(role: str, p: ColumnProfile) -> float:
     if role == "date":
         return 0.5 * p.date
     return 0.5
+
+
+def satisfaction_beyond_five(column: str, profile: ColumnProfile, question: str | None) -> tuple[float, str]:
+    """A "how satisfied are you" question answered 0-10 or 1-10 is a rating on its own scale (CSAT is 1-5).
+
+    A public LimeSurvey export's "In general, how satisfied are you with your current position" (0-10) was
+    neither CSAT nor rating, and the themes were ranked by sentiment.
+    """
+    asked, why = header_score("csat", column, question)
+    if asked == 0 or profile.high is None or profile.high <= 5:
+        return 0.0, ""
+    return RATING_FROM_SATISFACTION, (f"{why.replace('asks for it', 'asks how satisfied')}, answered up to "
+                                      f"{profile.high:g}: a rating on its own scale, not a 1-5 CSAT")
+
+
+#: How strongly a satisfaction question answered beyond 5 counts as a rating's header (a header naming a rating: 0.8).
+RATING_FROM_SATISFACTION = 0.6

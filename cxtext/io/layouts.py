@@ -224,4 +224,27 @@ def header_is_data(header: list[object], body: pd.DataFrame) -> bool:
                   if v is not None and str(v).strip() not in ("", "nan", "None", "NaT")]
         if len(values) >= 3 and sum(_value_kind(v) == kind for v in values) >= 0.8 * len(values):
             matched.append(kind)
-    return len(matched) >= 2 and bool({"date", "email"} & set(matched)) and len(matched) * 3 >= len(filled)
+    if len(matched) >= 2 and bool({"date", "email"} & set(matched)) and len(matched) * 3 >= len(filled):
+        return True
+    # a review as the "header" of a column of reviews, beside a value of its column's kind (a public Tiki
+    # review file saved without its header: "Đọc cuốn sách tập 1, mình đã ...,0" named the columns, and that
+    # review was never read)
+    return bool(matched) and any(_is_statement(cell) and _holds_sentences(sample, position)
+                                 for position, cell in enumerate(header))
+
+
+#: A header cell of at least this many words that asks nothing is a comment, not a column's name.
+_STATEMENT_WORDS = 20
+
+
+def _is_statement(cell: object) -> bool:
+    text = str(cell) if cell is not None else ""
+    return len(text.split()) >= _STATEMENT_WORDS and not re.search(r"[?؟:]", text)
+
+
+def _holds_sentences(sample: pd.DataFrame, position: int) -> bool:
+    """True when the column below holds sentences (10+ words on average): reviews, comments."""
+    if position >= sample.shape[1]:
+        return False
+    values = [str(v) for v in sample.iloc[:, position].tolist() if v is not None and str(v).strip()]
+    return len(values) >= 3 and sum(len(v.split()) for v in values) / len(values) >= 10

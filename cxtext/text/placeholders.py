@@ -94,6 +94,7 @@ def answer_key(text: str) -> str:
 _LISTED = [
     # universal
     "", "na", "n a", "n/a", "nil", "none", "null", "x", "xx", "xxx", "ok", "okay", "no", "nope", "-",
+    "oke", "okey", "okee", "okk",  # Indonesian and Malay spellings of "ok"
     "test", "testing",  # a test submission ("test" answered a public survey's "anything else?")
     # English
     "no comment", "no comments", "nothing", "nothing to add", "nothing else", "nothing really",

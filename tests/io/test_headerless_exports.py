@@ -77,3 +77,27 @@ def test_header_is_data_needs_a_date_or_address_that_fits_its_column():
     assert header_is_data(["1", "4/15/2026 22:38", "w"], body)
     assert not header_is_data(["1", "7", "w"], body)  # two numbers, no date: could be a real header
     assert not header_is_data(["id", "submitted", "comment"], body)
+
+
+def test_a_review_as_the_header_of_a_column_of_reviews_is_read_as_the_first_row(tmp_path):
+    """A public Tiki review file (Vietnamese, text + class) saved without its header: the first review named the
+    column and was never read, without a word."""
+    reviews = [
+        "Đọc cuốn sách tập 1, mình đã nhận ra những điều thiếu sót trong quá trình quản trị doanh nghiệp của mình. "
+        "Chưa có tầm nhìn, sứ mệnh và các giá trị cốt lõi",
+        "Hình thức đóng gói cẩn thận. Sách để trong hộp rất sang. Giá sách hơi cao. Hy vọng nội dung sách sẽ hay và "
+        "thực tế.",
+        "Đã nhận được sách. Đóng gói rất chỉnh chu và đẹp. Hộp rất sang. Mình đã đọc được gần 1/2 cuốn, nội dung rất "
+        "giá trị.",
+        "Giao hàng nhanh, sách mới và đẹp, nhưng bìa bị móp một góc nhỏ, mong shop đóng gói kỹ hơn lần sau nhé.",
+    ]
+    path = tmp_path / "reviews.csv"
+    path.write_text("".join(f'"{text}",{label}\n' for text, label in zip(reviews, [0, 0, 1, 2])), encoding="utf-8")
+    table = read_table(path)
+    assert table.layout == NO_HEADER and len(table.frame) == 4
+    assert table.frame.iloc[0, 0].startswith("Đọc cuốn sách tập 1")
+    # a long question over its answers is a header: it asks something
+    path.write_text('"Please describe in your own words what happened during your last visit to our store and what '
+                    'we could do better next time you come in?",0\n'
+                    + "".join(f'"{text}",{label}\n' for text, label in zip(reviews, [0, 0, 1, 2])), encoding="utf-8")
+    assert read_table(path).layout != NO_HEADER

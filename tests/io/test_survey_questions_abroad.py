@@ -62,3 +62,24 @@ def test_invisible_marks_before_a_score_do_not_hide_it(cell, number):
                                                 ("Nul.", False), ("a test of patience", False)])
 def test_french_and_test_non_answers(answer, non_answer):
     assert is_non_answer(answer) is non_answer
+
+
+def test_a_preview_of_the_comment_is_passed_over_for_the_whole_text():
+    """A Şikayetvar scrape: 'description_preview' (the first ~300 characters) beside 'full_text'; the header
+    "description" made the preview the comments, and about 70% of every complaint was left out."""
+    complaints = [
+        "Kredi kartımdan habersiz 34.000 TL harcama yapılmış, müşteri hizmetlerine ulaşamıyorum ve itirazım "
+        "haftalardır sonuçlanmadı. Banka hiçbir açıklama yapmadı, kartım da kapatılmadı.",
+        "Kart aidatı iade talebim reddedildi, üç kez aradım ve her seferinde başka bir cevap aldım; şube de "
+        "yardımcı olmadı ve sonunda hesabımı kapatmak zorunda kaldım.",
+        "Mobil uygulamada havale yaparken hata aldım, para hesabımdan çıktı ama karşı tarafa geçmedi, iki "
+        "haftadır bekliyorum ve kimse dönüş yapmıyor.",
+    ] * 4
+    frame = pd.DataFrame({"title": ["Yetkisiz işlem", "Kart aidatı", "Havale hatası"] * 4,
+                          "full_text": [f"{text} ({i})" for i, text in enumerate(complaints)],
+                          "satisfaction": [1, 2, 1] * 4})
+    frame["description_preview"] = frame["full_text"].str[:90] + "..."
+    feedback = cxtext.load(frame)
+    assert feedback.mapping.text == "full_text" and feedback.mapping.extra_text == ()
+    (preview,) = [p for p in feedback.decision.reasons["text"]["passed_over"] if p["column"] == "description_preview"]
+    assert "its values are the first part of 'full_text'" in preview["why"]
