@@ -122,6 +122,9 @@ _LISTED = [
     "pas de commentaires", "sans commentaire", "sans avis", "pas d'avis", "aucun", "aucune", "non", "néant",
     "je ne sais pas", "ne sais pas", "sais pas", "je sais pas", "aucune idée", "pas d'idée", "nsp", "o k",
     # ("nul" is left out: a French review's "Nul." is a verdict, "lousy", not "none")
+    "ninguna recomendación", "ninguna recomendacion", "ninguna sugerencia", "no tengo recomendaciones",
+    "no tengo sugerencias", "por ahora no", "no por ahora", "no por el momento", "no al momento", "nada por ahora",
+    "nada por el momento", "por el momento no", "por el momento nada",
     "nada", "ninguno", "ninguna", "sin comentarios", "sin comentario", "ningún comentario", "no sé", "no lo sé",
     "nada que decir", "nada que agregar", "nada que añadir", "no aplica", "nenhum", "nenhuma", "sem comentários",
     "sem comentário", "não sei", "nada a declarar", "nada a acrescentar", "não", "não se aplica",
