@@ -60,27 +60,34 @@ def relabel_against_polarity(model, texts: Sequence[str], embeddings: np.ndarray
     if not sided:
         return []
     judged = dict(zip(sided, judge([model._themes[k]["label"] for k in sided]))) if judge else {}
-    changes = []
+    contradicted = {}  # theme -> why its label contradicts it
     for k, side in sided.items():
-        theme = model._themes[k]
         members = np.flatnonzero(labels == k)
-        words = {normalize_token(t) for t in tokenize(theme["label"])}
+        words = {normalize_token(t) for t in tokenize(model._themes[k]["label"])}
         carrying = [i for i in members if words and words <= tokens[i]]
         against = sum(polarity[i] == _OTHER_SIDE[side] for i in carrying)
-        by_comments = bool(carrying) and against * 2 > len(carrying)
-        by_words = judged.get(k) == _OTHER_SIDE[side]
-        if not (by_comments or by_words):
+        if carrying and against * 2 > len(carrying):
+            because = f"{against} of the {len(carrying)} comment(s) with it are {_OTHER_SIDE[side]}"
+        elif judged.get(k) == _OTHER_SIDE[side]:
+            because = f"its words read {_OTHER_SIDE[side]}"
+        else:
             continue
+        contradicted[k] = f"{_share(polarity[members], side):.0%} of the theme's comments are {side}, while {because}"
+    if not contradicted:
+        return []
+    ranked = _phrases_on_side(model, {k: sided[k] for k in contradicted}, labels, polarity, texts, embeddings,
+                              languages)
+    changes = []
+    for k, why in contradicted.items():
         used = {t["label"] for c, t in model._themes.items() if c != k}
-        label = _phrase_on_side(model, k, side, labels, polarity, texts, embeddings, languages, used, judge)
-        if not label or label == theme["label"]:
+        options = [phrase for phrase in ranked.get(k, []) if phrase not in used][:JUDGED_CANDIDATES]
+        readings = judge(options) if judge and options else ["" for _ in options]
+        label = next((phrase for phrase, read in zip(options, readings) if read != _OTHER_SIDE[sided[k]]), None)
+        if not label or label == model._themes[k]["label"]:
             continue
-        because = (f"{against} of the {len(carrying)} comment(s) with it are {_OTHER_SIDE[side]}" if by_comments
-                   else f"its words read {_OTHER_SIDE[side]}")
-        why = f"{_share(polarity[members], side):.0%} of the theme's comments are {side}, while {because}"
-        changes.append({"theme_id": int(k), "label": label, "previous": theme["label"], "why": why})
+        changes.append({"theme_id": int(k), "label": label, "previous": model._themes[k]["label"], "why": why})
         model.edits_.append({"op": "relabel", **changes[-1]})
-        theme["label"] = label
+        model._themes[k]["label"] = label
     if changes:
         model._refresh()
     return changes
@@ -105,27 +112,24 @@ def _side(values: np.ndarray) -> str | None:
 JUDGED_CANDIDATES = 10
 
 
-def _phrase_on_side(model, k: int, side: str, labels: np.ndarray, polarity: np.ndarray, texts: Sequence[str],
-                    embeddings: np.ndarray, languages: Sequence[str | None], used: set[str],
-                    judge: Callable[[list[str]], list[str]] | None) -> str | None:
-    """The best phrase of theme ``k`` among its comments on ``side`` (same candidates and score as at fit time,
-    the other themes as they are), not another theme's label and, with ``judge``, not reading on the other side;
-    None when there is none."""
+def _phrases_on_side(model, sides: dict[int, str], labels: np.ndarray, polarity: np.ndarray, texts: Sequence[str],
+                     embeddings: np.ndarray, languages: Sequence[str | None]) -> dict[int, list[str]]:
+    """Per theme of ``sides``, its phrases best first (same candidates and score as at fit time, the other themes
+    as they are) among its comments on its side; one pass over the corpus for all of them."""
     masked = labels.copy()
-    masked[(labels == k) & (polarity != side)] = -1
+    for k, side in sides.items():
+        masked[(labels == k) & (polarity != side)] = -1
     E = model._prepare(np.asarray(embeddings, dtype=np.float64), list(languages))
     ids = sorted(model._themes)
     centroids = {c: np.asarray(model._proto[c], dtype=np.float64) for c in ids if c < len(model._proto)}
     language = {c: model._themes[c].get("label_language") for c in ids}
-    cand = theme_candidates(list(texts), masked, E, list(languages), language, centroids).get(k)
-    if not cand or not cand["keys"]:
-        return None
-    score = scores(cand)
-    order = sorted(range(len(score)), key=lambda r: (-score[r], cand["words"][r], cand["keys"][r]))
-    ranked = [cand["surface"][r] for r in order if cand["surface"][r] not in used][:JUDGED_CANDIDATES]
-    if not ranked:
-        return None
-    if judge is None:
-        return ranked[0]
-    readings = judge(ranked)
-    return next((phrase for phrase, read in zip(ranked, readings) if read != _OTHER_SIDE[side]), None)
+    candidates = theme_candidates(list(texts), masked, E, list(languages), language, centroids)
+    ranked = {}
+    for k in sides:
+        cand = candidates.get(k)
+        if not cand or not cand["keys"]:
+            continue
+        score = scores(cand)
+        order = sorted(range(len(score)), key=lambda r: (-score[r], cand["words"][r], cand["keys"][r]))
+        ranked[k] = [cand["surface"][r] for r in order]
+    return ranked
