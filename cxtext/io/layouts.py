@@ -68,8 +68,11 @@ def survey_layout(frame: pd.DataFrame) -> SurveyLayout:
     if legacy_names or "responseid" in headers and ("response id" in first or "responseid" in first):
         return SurveyLayout("qualtrics (legacy)", ((0, "Qualtrics field-name / question-text row"),),
                             _questions(frame, top[0]))
-    if any(h in ("respondent id", "respondent_id", "respondentid") for h in headers) \
-            and set(first) & _SURVEYMONKEY_ROW_WORDS:
+    # the answer-type row under SurveyMonkey's questions; without its "Respondent ID" (a public OHBM export
+    # re-saved by pandas, an index column first) three cells "Response" / "Open-Ended Response" say it
+    answer_types = sum(cell in ("response", "open-ended response") for cell in first)
+    if (any(h in ("respondent id", "respondent_id", "respondentid") for h in headers)
+            and set(first) & _SURVEYMONKEY_ROW_WORDS) or answer_types >= 3:
         questions, header = _surveymonkey_questions(frame, top[0])
         return SurveyLayout("surveymonkey", ((0, "SurveyMonkey answer-type row (Response / Open-Ended Response)"),),
                             questions, header)

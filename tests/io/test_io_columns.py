@@ -197,6 +197,21 @@ def test_surveymonkey_export_skips_its_answer_type_row(tmp_path, writer, suffix)
     assert feedback.records["nps"].tolist()[:3] == [9, 2, 10]
 
 
+def test_surveymonkey_answer_type_row_is_skipped_behind_a_pandas_index_without_respondent_ids(tmp_path):
+    # a public OHBM export re-saved by pandas: its Respondent ID gone, an index column first; the row of
+    # "Response" cells was read as an answer and the option columns kept blank names
+    rows = [[""] + row[9:] for row in _surveymonkey_rows()]
+    rows[1][0] = "0"
+    for i, row in enumerate(rows[2:], 1):
+        row[0] = str(i)
+    rows[1][1:4] = ["Response", "Open-Ended Response", "Response"]
+    rows[0][3] = "How did you hear about us?"
+    path = _write_csv(tmp_path / "resaved.csv", rows)
+    feedback = cxtext.load(path)
+    assert feedback.table.layout == "surveymonkey" and len(feedback.records) == 20
+    assert feedback.mapping.text == "What is the primary reason for your score?"
+
+
 def test_surveymonkey_names_its_option_columns_and_reads_its_open_ended_questions(tmp_path):
     """The layout of a public SurveyMonkey export (a 2023 technology survey, 819 x 121): options of a multiple-
     choice question sit under blank header cells (shown as column_85, column_106), and its 'Other (please
