@@ -109,15 +109,16 @@ def test_bad_mappings_are_refused(table):
         adapters.check_roles(table, {**ROLES, "ces": "nps"})
     with pytest.raises(InputError, match="Upload a file first"):
         adapters.check_roles(None, ROLES)
-    # NPS mapped to the ids: refused before any embedding, with the reasons (one id, "na", is no answer, so
-    # 55 rows are rejected, and no row has a usable NPS)
-    with pytest.raises(ValidationError, match=r"has a usable NPS in column 'response_id' with this mapping: 55 of "
-                                              r"56 rows are rejected \(row 1: NPS 'billing-0' is not a number"):
+    # NPS mapped to the ids: refused before any embedding, naming the column (one id, "na", is no answer; none
+    # of the other 55 is a score)
+    with pytest.raises(ColumnMappingError, match=r"small.csv: column 'response_id' \(nps\) holds no score: none of "
+                                                 r"its 55 answers is a number or a known answer in words \(NPS "
+                                                 r"'billing-0'"):
         adapters.check_rows(table, {**ROLES, "nps": "response_id", "id": None})
-    # every row rejected (the NPS mapped to the dates): the first message
-    with pytest.raises(ValidationError, match=r"all 56 rows are rejected \(row 1: NPS '2026-06-01'"):
+    # the NPS mapped to the dates: the same
+    with pytest.raises(ColumnMappingError, match=r"column 'submitted_at' \(nps\) holds no score.*NPS '2026-06-01'"):
         adapters.check_rows(table, {**ROLES, "nps": "submitted_at", "date": None})
-    with pytest.raises(ValidationError, match="CES 'billing-0' is not a number on 1-5"):
+    with pytest.raises(ColumnMappingError, match=r"column 'response_id' \(ces\) holds no score"):
         adapters.run_analysis(table, {**ROLES, "ces": "response_id", "id": None}, ces_scale="1-5",
                               progress=lambda *a: pytest.fail("the analysis started"))
     adapters.check_rows(table, ROLES)  # a sound mapping passes
