@@ -534,9 +534,9 @@ def test_every_format_and_clear_messages_for_bad_input(browser, server, small_fr
     _choose(page, "role-id", "(none)")
     _choose(page, "role-nps", "response_id")
     error = _run_error(page)
-    # (one id is "na", no answer rather than a bad score: still no row has a usable NPS)
-    assert "has a usable NPS in column 'response_id'" in error and "55 of 56 rows are rejected" in error, error
-    assert "is not a number" in error, error
+    # (one id is "na", no answer rather than a bad score: none of the other 55 is a score)
+    assert "column 'response_id' (nps) holds no score: none of its 55 answers is a number" in error, error
+    assert "--nps none" in error, error
     page.screenshot(path=shots / "11_bad_mapping.png", full_page=True)
 
     # a file without a comment column but with scores: the page says its scores are analysed without themes;
