@@ -118,10 +118,33 @@ def parse_score(raw: object, scale: ScoreScale, name: str, whole: bool = True,
 UNREADABLE_MIN_ANSWERS = 5
 
 
+#: A score column most of whose answers lie outside its scale is on another scale (a 0-10 "how satisfied" named as
+#: CSAT kept 44 of 219 answers, those that happen to lie in 1-5, and rejected 299 comments).
+OFF_SCALE_SHARE = 0.5
+
+
+_OFF_SCALE_FIX = {
+    "nps": "NPS is 0-10: read this column with --rating instead (its scale is read from its values)",
+    "csat": "CSAT is read on 1-5: read this column with --rating instead (its scale, e.g. 0-10, is read from its values)",
+    "ces": "Give its scale with --ces-scale (1-4, 1-5 or 1-7)",
+    "rating": "Give its scale with --rating-scale (e.g. 1-10)",
+}
+
+
 def _check_readable(scores: dict[str, list[ScoreReading]], mapping: ColumnMapping, source_name: str) -> None:
-    """Stop, naming the file and column, when a score column's answers are none of them readable."""
+    """Stop, naming the file and column, when none of a score column's answers is readable, or most of them lie
+    outside its scale."""
     for role, readings in scores.items():
         given = [r for r in readings if r.value is not None or r.problem]
+        outside = [r.problem for r in given if r.problem and " is outside " in r.problem]
+        if len(given) >= UNREADABLE_MIN_ANSWERS and len(outside) > OFF_SCALE_SHARE * len(given):
+            column = getattr(mapping, role)
+            scale = outside[0].rsplit(" is outside ", 1)[1]
+            raise ColumnMappingError(
+                f"{source_name}: column '{column}' ({role}) is not on {scale}: {len(outside):,} of its {len(given):,} "
+                f"answers lie outside it ({_clip('; '.join(dict.fromkeys(outside[:10])), 120)}). Every such row would "
+                f"be rejected with its comment. {_OFF_SCALE_FIX[role]}, name another column with --{role}, or "
+                f"--{role} none.")
         unreadable = [r.problem for r in given if r.problem and "is not a number" in r.problem]
         if len(given) >= UNREADABLE_MIN_ANSWERS and len(unreadable) == len(given):
             column = getattr(mapping, role)

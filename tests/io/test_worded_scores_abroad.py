@@ -64,3 +64,14 @@ def test_text_none_switches_the_comment_guess_off():
     feedback = cxtext.load(frame, text=["none"])
     assert feedback.mapping.text is None and feedback.mapping.nps == "nps"
     assert "switched off by you (--text none)" in feedback.decision.reasons["text"]["why"]
+
+
+def test_a_named_score_column_mostly_off_its_scale_stops_and_says_to_read_it_as_a_rating():
+    """A LimeSurvey 0-10 'how satisfied' named as CSAT kept the 44 answers that happen to lie in 1-5 ('CSAT 68%
+    satisfied') and rejected 299 comments; now the analysis stops and says what to do."""
+    frame = pd.DataFrame({"comentario": COMMENTS, "satisfaction": [7, 8, 6, 9, 3, 10] * 2})
+    with pytest.raises(ColumnMappingError, match=r"column 'satisfaction' \(csat\) is not on 1-5: 10 of its 12 answers "
+                                                 r"lie outside it .* read this column with --rating instead"):
+        cxtext.load(frame, text="comentario", csat="satisfaction")
+    feedback = cxtext.load(frame, text="comentario", rating="satisfaction")
+    assert feedback.rating_scale.label == "1-10" and (feedback.records["status"] == "analyzed").all()
