@@ -28,9 +28,9 @@ import math
 from typing import Any
 
 API_NAME = "analyze"
-SUMMARY_KEYS = ("rows_in", "rows_analyzed", "rows_rejected", "rows_blank", "rows_score_only", "rows_no_comment",
-                "nps", "ces", "csat", "theme_count", "unthemed_share", "languages", "sentiment", "kinds",
-                "sentiment_vs_nps", "rejection_reasons", "mapping", "pipeline", "seed")
+SUMMARY_KEYS = ("rows_in", "rows_analyzed", "rows_left_out", "rows_rejected", "rows_blank", "rows_score_only",
+                "rows_no_comment", "nps", "ces", "csat", "theme_count", "unthemed_share", "languages", "sentiment",
+                "kinds", "sentiment_vs_nps", "rejection_reasons", "mapping", "pipeline", "seed")
 THEME_KEYS = ("theme_id", "label", "size", "share", "keywords", "languages", "parent_id", "parent_label")
 MAX_REJECTED_ROWS = 1000  # rejected rows listed in a result; the count is always exact
 

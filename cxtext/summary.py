@@ -94,12 +94,14 @@ def _taxonomy_summary(themes: pd.DataFrame, theme_model: Any) -> dict[str, Any]:
     }}
 
 
-def repeated_rows(table: LoadedTable, decision: MappingDecision, shown: int = 10) -> dict[str, Any]:
+def repeated_rows(table: LoadedTable, decision: MappingDecision, shown: int = 10,
+                  folded: set[int] | None = None) -> dict[str, Any]:
     """``{"repeated_rows": {"count", "rows": [[row, first_row], ...]}}`` for rows that repeat an earlier row
     cell for cell (an export that wrote some answers twice: a public NPS export held 15 such rows), else {}.
 
     Only where two answers cannot agree by chance: the file has an id column, or the comment has 5+ words
-    ("10, Great" twice is two people). Rows are 1-based data rows; the first ``shown`` pairs are listed.
+    ("10, Great" twice is two people). Rows are 1-based data rows; the first ``shown`` pairs are listed. ``folded``:
+    rows folded as copies of a social post (reposts), never named as repeats apart from their date.
     Nothing is dropped: the warning says so and what to do.
     """
     frame = table.frame
@@ -117,7 +119,8 @@ def repeated_rows(table: LoadedTable, decision: MappingDecision, shown: int = 10
     kept = [c for c in frame.columns if c not in varying]
     if text is None or len(kept) == len(frame.columns) or len(kept) < 2:
         return {}
-    pairs = _repeats(frame, kept, lambda p: _long(frame, text, p))
+    # (a social post copied at another time is a repost, already folded into its first copy: ``folded`` rows)
+    pairs = _repeats(frame, kept, lambda p: _long(frame, text, p) and p + 1 not in (folded or set()))
     ignored = [str(c) for c in frame.columns if c not in kept]
     return {"repeated_rows": {"count": len(pairs), "rows": pairs[:shown], "apart_from": ignored}} if pairs else {}
 
@@ -186,7 +189,8 @@ def build_summary(table: LoadedTable, decision: MappingDecision, records: pd.Dat
         "no_comment_reasons": _no_comment_reasons(records),
         "repeated_non_answers": repeated_summary(records),
         "duplicates_folded": int(records["duplicate_of"].notna().sum()),
-        **repeated_rows(table, decision),
+        **repeated_rows(table, decision, folded=set(records.loc[records["duplicate_of"].notna(), "row"].tolist())
+                        if "duplicate_of" in records else set()),
         "rows_with_warnings": int((records["warning"] != "").sum()),
         "languages": records.loc[records["status"] == STATUS_ANALYZED, "language"].value_counts().to_dict(),
     }

@@ -43,7 +43,7 @@ import pandas as pd
 
 from cxtext.errors import ColumnMappingError
 from cxtext.io.dates import date_order
-from cxtext.io.headers import (EXTRA_TEXT_MIN_HEADER, asks_for_a_date, header_score, is_later_event_date,
+from cxtext.io.headers import (ASKS_FOR_COMMENTS, EXTRA_TEXT_MIN_HEADER, asks_for_a_date, header_score, is_later_event_date,
                                is_list_question, is_not_customer_text, is_option_write_in, is_subject_line,
                                is_ticket_export, is_ticket_reply, overall_first)
 from cxtext.io.fits import NAMES_TITLE_CASE, content_fits, content_strength, satisfaction_beyond_five
@@ -275,7 +275,7 @@ def _choose(role: str, columns: list[str], profiles: dict[str, ColumnProfile], q
             continue
         if role == "rating" and heard == 0:
             heard, header_why = satisfaction_beyond_five(column, profile, questions.get(column))
-        fits, content_why = content_fits(role, profile, named=heard >= 1.0)
+        fits, content_why = content_fits(role, profile, named=heard >= 1.0, asked=heard >= ASKS_FOR_COMMENTS)
         # text and dates are found by content alone; so is a CSAT answered in words ("Mostly satisfied"), which
         # nothing else is, and a help desk's rating in words ("Great" / "Okay" / "Not Good") under a header
         # naming a rating; small whole numbers can be counts: those need a header naming the score
@@ -366,7 +366,7 @@ def _more_text_columns(primary: str, columns: list[str], profiles: dict[str, Col
         if column in taken or column == primary or column not in profiles:
             continue
         heard, _ = header_score("text", column, questions.get(column))
-        fits, _ = content_fits("text", profiles[column])
+        fits, _ = content_fits("text", profiles[column], asked=heard >= ASKS_FOR_COMMENTS)
         if fits and heard >= EXTRA_TEXT_MIN_HEADER and not is_not_customer_text(column, questions.get(column)) \
                 and not is_ticket_reply(column, columns) and profiles[column].words >= 2:
             extra.append(column)

@@ -34,7 +34,7 @@ PICK_LIST_MIN_ANSWERS = 50
 NAMES_TITLE_CASE = 0.9
 
 
-def content_fits(role: str, p: ColumnProfile | None, named: bool = False) -> tuple[bool, str]:
+def content_fits(role: str, p: ColumnProfile | None, named: bool = False, asked: bool = False) -> tuple[bool, str]:
     """Whether the values fit ``role``, and what they are, in words.
 
     ``named``: the header is exactly a name of the role (``comment``, ``comentario``). Comments under
@@ -52,6 +52,11 @@ def content_fits(role: str, p: ColumnProfile | None, named: bool = False) -> tup
             return False, held
         if p.distinct_values <= 5 and p.n >= 20 or p.distinct < 0.2 and p.words < 3:
             return False, held + " (too few different values for comments)"
+        # a small survey's pick-list: 18 answers, the same 5 sentences ("La utilizo con frecuencia", "Rara vez", a
+        # public Microsoft Forms export), themed as comments; not under a question asking for a comment (``asked``:
+        # "Why?" answered "Price" by five people is still what they said)
+        if p.distinct_values <= 5 and p.n >= 10 and p.distinct <= 0.5 and not (named or asked):
+            return False, held + " (the same few answers over and over: the choices of a question)"
         # a ticked option's name in each row that ticked it (a public OHBM survey), or its header's own end
         # (an Alchemer-style French export: "... Autres commentaires :" holding "Autres commentaires :")
         if p.distinct_values == 1 and (p.n >= 3 or p.echoes_header):
@@ -62,7 +67,8 @@ def content_fits(role: str, p: ColumnProfile | None, named: bool = False) -> tup
         if p.n >= PICK_LIST_MIN_ANSWERS and p.top_share >= PICK_LIST_SHARE and not named:
             return False, (held + f", but {p.top_share:.0%} of them are one of 10 answers: the choices of a "
                            "multiple-choice question, not comments")
-        if p.n >= PICK_LIST_MIN_ANSWERS and p.option_share >= PICK_LIST_SHARE and not named:
+        ticked = p.n >= PICK_LIST_MIN_ANSWERS or p.n >= 10 and p.semicolons >= 0.5  # a small survey: ';' says it
+        if ticked and p.option_share >= PICK_LIST_SHARE and not named:
             return False, (held + f", but {p.option_share:.0%} of the parts between ';' or ',' are one of 10 "
                            "answers: the options ticked in a multiple-choice question, not comments")
         return True, held

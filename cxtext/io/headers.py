@@ -102,7 +102,8 @@ QUESTIONS: dict[str, tuple[tuple[str, float], ...]] = {
 }
 # Questions that ask for keywords or a list, not a comment ("Which three words describe us? (separate with a comma)").
 _LIST_QUESTION = re.compile(r"\b(one|two|three|four|five|\d) words?\b|separated? (with|by) (a )?comma|"
-                            r"\bselect all\b|\bcheck(ing)? all\b|\bcochez\b|\bmarc[ae] tod[ao]s?\b|\bmarque tod|\bselecciona tod|"
+                            r"\bselect all\b|\bcheck(ing)? all\b|\bcochez\b|\bmultiple choice\b|\bselecci[oó]n m[uú]ltiple\b|"
+                            r"\bchoix multiples?\b|\bescolha m[uú]ltipla\b|\bmehrfachauswahl\b|\bmarc[ae] tod[ao]s?\b|\bmarque tod|\bselecciona tod|"
                             r"\btoutes les réponses\b|"
                             # "What are some other libraries that you often use with Dask?": names, not a comment
                             r"\b(what|which)\s+(are\s+)?(some\s+)?(other\s+)?(librar(y|ies)|tools?|packages?|apps?|applications?|software|"
@@ -129,6 +130,9 @@ _TICKET_WORDS = frozenset({"ticket", "subject", "body", "description", "queue", 
                            "requester", "assignee", "agent", "betreff", "asunto", "assunto"})
 #: A second free-text column is taken only when its header reads at least this much like a comment.
 EXTRA_TEXT_MIN_HEADER = 0.7
+#: A header that asks a question for comments ("Why ...?", "Pourquoi ?") scores this (a word of a longer header
+#: naming comments, "... (reservas, mensajes, comentarios)", 0.7; the header exactly a comment's name, 1.0).
+ASKS_FOR_COMMENTS = 0.8
 
 
 def normalise_header(header: str) -> str:

@@ -105,6 +105,8 @@ class ColumnProfile:
     #: share of the values of 2+ words (short joining words aside) whose every word starts with a capital:
     #: names ("Rise of the Tomb Raider", "Office Administrator"), not sentences; 0 for uncased scripts
     title_case: float = 0.0
+    #: share of the values holding a ';' (options ticked in a multiple-choice question, as Forms joins them)
+    semicolons: float = 0.0
     #: True when the column's only value is the end of its own header: a ticked checkbox option
     #: ("... Autres commentaires :" holding "Autres commentaires :" in the rows that ticked it)
     echoes_header: bool = False
@@ -257,6 +259,7 @@ def profile_column(values: pd.Series, column: str | None = None) -> ColumnProfil
         full_high=full_high,
         title_case=_title_case_share(texts),
         echoes_header=distinct_values == 1 and _ends_with(name, texts[0]),
+        semicolons=sum(";" in t for t in texts) / n,
     )
 
 

@@ -76,7 +76,7 @@ def test_a_preview_of_the_comment_is_passed_over_for_the_whole_text():
         "haftadır bekliyorum ve kimse dönüş yapmıyor.",
     ] * 4
     frame = pd.DataFrame({"title": ["Yetkisiz işlem", "Kart aidatı", "Havale hatası"] * 4,
-                          "full_text": [f"{text} ({i})" for i, text in enumerate(complaints)],
+                          "full_text": [f"({i}) {text}" for i, text in enumerate(complaints)],
                           "satisfaction": [1, 2, 1] * 4})
     frame["description_preview"] = frame["full_text"].str[:90] + "..."
     feedback = cxtext.load(frame)

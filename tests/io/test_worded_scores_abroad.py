@@ -75,3 +75,18 @@ def test_a_named_score_column_mostly_off_its_scale_stops_and_says_to_read_it_as_
         cxtext.load(frame, text="comentario", csat="satisfaction")
     feedback = cxtext.load(frame, text="comentario", rating="satisfaction")
     assert feedback.rating_scale.label == "1-10" and (feedback.records["status"] == "analyzed").all()
+
+
+def test_a_small_surveys_pick_lists_are_not_comments():
+    """A public Microsoft Forms export of 18 answers and 141 columns, no open question: a frequency question
+    ("Rara vez", 3 values), a pick-list of sentences and ';'-joined multiple choices were each themed in turn."""
+    frame = pd.DataFrame({
+        "¿Qué tanto usas información digital (reservas, mensajes, visitas, comentarios)?":
+            ["La utilizo con frecuencia", "La utilizo para algunas decisiones", "La reviso de forma ocasional",
+             "La utilizo con frecuencia", "La utilizo de forma sistemática", "La utilizo con frecuencia"] * 3,
+        "Falta de control de inventario": ["Rara vez", "Si muchas veces", "Si pocas veces"] * 6,
+        "Edad aproximada del personal": ["31 a 45 años;", "20 a 30 años;", "20 a 30 años;45 a 60 años;",
+                                         "45 a 60 años;", "31 a 45 años;20 a 30 años;", "31 a 45 años;"] * 3,
+    })
+    with pytest.raises(ColumnMappingError, match="no column holds free-text comments"):
+        cxtext.load(frame)
