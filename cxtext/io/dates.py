@@ -46,13 +46,30 @@ _MONTHS: dict[int, tuple[str, ...]] = {
     12: ("december", "dec", "decembre", "diciembre", "dic", "dezembro", "dez", "dezember", "dicembre", "aralik",
          "decembrie"),
 }
-MONTH_NUMBERS: dict[str, int] = {name: number for number, names in _MONTHS.items() for name in names}
+# Russian and Ukrainian, as written in review sites' dates ("30 мар 2024", "12 января 2024 г."); folded as
+# :func:`fold` folds them ("май" -> "маи": the breve is a diacritic). A Russian bank review export lost its dates.
+_CYRILLIC_MONTHS: dict[int, tuple[str, ...]] = {
+    1: ("января", "январь", "янв", "січня", "січень", "січ"),
+    2: ("февраля", "февраль", "фев", "февр", "лютого", "лютий", "лют"),
+    3: ("марта", "март", "мар", "березня", "березень", "бер"),
+    4: ("апреля", "апрель", "апр", "квітня", "квітень", "квіт"),
+    5: ("мая", "маи", "травня", "травень", "трав"),
+    6: ("июня", "июнь", "июн", "червня", "червень", "черв"),
+    7: ("июля", "июль", "июл", "липня", "липень", "лип"),
+    8: ("августа", "август", "авг", "серпня", "серпень", "серп"),
+    9: ("сентября", "сентябрь", "сен", "сент", "вересня", "вересень", "вер"),
+    10: ("октября", "октябрь", "окт", "жовтня", "жовтень", "жовт"),
+    11: ("ноября", "ноябрь", "ноя", "нояб", "листопада", "листопад", "лист"),
+    12: ("декабря", "декабрь", "дек", "грудня", "грудень", "груд"),
+}
+MONTH_NUMBERS: dict[str, int] = {name: number for months in (_MONTHS, _CYRILLIC_MONTHS)
+                                 for number, names in months.items() for name in names}
 _MONTH = "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True))
 # a few words before the date (letters only, no digit): "Rédigé le", "Written on", "Reviewed:", "Freitag,", and
 # Amazon's "Reviewed in the United Kingdom on", "Recensito in Stati Uniti il" (a flag emoji may follow the country)
 _PREFIX = r"(?:(?:[^\W\d_]+[.:,]?|[^\w\s]{1,4})\s+){0,7}"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|er|eme|º|°|\.)?"
-_YEAR = r"(?P<year>\d{4})"
+_YEAR = r"(?P<year>\d{4})(?:\s*(?:г|года|р|року)\.?)?"  # "2024 г.", "2024 року": the year, in Russian or Ukrainian
 _TIME = r"(?P<time>(?:\s*(?:,|at|a|à|om|um|alle|saat|la|às|,)?\s*\d{1,2}[:.h]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)?)"
 # 6 décembre 2024, 6 de março de 2023, 6. Dezember 2024, 6 December, 2024
 _DAY_MONTH_YEAR = re.compile(rf"^\s*{_PREFIX}{_DAY}\s*(?:de\s+|of\s+)?(?P<month>{_MONTH})\.?,?\s+(?:de\s+)?{_YEAR}"

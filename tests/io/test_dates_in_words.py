@@ -27,6 +27,10 @@ from cxtext.validate import day_first
     ("14 Şubat 2023", "2023-02-14"),                       # tr
     ("2 Ağustos 2022", "2022-08-02"),
     ("Scris pe 15 septembrie 2022 14:30", "2022-09-15 14:30"),  # ro
+    ("30 мар 2024", "2024-03-30"),                         # ru (a bank review export), abbreviated
+    ("12 января 2024 г.", "2024-01-12"),
+    ("1 мая 2023", "2023-05-01"),
+    ("5 травня 2022 року", "2022-05-05"),                  # uk
     ("Written on December 6, 2024", "2024-12-06"),        # en, month first
     ("Reviewed 23 Aug 2023", "2023-08-23"),
     ("Written on 12/06/2024", "12/06/2024"),              # numbers: day or month first decided per column
