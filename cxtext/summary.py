@@ -108,6 +108,8 @@ def repeated_rows(table: LoadedTable, decision: MappingDecision, shown: int = 10
     text = decision.mapping.text
     if frame.empty or (decision.mapping.id is None and text is None):
         return {}
+    if text is not None and not frame[text].astype(str).duplicated().any():
+        return {}  # every repeat, cell for cell or apart from the date, repeats the comment: none here
     pairs = _repeats(frame, list(frame.columns), lambda p: decision.mapping.id is not None or _long(frame, text, p))
     if pairs:
         return {"repeated_rows": {"count": len(pairs), "rows": pairs[:shown]}}

@@ -95,10 +95,15 @@ def word_key(value: object) -> str:
     """A word answer as the scales spell it: lower case, no accents, punctuation as spaces, single spaces; an
     answer explained after a colon ("Bueno: en general estoy satisfecho") by its word before it; a question's
     words after the level ("Fácil de compreender") left out."""
-    text = "".join(ch for ch in unicodedata.normalize("NFD", str(value).lower()) if unicodedata.category(ch) != "Mn")
-    text = text.split(":")[0] if ":" in text else text
-    text = " ".join(re.sub(r"[^\w\s]", " ", text).split())
+    text = str(value)
+    text = _plain_words(text.split(":")[0] if ":" in text else text)
     return re.sub(r" (de|to|a) (compreender|comprender|entender|usar|understand|use)$", "", text)
+
+
+def _plain_words(text: str) -> str:
+    """Lower case, without accents, punctuation as spaces, single spaces: how word answers are compared."""
+    text = "".join(ch for ch in unicodedata.normalize("NFD", text.lower()) if unicodedata.category(ch) != "Mn")
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
 
 
 def word_scale(values: list[object]) -> dict[str, int] | None:
@@ -125,8 +130,7 @@ def satisfaction_score(value: object) -> int | None:
     ``"Neither satisfied nor dissatisfied"`` -> 3, ``"Foarte mulțumit"`` -> 5), or None."""
     if not isinstance(value, str) or len(value) > 60:
         return None
-    text = "".join(ch for ch in unicodedata.normalize("NFD", value.lower()) if unicodedata.category(ch) != "Mn")
-    text = " ".join(re.sub(r"[^\w\s]", " ", text).split())
+    text = _plain_words(value)
     for ending in ("a", "e", "es", "s", "os", "as"):  # satisfaite, satisfechas, satisfeitos, mulțumită
         if text not in _SATISFACTION and text.endswith(ending) and text[: -len(ending)] in _SATISFACTION:
             text = text[: -len(ending)]
